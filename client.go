@@ -1,0 +1,551 @@
+package mesh
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+)
+
+// LinkTokenCreator is what consumers depend on and mock; *Client implements it.
+type LinkTokenCreator interface {
+	CreateLinkToken(ctx context.Context, req *CreateLinkTokenRequest) (*LinkToken, error)
+}
+
+var _ LinkTokenCreator = (*Client)(nil)
+
+// linkTokenPath is the endpoint's path below the base URL.
+const linkTokenPath = "/api/v1/linktoken"
+
+// maxBodyBytes bounds what is read of an answer (after gzip): the envelope is tiny, so
+// a larger answer is refused as ErrUnexpectedResponse without reading it all.
+const maxBodyBytes = 1 << 20
+
+// maxRetryAfter caps a Retry-After the server sends, so that a absurd value stays a
+// sane duration.
+const maxRetryAfter = 24 * time.Hour
+
+var (
+	errNilClient  = errors.New("mesh: nil *Client; create one with NewClient")
+	errNilContext = errors.New("mesh: nil context")
+)
+
+// Client calls Mesh's integration API. Create one with NewClient and share it: it is
+// safe for concurrent use by many goroutines and reuses connections. It never prints
+// its secret: fmt in any verb and slog show it redacted.
+type Client struct {
+	rc       *resty.Client // configured once in NewClient, never mutated after
+	endpoint string        // base URL + linkTokenPath
+	baseURL  string
+	clientID string
+	secret   *secret // behind a pointer, so that printing a Client value shows no secret
+	timeout  time.Duration
+	retry    RetryPolicy
+	logger   *slog.Logger
+}
+
+// NewClient returns a Client that authenticates with clientID and clientSecret.
+// Options apply over safe defaults: the production API, 30 s per attempt, 2 retries
+// with waits from 500 ms to 5 s, a pool of 100 idle connections per host, no cookie
+// jar, no redirects. It fails, and never panics, on a blank id or secret or on a bad
+// option: a base URL that is not absolute, or plain http to a host that is not
+// loopback.
+func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
+	cfg := defaultConfig()
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&cfg)
+		}
+	}
+	var problems []string
+	if strings.TrimSpace(clientID) == "" {
+		problems = append(problems, "client id is empty")
+	} else if !validHeaderValue(clientID) {
+		problems = append(problems, "client id has characters a header cannot carry")
+	}
+	if strings.TrimSpace(clientSecret) == "" {
+		problems = append(problems, "client secret is empty")
+	} else if !validHeaderValue(clientSecret) {
+		problems = append(problems, "client secret has characters a header cannot carry")
+	}
+	base := cfg.env.BaseURL()
+	if cfg.baseURLSet {
+		base = cfg.baseURL
+	} else if base == "" {
+		problems = append(problems, fmt.Sprintf("unknown environment %q (use mesh.Production or mesh.Sandbox)", string(cfg.env)))
+	}
+	if base != "" {
+		if err := checkBaseURL(base); err != nil {
+			problems = append(problems, err.Error())
+		}
+	}
+	if cfg.hcSet && cfg.httpClient == nil {
+		problems = append(problems, "WithHTTPClient: nil *http.Client")
+	}
+	if cfg.timeout < 0 {
+		problems = append(problems, "WithTimeout: negative timeout "+cfg.timeout.String())
+	}
+	if p := cfg.retry; p.MaxRetries < 0 || p.MinWait < 0 || p.MaxWait < 0 || p.MaxWait < p.MinWait {
+		problems = append(problems, fmt.Sprintf("WithRetry: want MaxRetries ≥ 0 and 0 ≤ MinWait ≤ MaxWait, got %+v", p))
+	}
+	if !validHeaderValue(cfg.userAgent) {
+		problems = append(problems, "WithUserAgent: product has characters a header cannot carry")
+	}
+	if len(problems) > 0 {
+		return nil, errors.New("mesh: NewClient: " + strings.Join(problems, "; "))
+	}
+
+	ua := "mesh-go/" + Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
+	if p := strings.TrimSpace(cfg.userAgent); p != "" {
+		ua += " " + p
+	}
+	c := &Client{
+		endpoint: strings.TrimRight(base, "/") + linkTokenPath,
+		baseURL:  strings.TrimRight(base, "/"),
+		clientID: clientID,
+		secret:   &secret{clientSecret},
+		timeout:  cfg.timeout,
+		retry:    cfg.retry,
+		logger:   cfg.logger,
+	}
+	c.rc = newResty(cfg.httpClient, ua, clientID, clientSecret)
+	return c, nil
+}
+
+// newResty configures the transport once. Resty only builds and sends requests here:
+// the SDK reads answers itself (through a bound) and owns the retry loop, so that
+// resty neither buffers whole bodies nor leaks the bodies of retried answers.
+func newResty(user *http.Client, userAgent, clientID, secret string) *resty.Client {
+	var rt http.RoundTripper
+	if user != nil {
+		rt = userTransport{user}
+	} else {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns = 4 * maxIdleConnsPerHost
+		t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+		t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+		rt = t
+	}
+	hc := &http.Client{
+		Transport: rt,
+		// Never follow a redirect: net/http would copy X-Client-Secret to the target,
+		// whatever its host. The 3xx itself becomes ErrUnexpectedResponse.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		// No Jar: a cookie from one answer is never replayed on later calls.
+	}
+	rc := resty.NewWithClient(hc)
+	rc.SetLogger(discardLogger{})
+	rc.SetDisableWarn(true)
+	rc.SetDebug(false)
+	rc.SetDoNotParseResponse(true)
+	rc.SetRetryCount(0)
+	rc.SetHeaders(map[string]string{
+		"Content-Type":    "application/json",
+		"Accept":          "application/json",
+		"User-Agent":      userAgent,
+		"X-Client-Id":     clientID,
+		"X-Client-Secret": secret,
+	})
+	return rc
+}
+
+// userTransport sends through the Transport of a caller's *http.Client, read at each
+// call so that httpmock.ActivateNonDefault works before or after NewClient.
+type userTransport struct{ hc *http.Client }
+
+func (u userTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if t := u.hc.Transport; t != nil {
+		return t.RoundTrip(r)
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// discardLogger keeps resty silent: its own logs could carry URLs and are not ours.
+type discardLogger struct{}
+
+func (discardLogger) Errorf(string, ...any) {}
+func (discardLogger) Warnf(string, ...any)  {}
+func (discardLogger) Debugf(string, ...any) {}
+
+// checkBaseURL accepts an absolute https URL, or http to a loopback host.
+func checkBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("base URL %q does not parse", raw)
+	}
+	switch {
+	case u.Scheme == "" || u.Host == "" || u.Hostname() == "":
+		return fmt.Errorf("base URL %q is not absolute (want https://host)", raw)
+	case u.User != nil:
+		return errors.New("base URL must not carry user information")
+	case u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("base URL %q must not have a query or fragment", u.Redacted())
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http":
+		if isLoopback(u.Hostname()) {
+			return nil
+		}
+		return fmt.Errorf("base URL %q is plain http to a host that is not loopback: credentials would cross the network in clear text", raw)
+	}
+	return fmt.Errorf("base URL %q has scheme %q (want https)", raw, u.Scheme)
+}
+
+// isLoopback reports whether host is localhost or a loopback address (127.0.0.0/8,
+// ::1): names that merely contain them, such as 127.0.0.1.nip.io, are not.
+func isLoopback(host string) bool {
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	addr, err := netip.ParseAddr(host)
+	return err == nil && addr.Unmap().IsLoopback()
+}
+
+// validHeaderValue reports whether s can be sent as a header value as it is.
+func validHeaderValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// send posts body, retrying as the policy allows.
+func (c *Client) send(ctx context.Context, body []byte) (*LinkToken, error) {
+	for attempt := 0; ; attempt++ {
+		lt, res := c.attempt(ctx, body, attempt)
+		if res.err == nil {
+			return lt, nil
+		}
+		if !res.retry || attempt >= c.retry.MaxRetries || ctx.Err() != nil {
+			return nil, res.err
+		}
+		wait := c.backoff(attempt)
+		if res.retryAfter > 0 {
+			if res.retryAfter > c.retry.MaxWait {
+				return nil, res.err // the server asks for longer than we may wait
+			}
+			wait = max(wait, res.retryAfter)
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return nil, res.err // the next attempt could not start before the deadline
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("mesh: retry abandoned: %w; last attempt: %w", err, res.err)
+		}
+	}
+}
+
+// backoff returns the wait before retry number attempt+1: drawn from [t, 2t) with
+// t = MinWait·2^attempt, and capped at MaxWait.
+func (c *Client) backoff(attempt int) time.Duration {
+	p := c.retry
+	if p.MinWait <= 0 {
+		return 0
+	}
+	t := p.MinWait
+	for i := 0; i < attempt && t < p.MaxWait; i++ {
+		t *= 2
+	}
+	if t >= p.MaxWait {
+		return p.MaxWait
+	}
+	return min(t+rand.N(t), p.MaxWait)
+}
+
+// sleep waits for d, or returns ctx's error as soon as ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// result is what one attempt ended in.
+type result struct {
+	err        error
+	retry      bool          // worth another attempt
+	retryAfter time.Duration // the server's Retry-After, 0 if none
+}
+
+// attempt makes one request and reads its answer within the per-attempt timeout.
+func (c *Client) attempt(ctx context.Context, body []byte, n int) (*LinkToken, result) {
+	start := time.Now()
+	actx := ctx
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		actx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
+	resp, err := c.rc.R().SetContext(actx).SetBody(bytes.NewReader(body)).Post(c.endpoint)
+	if err != nil {
+		if resp != nil && resp.RawResponse != nil {
+			_ = resp.RawResponse.Body.Close()
+		}
+		err = fmt.Errorf("mesh: %w", err)
+		c.logAttempt(ctx, n, 0, start, "", err)
+		return nil, result{err: err, retry: ctx.Err() == nil && retryableTransportError(err)}
+	}
+	raw := resp.RawResponse
+	defer raw.Body.Close()
+
+	buf := getBuffer()
+	defer putBuffer(buf)
+	tooLarge, readErr := readBody(&buf.buf, raw)
+	lt, apiErr := decodeResponse(raw.StatusCode, raw.Header, buf.buf.Bytes(), tooLarge, readErr)
+	if apiErr == nil {
+		c.logAttempt(ctx, n, raw.StatusCode, start, "", nil)
+		return lt, result{}
+	}
+	c.scrub(apiErr)
+	c.logAttempt(ctx, n, raw.StatusCode, start, apiErr.ErrorType, apiErr)
+	retry := apiErr.retryable() || (readErr != nil && ctx.Err() == nil)
+	return nil, result{err: apiErr, retry: retry, retryAfter: apiErr.RetryAfter}
+}
+
+// retryableTransportError reports whether a failure to get an answer is worth another
+// attempt: anything but a certificate the client refused.
+func retryableTransportError(err error) bool {
+	var cert *tls.CertificateVerificationError
+	return !errors.As(err, &cert)
+}
+
+// readBody reads the answer's body into buf through the size bound, inflating gzip
+// that the transport did not inflate itself. It reports whether the body was larger
+// than the bound, and any error that cut it short.
+func readBody(buf *bytes.Buffer, raw *http.Response) (tooLarge bool, err error) {
+	var r io.Reader = raw.Body
+	if !raw.Uncompressed && strings.EqualFold(raw.Header.Get("Content-Encoding"), "gzip") {
+		zr, err := gzip.NewReader(raw.Body)
+		if err != nil {
+			if err == io.EOF { // an empty body
+				return false, nil
+			}
+			return false, err
+		}
+		defer zr.Close()
+		r = zr
+	}
+	for {
+		if buf.Len() > maxBodyBytes {
+			return true, nil
+		}
+		buf.Grow(4096)
+		free := buf.AvailableBuffer()
+		n, err := r.Read(free[:cap(free)])
+		buf.Write(free[:n])
+		if err == io.EOF {
+			return buf.Len() > maxBodyBytes, nil
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+}
+
+// envelope is Mesh's response envelope.
+type envelope struct {
+	Status         Status          `json:"status"`
+	Message        string          `json:"message"`
+	DisplayMessage string          `json:"displayMessage"`
+	ErrorType      string          `json:"errorType"`
+	ErrorHash      string          `json:"errorHash"`
+	ErrorData      json.RawMessage `json:"errorData"`
+	Content        *struct {
+		LinkToken   string `json:"linkToken"`
+		PaymentLink string `json:"paymentLink"`
+	} `json:"content"`
+}
+
+// decodeResponse turns an answer into a token or an *APIError; exactly one is non-nil.
+func decodeResponse(code int, header http.Header, body []byte, tooLarge bool, readErr error) (*LinkToken, *APIError) {
+	e := &APIError{HTTPStatusCode: code}
+	if d, ok := parseRetryAfter(header.Get("Retry-After"), time.Now()); ok {
+		e.RetryAfter = d
+	}
+	switch {
+	case readErr != nil:
+		e.reason, e.cause = "answer cut short", readErr
+		return nil, e
+	case tooLarge:
+		e.reason, e.unexpected = "answer larger than "+strconv.Itoa(maxBodyBytes)+" bytes", true
+		return nil, e
+	case code >= 300 && code <= 399:
+		e.reason, e.unexpected = "redirect not followed", true
+		return nil, e
+	}
+	var env envelope
+	if len(bytes.TrimSpace(body)) == 0 {
+		e.reason = "empty answer"
+		return nil, e
+	}
+	if err := json.Unmarshal(body, &env); err != nil {
+		e.reason = "answer is not Mesh's JSON envelope"
+		if ct := header.Get("Content-Type"); ct != "" {
+			e.reason += " (" + oneLine(ct, 64) + ")"
+		}
+		return nil, e
+	}
+	e.Status, e.ErrorType, e.Message = env.Status, env.ErrorType, env.Message
+	e.DisplayMessage, e.ErrorHash = env.DisplayMessage, env.ErrorHash
+	if d := bytes.TrimSpace(env.ErrorData); len(d) > 0 && string(d) != "null" {
+		e.ErrorData = append(json.RawMessage(nil), d...)
+	}
+	if env.Status == StatusOK && code >= 200 && code <= 299 {
+		if env.Content != nil && env.Content.LinkToken != "" {
+			return &LinkToken{Token: env.Content.LinkToken, PaymentLink: env.Content.PaymentLink}, nil
+		}
+		e.reason, e.unexpected = "status ok without a link token", true
+		return nil, e
+	}
+	if env.Status == "" && code >= 200 && code <= 299 {
+		e.reason = "answer has no status"
+	}
+	return nil, e
+}
+
+// parseRetryAfter reads a Retry-After header: delay-seconds or an HTTP date. It gives
+// a duration in [0, maxRetryAfter], or false when v is absent or unreadable.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if v[0] >= '0' && v[0] <= '9' {
+		secs, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			if errors.Is(err, strconv.ErrRange) {
+				return maxRetryAfter, true
+			}
+			return 0, false
+		}
+		if secs >= uint64(maxRetryAfter/time.Second) {
+			return maxRetryAfter, true
+		}
+		return time.Duration(secs) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return min(max(t.Sub(now), 0), maxRetryAfter), true
+}
+
+// scrub replaces the client secret wherever a server echoed it into an error.
+func (c *Client) scrub(e *APIError) {
+	s := c.secret.value
+	redact := func(v string) string {
+		if strings.Contains(v, s) {
+			return strings.ReplaceAll(v, s, "[REDACTED]")
+		}
+		return v
+	}
+	e.Message, e.DisplayMessage = redact(e.Message), redact(e.DisplayMessage)
+	e.ErrorType, e.ErrorHash = redact(e.ErrorType), redact(e.ErrorHash)
+	e.Status = Status(redact(string(e.Status)))
+	if bytes.Contains(e.ErrorData, []byte(s)) {
+		e.ErrorData = bytes.ReplaceAll(e.ErrorData, []byte(s), []byte("[REDACTED]"))
+	}
+}
+
+// logAttempt emits the debug record of one attempt: no header value, no body.
+func (c *Client) logAttempt(ctx context.Context, n, status int, start time.Time, errorType string, err error) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", http.MethodPost),
+		slog.String("path", linkTokenPath),
+		slog.Int("attempt", n+1),
+		slog.Int("status", status),
+		slog.Duration("duration", time.Since(start)),
+	}
+	if errorType != "" {
+		attrs = append(attrs, slog.String("errorType", errorType))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "mesh: linktoken attempt", attrs...)
+}
+
+// String describes the client without its secret.
+func (c *Client) String() string {
+	if c == nil {
+		return "mesh.Client(nil)"
+	}
+	return "mesh.Client{baseURL: " + c.baseURL + ", clientID: " + c.clientID + ", clientSecret: [REDACTED]}"
+}
+
+// GoString is String, for %#v.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints String whatever the verb, so that no fmt verb reaches the secret.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// LogValue makes slog log the client without its secret.
+func (c *Client) LogValue() slog.Value {
+	if c == nil {
+		return slog.StringValue("mesh.Client(nil)")
+	}
+	return slog.GroupValue(
+		slog.String("baseURL", c.baseURL),
+		slog.String("clientID", c.clientID),
+		slog.String("clientSecret", "[REDACTED]"),
+	)
+}
+
+// secret holds the client secret. It prints redacted under every fmt verb.
+type secret struct{ value string }
+
+// Format prints the secret redacted whatever the verb.
+func (*secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "[REDACTED]") }
+
+// buffer is a pooled scratch space: the request's JSON, then the answer's body.
+type buffer struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var bufferPool = sync.Pool{New: func() any {
+	b := &buffer{}
+	b.enc = json.NewEncoder(&b.buf)
+	return b
+}}
+
+func getBuffer() *buffer {
+	b := bufferPool.Get().(*buffer)
+	b.buf.Reset()
+	return b
+}
+
+// putBuffer returns b to the pool unless an answer made it large.
+func putBuffer(b *buffer) {
+	if b.buf.Cap() <= 64<<10 {
+		bufferPool.Put(b)
+	}
+}

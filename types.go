@@ -1,0 +1,168 @@
+package mesh
+
+import (
+	"encoding/base64"
+	"errors"
+	"net/url"
+	"strings"
+)
+
+// Version is the version of this SDK, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// Environment selects which Mesh deployment a Client talks to. The zero value is not
+// an environment; use Production or Sandbox.
+type Environment string
+
+const (
+	// Production is Mesh's live integration API (the default).
+	Production Environment = "production"
+	// Sandbox is Mesh's test deployment, with test credentials and fake brokers.
+	Sandbox Environment = "sandbox"
+)
+
+// Base URLs of Mesh's integration API.
+const (
+	ProductionBaseURL = "https://integration-api.meshconnect.com"
+	SandboxBaseURL    = "https://sandbox-integration-api.meshconnect.com"
+)
+
+// BaseURL returns the base URL of the environment, or "" for an unknown one.
+func (e Environment) BaseURL() string {
+	switch e {
+	case Production:
+		return ProductionBaseURL
+	case Sandbox:
+		return SandboxBaseURL
+	}
+	return ""
+}
+
+// TransferType is the kind of transfer a Link session performs
+// (transferOptions.transferType).
+type TransferType string
+
+// Values of TransferType.
+const (
+	TransferTypeDeposit TransferType = "deposit"
+	TransferTypePayment TransferType = "payment"
+	TransferTypeOnramp  TransferType = "onramp"
+)
+
+func (t TransferType) valid() bool {
+	switch t {
+	case TransferTypeDeposit, TransferTypePayment, TransferTypeOnramp:
+		return true
+	}
+	return false
+}
+
+// VerificationMethod is a way for the user to prove they own a wallet
+// (verifyWalletOptions.verificationMethods).
+type VerificationMethod string
+
+// VerificationMethodSignedMessage asks the user to sign VerifyWalletOptions.Message;
+// it is Mesh's default method.
+const VerificationMethodSignedMessage VerificationMethod = "signedMessage"
+
+func (m VerificationMethod) valid() bool { return m == VerificationMethodSignedMessage }
+
+// NetworkType is the family of blockchain a wallet to verify lives on
+// (verifyWalletOptions.networkType).
+type NetworkType string
+
+// Values of NetworkType.
+const (
+	NetworkTypeUnknown    NetworkType = "unknown"
+	NetworkTypeEVM        NetworkType = "evm"
+	NetworkTypeSolana     NetworkType = "solana"
+	NetworkTypeBitcoin    NetworkType = "bitcoin"
+	NetworkTypeCardano    NetworkType = "cardano"
+	NetworkTypeTron       NetworkType = "tron"
+	NetworkTypeAvalancheX NetworkType = "avalancheX"
+	NetworkTypeTezos      NetworkType = "tezos"
+	NetworkTypeDogecoin   NetworkType = "dogecoin"
+	NetworkTypeRipple     NetworkType = "ripple"
+	NetworkTypeStellar    NetworkType = "stellar"
+	NetworkTypeLitecoin   NetworkType = "litecoin"
+	NetworkTypeSui        NetworkType = "sui"
+	NetworkTypeAptos      NetworkType = "aptos"
+	NetworkTypeTVM        NetworkType = "tvm"
+	NetworkTypeInjective  NetworkType = "injective"
+)
+
+func (n NetworkType) valid() bool {
+	switch n {
+	case NetworkTypeUnknown, NetworkTypeEVM, NetworkTypeSolana, NetworkTypeBitcoin,
+		NetworkTypeCardano, NetworkTypeTron, NetworkTypeAvalancheX, NetworkTypeTezos,
+		NetworkTypeDogecoin, NetworkTypeRipple, NetworkTypeStellar, NetworkTypeLitecoin,
+		NetworkTypeSui, NetworkTypeAptos, NetworkTypeTVM, NetworkTypeInjective:
+		return true
+	}
+	return false
+}
+
+// Goods types of GoodsDetails.GoodsType (Binance Pay).
+const (
+	GoodsTypeTangible = "01"
+	GoodsTypeVirtual  = "02"
+)
+
+// Status is the status field of Mesh's response envelope.
+type Status string
+
+// Values of Status, spelled as the API spells them.
+const (
+	StatusOK                         Status = "ok"
+	StatusServerFailure              Status = "serverFailure"
+	StatusPermissionDenied           Status = "permissionDenied"
+	StatusBadRequest                 Status = "badRequest"
+	StatusNotFound                   Status = "notFound"
+	StatusConflict                   Status = "conflict"
+	StatusTooManyRequest             Status = "tooManyRequest"
+	StatusLocked                     Status = "locked"
+	StatusUnavailableForLegalReasons Status = "unavailableForLegalReasons"
+)
+
+// Bool returns a pointer to v, for the optional boolean fields of a request whose
+// explicit false differs from leaving them out.
+func Bool(v bool) *bool { return &v }
+
+// Float64 returns a pointer to v, for the optional numeric fields of a request whose
+// explicit 0 differs from leaving them out.
+func Float64(v float64) *float64 { return &v }
+
+// LinkToken is a freshly minted, short-lived (about 10 minutes), single-use token that
+// opens Mesh's Link UI.
+type LinkToken struct {
+	Token       string // content.linkToken: hand it to the Link front end
+	PaymentLink string // content.paymentLink, when GeneratePayLink was asked
+}
+
+// URL decodes the token into the Link URL it encodes (Mesh's tokens are base64 of an
+// https URL), for back ends that redirect a browser straight to Link. It fails on a
+// token that is not base64 of an absolute https URL.
+func (t *LinkToken) URL() (*url.URL, error) {
+	if t == nil || strings.TrimSpace(t.Token) == "" {
+		return nil, errors.New("mesh: link token is empty")
+	}
+	s := strings.TrimSpace(t.Token)
+	var raw []byte
+	var err error
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if raw, err = enc.DecodeString(s); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return nil, errors.New("mesh: link token is not base64")
+	}
+	u, err := url.Parse(string(raw))
+	if err != nil {
+		return nil, errors.New("mesh: link token does not encode a URL")
+	}
+	if u.Scheme != "https" || u.Host == "" {
+		return nil, errors.New("mesh: link token does not encode an absolute https URL")
+	}
+	return u, nil
+}
