@@ -165,6 +165,24 @@ func newResty(user *http.Client, userAgent, clientID, secret string) *resty.Clie
 	return rc
 }
 
+// CloseIdleConnections closes the idle connections of the client's pool (those of the
+// Transport given with WithHTTPClient included, when it can). The Client stays usable:
+// later calls open new connections. Call it when a Client is no longer needed, or in
+// tests that check for leaked goroutines.
+func (c *Client) CloseIdleConnections() {
+	if c != nil && c.rc != nil {
+		c.rc.GetClient().CloseIdleConnections()
+	}
+}
+
+// CloseIdleConnections passes the call on to the caller's Transport.
+func (u userTransport) CloseIdleConnections() {
+	type closeIdler interface{ CloseIdleConnections() }
+	if t, ok := u.hc.Transport.(closeIdler); ok {
+		t.CloseIdleConnections()
+	}
+}
+
 // userTransport sends through the Transport of a caller's *http.Client, read at each
 // call so that httpmock.ActivateNonDefault works before or after NewClient.
 type userTransport struct{ hc *http.Client }
