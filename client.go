@@ -31,7 +31,7 @@ type LinkTokenCreator interface {
 var _ LinkTokenCreator = (*Client)(nil)
 
 // linkTokenPath is the endpoint's path below the base URL.
-const linkTokenPath = "/api/v1/linktoken"
+const linkTokenPath = "/api/v1/linktoken" //nolint:gosec // G101: a URL path, not a credential
 
 // maxBodyBytes bounds what is read of an answer (after gzip): the envelope is tiny, so
 // a larger answer is refused as ErrUnexpectedResponse without reading it all.
@@ -285,7 +285,7 @@ func (c *Client) backoff(attempt int) time.Duration {
 	if t >= p.MaxWait {
 		return p.MaxWait
 	}
-	return min(t+rand.N(t), p.MaxWait)
+	return min(t+rand.N(t), p.MaxWait) //nolint:gosec // G404: jitter needs spread, not secrecy
 }
 
 // sleep waits for d, or returns ctx's error as soon as ctx is done.
@@ -360,7 +360,7 @@ func readBody(buf *bytes.Buffer, raw *http.Response) (tooLarge bool, err error) 
 	if !raw.Uncompressed && strings.EqualFold(raw.Header.Get("Content-Encoding"), "gzip") {
 		zr, err := gzip.NewReader(raw.Body)
 		if err != nil {
-			if err == io.EOF { // an empty body
+			if errors.Is(err, io.EOF) { // an empty body
 				return false, nil
 			}
 			return false, err
