@@ -401,47 +401,44 @@ type envelope struct {
 
 // decodeResponse turns an answer into a token or an *APIError; exactly one is non-nil.
 func decodeResponse(code int, header http.Header, body []byte, tooLarge bool, readErr error) (*LinkToken, *APIError) {
-	e := &APIError{HTTPStatusCode: code}
+	var env envelope
+	var reason string
+	unexpected, decoded := false, false
+	switch {
+	case readErr != nil:
+		reason = "answer cut short"
+	case tooLarge:
+		reason, unexpected = "answer larger than "+strconv.Itoa(maxBodyBytes)+" bytes", true
+	case code >= 300 && code <= 399:
+		reason, unexpected = "redirect not followed", true
+	case len(bytes.TrimSpace(body)) == 0:
+		reason = "empty answer"
+	case json.Unmarshal(body, &env) != nil:
+		reason = "answer is not Mesh's JSON envelope"
+		if ct := header.Get("Content-Type"); ct != "" {
+			reason += " (" + oneLine(ct, 64) + ")"
+		}
+	default:
+		decoded = true
+		if env.Status == StatusOK && code >= 200 && code <= 299 {
+			if env.Content != nil && env.Content.LinkToken != "" {
+				return &LinkToken{Token: env.Content.LinkToken, PaymentLink: env.Content.PaymentLink}, nil
+			}
+			reason, unexpected = "status ok without a link token", true
+		} else if env.Status == "" && code >= 200 && code <= 299 {
+			reason = "answer has no status"
+		}
+	}
+	e := &APIError{HTTPStatusCode: code, reason: reason, unexpected: unexpected, cause: readErr}
 	if d, ok := parseRetryAfter(header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = d
 	}
-	switch {
-	case readErr != nil:
-		e.reason, e.cause = "answer cut short", readErr
-		return nil, e
-	case tooLarge:
-		e.reason, e.unexpected = "answer larger than "+strconv.Itoa(maxBodyBytes)+" bytes", true
-		return nil, e
-	case code >= 300 && code <= 399:
-		e.reason, e.unexpected = "redirect not followed", true
-		return nil, e
-	}
-	var env envelope
-	if len(bytes.TrimSpace(body)) == 0 {
-		e.reason = "empty answer"
-		return nil, e
-	}
-	if err := json.Unmarshal(body, &env); err != nil {
-		e.reason = "answer is not Mesh's JSON envelope"
-		if ct := header.Get("Content-Type"); ct != "" {
-			e.reason += " (" + oneLine(ct, 64) + ")"
+	if decoded {
+		e.Status, e.ErrorType, e.Message = env.Status, env.ErrorType, env.Message
+		e.DisplayMessage, e.ErrorHash = env.DisplayMessage, env.ErrorHash
+		if d := bytes.TrimSpace(env.ErrorData); len(d) > 0 && string(d) != "null" {
+			e.ErrorData = append(json.RawMessage(nil), d...)
 		}
-		return nil, e
-	}
-	e.Status, e.ErrorType, e.Message = env.Status, env.ErrorType, env.Message
-	e.DisplayMessage, e.ErrorHash = env.DisplayMessage, env.ErrorHash
-	if d := bytes.TrimSpace(env.ErrorData); len(d) > 0 && string(d) != "null" {
-		e.ErrorData = append(json.RawMessage(nil), d...)
-	}
-	if env.Status == StatusOK && code >= 200 && code <= 299 {
-		if env.Content != nil && env.Content.LinkToken != "" {
-			return &LinkToken{Token: env.Content.LinkToken, PaymentLink: env.Content.PaymentLink}, nil
-		}
-		e.reason, e.unexpected = "status ok without a link token", true
-		return nil, e
-	}
-	if env.Status == "" && code >= 200 && code <= 299 {
-		e.reason = "answer has no status"
 	}
 	return nil, e
 }
