@@ -167,6 +167,7 @@ type Request struct {
 	Received time.Time
 }
 
+// clone deep-copies r, so that callers cannot change the server's record.
 func (r Request) clone() Request {
 	r.Header = r.Header.Clone()
 	r.Body = bytes.Clone(r.Body)
@@ -203,6 +204,7 @@ type Reply struct {
 	Delay time.Duration
 }
 
+// clone deep-copies r, so that the caller may reuse what it passed to Enqueue.
 func (r Reply) clone() Reply {
 	r.Header = r.Header.Clone()
 	r.ErrorData = bytes.Clone(r.ErrorData)
@@ -400,6 +402,7 @@ func decodeRequest(body []byte) (req *mesh.CreateLinkTokenRequest, errorType, ms
 	return req, "", ""
 }
 
+// jsonKindOf names the JSON type of a value decoded with UseNumber, null included.
 func jsonKindOf(v any) string {
 	if v == nil {
 		return "null"
@@ -418,15 +421,18 @@ type envelope struct {
 	Content        *content        `json:"content"`
 }
 
+// content is the content of an ok envelope.
 type content struct {
 	LinkToken   string  `json:"linkToken"`
 	PaymentLink *string `json:"paymentLink"`
 }
 
+// errorEnvelope is an error envelope of the strict server, with a fresh errorHash.
 func (s *Server) errorEnvelope(status mesh.Status, errorType, msg string) envelope {
 	return envelope{Status: status, ErrorType: errorType, Message: msg, ErrorHash: randomHex(4)}
 }
 
+// badRequest answers 400 with a badRequest envelope.
 func (s *Server) badRequest(w http.ResponseWriter, errorType, msg string) {
 	s.writeEnvelope(w, http.StatusBadRequest, s.errorEnvelope(mesh.StatusBadRequest, errorType, msg))
 }
@@ -498,6 +504,7 @@ func (s *Server) writeReply(w http.ResponseWriter, r Reply) {
 	_, _ = w.Write(b)
 }
 
+// writeEnvelope answers code with env as JSON.
 func (s *Server) writeEnvelope(w http.ResponseWriter, code int, env envelope) {
 	b, _ := json.Marshal(env) // cannot fail: no RawMessage is set
 	w.Header().Set("Content-Type", "application/json")
@@ -505,6 +512,7 @@ func (s *Server) writeEnvelope(w http.ResponseWriter, code int, env envelope) {
 	_, _ = w.Write(b)
 }
 
+// writeText answers code with a plain-text body.
 func writeText(w http.ResponseWriter, code int, text string) {
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(code)
@@ -523,6 +531,7 @@ func (s *Server) newID() string {
 	return "mt" + strconv.FormatUint(s.seq.Add(1), 10) + "-" + randomHex(8)
 }
 
+// randomHex returns n random bytes from crypto/rand, in hexadecimal.
 func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b) // never fails (crypto/rand documents so since Go 1.24)

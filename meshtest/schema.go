@@ -18,6 +18,7 @@ const (
 	kindArray
 )
 
+// String names the kind as an error message does ("a string", ...).
 func (k kind) String() string {
 	switch k {
 	case kindString:
@@ -42,6 +43,7 @@ type schema struct {
 	elem     *schema            // items of an array
 }
 
+// Constructors of schema nodes, to write requestSchema compactly.
 func str() *schema                        { return &schema{kind: kindString} }
 func number() *schema                     { return &schema{kind: kindNumber} }
 func boolean() *schema                    { return &schema{kind: kindBool} }
