@@ -90,7 +90,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	} else if base == "" {
 		problems = append(problems, fmt.Sprintf("unknown environment %q (use mesh.Production or mesh.Sandbox)", string(cfg.env)))
 	}
-	if base != "" {
+	if base != "" || cfg.baseURLSet {
 		if err := checkBaseURL(base); err != nil {
 			problems = append(problems, err.Error())
 		}
@@ -108,7 +108,11 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		problems = append(problems, "WithUserAgent: product has characters a header cannot carry")
 	}
 	if len(problems) > 0 {
-		return nil, errors.New("mesh: NewClient: " + strings.Join(problems, "; "))
+		msg := strings.Join(problems, "; ")
+		if strings.TrimSpace(clientSecret) != "" { // a base URL may carry the secret by mistake
+			msg = strings.ReplaceAll(msg, clientSecret, "[REDACTED]")
+		}
+		return nil, errors.New("mesh: NewClient: " + msg)
 	}
 
 	ua := "mesh-go/" + Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
@@ -205,15 +209,15 @@ func (discardLogger) Debugf(string, ...any) {}
 func checkBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("base URL %q does not parse", raw)
+		return errors.New("base URL does not parse") // not echoed: it may hold a password
 	}
 	switch {
 	case u.Scheme == "" || u.Host == "" || u.Hostname() == "":
 		return fmt.Errorf("base URL %q is not absolute (want https://host)", raw)
 	case u.User != nil:
 		return errors.New("base URL must not carry user information")
-	case u.RawQuery != "" || u.Fragment != "":
-		return fmt.Errorf("base URL %q must not have a query or fragment", u.Redacted())
+	case strings.ContainsAny(raw, "?#"): // an empty query or fragment too
+		return errors.New("base URL must not have a query or fragment")
 	case u.Scheme == "https":
 		return nil
 	case u.Scheme == "http":
