@@ -31,7 +31,7 @@ type LinkTokenCreator interface {
 var _ LinkTokenCreator = (*Client)(nil)
 
 // linkTokenPath is the endpoint's path below the base URL.
-const linkTokenPath = "/api/v1/linktoken"
+const linkTokenPath = "/api/v1/linktoken" //nolint:gosec // G101: a URL path, not a credential
 
 // maxBodyBytes bounds what is read of an answer (after gzip): the envelope is tiny, so
 // a larger answer is refused as ErrUnexpectedResponse without reading it all.
@@ -90,7 +90,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	} else if base == "" {
 		problems = append(problems, fmt.Sprintf("unknown environment %q (use mesh.Production or mesh.Sandbox)", string(cfg.env)))
 	}
-	if base != "" {
+	if base != "" || cfg.baseURLSet {
 		if err := checkBaseURL(base); err != nil {
 			problems = append(problems, err.Error())
 		}
@@ -108,7 +108,11 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		problems = append(problems, "WithUserAgent: product has characters a header cannot carry")
 	}
 	if len(problems) > 0 {
-		return nil, errors.New("mesh: NewClient: " + strings.Join(problems, "; "))
+		msg := strings.Join(problems, "; ")
+		if strings.TrimSpace(clientSecret) != "" { // a base URL may carry the secret by mistake
+			msg = strings.ReplaceAll(msg, clientSecret, "[REDACTED]")
+		}
+		return nil, errors.New("mesh: NewClient: " + msg)
 	}
 
 	ua := "mesh-go/" + Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
@@ -205,15 +209,15 @@ func (discardLogger) Debugf(string, ...any) {}
 func checkBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("base URL %q does not parse", raw)
+		return errors.New("base URL does not parse") // not echoed: it may hold a password
 	}
 	switch {
 	case u.Scheme == "" || u.Host == "" || u.Hostname() == "":
 		return fmt.Errorf("base URL %q is not absolute (want https://host)", raw)
 	case u.User != nil:
 		return errors.New("base URL must not carry user information")
-	case u.RawQuery != "" || u.Fragment != "":
-		return fmt.Errorf("base URL %q must not have a query or fragment", u.Redacted())
+	case strings.ContainsAny(raw, "?#"): // an empty query or fragment too
+		return errors.New("base URL must not have a query or fragment")
 	case u.Scheme == "https":
 		return nil
 	case u.Scheme == "http":
@@ -285,7 +289,7 @@ func (c *Client) backoff(attempt int) time.Duration {
 	if t >= p.MaxWait {
 		return p.MaxWait
 	}
-	return min(t+rand.N(t), p.MaxWait)
+	return min(t+rand.N(t), p.MaxWait) //nolint:gosec // G404: jitter needs spread, not secrecy
 }
 
 // sleep waits for d, or returns ctx's error as soon as ctx is done.
@@ -360,7 +364,7 @@ func readBody(buf *bytes.Buffer, raw *http.Response) (tooLarge bool, err error) 
 	if !raw.Uncompressed && strings.EqualFold(raw.Header.Get("Content-Encoding"), "gzip") {
 		zr, err := gzip.NewReader(raw.Body)
 		if err != nil {
-			if err == io.EOF { // an empty body
+			if errors.Is(err, io.EOF) { // an empty body
 				return false, nil
 			}
 			return false, err
@@ -401,47 +405,44 @@ type envelope struct {
 
 // decodeResponse turns an answer into a token or an *APIError; exactly one is non-nil.
 func decodeResponse(code int, header http.Header, body []byte, tooLarge bool, readErr error) (*LinkToken, *APIError) {
-	e := &APIError{HTTPStatusCode: code}
+	var env envelope
+	var reason string
+	unexpected, decoded := false, false
+	switch {
+	case readErr != nil:
+		reason = "answer cut short"
+	case tooLarge:
+		reason, unexpected = "answer larger than "+strconv.Itoa(maxBodyBytes)+" bytes", true
+	case code >= 300 && code <= 399:
+		reason, unexpected = "redirect not followed", true
+	case len(bytes.TrimSpace(body)) == 0:
+		reason = "empty answer"
+	case json.Unmarshal(body, &env) != nil:
+		reason = "answer is not Mesh's JSON envelope"
+		if ct := header.Get("Content-Type"); ct != "" {
+			reason += " (" + oneLine(ct, 64) + ")"
+		}
+	default:
+		decoded = true
+		if env.Status == StatusOK && code >= 200 && code <= 299 {
+			if env.Content != nil && env.Content.LinkToken != "" {
+				return &LinkToken{Token: env.Content.LinkToken, PaymentLink: env.Content.PaymentLink}, nil
+			}
+			reason, unexpected = "status ok without a link token", true
+		} else if env.Status == "" && code >= 200 && code <= 299 {
+			reason = "answer has no status"
+		}
+	}
+	e := &APIError{HTTPStatusCode: code, reason: reason, unexpected: unexpected, cause: readErr}
 	if d, ok := parseRetryAfter(header.Get("Retry-After"), time.Now()); ok {
 		e.RetryAfter = d
 	}
-	switch {
-	case readErr != nil:
-		e.reason, e.cause = "answer cut short", readErr
-		return nil, e
-	case tooLarge:
-		e.reason, e.unexpected = "answer larger than "+strconv.Itoa(maxBodyBytes)+" bytes", true
-		return nil, e
-	case code >= 300 && code <= 399:
-		e.reason, e.unexpected = "redirect not followed", true
-		return nil, e
-	}
-	var env envelope
-	if len(bytes.TrimSpace(body)) == 0 {
-		e.reason = "empty answer"
-		return nil, e
-	}
-	if err := json.Unmarshal(body, &env); err != nil {
-		e.reason = "answer is not Mesh's JSON envelope"
-		if ct := header.Get("Content-Type"); ct != "" {
-			e.reason += " (" + oneLine(ct, 64) + ")"
+	if decoded {
+		e.Status, e.ErrorType, e.Message = env.Status, env.ErrorType, env.Message
+		e.DisplayMessage, e.ErrorHash = env.DisplayMessage, env.ErrorHash
+		if d := bytes.TrimSpace(env.ErrorData); len(d) > 0 && string(d) != "null" {
+			e.ErrorData = append(json.RawMessage(nil), d...)
 		}
-		return nil, e
-	}
-	e.Status, e.ErrorType, e.Message = env.Status, env.ErrorType, env.Message
-	e.DisplayMessage, e.ErrorHash = env.DisplayMessage, env.ErrorHash
-	if d := bytes.TrimSpace(env.ErrorData); len(d) > 0 && string(d) != "null" {
-		e.ErrorData = append(json.RawMessage(nil), d...)
-	}
-	if env.Status == StatusOK && code >= 200 && code <= 299 {
-		if env.Content != nil && env.Content.LinkToken != "" {
-			return &LinkToken{Token: env.Content.LinkToken, PaymentLink: env.Content.PaymentLink}, nil
-		}
-		e.reason, e.unexpected = "status ok without a link token", true
-		return nil, e
-	}
-	if env.Status == "" && code >= 200 && code <= 299 {
-		e.reason = "answer has no status"
 	}
 	return nil, e
 }

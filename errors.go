@@ -181,8 +181,7 @@ func (e *APIError) retryable() bool {
 	if c == http.StatusTooManyRequests || (c >= 500 && c <= 599) {
 		return true
 	}
-	s := e.sentinel()
-	return s == ErrTooManyRequests || s == ErrServerFailure
+	return errors.Is(e, ErrTooManyRequests) || errors.Is(e, ErrServerFailure)
 }
 
 // oneLine makes server text fit a one-line error message: control characters become
@@ -242,8 +241,8 @@ func (v validationErrors) Error() string {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		ve, ok := err.(*ValidationError)
-		if !ok {
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
 			b.WriteString(err.Error())
 			continue
 		}

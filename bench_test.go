@@ -1,0 +1,167 @@
+package mesh
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// bnCPU reports the process's CPU time per operation (client and server together) as
+// cpu-ns/op: unlike ns/op it does not grow when other processes load the machine.
+func bnCPU(b *testing.B) func() {
+	b.Helper()
+	start := bnRusage()
+	return func() {
+		if b.N > 0 {
+			b.ReportMetric(float64(bnRusage()-start)/float64(b.N), "cpu-ns/op")
+		}
+	}
+}
+
+func bnRusage() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// The benchmarks compare one CreateLinkToken through the SDK with the same exchange
+// written by hand with net/http and encoding/json (the floor), against the same
+// loopback server in the same run. BENCHMARKS.md says how to run and read them.
+
+// bnServer answers every request with a realistic ok envelope.
+func bnServer(b *testing.B) *httptest.Server {
+	b.Helper()
+	body := []byte(okBody)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	}))
+	b.Cleanup(srv.Close)
+	return srv
+}
+
+// bnBaseline is the hand-written exchange: marshal, POST with the SDK's headers,
+// decode the envelope through a 1 MiB limit, check the status.
+type bnBaseline struct {
+	hc       *http.Client
+	endpoint string
+	ua       string
+}
+
+func newBnBaseline(url string) *bnBaseline {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 4 * maxIdleConnsPerHost
+	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	return &bnBaseline{hc: &http.Client{Transport: t}, endpoint: url + linkTokenPath, ua: "baseline/1.0"}
+}
+
+func (bl *bnBaseline) create(ctx context.Context, req *CreateLinkTokenRequest) (string, error) {
+	body, err := json.Marshal(req)
+	if err != nil {
+		return "", err
+	}
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, bl.endpoint, bytes.NewReader(body))
+	if err != nil {
+		return "", err
+	}
+	hr.Header.Set("Content-Type", "application/json")
+	hr.Header.Set("Accept", "application/json")
+	hr.Header.Set("User-Agent", bl.ua)
+	hr.Header.Set("X-Client-Id", testClientID)
+	hr.Header.Set("X-Client-Secret", testSecret)
+	resp, err := bl.hc.Do(hr)
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var env envelope
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&env); err != nil {
+		return "", err
+	}
+	if env.Status != StatusOK || env.Content == nil || env.Content.LinkToken == "" {
+		return "", errors.New("baseline: not ok")
+	}
+	return env.Content.LinkToken, nil
+}
+
+func BenchmarkCreateLinkToken(b *testing.B) {
+	srv := bnServer(b)
+	c := newTestClient(b, srv.URL)
+	req, ctx := validRequest(), context.Background()
+	b.ReportAllocs()
+	defer bnCPU(b)()
+	for b.Loop() {
+		if _, err := c.CreateLinkToken(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBaseline(b *testing.B) {
+	srv := bnServer(b)
+	bl := newBnBaseline(srv.URL)
+	b.Cleanup(bl.hc.CloseIdleConnections)
+	req, ctx := validRequest(), context.Background()
+	b.ReportAllocs()
+	defer bnCPU(b)()
+	for b.Loop() {
+		if _, err := bl.create(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCreateLinkTokenParallel(b *testing.B) {
+	srv := bnServer(b)
+	c := newTestClient(b, srv.URL)
+	req := validRequest()
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	defer bnCPU(b)()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		for pb.Next() {
+			if _, err := c.CreateLinkToken(ctx, req); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+func BenchmarkBaselineParallel(b *testing.B) {
+	srv := bnServer(b)
+	bl := newBnBaseline(srv.URL)
+	b.Cleanup(bl.hc.CloseIdleConnections)
+	req := validRequest()
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	defer bnCPU(b)()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		for pb.Next() {
+			if _, err := bl.create(ctx, req); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+func BenchmarkValidate(b *testing.B) {
+	req := validRequest()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := req.Validate(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
