@@ -364,6 +364,10 @@ func TestCreateLinkTokenAnswerWithoutUsableEnvelope(t *testing.T) {
 		{name: "HTML 429", code: 429, body: html(429), want: ErrTooManyRequests},
 		{name: "empty 451", code: 451, want: ErrUnavailableForLegalReasons},
 		{name: "HTML 599", code: 599, body: html(599), want: ErrServerFailure},
+		// A redirect is never an answer of Mesh's, whatever its body says.
+		{name: "302 with an error envelope", code: 302, body: `{"status":"badRequest","message":"no"}`, header: []string{"Location", "https://elsewhere.test/"}, want: ErrUnexpectedResponse},
+		{name: "301 with an ok envelope", code: 301, body: okBody, header: []string{"Location", "https://elsewhere.test/"}, want: ErrUnexpectedResponse},
+		{name: "304 with a serverFailure envelope", code: 304, body: `{"status":"serverFailure"}`, want: ErrUnexpectedResponse},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -71,6 +71,7 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 	}
 	wg.Wait()
 
+	t.Logf("%d calls on %d new connections", goroutines*calls, newConns.Load())
 	require.Zero(t, failures.Load(), "first error: %v", firstErr)
 	assert.EqualValues(t, goroutines*calls, requests.Load(), "retries or lost requests")
 	// A pool that keeps too few idle connections (net/http's default of 2 per host,

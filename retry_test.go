@@ -109,6 +109,8 @@ func TestRetryCounts(t *testing.T) {
 		{name: "not JSON at 200", policy: fastRetry, answers: []httpmock.Responder{ntRespond(200, "<html/>"), ok}, wantAttempts: 1, want: ErrUnexpectedResponse},
 		{name: "ok without token", policy: fastRetry, answers: []httpmock.Responder{ntRespond(200, `{"status":"ok"}`), ok}, wantAttempts: 1, want: ErrUnexpectedResponse},
 		{name: "405", policy: fastRetry, answers: []httpmock.Responder{ntRespond(405, ""), ok}, wantAttempts: 1, want: ErrUnexpectedResponse},
+		// A 5xx is retried by its code, whatever its envelope says.
+		{name: "badRequest envelope at 503", policy: fastRetry, answers: []httpmock.Responder{statusAt(503, StatusBadRequest)}, wantAttempts: fastRetry.MaxRetries + 1, want: ErrBadRequest},
 		{name: "transport error then ok", policy: fastRetry, answers: []httpmock.Responder{reset, ok}, wantAttempts: 2},
 		{name: "transport error always", policy: fastRetry, answers: []httpmock.Responder{reset}, wantAttempts: fastRetry.MaxRetries + 1, wantCause: resetErr},
 		{name: "transport error, 503, ok", policy: fastRetry, answers: []httpmock.Responder{reset, html503, ok}, wantAttempts: 3},

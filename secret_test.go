@@ -50,7 +50,7 @@ func TestSecretNotInFmt(t *testing.T) {
 		{name: "LinkTokenCreator", v: []LinkTokenCreator{c}},
 	}
 	for _, val := range values {
-		verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T"}
+		verbs := []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%T", "%t", "%f", "%c", "%U", "%b", "%o", "%e", "%p", "%10.3v"}
 		if strings.Contains(val.name, "value") {
 			verbs = ntValueVerbs // the others: TestSecretNotInFmtOfClientValue
 		}
@@ -74,7 +74,7 @@ func TestSecretNotInFmt(t *testing.T) {
 
 // ntValueVerbs are the verbs under which a Client value (not a *Client) keeps the
 // secret hidden today.
-var ntValueVerbs = []string{"%v", "%+v", "%#v", "%x", "%X", "%d", "%T"}
+var ntValueVerbs = []string{"%v", "%+v", "%#v", "%x", "%X", "%d", "%b", "%o", "%T"}
 
 // fmt prints a field with a verb it does not support for the field's kind (%s or %q on
 // a pointer) through badVerb, which dereferences the pointer once: the resty client's
@@ -93,7 +93,7 @@ func TestSecretNotInFmtOfClientValue(t *testing.T) {
 		{name: "Client values in a slice", v: []Client{*c}},
 	}
 	for _, val := range values {
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%t", "%f", "%c", "%U"} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%b", "%o", "%t", "%f", "%c", "%U", "%e"} {
 			t.Run(val.name+" "+verb, func(t *testing.T) {
 				ntAssertNoSecret(t, fmt.Sprintf(verb, val.v), "fmt "+verb)
 			})
