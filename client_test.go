@@ -20,7 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// mockEndpoint is the URL newMockClient's requests go to.
+// ntMockEndpoint is the URL newMockClient's requests go to.
 const ntMockEndpoint = mockBaseURL + linkTokenPath
 
 // ntNoRetry makes one attempt per call, so that a test of one answer sees one answer.
