@@ -80,7 +80,6 @@ var ntValueVerbs = []string{"%v", "%+v", "%#v", "%x", "%X", "%d", "%b", "%o", "%
 // a pointer) through badVerb, which dereferences the pointer once: the resty client's
 // header map and the *secret, one pointer away from a Client value, are printed whole.
 func TestSecretNotInFmtOfClientValue(t *testing.T) {
-	t.Skip("core bug: fmt verbs s and q on a Client value (not a pointer) print the secret (reported)")
 	c := newTestClient(t, mockBaseURL)
 	type holder struct{ c Client } // unexported: fmt cannot call methods on it
 	values := []struct {
@@ -256,7 +255,7 @@ func ntLogScenarios() []ntLogScenario {
 	}
 	for _, s := range ntStatuses {
 		n := 1
-		if s.sentinel == ErrServerFailure || s.sentinel == ErrTooManyRequests {
+		if errors.Is(s.sentinel, ErrServerFailure) || errors.Is(s.sentinel, ErrTooManyRequests) {
 			n = all
 		}
 		et := "et-" + string(s.status)
@@ -272,7 +271,7 @@ func ntLogScenarios() []ntLogScenario {
 
 // run makes the scenario's call with a client logging to h, and returns its error and
 // the number of requests sent.
-func (s ntLogScenario) run(t *testing.T, h slog.Handler) (error, int) {
+func (s ntLogScenario) run(t *testing.T, h slog.Handler) (int, error) {
 	t.Helper()
 	policy := fastRetry
 	if s.policy != nil {
@@ -293,7 +292,7 @@ func (s ntLogScenario) run(t *testing.T, h slog.Handler) (error, int) {
 		req = validRequest()
 	}
 	_, err := c.CreateLinkToken(ctx, req)
-	return err, mt.GetTotalCallCount()
+	return mt.GetTotalCallCount(), err
 }
 
 func TestLoggerRecords(t *testing.T) {
@@ -301,7 +300,7 @@ func TestLoggerRecords(t *testing.T) {
 	for _, s := range ntLogScenarios() {
 		t.Run(s.name, func(t *testing.T) {
 			rec := &ntLogRecorder{level: slog.LevelDebug}
-			callErr, _ := s.run(t, rec)
+			_, callErr := s.run(t, rec)
 			records := rec.all()
 			require.Len(t, records, len(s.wantStatus), "one debug record per attempt")
 			for i, r := range records {
@@ -372,7 +371,7 @@ func TestLoggerSilentAboveDebug(t *testing.T) {
 		for _, s := range ntLogScenarios() {
 			t.Run(level.String()+" "+s.name, func(t *testing.T) {
 				rec := &ntLogRecorder{level: level}
-				_, sent := s.run(t, rec)
+				sent, _ := s.run(t, rec)
 				assert.Equal(t, len(s.wantStatus), sent, "the scenario did not run")
 				assert.Empty(t, rec.all())
 			})
@@ -535,7 +534,6 @@ func TestSecretEchoedByServerIsRedacted(t *testing.T) {
 // ">" and "&", any encoder may use \u escapes) echoes a secret into errorData in a form
 // the byte search of scrub misses; decoding ErrorData then yields the secret.
 func TestSecretEchoedEscapedInErrorData(t *testing.T) {
-	t.Skip("core bug: scrub searches errorData's raw bytes, so a JSON-escaped echo of the secret survives (reported)")
 	const secret = "sk_live/abc+def&ghi"
 	tests := []struct {
 		name string
@@ -567,7 +565,6 @@ func TestSecretEchoedEscapedInErrorData(t *testing.T) {
 // An answer that is not JSON names its Content-Type in the error text, unredacted: a
 // server (or proxy) echoing the secret there puts it in the error and in the logs.
 func TestSecretEchoedInContentType(t *testing.T) {
-	t.Skip("core bug: the Content-Type quoted in the error text of a non-JSON answer is not scrubbed (reported)")
 	tests := []struct {
 		name        string
 		contentType string
