@@ -22,15 +22,15 @@ go test -c -o "$out/mesh.test" .
 run() { "$out/mesh.test" -test.run '^$' -test.bench "^Benchmark$1\$" -test.benchtime "$benchtime" -test.benchmem; }
 for i in $(seq "$runs"); do
 	echo "run $i/$runs" >&2
-	for b in Baseline CreateLinkToken BaselineParallel CreateLinkTokenParallel; do
+	for b in Baseline CreateLinkToken BaselineParallel CreateLinkTokenParallel BaselineNoNetwork CreateLinkTokenNoNetwork; do
 		run "$b" | grep '^Benchmark' >>"$out/$b.txt"
 	done
 done
 "$out/mesh.test" -test.run '^$' -test.bench '^BenchmarkValidate$' -test.count "$runs" -test.benchmem | grep '^Benchmark' >"$out/Validate.txt"
 
 # The same name on both sides lets benchstat put baseline and SDK side by side.
-sed -E 's/^BenchmarkBaseline(Parallel)?-/BenchmarkLinkToken\1-/' "$out/Baseline.txt" "$out/BaselineParallel.txt" >"$out/baseline.txt"
-sed -E 's/^BenchmarkCreateLinkToken(Parallel)?-/BenchmarkLinkToken\1-/' "$out/CreateLinkToken.txt" "$out/CreateLinkTokenParallel.txt" >"$out/sdk.txt"
+sed -E 's/^BenchmarkBaseline(Parallel|NoNetwork)?-/BenchmarkLinkToken\1-/' "$out"/Baseline*.txt >"$out/baseline.txt"
+sed -E 's/^BenchmarkCreateLinkToken(Parallel|NoNetwork)?-/BenchmarkLinkToken\1-/' "$out"/CreateLinkToken*.txt >"$out/sdk.txt"
 {
 	echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(go version), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 	"$benchstat" baseline="$out/baseline.txt" sdk="$out/sdk.txt"
