@@ -165,3 +165,43 @@ func BenchmarkValidate(b *testing.B) {
 		}
 	}
 }
+
+// bnCanned is a Transport that answers every request with the ok envelope from
+// memory: the NoNetwork benchmarks use it to measure the client side alone, without
+// loopback latency and the server's own work.
+type bnCanned struct{}
+
+func (bnCanned) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		_, _ = io.Copy(io.Discard, r.Body)
+		_ = r.Body.Close()
+	}
+	return &http.Response{
+		StatusCode: http.StatusOK,
+		Header:     http.Header{"Content-Type": {"application/json"}},
+		Body:       io.NopCloser(bytes.NewReader([]byte(okBody))),
+		Request:    r,
+	}, nil
+}
+
+func BenchmarkCreateLinkTokenNoNetwork(b *testing.B) {
+	c := newTestClient(b, mockBaseURL, WithHTTPClient(&http.Client{Transport: bnCanned{}}))
+	req, ctx := validRequest(), context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.CreateLinkToken(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBaselineNoNetwork(b *testing.B) {
+	bl := &bnBaseline{hc: &http.Client{Transport: bnCanned{}}, endpoint: mockBaseURL + linkTokenPath, ua: "baseline/1.0"}
+	req, ctx := validRequest(), context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := bl.create(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

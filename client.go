@@ -50,14 +50,24 @@ var (
 // safe for concurrent use by many goroutines and reuses connections. It never prints
 // its secret: fmt in any verb and slog show it redacted.
 type Client struct {
+	// The state sits behind a pointer so that printing a Client value (not a pointer)
+	// with any verb shows addresses: fmt follows at most one pointer, and the secret
+	// is two away.
+	*clientState
+}
+
+// clientState is a Client's configuration, set once by NewClient and then only read.
+type clientState struct {
 	rc       *resty.Client // configured once in NewClient, never mutated after
 	endpoint string        // base URL + linkTokenPath
 	baseURL  string
 	clientID string
-	secret   *secret // behind a pointer, so that printing a Client value shows no secret
-	timeout  time.Duration
-	retry    RetryPolicy
-	logger   *slog.Logger
+	// secret is kept to scrub it from anything a server echoes. It is one more pointer
+	// away, so that even fmt's bad-verb output of a Client value cannot reach it.
+	secret  *string
+	timeout time.Duration
+	retry   RetryPolicy
+	logger  *slog.Logger
 }
 
 // NewClient returns a Client that authenticates with clientID and clientSecret.
@@ -119,15 +129,15 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	if p := strings.TrimSpace(cfg.userAgent); p != "" {
 		ua += " " + p
 	}
-	c := &Client{
+	c := &Client{&clientState{
 		endpoint: strings.TrimRight(base, "/") + linkTokenPath,
 		baseURL:  strings.TrimRight(base, "/"),
 		clientID: clientID,
-		secret:   &secret{clientSecret},
+		secret:   &clientSecret,
 		timeout:  cfg.timeout,
 		retry:    cfg.retry,
 		logger:   cfg.logger,
-	}
+	}}
 	c.rc = newResty(cfg.httpClient, ua, clientID, clientSecret)
 	return c, nil
 }
@@ -174,10 +184,13 @@ func newResty(user *http.Client, userAgent, clientID, secret string) *resty.Clie
 // later calls open new connections. Call it when a Client is no longer needed, or in
 // tests that check for leaked goroutines.
 func (c *Client) CloseIdleConnections() {
-	if c != nil && c.rc != nil {
+	if c.usable() {
 		c.rc.GetClient().CloseIdleConnections()
 	}
 }
+
+// usable reports whether c was made by NewClient.
+func (c *Client) usable() bool { return c != nil && c.clientState != nil && c.rc != nil }
 
 // CloseIdleConnections passes the call on to the caller's Transport.
 func (u userTransport) CloseIdleConnections() {
@@ -252,6 +265,9 @@ func validHeaderValue(s string) bool {
 // send posts body, retrying as the policy allows.
 func (c *Client) send(ctx context.Context, body []byte) (*LinkToken, error) {
 	for attempt := 0; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("mesh: %w", err) // a Transport may not look at ctx before sending
+		}
 		lt, res := c.attempt(ctx, body, attempt)
 		if res.err == nil {
 			return lt, nil
@@ -284,12 +300,18 @@ func (c *Client) backoff(attempt int) time.Duration {
 	}
 	t := p.MinWait
 	for i := 0; i < attempt && t < p.MaxWait; i++ {
+		if t > p.MaxWait/2 {
+			return p.MaxWait
+		}
 		t *= 2
 	}
 	if t >= p.MaxWait {
 		return p.MaxWait
 	}
-	return min(t+rand.N(t), p.MaxWait) //nolint:gosec // G404: jitter needs spread, not secrecy
+	if j := rand.N(t); j < p.MaxWait-t { //nolint:gosec // G404: jitter needs spread, not secrecy
+		return t + j
+	}
+	return p.MaxWait
 }
 
 // sleep waits for d, or returns ctx's error as soon as ctx is done.
@@ -419,8 +441,9 @@ func decodeResponse(code int, header http.Header, body []byte, tooLarge bool, re
 		reason = "empty answer"
 	case json.Unmarshal(body, &env) != nil:
 		reason = "answer is not Mesh's JSON envelope"
-		if ct := header.Get("Content-Type"); ct != "" {
-			reason += " (" + oneLine(ct, 64) + ")"
+		// Only the media type: its parameters are the server's free text.
+		if ct, _, _ := strings.Cut(header.Get("Content-Type"), ";"); strings.TrimSpace(ct) != "" && len(ct) <= 64 {
+			reason += " (" + oneLine(strings.TrimSpace(ct), 64) + ")"
 		}
 	default:
 		decoded = true
@@ -476,7 +499,7 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 
 // scrub replaces the client secret wherever a server echoed it into an error.
 func (c *Client) scrub(e *APIError) {
-	s := c.secret.value
+	s := *c.secret
 	redact := func(v string) string {
 		if strings.Contains(v, s) {
 			return strings.ReplaceAll(v, s, "[REDACTED]")
@@ -486,9 +509,33 @@ func (c *Client) scrub(e *APIError) {
 	e.Message, e.DisplayMessage = redact(e.Message), redact(e.DisplayMessage)
 	e.ErrorType, e.ErrorHash = redact(e.ErrorType), redact(e.ErrorHash)
 	e.Status = Status(redact(string(e.Status)))
-	if bytes.Contains(e.ErrorData, []byte(s)) {
-		e.ErrorData = bytes.ReplaceAll(e.ErrorData, []byte(s), []byte("[REDACTED]"))
+	e.reason = redact(e.reason)
+	e.ErrorData = redactJSON(e.ErrorData, s)
+}
+
+// redactJSON replaces s in the JSON value raw, however the server escaped it: the value
+// is re-encoded in encoding/json's canonical form first. raw is returned as it is when
+// s does not occur.
+func redactJSON(raw json.RawMessage, s string) json.RawMessage {
+	if len(raw) == 0 {
+		return raw
 	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	if d.Decode(&v) != nil {
+		return bytes.ReplaceAll(raw, []byte(s), []byte("[REDACTED]"))
+	}
+	canon, err1 := json.Marshal(v)
+	quoted, err2 := json.Marshal(s)
+	if err1 != nil || err2 != nil {
+		return json.RawMessage(`"[REDACTED]"`)
+	}
+	escaped := quoted[1 : len(quoted)-1]
+	if !bytes.Contains(canon, escaped) {
+		return raw
+	}
+	return bytes.ReplaceAll(canon, escaped, []byte("[REDACTED]"))
 }
 
 // logAttempt emits the debug record of one attempt: no header value, no body.
@@ -514,21 +561,18 @@ func (c *Client) logAttempt(ctx context.Context, n, status int, start time.Time,
 
 // String describes the client without its secret.
 func (c *Client) String() string {
-	if c == nil {
+	if !c.usable() {
 		return "mesh.Client(nil)"
 	}
 	return "mesh.Client{baseURL: " + c.baseURL + ", clientID: " + c.clientID + ", clientSecret: [REDACTED]}"
 }
-
-// GoString is String, for %#v.
-func (c *Client) GoString() string { return c.String() }
 
 // Format prints String whatever the verb, so that no fmt verb reaches the secret.
 func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
 // LogValue makes slog log the client without its secret.
 func (c *Client) LogValue() slog.Value {
-	if c == nil {
+	if !c.usable() {
 		return slog.StringValue("mesh.Client(nil)")
 	}
 	return slog.GroupValue(
@@ -537,12 +581,6 @@ func (c *Client) LogValue() slog.Value {
 		slog.String("clientSecret", "[REDACTED]"),
 	)
 }
-
-// secret holds the client secret. It prints redacted under every fmt verb.
-type secret struct{ value string }
-
-// Format prints the secret redacted whatever the verb.
-func (*secret) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, "[REDACTED]") }
 
 // buffer is a pooled scratch space: the request's JSON, then the answer's body.
 type buffer struct {

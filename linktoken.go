@@ -273,7 +273,7 @@ func isHex(c byte) bool {
 // sentinel; failures of the network keep their cause (errors.Is(err,
 // context.DeadlineExceeded) holds when a deadline ended the call).
 func (c *Client) CreateLinkToken(ctx context.Context, req *CreateLinkTokenRequest) (*LinkToken, error) {
-	if c == nil || c.rc == nil {
+	if !c.usable() {
 		return nil, errNilClient
 	}
 	if ctx == nil {

@@ -24,7 +24,7 @@ func vtValidationFields(t *testing.T, err error) []string {
 	require.Truef(t, ok, "error %T has no Unwrap() []error", err)
 	var fields []string
 	for _, e := range multi.Unwrap() {
-		ve, ok := e.(*ValidationError)
+		ve, ok := e.(*ValidationError) //nolint:errorlint // the tree must hold *ValidationError itself, unwrapped
 		require.Truef(t, ok, "tree holds %T (%v), want *ValidationError", e, e)
 		assert.NotEmpty(t, ve.Reason, "field %q has no reason", ve.Field)
 		assert.ErrorIs(t, ve, ErrValidation)

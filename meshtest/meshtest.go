@@ -50,7 +50,7 @@ const (
 )
 
 // LinkTokenPath is the only path the fake serves (with POST).
-const LinkTokenPath = "/api/v1/linktoken"
+const LinkTokenPath = "/api/v1/linktoken" //nolint:gosec // G101: a URL path, not a credential
 
 // MaxBodyBytes is the largest request body the fake accepts (1 MiB); a larger one is
 // answered with a badRequest envelope.

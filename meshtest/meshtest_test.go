@@ -175,7 +175,7 @@ func TestOKEnvelopeOnTheWire(t *testing.T) {
 func TestEveryFieldAccepted(t *testing.T) {
 	req := &mesh.CreateLinkTokenRequest{
 		UserID:                   "user-42",
-		BrokerType:               mesh.BrokerTypeCoinbase,
+		BrokerType:               mesh.BrokerTypeCoinbase, //nolint:staticcheck // SA1019: the fake must still accept the deprecated field
 		IntegrationID:            "34aeb688-decb-485f-9d80-b66466783394",
 		RestrictMultipleAccounts: mesh.Bool(false),
 		DisableAPIKeyGeneration:  mesh.Bool(true),

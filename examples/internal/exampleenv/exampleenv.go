@@ -24,7 +24,7 @@ import (
 // Names of the environment variables Client reads.
 const (
 	EnvClientID     = "MESH_CLIENT_ID"
-	EnvClientSecret = "MESH_CLIENT_SECRET"
+	EnvClientSecret = "MESH_CLIENT_SECRET" //nolint:gosec // G101: the name of a variable, not a credential
 	EnvEnvironment  = "MESH_ENV"
 )
 
