@@ -478,12 +478,12 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 		return 0, false
 	}
 	if v[0] >= '0' && v[0] <= '9' {
+		if strings.TrimLeft(v, "0123456789") != "" {
+			return 0, false // delay-seconds is digits only
+		}
 		secs, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			if errors.Is(err, strconv.ErrRange) {
-				return maxRetryAfter, true
-			}
-			return 0, false
+		if err != nil { // only a range error is left: a huge delay
+			return maxRetryAfter, true
 		}
 		if secs >= uint64(maxRetryAfter/time.Second) {
 			return maxRetryAfter, true

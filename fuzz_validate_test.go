@@ -104,11 +104,11 @@ func hdValidationErrors(err error) []*mesh.ValidationError {
 	var out []*mesh.ValidationError
 	var walk func(error)
 	walk = func(e error) {
-		if ve, ok := e.(*mesh.ValidationError); ok {
+		if ve, ok := e.(*mesh.ValidationError); ok { //nolint:errorlint // walking the tree by hand, one node at a time
 			out = append(out, ve)
 			return
 		}
-		switch u := e.(type) {
+		switch u := e.(type) { //nolint:errorlint // walking the tree by hand, one node at a time
 		case interface{ Unwrap() []error }:
 			for _, c := range u.Unwrap() {
 				walk(c)
