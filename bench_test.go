@@ -82,7 +82,18 @@ func (bl *bnBaseline) create(ctx context.Context, req *CreateLinkTokenRequest) (
 		return "", err
 	}
 	defer resp.Body.Close()
-	var env envelope
+	var env struct {
+		Status         Status          `json:"status"`
+		Message        string          `json:"message"`
+		DisplayMessage *string         `json:"displayMessage"`
+		ErrorType      string          `json:"errorType"`
+		ErrorHash      string          `json:"errorHash"`
+		ErrorData      json.RawMessage `json:"errorData"`
+		Content        *struct {
+			LinkToken   string  `json:"linkToken"`
+			PaymentLink *string `json:"paymentLink"`
+		} `json:"content"`
+	}
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&env); err != nil {
 		return "", err
 	}

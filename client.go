@@ -129,9 +129,10 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	if p := strings.TrimSpace(cfg.userAgent); p != "" {
 		ua += " " + p
 	}
+	base = strings.TrimRight(base, "/")
 	c := &Client{&clientState{
-		endpoint: strings.TrimRight(base, "/") + linkTokenPath,
-		baseURL:  strings.TrimRight(base, "/"),
+		endpoint: base + linkTokenPath,
+		baseURL:  base,
 		clientID: clientID,
 		secret:   &clientSecret,
 		timeout:  cfg.timeout,
@@ -411,20 +412,6 @@ func readBody(buf *bytes.Buffer, raw *http.Response) (tooLarge bool, err error) 
 	}
 }
 
-// envelope is Mesh's response envelope.
-type envelope struct {
-	Status         Status          `json:"status"`
-	Message        string          `json:"message"`
-	DisplayMessage string          `json:"displayMessage"`
-	ErrorType      string          `json:"errorType"`
-	ErrorHash      string          `json:"errorHash"`
-	ErrorData      json.RawMessage `json:"errorData"`
-	Content        *struct {
-		LinkToken   string `json:"linkToken"`
-		PaymentLink string `json:"paymentLink"`
-	} `json:"content"`
-}
-
 // decodeResponse turns an answer into a token or an *APIError; exactly one is non-nil.
 func decodeResponse(code int, header http.Header, body []byte, tooLarge bool, readErr error) (*LinkToken, *APIError) {
 	var env envelope
@@ -439,7 +426,7 @@ func decodeResponse(code int, header http.Header, body []byte, tooLarge bool, re
 		reason, unexpected = "redirect not followed", true
 	case len(bytes.TrimSpace(body)) == 0:
 		reason = "empty answer"
-	case json.Unmarshal(body, &env) != nil:
+	case decodeEnvelope(body, &env) != nil:
 		reason = "answer is not Mesh's JSON envelope"
 		// Only the media type: its parameters are the server's free text.
 		if ct, _, _ := strings.Cut(header.Get("Content-Type"), ";"); strings.TrimSpace(ct) != "" && len(ct) <= 64 {
@@ -448,7 +435,7 @@ func decodeResponse(code int, header http.Header, body []byte, tooLarge bool, re
 	default:
 		decoded = true
 		if env.Status == StatusOK && code >= 200 && code <= 299 {
-			if env.Content != nil && env.Content.LinkToken != "" {
+			if env.Content.LinkToken != "" {
 				return &LinkToken{Token: env.Content.LinkToken, PaymentLink: env.Content.PaymentLink}, nil
 			}
 			reason, unexpected = "status ok without a link token", true
