@@ -59,6 +59,7 @@ type Client struct {
 // clientState is a Client's configuration, set once by NewClient and then only read.
 type clientState struct {
 	rc       *resty.Client // configured once in NewClient, never mutated after
+	headers  *http.Header  // every request's headers, built once, read-only; behind a pointer like secret
 	endpoint string        // base URL + linkTokenPath
 	baseURL  string
 	clientID string
@@ -138,15 +139,16 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		timeout:  cfg.timeout,
 		retry:    cfg.retry,
 		logger:   cfg.logger,
+		headers:  requestHeaders(ua, clientID, clientSecret),
 	}}
-	c.rc = newResty(cfg.httpClient, ua, clientID, clientSecret)
+	c.rc = newResty(cfg.httpClient)
 	return c, nil
 }
 
 // newResty configures the transport once. Resty only builds and sends requests here:
 // the SDK reads answers itself (through a bound) and owns the retry loop, so that
 // resty neither buffers whole bodies nor leaks the bodies of retried answers.
-func newResty(user *http.Client, userAgent, clientID, secret string) *resty.Client {
+func newResty(user *http.Client) *resty.Client {
 	var rt http.RoundTripper
 	if user != nil {
 		rt = userTransport{user}
@@ -170,14 +172,21 @@ func newResty(user *http.Client, userAgent, clientID, secret string) *resty.Clie
 	rc.SetDebug(false)
 	rc.SetDoNotParseResponse(true)
 	rc.SetRetryCount(0)
-	rc.SetHeaders(map[string]string{
-		"Content-Type":    "application/json",
-		"Accept":          "application/json",
-		"User-Agent":      userAgent,
-		"X-Client-Id":     clientID,
-		"X-Client-Secret": secret,
-	})
 	return rc
+}
+
+// requestHeaders builds, once, the headers of every request. Each attempt hands this
+// map to resty as its request's headers: resty only reads it (all it would add is
+// already there) and clones it into the *http.Request it sends, so sharing it between
+// goroutines is safe and costs no per-call copy of the client's headers.
+func requestHeaders(userAgent, clientID, secret string) *http.Header {
+	h := make(http.Header, 5)
+	h.Set("Content-Type", "application/json")
+	h.Set("Accept", "application/json")
+	h.Set("User-Agent", userAgent)
+	h.Set("X-Client-Id", clientID)
+	h.Set("X-Client-Secret", secret)
+	return &h
 }
 
 // CloseIdleConnections closes the idle connections of the client's pool (those of the
@@ -346,7 +355,9 @@ func (c *Client) attempt(ctx context.Context, body []byte, n int) (*LinkToken, r
 		actx, cancel = context.WithTimeout(ctx, c.timeout)
 		defer cancel()
 	}
-	resp, err := c.rc.R().SetContext(actx).SetBody(bytes.NewReader(body)).Post(c.endpoint)
+	req := c.rc.R()
+	req.Header = *c.headers
+	resp, err := req.SetContext(actx).SetBody(bytes.NewReader(body)).Post(c.endpoint)
 	if err != nil {
 		if resp != nil && resp.RawResponse != nil {
 			_ = resp.RawResponse.Body.Close()
