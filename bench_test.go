@@ -56,10 +56,11 @@ type bnBaseline struct {
 	ua       string
 }
 
-func newBnBaseline(url string) *bnBaseline {
+func newBnBaseline(b *testing.B, url string) *bnBaseline {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 4 * maxIdleConnsPerHost
 	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
+	b.Cleanup(t.CloseIdleConnections)
 	return &bnBaseline{hc: &http.Client{Transport: t}, endpoint: url + linkTokenPath, ua: "baseline/1.0"}
 }
 
@@ -103,68 +104,64 @@ func (bl *bnBaseline) create(ctx context.Context, req *CreateLinkTokenRequest) (
 	return env.Content.LinkToken, nil
 }
 
-func BenchmarkCreateLinkToken(b *testing.B) {
-	srv := bnServer(b)
-	c := newTestClient(b, srv.URL)
+// bnSerial measures call in a loop.
+func bnSerial(b *testing.B, call func(context.Context, *CreateLinkTokenRequest) error) {
 	req, ctx := validRequest(), context.Background()
 	b.ReportAllocs()
 	defer bnCPU(b)()
 	for b.Loop() {
-		if _, err := c.CreateLinkToken(ctx, req); err != nil {
+		if err := call(ctx, req); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// bnParallel measures call from 16 goroutines per core sharing one client.
+func bnParallel(b *testing.B, call func(context.Context, *CreateLinkTokenRequest) error) {
+	req := validRequest()
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	defer bnCPU(b)()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		for pb.Next() {
+			if err := call(ctx, req); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
+// bnSDK and bnBase adapt the SDK and the baseline to bnSerial and bnParallel.
+func bnSDK(c *Client) func(context.Context, *CreateLinkTokenRequest) error {
+	return func(ctx context.Context, req *CreateLinkTokenRequest) error {
+		_, err := c.CreateLinkToken(ctx, req)
+		return err
+	}
+}
+
+func bnBase(bl *bnBaseline) func(context.Context, *CreateLinkTokenRequest) error {
+	return func(ctx context.Context, req *CreateLinkTokenRequest) error {
+		_, err := bl.create(ctx, req)
+		return err
+	}
+}
+
+func BenchmarkCreateLinkToken(b *testing.B) {
+	bnSerial(b, bnSDK(newTestClient(b, bnServer(b).URL)))
 }
 
 func BenchmarkBaseline(b *testing.B) {
-	srv := bnServer(b)
-	bl := newBnBaseline(srv.URL)
-	b.Cleanup(bl.hc.CloseIdleConnections)
-	req, ctx := validRequest(), context.Background()
-	b.ReportAllocs()
-	defer bnCPU(b)()
-	for b.Loop() {
-		if _, err := bl.create(ctx, req); err != nil {
-			b.Fatal(err)
-		}
-	}
+	bnSerial(b, bnBase(newBnBaseline(b, bnServer(b).URL)))
 }
 
 func BenchmarkCreateLinkTokenParallel(b *testing.B) {
-	srv := bnServer(b)
-	c := newTestClient(b, srv.URL)
-	req := validRequest()
-	b.ReportAllocs()
-	b.SetParallelism(16)
-	defer bnCPU(b)()
-	b.RunParallel(func(pb *testing.PB) {
-		ctx := context.Background()
-		for pb.Next() {
-			if _, err := c.CreateLinkToken(ctx, req); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
+	bnParallel(b, bnSDK(newTestClient(b, bnServer(b).URL)))
 }
 
 func BenchmarkBaselineParallel(b *testing.B) {
-	srv := bnServer(b)
-	bl := newBnBaseline(srv.URL)
-	b.Cleanup(bl.hc.CloseIdleConnections)
-	req := validRequest()
-	b.ReportAllocs()
-	b.SetParallelism(16)
-	defer bnCPU(b)()
-	b.RunParallel(func(pb *testing.PB) {
-		ctx := context.Background()
-		for pb.Next() {
-			if _, err := bl.create(ctx, req); err != nil {
-				b.Error(err)
-				return
-			}
-		}
-	})
+	bnParallel(b, bnBase(newBnBaseline(b, bnServer(b).URL)))
 }
 
 func BenchmarkValidate(b *testing.B) {
@@ -196,23 +193,9 @@ func (bnCanned) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 func BenchmarkCreateLinkTokenNoNetwork(b *testing.B) {
-	c := newTestClient(b, mockBaseURL, WithHTTPClient(&http.Client{Transport: bnCanned{}}))
-	req, ctx := validRequest(), context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := c.CreateLinkToken(ctx, req); err != nil {
-			b.Fatal(err)
-		}
-	}
+	bnSerial(b, bnSDK(newTestClient(b, mockBaseURL, WithHTTPClient(&http.Client{Transport: bnCanned{}}))))
 }
 
 func BenchmarkBaselineNoNetwork(b *testing.B) {
-	bl := &bnBaseline{hc: &http.Client{Transport: bnCanned{}}, endpoint: mockBaseURL + linkTokenPath, ua: "baseline/1.0"}
-	req, ctx := validRequest(), context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := bl.create(ctx, req); err != nil {
-			b.Fatal(err)
-		}
-	}
+	bnSerial(b, bnBase(&bnBaseline{hc: &http.Client{Transport: bnCanned{}}, endpoint: mockBaseURL + linkTokenPath, ua: "baseline/1.0"}))
 }
