@@ -371,8 +371,8 @@ func (c *Client) attempt(ctx context.Context, body []byte, n int) (*LinkToken, r
 
 	buf := getBuffer()
 	defer putBuffer(buf)
-	tooLarge, readErr := readBody(&buf.buf, raw)
-	lt, apiErr := decodeResponse(raw.StatusCode, raw.Header, buf.buf.Bytes(), tooLarge, readErr)
+	tooLarge, readErr := readBody(buf, raw)
+	lt, apiErr := decodeResponse(raw.StatusCode, raw.Header, buf.Bytes(), tooLarge, readErr)
 	if apiErr == nil {
 		c.logAttempt(ctx, n, raw.StatusCode, start, "", nil)
 		return lt, result{}
@@ -580,27 +580,20 @@ func (c *Client) LogValue() slog.Value {
 	)
 }
 
-// buffer is a pooled scratch space: the request's JSON, then the answer's body.
-type buffer struct {
-	buf bytes.Buffer
-	enc *json.Encoder
-}
+// bodyPool holds the buffers answers are read into. Only answers: a request's body
+// must not come from a pool, since a Transport may still read it after the call
+// returned (when the server answers before the body is sent).
+var bodyPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-var bufferPool = sync.Pool{New: func() any {
-	b := &buffer{}
-	b.enc = json.NewEncoder(&b.buf)
-	return b
-}}
-
-func getBuffer() *buffer {
-	b := bufferPool.Get().(*buffer)
-	b.buf.Reset()
+func getBuffer() *bytes.Buffer {
+	b := bodyPool.Get().(*bytes.Buffer)
+	b.Reset()
 	return b
 }
 
 // putBuffer returns b to the pool unless an answer made it large.
-func putBuffer(b *buffer) {
-	if b.buf.Cap() <= 64<<10 {
-		bufferPool.Put(b)
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() <= 64<<10 {
+		bodyPool.Put(b)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -89,4 +90,56 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 	// ...and none at all once the pool is warm: it keeps every connection the first
 	// round opened, so the goroutines never need more than they have.
 	assert.Equal(t, warm, newConns.Load(), "the second round opened connections: the pool dropped some")
+}
+
+// ntLateReader answers at once and keeps each request's body unread, as a Transport
+// may when the server answers before the body is sent (HTTP/2, an early 401).
+type ntLateReader struct {
+	mu     sync.Mutex
+	bodies []io.ReadCloser
+}
+
+func (l *ntLateReader) RoundTrip(r *http.Request) (*http.Response, error) {
+	l.mu.Lock()
+	l.bodies = append(l.bodies, r.Body)
+	l.mu.Unlock()
+	return &http.Response{
+		StatusCode: http.StatusOK,
+		Header:     http.Header{"Content-Type": {"application/json"}},
+		Body:       io.NopCloser(strings.NewReader(okBody)),
+		Request:    r,
+	}, nil
+}
+
+// TestRequestBodyIsTheCallsOwn reads each call's body only after later calls ran: it
+// must still be that call's request, never a later one's (a pooled body would be).
+func TestRequestBodyIsTheCallsOwn(t *testing.T) {
+	late := &ntLateReader{}
+	c := newTestClient(t, mockBaseURL, WithHTTPClient(&http.Client{Transport: late}))
+	const calls = 50
+	var wg sync.WaitGroup
+	for g := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range calls {
+				req := validRequest()
+				req.UserID = "caller-" + strconv.Itoa(g) + "-" + strconv.Itoa(i)
+				_, err := c.CreateLinkToken(context.Background(), req)
+				assert.NoError(t, err)
+			}
+		}()
+	}
+	wg.Wait()
+	require.Len(t, late.bodies, 2*calls)
+	seen := map[string]bool{}
+	for _, b := range late.bodies {
+		raw, err := io.ReadAll(b)
+		require.NoError(t, err)
+		var got CreateLinkTokenRequest
+		require.NoError(t, json.Unmarshal(raw, &got), "body %q", raw)
+		assert.False(t, seen[got.UserID], "body of %s read twice: another call's body was overwritten", got.UserID)
+		seen[got.UserID] = true
+	}
+	assert.Len(t, seen, 2*calls)
 }

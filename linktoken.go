@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"strconv"
 	"strings"
@@ -282,10 +283,11 @@ func (c *Client) CreateLinkToken(ctx context.Context, req *CreateLinkTokenReques
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	b := getBuffer()
-	defer putBuffer(b)
-	if err := b.enc.Encode(req); err != nil {
+	// The body is the call's own: every attempt reads it, and a Transport may go on
+	// reading it after the call returned, so it is never shared or pooled.
+	body, err := json.Marshal(req)
+	if err != nil {
 		return nil, &ValidationError{Reason: "cannot be encoded as JSON: " + err.Error()}
 	}
-	return c.send(ctx, b.buf.Bytes())
+	return c.send(ctx, body)
 }
