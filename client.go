@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"context"
 	"crypto/tls"
@@ -379,8 +380,19 @@ func (c *Client) attempt(ctx context.Context, body []byte, n int) (*LinkToken, r
 	}
 	c.scrub(apiErr)
 	c.logAttempt(ctx, n, raw.StatusCode, start, apiErr.ErrorType, apiErr)
-	retry := apiErr.retryable() || (readErr != nil && ctx.Err() == nil)
+	// An answer cut short is retried like a transport failure when it was meant to be a
+	// token (2xx); a refusal (401, other 4xx) is not sent again, nor a body that is
+	// corrupt rather than cut.
+	retry := apiErr.retryable() ||
+		(readErr != nil && ctx.Err() == nil && raw.StatusCode/100 == 2 && !corruptEncoding(readErr))
 	return nil, result{err: apiErr, retry: retry, retryAfter: apiErr.RetryAfter}
+}
+
+// corruptEncoding reports whether a read failed on a malformed gzip stream, which a
+// retry would only fetch again.
+func corruptEncoding(err error) bool {
+	var corrupt flate.CorruptInputError
+	return errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, &corrupt)
 }
 
 // retryableTransportError reports whether a failure to get an answer is worth another

@@ -387,18 +387,21 @@ func TestCreateLinkTokenAnswerWithoutUsableEnvelope(t *testing.T) {
 }
 
 func TestCreateLinkTokenTruncatedBody(t *testing.T) {
+	shortBody := func(code int) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Content-Length", "500")
+			w.WriteHeader(code)
+			_, _ = io.WriteString(w, okBody[:20])
+		}
+	}
 	tests := []struct {
-		name    string
-		handler http.HandlerFunc
+		name     string
+		handler  http.HandlerFunc
+		want     error
+		attempts int
 	}{
-		{
-			name: "Content-Length larger than the body",
-			handler: func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", "application/json")
-				w.Header().Set("Content-Length", "500")
-				_, _ = io.WriteString(w, okBody[:20])
-			},
-		},
+		{name: "Content-Length larger than the body", handler: shortBody(200), want: ErrUnexpectedResponse, attempts: fastRetry.MaxRetries + 1},
 		{
 			name: "connection closed mid-body",
 			handler: func(w http.ResponseWriter, r *http.Request) {
@@ -410,7 +413,14 @@ func TestCreateLinkTokenTruncatedBody(t *testing.T) {
 				_, _ = bw.WriteString("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n" + okBody[:20])
 				_ = bw.Flush()
 			},
+			want:     ErrUnexpectedResponse,
+			attempts: fastRetry.MaxRetries + 1,
 		},
+		{name: "503 cut short", handler: shortBody(503), want: ErrServerFailure, attempts: fastRetry.MaxRetries + 1},
+		{name: "429 cut short", handler: shortBody(429), want: ErrTooManyRequests, attempts: fastRetry.MaxRetries + 1},
+		// A refusal is not sent again, secret and all, because its body was cut.
+		{name: "401 cut short", handler: shortBody(401), want: ErrUnauthorized, attempts: 1},
+		{name: "400 cut short", handler: shortBody(400), want: ErrBadRequest, attempts: 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -421,10 +431,24 @@ func TestCreateLinkTokenTruncatedBody(t *testing.T) {
 			assert.Nil(t, lt)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
-			ntAssertOnlySentinel(t, err, ErrUnexpectedResponse)
-			assert.EqualValues(t, fastRetry.MaxRetries+1, hits.Load(), "a cut answer is retried")
+			ntAssertOnlySentinel(t, err, tc.want)
+			assert.EqualValues(t, tc.attempts, hits.Load(), "attempts")
 		})
 	}
+}
+
+// TestCreateLinkTokenCorruptGzipNotRetried: a body that is not gzip although it says
+// so fails the same way on every attempt, so it is not retried.
+func TestCreateLinkTokenCorruptGzipNotRetried(t *testing.T) {
+	srv, hits := ntServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Encoding", "gzip")
+		_, _ = w.Write(append(ntGzip(t, []byte(okBody))[:12], "not deflate at all"...))
+	})
+	c := newTestClient(t, srv.URL, WithHTTPClient(&http.Client{Transport: &http.Transport{DisableCompression: true}}))
+	_, err := c.CreateLinkToken(context.Background(), validRequest())
+	ntAssertOnlySentinel(t, err, ErrUnexpectedResponse)
+	assert.EqualValues(t, 1, hits.Load())
 }
 
 func TestCreateLinkTokenGzipUnasked(t *testing.T) {
