@@ -230,14 +230,18 @@ func (e *ValidationError) Error() string {
 // Is makes every ValidationError match ErrValidation.
 func (e *ValidationError) Is(target error) bool { return target == ErrValidation }
 
-// validationErrors is the error Validate returns: every problem of one request, on one
-// line, each reachable through Unwrap as a *ValidationError.
+// validationErrors collects the problems Validate finds.
 type validationErrors []error
 
-func (v validationErrors) Error() string {
+// invalidRequest is the error Validate returns: every problem of one request, on one
+// line, each reachable through Unwrap as a *ValidationError. A pointer, so that
+// comparing two such errors with == is legal.
+type invalidRequest struct{ errs validationErrors }
+
+func (v *invalidRequest) Error() string {
 	var b strings.Builder
 	b.WriteString("mesh: invalid request: ")
-	for i, err := range v {
+	for i, err := range v.errs {
 		if i > 0 {
 			b.WriteString("; ")
 		}
@@ -255,4 +259,4 @@ func (v validationErrors) Error() string {
 	return b.String()
 }
 
-func (v validationErrors) Unwrap() []error { return v }
+func (v *invalidRequest) Unwrap() []error { return v.errs }

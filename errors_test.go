@@ -216,3 +216,16 @@ func TestValidationErrorsJoined(t *testing.T) {
 		assert.Equal(t, 0, mt.GetTotalCallCount())
 	})
 }
+
+// TestValidationErrorsComparable: callers may compare errors with == or use them as map
+// keys; a refused request's error must allow it (a slice type would panic).
+func TestValidationErrorsComparable(t *testing.T) {
+	err1 := (&CreateLinkTokenRequest{}).Validate()
+	err2 := (&CreateLinkTokenRequest{}).Validate()
+	require.Error(t, err1)
+	assert.NotPanics(t, func() {
+		assert.False(t, err1 == err2) //nolint:errorlint // comparing with == is the subject
+		assert.True(t, err1 == err1)  //nolint:errorlint,staticcheck // comparing an error with itself is the subject
+		_ = map[error]bool{err1: true}
+	})
+}

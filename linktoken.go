@@ -111,7 +111,7 @@ type VerifyWalletOptions struct {
 // request costs no allocation.
 func (r *CreateLinkTokenRequest) Validate() error {
 	if r == nil {
-		return validationErrors{&ValidationError{Reason: "request is nil"}}
+		return &invalidRequest{validationErrors{&ValidationError{Reason: "request is nil"}}}
 	}
 	var errs validationErrors
 	switch n := utf8.RuneCountInString(r.UserID); {
@@ -139,7 +139,7 @@ func (r *CreateLinkTokenRequest) Validate() error {
 	if len(errs) == 0 {
 		return nil
 	}
-	return errs
+	return &invalidRequest{errs}
 }
 
 func (t *TransferOptions) validate(errs validationErrors) validationErrors {
