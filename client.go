@@ -103,7 +103,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		problems = append(problems, fmt.Sprintf("unknown environment %q (use mesh.Production or mesh.Sandbox)", string(cfg.env)))
 	}
 	if base != "" || cfg.baseURLSet {
-		if err := checkBaseURL(base); err != nil {
+		if err := checkBaseURL(base, redact(base, clientSecret)); err != nil {
 			problems = append(problems, err.Error())
 		}
 	}
@@ -120,11 +120,8 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		problems = append(problems, "WithUserAgent: product has characters a header cannot carry")
 	}
 	if len(problems) > 0 {
-		msg := strings.Join(problems, "; ")
-		if strings.TrimSpace(clientSecret) != "" { // a base URL may carry the secret by mistake
-			msg = strings.ReplaceAll(msg, clientSecret, "[REDACTED]")
-		}
-		return nil, errors.New("mesh: NewClient: " + msg)
+		// A base URL may carry the secret by mistake.
+		return nil, errors.New("mesh: NewClient: " + redact(strings.Join(problems, "; "), clientSecret))
 	}
 
 	ua := "mesh-go/" + Version + " (" + runtime.Version() + "; " + runtime.GOOS + "/" + runtime.GOARCH + ")"
@@ -229,15 +226,16 @@ func (discardLogger) Errorf(string, ...any) {}
 func (discardLogger) Warnf(string, ...any)  {}
 func (discardLogger) Debugf(string, ...any) {}
 
-// checkBaseURL accepts an absolute https URL, or http to a loopback host.
-func checkBaseURL(raw string) error {
+// checkBaseURL accepts an absolute https URL, or http to a loopback host. Its errors
+// show the URL as shown gives it (with the secret redacted), never raw.
+func checkBaseURL(raw, shown string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return errors.New("base URL does not parse") // not echoed: it may hold a password
 	}
 	switch {
 	case u.Scheme == "" || u.Host == "" || u.Hostname() == "":
-		return fmt.Errorf("base URL %q is not absolute (want https://host)", raw)
+		return fmt.Errorf("base URL %q is not absolute (want https://host)", shown)
 	case u.User != nil:
 		return errors.New("base URL must not carry user information")
 	case strings.ContainsAny(raw, "?#"): // an empty query or fragment too
@@ -248,9 +246,9 @@ func checkBaseURL(raw string) error {
 		if isLoopback(u.Hostname()) {
 			return nil
 		}
-		return fmt.Errorf("base URL %q is plain http to a host that is not loopback: credentials would cross the network in clear text", raw)
+		return fmt.Errorf("base URL %q is plain http to a host that is not loopback: credentials would cross the network in clear text", shown)
 	}
-	return fmt.Errorf("base URL %q has scheme %q (want https)", raw, u.Scheme)
+	return fmt.Errorf("base URL %q has scheme %q (want https)", shown, u.Scheme)
 }
 
 // isLoopback reports whether host is localhost or a loopback address (127.0.0.0/8,
@@ -510,17 +508,19 @@ func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 // scrub replaces the client secret wherever a server echoed it into an error.
 func (c *Client) scrub(e *APIError) {
 	s := *c.secret
-	redact := func(v string) string {
-		if strings.Contains(v, s) {
-			return strings.ReplaceAll(v, s, "[REDACTED]")
-		}
+	e.Message, e.DisplayMessage = redact(e.Message, s), redact(e.DisplayMessage, s)
+	e.ErrorType, e.ErrorHash = redact(e.ErrorType, s), redact(e.ErrorHash, s)
+	e.Status = Status(redact(string(e.Status), s))
+	e.reason = redact(e.reason, s)
+	e.ErrorData = redactJSON(e.ErrorData, s)
+}
+
+// redact replaces every occurrence of secret in v; a blank secret replaces nothing.
+func redact(v, secret string) string {
+	if strings.TrimSpace(secret) == "" || !strings.Contains(v, secret) {
 		return v
 	}
-	e.Message, e.DisplayMessage = redact(e.Message), redact(e.DisplayMessage)
-	e.ErrorType, e.ErrorHash = redact(e.ErrorType), redact(e.ErrorHash)
-	e.Status = Status(redact(string(e.Status)))
-	e.reason = redact(e.reason)
-	e.ErrorData = redactJSON(e.ErrorData, s)
+	return strings.ReplaceAll(v, secret, "[REDACTED]")
 }
 
 // redactJSON replaces s in the JSON value raw, however the server escaped it: the value

@@ -332,6 +332,15 @@ func TestNewClientErrorsRedactSecretInBaseURL(t *testing.T) {
 			assert.NotContains(t, err.Error(), testSecret)
 		})
 	}
+	// A secret that %q would escape must be redacted before quoting.
+	const quoted = `sk_"quoted\secret`
+	for _, base := range []string{"http://example.com/" + quoted, "ftp://mesh.test/" + quoted, "mesh.test/" + quoted} {
+		t.Run(base, func(t *testing.T) {
+			_, err := NewClient(testClientID, quoted, WithBaseURL(base))
+			require.Error(t, err)
+			assert.NotContains(t, err.Error(), "quoted")
+		})
+	}
 }
 
 func TestNewClientNeverPanics(t *testing.T) {
