@@ -93,7 +93,9 @@ type GoodsDetails struct {
 // VerifyWalletOptions asks the user to prove ownership of a self-hosted wallet.
 type VerifyWalletOptions struct {
 	// Message is the text to sign; required when VerificationMethods holds
-	// VerificationMethodSignedMessage.
+	// VerificationMethodSignedMessage. With no VerificationMethods, Mesh applies its
+	// default (a signed message) and Validate does not require Message: the API
+	// documents the rule only for an explicit signedMessage, so Mesh decides.
 	Message string `json:"message,omitempty"`
 	// VerificationMethods are the accepted proofs (Mesh's default: signed message).
 	VerificationMethods []VerificationMethod `json:"verificationMethods,omitempty"`

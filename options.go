@@ -20,8 +20,12 @@ type RetryPolicy struct {
 	MaxWait    time.Duration // cap of one wait
 }
 
-// DefaultRetryPolicy is the policy of a Client built without WithRetry.
-var DefaultRetryPolicy = RetryPolicy{MaxRetries: 2, MinWait: 500 * time.Millisecond, MaxWait: 5 * time.Second}
+// DefaultRetryPolicy returns the policy of a Client built without WithRetry: 2 retries,
+// waits from 500 ms to 5 s. It is a function so that no package can change the
+// defaults of every other's clients.
+func DefaultRetryPolicy() RetryPolicy {
+	return RetryPolicy{MaxRetries: 2, MinWait: 500 * time.Millisecond, MaxWait: 5 * time.Second}
+}
 
 // DefaultTimeout is the default limit of one attempt, body read included.
 const DefaultTimeout = 30 * time.Second
@@ -45,7 +49,7 @@ func defaultConfig() config {
 	return config{
 		env:     Production,
 		timeout: DefaultTimeout,
-		retry:   DefaultRetryPolicy,
+		retry:   DefaultRetryPolicy(),
 	}
 }
 

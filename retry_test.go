@@ -229,7 +229,7 @@ func TestRetryBackoffBounds(t *testing.T) {
 		policy RetryPolicy
 	}{
 		{name: "fast", policy: fastRetry},
-		{name: "default", policy: DefaultRetryPolicy},
+		{name: "default", policy: DefaultRetryPolicy()},
 		{name: "min equals max", policy: RetryPolicy{MaxRetries: 3, MinWait: 10 * time.Millisecond, MaxWait: 10 * time.Millisecond}},
 		{name: "odd values", policy: RetryPolicy{MaxRetries: 3, MinWait: 3 * time.Millisecond, MaxWait: 100 * time.Millisecond}},
 		{name: "long max", policy: RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 1000 * time.Hour}},
