@@ -4,8 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"io"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -362,7 +366,6 @@ func TestBodyChecks(t *testing.T) {
 
 		// Wrong JSON types.
 		{"userId number", `{"userId":42}`, invalid, "userId: must be a string, got a number"},
-		{"userId null", `{"userId":null}`, invalid, "userId: must be a string, got null"},
 		{"bool as string", `{"userId":"u1","restrictMultipleAccounts":"true"}`, invalid, "restrictMultipleAccounts: must be a boolean, got a string"},
 		{"amount as string", `{"userId":"u1","transferOptions":{"amountInFiat":"25"}}`, invalid, "transferOptions.amountInFiat: must be a number, got a string"},
 		{"transferOptions array", `{"userId":"u1","transferOptions":[]}`, invalid, "transferOptions: must be an object, got an array"},
@@ -372,19 +375,9 @@ func TestBodyChecks(t *testing.T) {
 		{"generatePayLink null", `{"userId":"u1","transferOptions":{"generatePayLink":null}}`, invalid, "transferOptions.generatePayLink: must be a boolean, got null"},
 		{"number out of range", `{"userId":"u1","transferOptions":{"amountInFiat":1e400}}`, invalid, "transferOptions.amountInFiat: must be a finite number"},
 
-		// Documented rules (mesh.CreateLinkTokenRequest.Validate).
-		{"userId absent", `{}`, missing, "userId: is required"},
-		{"userId absent with options", `{"transferOptions":{"amountInFiat":5}}`, missing, "userId"},
-		{"userId empty", `{"userId":""}`, missing, "userId: is required"},
-		{"userId blank", `{"userId":"   "}`, missing, "userId"},
-		{"userId too long", `{"userId":"` + strings.Repeat("u", mesh.MaxUserIDLength+1) + `"}`, invalid, "userId: must be at most"},
-		{"negative amount", `{"userId":"u1","transferOptions":{"amountInFiat":-1}}`, invalid, "transferOptions.amountInFiat"},
-		{"fee above 1", `{"userId":"u1","transferOptions":{"clientFee":2.5}}`, invalid, "transferOptions.clientFee"},
-		{"unknown transferType", `{"userId":"u1","transferOptions":{"transferType":"gift"}}`, invalid, "transferOptions.transferType"},
-		{"address without networkId", `{"userId":"u1","transferOptions":{"toAddresses":[{"symbol":"USDC","address":"0x1"}]}}`, invalid, "transferOptions.toAddresses[0].networkId: is required"},
-		{"integrationId not a UUID", `{"userId":"u1","integrationId":"coinbase"}`, invalid, "integrationId: must be a UUID"},
-		{"unsupported brokerType", `{"userId":"u1","brokerType":"deFiWallet"}`, invalid, "brokerType"},
-		{"signedMessage without message", `{"userId":"u1","verifyWalletOptions":{"verificationMethods":["signedMessage"]}}`, invalid, "verifyWalletOptions.message"},
+		// The documented rules are TestRules' subject; one case shows they come after
+		// the structure.
+		{"blank userId and an unknown property", `{"userId":"","foo":1}`, invalid, "foo: is not a known property"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -867,4 +860,240 @@ func TestNewClientOptionsOverride(t *testing.T) {
 		assert.Error(t, err)
 		assert.Nil(t, client)
 	})
+}
+
+// Bodies for TestRules: the field under test goes into an otherwise valid request.
+const (
+	addrOK = `"networkId":"` + networkID + `","symbol":"USDC","address":"0x1"`
+	uuidLo = "34aeb688-decb-485f-9d80-b66466783394"
+	uuidUp = "34AEB688-DECB-485F-9D80-B66466783394"
+)
+
+func withUser(fields string) string { return `{"userId":"u1",` + fields + `}` }
+func withTransfer(fields string) string {
+	return withUser(`"transferOptions":{` + fields + `}`)
+}
+func withAddress(fields string) string {
+	return withTransfer(`"toAddresses":[{` + fields + `}]`)
+}
+func withVerify(fields string) string {
+	return withUser(`"verifyWalletOptions":{` + fields + `}`)
+}
+
+// TestRules checks each documented rule of the wire spec on its own, with raw bodies,
+// many of which the SDK would never send (its Validate refuses them first): the fake
+// must refuse them by its own rules. A refused body gets a 400 badRequest envelope
+// whose message starts with the JSON path of the field.
+func TestRules(t *testing.T) {
+	srv := newServer(t)
+	const (
+		ok      = ""
+		missing = meshtest.ErrorTypeMissingField
+		invalid = meshtest.ErrorTypeInvalidField
+	)
+	tests := []struct {
+		name       string
+		body       string
+		wantType   string // ok: accepted
+		wantPath   string // the message starts with wantPath + ": "
+		wantReason string // and contains wantReason
+	}{
+		// userId: required, 1–50 code points, whitespace-only is missing.
+		{"userId absent", `{}`, missing, "userId", "is required"},
+		{"userId absent with options", `{"transferOptions":{"amountInFiat":5}}`, missing, "userId", "is required"},
+		{"userId null", `{"userId":null}`, missing, "userId", "is required"},
+		{"userId empty", `{"userId":""}`, missing, "userId", "is required"},
+		{"userId spaces", `{"userId":" \t\n\r "}`, missing, "userId", "is required"},
+		{"userId ideographic space", `{"userId":"\u3000"}`, missing, "userId", "is required"},
+		{"userId 1 character", `{"userId":"u"}`, ok, "", ""},
+		{"userId with spaces around", `{"userId":" u "}`, ok, "", ""},
+		{"userId 50 ASCII", `{"userId":"` + strings.Repeat("u", 50) + `"}`, ok, "", ""},
+		{"userId 50 code points, 100 bytes", `{"userId":"` + strings.Repeat("é", 50) + `"}`, ok, "", ""},
+		{"userId 50 code points, 200 bytes", `{"userId":"` + strings.Repeat("😀", 50) + `"}`, ok, "", ""},
+		{"userId 50 escaped code points", `{"userId":"` + strings.Repeat(`\u00e9`, 50) + `"}`, ok, "", ""},
+		{"userId 51 ASCII", `{"userId":"` + strings.Repeat("u", 51) + `"}`, invalid, "userId", "has 51"},
+		{"userId 51 code points", `{"userId":"` + strings.Repeat("é", 51) + `"}`, invalid, "userId", "has 51"},
+		{"userId 300", `{"userId":"` + strings.Repeat("u", 300) + `"}`, invalid, "userId", "has 300"},
+
+		// brokerType: known and supported; names are case-sensitive.
+		{"brokerType coinbase", withUser(`"brokerType":"coinbase"`), ok, "", ""},
+		{"brokerType of the later list", withUser(`"brokerType":"bybitEuDirect"`), ok, "", ""},
+		{"brokerType deFiWallet", withUser(`"brokerType":"deFiWallet"`), invalid, "brokerType", "not supported"},
+		{"brokerType cryptocurrencyAddress", withUser(`"brokerType":"cryptocurrencyAddress"`), invalid, "brokerType", "not supported"},
+		{"brokerType cryptocurrencyWallet", withUser(`"brokerType":"cryptocurrencyWallet"`), invalid, "brokerType", "not supported"},
+		{"brokerType unknown", withUser(`"brokerType":"mtGox"`), invalid, "brokerType", "not a known broker type"},
+		{"brokerType wrong case", withUser(`"brokerType":"Coinbase"`), invalid, "brokerType", "not a known broker type"},
+		{"brokerType empty", withUser(`"brokerType":""`), invalid, "brokerType", "not a known broker type"},
+
+		// integrationId and subClientId: a canonical UUID, null, or "" (read as absent).
+		{"integrationId lower case", withUser(`"integrationId":"` + uuidLo + `"`), ok, "", ""},
+		{"integrationId upper case", withUser(`"integrationId":"` + uuidUp + `"`), ok, "", ""},
+		{"integrationId null", withUser(`"integrationId":null`), ok, "", ""},
+		{"integrationId empty", withUser(`"integrationId":""`), ok, "", ""},
+		{"integrationId a name", withUser(`"integrationId":"coinbase"`), invalid, "integrationId", "must be a UUID"},
+		{"integrationId without hyphens", withUser(`"integrationId":"34aeb688decb485f9d80b66466783394"`), invalid, "integrationId", "must be a UUID"},
+		{"integrationId in braces", withUser(`"integrationId":"{` + uuidLo + `}"`), invalid, "integrationId", "must be a UUID"},
+		{"integrationId not hex", withUser(`"integrationId":"34aeb688-decb-485f-9d80-b66466783g94"`), invalid, "integrationId", "must be a UUID"},
+		{"integrationId hyphen moved", withUser(`"integrationId":"34aeb68-8decb-485f-9d80-b66466783394"`), invalid, "integrationId", "must be a UUID"},
+		{"integrationId with a space", withUser(`"integrationId":" ` + uuidLo + `"`), invalid, "integrationId", "must be a UUID"},
+		{"integrationId blank", withUser(`"integrationId":" "`), invalid, "integrationId", "must be a UUID"},
+		{"subClientId UUID", withUser(`"subClientId":"` + uuidUp + `"`), ok, "", ""},
+		{"subClientId empty", withUser(`"subClientId":""`), ok, "", ""},
+		{"subClientId not a UUID", withUser(`"subClientId":"acme"`), invalid, "subClientId", "must be a UUID"},
+		{"subClientId too long", withUser(`"subClientId":"` + uuidLo + `0"`), invalid, "subClientId", "must be a UUID"},
+
+		// transferOptions.toAddresses[i]: networkId a UUID, symbol and address non-blank.
+		{"address complete", withAddress(addrOK), ok, "", ""},
+		{"address networkId upper case", withAddress(`"networkId":"` + uuidUp + `","symbol":"USDC","address":"0x1"`), ok, "", ""},
+		{"address with anything as tag", withAddress(addrOK + `,"addressTag":" "`), ok, "", ""},
+		{"address networkId absent", withAddress(`"symbol":"USDC","address":"0x1"`), invalid, "transferOptions.toAddresses[0].networkId", "is required"},
+		{"address networkId empty", withAddress(`"networkId":"","symbol":"USDC","address":"0x1"`), invalid, "transferOptions.toAddresses[0].networkId", "is required"},
+		{"address networkId blank", withAddress(`"networkId":"  ","symbol":"USDC","address":"0x1"`), invalid, "transferOptions.toAddresses[0].networkId", "is required"},
+		{"address networkId not a UUID", withAddress(`"networkId":"ethereum","symbol":"USDC","address":"0x1"`), invalid, "transferOptions.toAddresses[0].networkId", "must be a UUID"},
+		{"address symbol absent", withAddress(`"networkId":"` + networkID + `","address":"0x1"`), invalid, "transferOptions.toAddresses[0].symbol", "is required"},
+		{"address symbol blank", withAddress(`"networkId":"` + networkID + `","symbol":"\t","address":"0x1"`), invalid, "transferOptions.toAddresses[0].symbol", "is required"},
+		{"address address absent", withAddress(`"networkId":"` + networkID + `","symbol":"USDC"`), invalid, "transferOptions.toAddresses[0].address", "is required"},
+		{"address address empty", withAddress(`"networkId":"` + networkID + `","symbol":"USDC","address":""`), invalid, "transferOptions.toAddresses[0].address", "is required"},
+		{"second address broken", withTransfer(`"toAddresses":[{` + addrOK + `},{"networkId":"x","symbol":"USDC","address":"0x2"}]`), invalid, "transferOptions.toAddresses[1].networkId", "must be a UUID"},
+		{"empty toAddresses", withTransfer(`"toAddresses":[]`), ok, "", ""},
+
+		// Every amount is ≥ 0, compared exactly on the JSON number.
+		{"amounts zero and large", withAddress(addrOK + `,"amount":0,"displayAmountInFiat":0.0,"minAmount":1e308,"minAmountInFiat":12.5`), ok, "", ""},
+		{"amount minus zero", withAddress(addrOK + `,"amount":-0,"displayAmountInFiat":-0.0e5`), ok, "", ""},
+		{"amount negative", withAddress(addrOK + `,"amount":-1`), invalid, "transferOptions.toAddresses[0].amount", "≥ 0"},
+		{"displayAmountInFiat negative", withAddress(addrOK + `,"displayAmountInFiat":-0.01`), invalid, "transferOptions.toAddresses[0].displayAmountInFiat", "≥ 0"},
+		{"minAmount negative", withAddress(addrOK + `,"minAmount":-5E2`), invalid, "transferOptions.toAddresses[0].minAmount", "≥ 0"},
+		{"minAmountInFiat negative below float precision", withAddress(addrOK + `,"minAmountInFiat":-1e-400`), invalid, "transferOptions.toAddresses[0].minAmountInFiat", "≥ 0"},
+		{"amountInFiat positive", withTransfer(`"amountInFiat":25.5`), ok, "", ""},
+		{"amountInFiat zero", withTransfer(`"amountInFiat":0`), ok, "", ""},
+		{"amountInFiat negative", withTransfer(`"amountInFiat":-1`), invalid, "transferOptions.amountInFiat", "≥ 0, got -1"},
+		{"amountInFiat tiny negative", withTransfer(`"amountInFiat":-0.000000000000000000001`), invalid, "transferOptions.amountInFiat", "≥ 0"},
+
+		// clientFee in [0, 1], exactly.
+		{"clientFee 0", withTransfer(`"clientFee":0`), ok, "", ""},
+		{"clientFee -0", withTransfer(`"clientFee":-0`), ok, "", ""},
+		{"clientFee 0.025", withTransfer(`"clientFee":0.025`), ok, "", ""},
+		{"clientFee 1", withTransfer(`"clientFee":1`), ok, "", ""},
+		{"clientFee 1.000", withTransfer(`"clientFee":1.000`), ok, "", ""},
+		{"clientFee 100e-2", withTransfer(`"clientFee":100e-2`), ok, "", ""},
+		{"clientFee 0.1E1", withTransfer(`"clientFee":0.1E1`), ok, "", ""},
+		{"clientFee 2", withTransfer(`"clientFee":2`), invalid, "transferOptions.clientFee", "from 0 to 1, got 2"},
+		{"clientFee 1e1", withTransfer(`"clientFee":1e1`), invalid, "transferOptions.clientFee", "from 0 to 1"},
+		{"clientFee just above 1", withTransfer(`"clientFee":1.0000000000000000001`), invalid, "transferOptions.clientFee", "from 0 to 1"},
+		{"clientFee 1.5", withTransfer(`"clientFee":1.5`), invalid, "transferOptions.clientFee", "from 0 to 1"},
+		{"clientFee negative", withTransfer(`"clientFee":-0.1`), invalid, "transferOptions.clientFee", "from 0 to 1"},
+		{"clientFee tiny negative", withTransfer(`"clientFee":-1e-400`), invalid, "transferOptions.clientFee", "from 0 to 1"},
+
+		// transactionId ≤ 128 and description ≤ 256 code points.
+		{"transactionId 128 code points", withTransfer(`"transactionId":"` + strings.Repeat("é", 128) + `"`), ok, "", ""},
+		{"transactionId 129", withTransfer(`"transactionId":"` + strings.Repeat("é", 129) + `"`), invalid, "transferOptions.transactionId", "at most 128 characters, has 129"},
+		{"transactionId empty", withTransfer(`"transactionId":""`), ok, "", ""},
+		{"description 256 code points", withTransfer(`"description":"` + strings.Repeat("😀", 256) + `"`), ok, "", ""},
+		{"description 257", withTransfer(`"description":"` + strings.Repeat("d", 257) + `"`), invalid, "transferOptions.description", "at most 256 characters, has 257"},
+
+		// transferType and goodsType enums.
+		{"transferType deposit", withTransfer(`"transferType":"deposit"`), ok, "", ""},
+		{"transferType payment", withTransfer(`"transferType":"payment"`), ok, "", ""},
+		{"transferType onramp", withTransfer(`"transferType":"onramp"`), ok, "", ""},
+		{"transferType gift", withTransfer(`"transferType":"gift"`), invalid, "transferOptions.transferType", "deposit, payment or onramp"},
+		{"transferType wrong case", withTransfer(`"transferType":"Deposit"`), invalid, "transferOptions.transferType", "deposit, payment or onramp"},
+		{"transferType empty", withTransfer(`"transferType":""`), invalid, "transferOptions.transferType", "deposit, payment or onramp"},
+		{"goodsType 01 and 02", withTransfer(`"goodsDetails":[{"goodsType":"01"},{"goodsType":"02"}]`), ok, "", ""},
+		{"goods without goodsType", withTransfer(`"goodsDetails":[{"goodsName":"mug"}]`), ok, "", ""},
+		{"goodsType 1", withTransfer(`"goodsDetails":[{"goodsType":"1"}]`), invalid, "transferOptions.goodsDetails[0].goodsType", `"01"`},
+		{"goodsType 03 second", withTransfer(`"goodsDetails":[{"goodsType":"01"},{"goodsType":"03"}]`), invalid, "transferOptions.goodsDetails[1].goodsType", `"02"`},
+
+		// verifyWalletOptions.
+		{"signedMessage with message", withVerify(`"verificationMethods":["signedMessage"],"message":"prove it"`), ok, "", ""},
+		{"no method, no message", withVerify(`"addresses":["0x1"]`), ok, "", ""},
+		{"empty methods, no message", withVerify(`"verificationMethods":[]`), ok, "", ""},
+		{"signedMessage without message", withVerify(`"verificationMethods":["signedMessage"]`), invalid, "verifyWalletOptions.message", "signedMessage"},
+		{"signedMessage with blank message", withVerify(`"verificationMethods":["signedMessage"],"message":" \n"`), invalid, "verifyWalletOptions.message", "is required"},
+		{"unknown method", withVerify(`"verificationMethods":["selfie"],"message":"m"`), invalid, "verifyWalletOptions.verificationMethods[0]", "must be signedMessage"},
+		{"second method wrong case", withVerify(`"verificationMethods":["signedMessage","SignedMessage"],"message":"m"`), invalid, "verifyWalletOptions.verificationMethods[1]", "must be signedMessage"},
+		{"empty method", withVerify(`"verificationMethods":[""]`), invalid, "verifyWalletOptions.verificationMethods[0]", "must be signedMessage"},
+		{"verify networkId UUID", withVerify(`"networkId":"` + uuidUp + `"`), ok, "", ""},
+		{"verify networkId empty", withVerify(`"networkId":""`), ok, "", ""},
+		{"verify networkId not a UUID", withVerify(`"networkId":"evm"`), invalid, "verifyWalletOptions.networkId", "must be a UUID"},
+		{"networkType evm", withVerify(`"networkType":"evm"`), ok, "", ""},
+		{"networkType avalancheX", withVerify(`"networkType":"avalancheX"`), ok, "", ""},
+		{"networkType injective", withVerify(`"networkType":"injective"`), ok, "", ""},
+		{"networkType wrong case", withVerify(`"networkType":"EVM"`), invalid, "verifyWalletOptions.networkType", "not a known network type"},
+		{"networkType ethereum", withVerify(`"networkType":"ethereum"`), invalid, "verifyWalletOptions.networkType", "not a known network type"},
+
+		// Several problems: the first in the spec's order is reported.
+		{"missing userId before anything", `{"userId":" ","brokerType":"x","transferOptions":{"clientFee":2}}`, missing, "userId", "is required"},
+		{"long userId before brokerType", `{"userId":"` + strings.Repeat("u", 51) + `","brokerType":"x"}`, invalid, "userId", "has 51"},
+		{"brokerType before integrationId", withUser(`"integrationId":"x","brokerType":"x"`), invalid, "brokerType", ""},
+		{"integrationId before subClientId", withUser(`"subClientId":"x","integrationId":"x"`), invalid, "integrationId", ""},
+		{"subClientId before transferOptions", withUser(`"transferOptions":{"clientFee":2},"subClientId":"x"`), invalid, "subClientId", ""},
+		{"addresses before amountInFiat", withTransfer(`"amountInFiat":-1,"toAddresses":[{"networkId":"x"}]`), invalid, "transferOptions.toAddresses[0].networkId", ""},
+		{"first address first", withTransfer(`"toAddresses":[{"networkId":"` + networkID + `","address":"0x1"},{"networkId":"x"}]`), invalid, "transferOptions.toAddresses[0].symbol", ""},
+		{"networkId before symbol", withAddress(`"networkId":"x","symbol":"","address":""`), invalid, "transferOptions.toAddresses[0].networkId", ""},
+		{"amount before minAmount", withAddress(addrOK + `,"minAmount":-1,"amount":-1`), invalid, "transferOptions.toAddresses[0].amount", ""},
+		{"clientFee before transferType", withTransfer(`"transferType":"x","clientFee":2`), invalid, "transferOptions.clientFee", ""},
+		{"transferOptions before verifyWalletOptions", withUser(`"verifyWalletOptions":{"networkType":"x"},"transferOptions":{"transferType":"x"}`), invalid, "transferOptions.transferType", ""},
+		{"message before methods", withVerify(`"verificationMethods":["signedMessage","x"]`), invalid, "verifyWalletOptions.message", ""},
+		{"networkId before networkType", withVerify(`"networkType":"x","networkId":"x"`), invalid, "verifyWalletOptions.networkId", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			require.True(t, json.Valid([]byte(tc.body)), "the test's body must be JSON: %s", tc.body)
+			r := post(t, srv, tc.body)
+			env := r.envelope(t)
+			if tc.wantType == ok {
+				assert.Equal(t, http.StatusOK, r.code, r.body)
+				assert.Equal(t, "ok", env["status"], r.body)
+				return
+			}
+			assert.Equal(t, http.StatusBadRequest, r.code)
+			assert.Equal(t, "badRequest", env["status"])
+			assert.Equal(t, tc.wantType, env["errorType"], "message %v", env["message"])
+			msg, _ := env["message"].(string)
+			assert.True(t, strings.HasPrefix(msg, tc.wantPath+": "), "message %q should start with %q", msg, tc.wantPath+": ")
+			assert.Contains(t, msg, tc.wantReason)
+			assert.Nil(t, env["content"])
+			again := post(t, srv, tc.body).envelope(t)
+			assert.Equal(t, msg, again["message"], "the same body gets the same message")
+		})
+	}
+}
+
+// TestRulesAreTheFakesOwn reads the fake's source and checks that it uses nothing of
+// package mesh but the client's options, the Status values and the broker list: no
+// Validate, no mesh request type to decode into, no BrokerType.IsKnown/IsSupported. So
+// FuzzValidate, which posts what Validate accepts to the fake, compares Validate with
+// an independent reading of the spec, not with itself.
+func TestRulesAreTheFakesOwn(t *testing.T) {
+	allowed := map[string]bool{
+		"Option": true, "NewClient": true, "Client": true, "WithBaseURL": true, "WithRetry": true,
+		"RetryPolicy": true, "Status": true, "BrokerTypes": true,
+	}
+	forbidden := map[string]bool{"Validate": true, "IsKnown": true, "IsSupported": true}
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	fset := token.NewFileSet()
+	parsed := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		require.NoError(t, err)
+		parsed++
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			pos := fset.Position(sel.Pos())
+			assert.False(t, forbidden[sel.Sel.Name], "%s: uses %s", pos, sel.Sel.Name)
+			if x, ok := sel.X.(*ast.Ident); ok && x.Name == "mesh" {
+				name := sel.Sel.Name
+				assert.True(t, allowed[name] || strings.HasPrefix(name, "Status"), "%s: uses mesh.%s", pos, name)
+			}
+			return true
+		})
+	}
+	assert.GreaterOrEqual(t, parsed, 2, "the fake's source files were read")
 }

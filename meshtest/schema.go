@@ -54,7 +54,7 @@ func orNull(s *schema) *schema            { s.nullable = true; return s }
 // requestSchema is the body of POST /api/v1/linktoken per the wire spec. Names are
 // case-sensitive, as Mesh's are.
 var requestSchema = object(map[string]*schema{
-	"userId":                   str(),
+	"userId":                   orNull(str()), // null is refused by the rules, as missing
 	"brokerType":               str(),
 	"integrationId":            orNull(str()),
 	"restrictMultipleAccounts": boolean(),
