@@ -108,6 +108,15 @@ func ntStall(r *http.Request) {
 	}
 }
 
+// ntStallMidBody sends the headers and the first bytes of an ok body, then stalls.
+func ntStallMidBody(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(okBody)))
+	_, _ = io.WriteString(w, okBody[:10])
+	_ = http.NewResponseController(w).Flush()
+	ntStall(r)
+}
+
 func ntGzip(t testing.TB, b []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -674,14 +683,8 @@ func TestCreateLinkTokenContext(t *testing.T) {
 			handler: func(w http.ResponseWriter, r *http.Request) { ntStall(r) },
 		},
 		{
-			name: "deadline while reading the body",
-			handler: func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", "application/json")
-				w.Header().Set("Content-Length", strconv.Itoa(len(okBody)))
-				_, _ = io.WriteString(w, okBody[:10])
-				_ = http.NewResponseController(w).Flush()
-				ntStall(r)
-			},
+			name:    "deadline while reading the body",
+			handler: ntStallMidBody,
 		},
 	}
 	for _, tc := range tests {

@@ -322,13 +322,15 @@ func TestContentType(t *testing.T) {
 	}
 }
 
+// Expected errorTypes in the tables of TestBodyChecks and TestRules; ok means accepted.
+const (
+	ok      = ""
+	missing = meshtest.ErrorTypeMissingField
+	invalid = meshtest.ErrorTypeInvalidField
+)
+
 func TestBodyChecks(t *testing.T) {
 	srv := newServer(t)
-	const (
-		ok      = ""
-		missing = meshtest.ErrorTypeMissingField
-		invalid = meshtest.ErrorTypeInvalidField
-	)
 	tests := []struct {
 		name          string
 		body          string
@@ -886,11 +888,6 @@ func withVerify(fields string) string {
 // whose message starts with the JSON path of the field.
 func TestRules(t *testing.T) {
 	srv := newServer(t)
-	const (
-		ok      = ""
-		missing = meshtest.ErrorTypeMissingField
-		invalid = meshtest.ErrorTypeInvalidField
-	)
 	tests := []struct {
 		name       string
 		body       string
