@@ -5,7 +5,12 @@ package mesh
 
 // BrokerType names one integration (broker, exchange or wallet) that Link can open
 // directly instead of showing its catalog (the request's brokerType). The request field
-// that takes it is deprecated: Mesh prefers CreateLinkTokenRequest.IntegrationID.
+// that takes it is deprecated: Mesh prefers CreateLinkTokenRequest.IntegrationID, and
+// IntegrationByType finds the integration of a broker type in Mesh's integrations list.
+//
+// In a request it is the one closed enum (the product spec's list, frozen by
+// deprecation): Validate refuses a value this SDK does not know. In Mesh's answers
+// (Integration.Type, Network.SupportedBrokerTypes) any value decodes as it is.
 type BrokerType string
 
 // Broker types of the product spec, in its order. BrokerTypeCryptocurrencyAddress,
@@ -65,7 +70,8 @@ const (
 	BrokerTypeBybitDirect                BrokerType = "bybitDirect"
 )
 
-// Broker types that Mesh's later API schema added to the product spec's list.
+// Broker types that Mesh's later API schema added to the product spec's list, in the
+// order they appeared.
 const (
 	BrokerTypeParibuOAuth       BrokerType = "paribuOAuth"
 	BrokerTypePayPalConnect     BrokerType = "payPalConnect"
@@ -75,10 +81,14 @@ const (
 	BrokerTypeSandbox           BrokerType = "sandbox"
 	BrokerTypeCryptoComPay      BrokerType = "cryptoComPay"
 	BrokerTypeBybitEUDirect     BrokerType = "bybitEuDirect"
+	BrokerTypeUphold            BrokerType = "uphold"
+	BrokerTypeBinancePayOnchain BrokerType = "binancePayOnchain"
+	BrokerTypeSandboxCoinbase   BrokerType = "sandboxCoinbase"
+	BrokerTypeBybitPay          BrokerType = "bybitPay"
 )
 
 // brokerTypes lists every known broker type: the product spec's 51 values in its order,
-// then the API's 8 later additions.
+// then Mesh's 12 later additions, in the order they appeared (63 in all).
 var brokerTypes = [...]BrokerType{
 	BrokerTypeRobinhood,
 	BrokerTypeETrade,
@@ -139,6 +149,10 @@ var brokerTypes = [...]BrokerType{
 	BrokerTypeSandbox,
 	BrokerTypeCryptoComPay,
 	BrokerTypeBybitEUDirect,
+	BrokerTypeUphold,
+	BrokerTypeBinancePayOnchain,
+	BrokerTypeSandboxCoinbase,
+	BrokerTypeBybitPay,
 }
 
 // brokerTypeSupported answers, for every known broker type, whether the API accepts it.
@@ -155,7 +169,7 @@ var brokerTypeSupported = func() map[BrokerType]bool {
 }()
 
 // BrokerTypes returns every broker type this SDK knows, supported or not: the product
-// spec's 51 values in its order, then the 8 the API added later. The slice is the
+// spec's 51 values in its order, then the 12 Mesh added later (63 in all). The slice is the
 // caller's to keep.
 func BrokerTypes() []BrokerType {
 	return append([]BrokerType(nil), brokerTypes[:]...)

@@ -7,17 +7,16 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
-// Sentinel errors. Every error from CreateLinkToken that comes from Mesh's answer is an
-// *APIError matching exactly one of them; a refused request matches ErrValidation.
-// Route with errors.Is; read details with errors.As.
+// Sentinel errors. Every error of a call that comes from Mesh's answer is an *APIError
+// matching exactly one of them; a refused request matches ErrValidation. Route with
+// errors.Is; read details with errors.As.
 var (
 	// ErrValidation: the request was refused before any network call.
 	ErrValidation = errors.New("mesh: invalid request")
-	// ErrUnauthorized: HTTP 401, the client id or secret is wrong or missing.
+	// ErrUnauthorized: HTTP 401, the client id or secret is wrong or missing, or belongs
+	// to the other environment (sandbox credentials against production, or the reverse).
 	ErrUnauthorized = errors.New("mesh: unauthorized")
 	// ErrBadRequest: status badRequest (HTTP 400).
 	ErrBadRequest = errors.New("mesh: bad request")
@@ -36,76 +35,68 @@ var (
 	// ErrServerFailure: status serverFailure, and any HTTP 5xx; retried automatically.
 	ErrServerFailure = errors.New("mesh: server failure")
 	// ErrUnexpectedResponse: an answer that is not the documented envelope: not JSON,
-	// too large, a redirect, an ok without a token.
+	// too large, a redirect, an ok without its content.
 	ErrUnexpectedResponse = errors.New("mesh: unexpected response")
 )
 
-// APIError is Mesh's answer to a request that did not produce a link token. It keeps
-// the server's own words for logs and support requests (ErrorHash groups errors at
-// Mesh), and matches exactly one sentinel through errors.Is.
+// APIError is Mesh's answer to a request that did not succeed. It keeps the server's
+// own words for logs and support requests (ErrorHash groups errors at Mesh; request
+// ids live in Header), and matches exactly one sentinel through errors.Is. Whatever
+// the server echoed of the client secret reads [REDACTED] in every field.
 type APIError struct {
 	HTTPStatusCode int             // HTTP status code of the answer
 	Status         Status          // the envelope's status, "" when the answer had no envelope
 	ErrorType      string          // machine-readable reason, e.g. "missingField"
 	Message        string          // message for the developer
 	DisplayMessage string          // message that may be shown to the end user
-	ErrorHash      string          // grouping hash of the error at Mesh
-	ErrorData      json.RawMessage // error details, any JSON, as sent
+	ErrorHash      string          // grouping hash of the error at Mesh: quote it to support
+	ErrorData      json.RawMessage // error details, any JSON, as sent (secret redacted)
 	RetryAfter     time.Duration   // from Retry-After, when the server sent one
+	Header         http.Header     // the answer's headers, Set-Cookie dropped
 
-	// reason says, for an answer that is not the documented envelope, what was wrong
-	// with it ("not JSON", "too large", ...); it makes the answer ErrUnexpectedResponse
-	// unless its HTTP code says more.
+	// reason says what the SDK found wrong with the answer ("not JSON", "too large",
+	// ...), or what to check (a 401).
 	reason string
-	// unexpected forces ErrUnexpectedResponse whatever the code (a body too large).
+	// unexpected makes the answer ErrUnexpectedResponse whatever its HTTP code (a body
+	// too large to read): its status, if any, was never seen.
 	unexpected bool
 	// cause is the error that cut the answer short, if any (a read error).
 	cause error
 }
 
-// Error describes the failure on one line: the HTTP code, the status and the server's
-// reason. It never contains the client secret or a whole response body.
+// Error describes the failure on one line: the HTTP code, the status, the server's
+// reason and the errorHash. It never contains the client secret or a whole response
+// body.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("mesh: ")
 	b.WriteString(strconv.Itoa(e.HTTPStatusCode))
 	if text := http.StatusText(e.HTTPStatusCode); text != "" {
-		b.WriteByte(' ')
-		b.WriteString(text)
+		b.WriteString(" " + text)
 	}
 	if e.Status != "" {
-		b.WriteString(": ")
-		b.WriteString(oneLine(string(e.Status), 64))
+		b.WriteString(": " + oneLine(string(e.Status), 64))
 	}
 	if e.ErrorType != "" {
-		b.WriteString(" (")
-		b.WriteString(oneLine(e.ErrorType, 64))
-		b.WriteByte(')')
+		b.WriteString(" (" + oneLine(e.ErrorType, 64) + ")")
 	}
-	if e.Message != "" {
-		b.WriteString(": ")
-		b.WriteString(oneLine(e.Message, 200))
-	} else if e.DisplayMessage != "" {
-		b.WriteString(": ")
-		b.WriteString(oneLine(e.DisplayMessage, 200))
+	if msg := e.Message; msg != "" || e.DisplayMessage != "" {
+		if msg == "" {
+			msg = e.DisplayMessage
+		}
+		b.WriteString(": " + oneLine(msg, 200))
 	}
 	if e.reason != "" {
-		b.WriteString(": ")
-		b.WriteString(e.reason)
+		b.WriteString(": " + e.reason)
 	}
 	if e.cause != nil {
-		b.WriteString(": ")
-		b.WriteString(oneLine(e.cause.Error(), 200))
+		b.WriteString(": " + oneLine(e.cause.Error(), 200))
 	}
 	if e.ErrorHash != "" {
-		b.WriteString(" [errorHash ")
-		b.WriteString(oneLine(e.ErrorHash, 64))
-		b.WriteByte(']')
+		b.WriteString(" [errorHash " + oneLine(e.ErrorHash, 64) + "]")
 	}
 	if e.RetryAfter > 0 {
-		b.WriteString(" (retry after ")
-		b.WriteString(e.RetryAfter.String())
-		b.WriteByte(')')
+		b.WriteString(" (Mesh asks to retry after " + e.RetryAfter.String() + ")")
 	}
 	return b.String()
 }
@@ -124,11 +115,11 @@ func (e *APIError) sentinel() error {
 	if e.HTTPStatusCode == http.StatusUnauthorized {
 		return ErrUnauthorized
 	}
-	if err := statusSentinel(e.Status); err != nil {
-		return err
-	}
 	if e.unexpected {
 		return ErrUnexpectedResponse
+	}
+	if err := statusSentinel(e.Status); err != nil {
+		return err
 	}
 	switch c := e.HTTPStatusCode; {
 	case c >= 500 && c <= 599:
@@ -174,49 +165,10 @@ func statusSentinel(s Status) error {
 	return nil
 }
 
-// retryable reports whether the answer is worth another attempt: too many requests, or
-// a server failure (by status or by HTTP 5xx).
-func (e *APIError) retryable() bool {
-	c := e.HTTPStatusCode
-	if c == http.StatusTooManyRequests || (c >= 500 && c <= 599) {
-		return true
-	}
-	return errors.Is(e, ErrTooManyRequests) || errors.Is(e, ErrServerFailure)
-}
-
-// oneLine makes server text fit a one-line error message: control characters become
-// spaces and the text is cut to max bytes at a rune boundary.
-func oneLine(s string, max int) string {
-	clean := true
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			clean = false
-			break
-		}
-	}
-	if clean && len(s) <= max {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			r = ' '
-		}
-		if b.Len()+utf8.RuneLen(r) > max {
-			b.WriteString("…")
-			break
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // ValidationError is one problem with a request, found before anything was sent.
-// CreateLinkToken and Validate report every problem at once: their error's tree
-// (Unwrap() []error) holds one *ValidationError per problem.
 type ValidationError struct {
 	Field  string // JSON path of the field, e.g. "transferOptions.toAddresses[0].networkId"
-	Reason string // what is wrong with it
+	Reason string // what is wrong with it, and what to do
 }
 
 // Error returns "mesh: invalid request: <field>: <reason>".
@@ -230,33 +182,43 @@ func (e *ValidationError) Error() string {
 // Is makes every ValidationError match ErrValidation.
 func (e *ValidationError) Is(target error) bool { return target == ErrValidation }
 
-// validationErrors collects the problems Validate finds.
-type validationErrors []error
+// InvalidRequestError is the error Validate and CreateLinkToken return for a refused
+// request: every problem at once, in Problems, each naming the field's JSON path.
+// It matches ErrValidation, and Unwrap() []error gives the same problems as []error,
+// as errors.Join would.
+type InvalidRequestError struct {
+	Problems []*ValidationError
+}
 
-// invalidRequest is the error Validate returns: every problem of one request, on one
-// line, each reachable through Unwrap as a *ValidationError. A pointer, so that
-// comparing two such errors with == is legal.
-type invalidRequest struct{ errs validationErrors }
-
-func (v *invalidRequest) Error() string {
+// Error lists every problem on one line: "mesh: invalid request: <field>: <reason>; ...".
+func (e *InvalidRequestError) Error() string {
 	var b strings.Builder
 	b.WriteString("mesh: invalid request: ")
-	for i, err := range v.errs {
+	for i, p := range e.Problems {
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		var ve *ValidationError
-		if !errors.As(err, &ve) {
-			b.WriteString(err.Error())
-			continue
+		if p.Field != "" {
+			b.WriteString(p.Field + ": ")
 		}
-		if ve.Field != "" {
-			b.WriteString(ve.Field)
-			b.WriteString(": ")
-		}
-		b.WriteString(ve.Reason)
+		b.WriteString(p.Reason)
 	}
 	return b.String()
 }
 
-func (v *invalidRequest) Unwrap() []error { return v.errs }
+// Is makes an InvalidRequestError match ErrValidation, even one without problems.
+func (e *InvalidRequestError) Is(target error) bool { return target == ErrValidation }
+
+// Unwrap returns the problems, so that errors.As finds each *ValidationError.
+func (e *InvalidRequestError) Unwrap() []error {
+	errs := make([]error, len(e.Problems))
+	for i, p := range e.Problems {
+		errs[i] = p
+	}
+	return errs
+}
+
+// add records one problem.
+func (e *InvalidRequestError) add(field, reason string) {
+	e.Problems = append(e.Problems, &ValidationError{Field: field, Reason: reason})
+}

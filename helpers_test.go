@@ -1,17 +1,27 @@
 package mesh
 
+// The one set of helpers shared by the package's tests. A helper that serves a single
+// test file lives in that file.
+
 import (
+	"bytes"
+	"compress/gzip"
+	"context"
 	"encoding/base64"
+	"errors"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// Shared fixtures of the package's tests. Helpers that serve one test file only live
-// in that file.
 
 const (
 	testClientID = "client-7c1e"
@@ -23,9 +33,6 @@ const (
 	testIntegrationID = "34aeb688-decb-485f-9d80-b66466783394"
 )
 
-// fastRetry keeps retry tests quick while still exercising the back-off.
-var fastRetry = RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 20 * time.Millisecond}
-
 // testLinkURL and testToken are a Link URL and the token that encodes it.
 const testLinkURL = "https://web.meshconnect.com/link/abc123?lang=en"
 
@@ -33,6 +40,12 @@ var testToken = base64.StdEncoding.EncodeToString([]byte(testLinkURL))
 
 // okBody is an ok envelope carrying testToken.
 var okBody = `{"status":"ok","message":"","displayMessage":null,"errorType":"","errorHash":"8d443794","errorData":null,"content":{"linkToken":"` + testToken + `","paymentLink":null}}`
+
+// errorBody is an error envelope with status, errorType and message.
+func errorBody(status Status, errorType, message string) string {
+	return `{"status":"` + string(status) + `","message":"` + message + `","displayMessage":null,"errorType":"` +
+		errorType + `","errorHash":"e08e7897","errorData":null,"content":null}`
+}
 
 // validRequest is a typical payment request that passes Validate.
 func validRequest() *CreateLinkTokenRequest {
@@ -50,21 +63,183 @@ func validRequest() *CreateLinkTokenRequest {
 	}
 }
 
-// newTestClient builds a Client on baseURL with testClientID/testSecret and fastRetry,
-// and closes its idle connections when the test ends.
-func newTestClient(t testing.TB, baseURL string, opts ...Option) *Client {
+// fakeClock is the time of a test client: it starts at the real time, advances only
+// when the client sleeps (at once, whatever the wait), and records every wait. A test
+// on it costs no wall-clock time and cannot flake on a loaded machine.
+type fakeClock struct {
+	mu    sync.Mutex
+	t     time.Time
+	waits []time.Duration
+}
+
+func newFakeClock() *fakeClock { return &fakeClock{t: time.Now()} }
+
+func (f *fakeClock) now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.t
+}
+
+// sleep records d and advances the clock by it; a done ctx ends it, as the real one.
+func (f *fakeClock) sleep(ctx context.Context, d time.Duration) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.waits = append(f.waits, d)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.t = f.t.Add(d)
+	return nil
+}
+
+// Waits returns the waits slept so far, in order.
+func (f *fakeClock) Waits() []time.Duration {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Duration(nil), f.waits...)
+}
+
+// option makes a client run on f.
+func (f *fakeClock) option() Option { return withClock(f.now, f.sleep) }
+
+// newTestClient builds a Client on baseURL with testClientID and testSecret, the
+// default retry policy on a fake clock (so retries wait no real time), then opts. It
+// closes the client's idle connections when the test ends.
+func newTestClient(t testing.TB, baseURL string, opts ...Option) (*Client, *fakeClock) {
 	t.Helper()
-	all := append([]Option{WithBaseURL(baseURL), WithRetry(fastRetry)}, opts...)
+	clock := newFakeClock()
+	all := append([]Option{WithBaseURL(baseURL), clock.option()}, opts...)
 	c, err := NewClient(testClientID, testSecret, all...)
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)
-	return c
+	return c, clock
 }
 
-// newMockClient builds a Client whose transport is a per-test httpmock transport.
-func newMockClient(t testing.TB, opts ...Option) (*Client, *httpmock.MockTransport) {
+// newMockClient builds a test client whose transport is a per-test httpmock
+// transport, on mockBaseURL.
+func newMockClient(t testing.TB, opts ...Option) (*Client, *httpmock.MockTransport, *fakeClock) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
-	c := newTestClient(t, mockBaseURL, append([]Option{WithHTTPClient(&http.Client{Transport: mt})}, opts...)...)
-	return c, mt
+	c, clock := newTestClient(t, mockBaseURL, append([]Option{WithHTTPClient(&http.Client{Transport: mt})}, opts...)...)
+	return c, mt, clock
+}
+
+// server is an httptest server that counts the requests it answered.
+type server struct {
+	*httptest.Server
+	hits atomic.Int32
+}
+
+// newServer starts an httptest server running h, closed when the test ends.
+func newServer(t testing.TB, h http.HandlerFunc) *server {
+	t.Helper()
+	s := &server{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.hits.Add(1)
+		h(w, r)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+// answer is a handler that answers code with body and the header pairs (name, value,
+// ...); Content-Type defaults to application/json.
+func answer(code int, body string, header ...string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		for i := 0; i+1 < len(header); i += 2 {
+			w.Header().Set(header[i], header[i+1])
+		}
+		w.WriteHeader(code)
+		_, _ = w.Write([]byte(body))
+	}
+}
+
+// sequence is a handler that runs hs in turn, one per request, then repeats the last.
+func sequence(hs ...http.HandlerFunc) http.HandlerFunc {
+	var n atomic.Int32
+	return func(w http.ResponseWriter, r *http.Request) {
+		i := min(int(n.Add(1))-1, len(hs)-1)
+		hs[i](w, r)
+	}
+}
+
+// gzipped compresses b.
+func gzipped(t testing.TB, b []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, err := zw.Write(b)
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
+}
+
+// sentinels lists every sentinel error of the package.
+var sentinels = []error{
+	ErrValidation, ErrUnauthorized, ErrBadRequest, ErrPermissionDenied, ErrNotFound,
+	ErrConflict, ErrLocked, ErrTooManyRequests, ErrUnavailableForLegalReasons,
+	ErrServerFailure, ErrUnexpectedResponse,
+}
+
+// assertOnlySentinel checks that err matches want and no other sentinel.
+func assertOnlySentinel(t testing.TB, err, want error) {
+	t.Helper()
+	require.Error(t, err)
+	for _, s := range sentinels {
+		assert.Equal(t, s == want, errors.Is(err, s), "errors.Is(%q, %v)", err, s)
+	}
+}
+
+// assertNoSecret checks that s does not contain testSecret.
+func assertNoSecret(t testing.TB, s, where string) {
+	t.Helper()
+	assert.NotContains(t, s, testSecret, "%s shows the secret", where)
+}
+
+// logRecorder is a slog.Handler that keeps the records it is given, at level and above.
+type logRecorder struct {
+	level   slog.Level
+	mu      sync.Mutex
+	records []slog.Record
+}
+
+func (r *logRecorder) Enabled(_ context.Context, l slog.Level) bool { return l >= r.level }
+
+func (r *logRecorder) Handle(_ context.Context, rec slog.Record) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.records = append(r.records, rec.Clone())
+	return nil
+}
+
+func (r *logRecorder) WithAttrs([]slog.Attr) slog.Handler { return r }
+func (r *logRecorder) WithGroup(string) slog.Handler      { return r }
+
+// all returns the records so far.
+func (r *logRecorder) all() []slog.Record {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]slog.Record(nil), r.records...)
+}
+
+// attrs returns the attributes of rec by key.
+func attrs(rec slog.Record) map[string]slog.Value {
+	m := map[string]slog.Value{}
+	rec.Attrs(func(a slog.Attr) bool {
+		m[a.Key] = a.Value
+		return true
+	})
+	return m
+}
+
+// text is the whole text of rec: message and attributes.
+func text(rec slog.Record) string {
+	var b strings.Builder
+	b.WriteString(rec.Message)
+	rec.Attrs(func(a slog.Attr) bool {
+		b.WriteString(" " + a.String())
+		return true
+	})
+	return b.String()
 }

@@ -2,26 +2,35 @@ package mesh
 
 import (
 	"context"
-	"encoding/json"
 	"math"
+	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+	"unicode/utf16"
 )
 
-// Limits of the request's fields, from the product spec.
+// Limits of the request's string fields, counted as Mesh's server (ASP.NET) counts
+// them: in UTF-16 code units, so a character outside the Basic Multilingual Plane (most
+// emoji) counts 2.
 const (
-	MaxUserIDLength        = 50  // characters; Mesh's newer docs allow 300, the product spec 50
-	MaxTransactionIDLength = 128 // characters
-	MaxDescriptionLength   = 256 // characters
+	// MaxUserIDLength is the product spec's limit of UserID. Mesh's newer docs allow
+	// 300; this SDK keeps 50, the limit its users were promised.
+	MaxUserIDLength        = 50
+	MaxTransactionIDLength = 128 // TransferOptions.TransactionID
+	MaxDescriptionLength   = 256 // TransferOptions.Description
 )
+
+// linkTokenPath is the endpoint's path below the base URL.
+const linkTokenPath = "/api/v1/linktoken" //nolint:gosec // G101: a URL path, not a credential
 
 // CreateLinkTokenRequest is the body of POST /api/v1/linktoken. Only UserID is
-// required; a field left at its zero value is not sent. Call Validate to check it
-// without sending; CreateLinkToken validates it anyway.
+// required; a field left at its zero value is not sent, and an explicit false or 0 is
+// sent through the pointer fields (Bool, Float64). Call Validate to check it without
+// sending; CreateLinkToken validates it anyway.
 type CreateLinkTokenRequest struct {
-	// UserID is a stable id of the end user in your system, 1–50 characters. It must
-	// not be PII such as an e-mail address or a phone number.
+	// UserID is a stable id of the end user in your system, 1–50 UTF-16 code units
+	// (MaxUserIDLength). It must not be PII such as an e-mail address or a phone
+	// number.
 	UserID string `json:"userId"`
 	// BrokerType opens Link on one integration instead of its catalog.
 	//
@@ -51,16 +60,20 @@ type TransferOptions struct {
 	ToAddresses []TransferAddress `json:"toAddresses,omitempty"`
 	// AmountInFiat is the amount in USD (finite, ≥ 0); when nil the user picks it.
 	AmountInFiat *float64 `json:"amountInFiat,omitempty"`
-	// TransactionID is your own id for reconciliation, at most 128 characters.
+	// TransactionID is your own id for reconciliation, at most 128 UTF-16 code units.
 	TransactionID string `json:"transactionId,omitempty"`
 	// ClientFee is your fee as a ratio in [0, 1] (0.025 = 2.5%). It overrides the
 	// dashboard's default, so an explicit Float64(0) means no fee.
 	ClientFee *float64 `json:"clientFee,omitempty"`
-	// TransferType is deposit, payment or onramp.
+	// TransferType is the kind of transfer (TransferTypePayment, ...). Any non-blank
+	// value is sent, for Mesh to judge.
 	TransferType TransferType `json:"transferType,omitempty"`
+	// FundingOptions lets Link fund the transfer from the user's available buying
+	// power (SmartFunding). When set it is sent as {"enabled": true|false}.
+	FundingOptions *FundingOptions `json:"fundingOptions,omitempty"`
 	// IsInclusiveFeeEnabled includes the fees in the amount.
 	IsInclusiveFeeEnabled *bool `json:"isInclusiveFeeEnabled,omitempty"`
-	// Description is shown by Binance Pay, at most 256 characters.
+	// Description is shown by Binance Pay, at most 256 UTF-16 code units.
 	Description string `json:"description,omitempty"`
 	// GoodsDetails describe what is paid for (Binance Pay).
 	GoodsDetails []GoodsDetails `json:"goodsDetails,omitempty"`
@@ -80,8 +93,14 @@ type TransferAddress struct {
 	MinAmountInFiat     *float64 `json:"minAmountInFiat,omitempty"`     // minimum fiat amount, finite and ≥ 0
 }
 
+// FundingOptions is transferOptions.fundingOptions (SmartFunding).
+type FundingOptions struct {
+	Enabled bool `json:"enabled"` // always sent, false included
+}
+
 // GoodsDetails describes goods paid for with Binance Pay. All fields are optional;
-// GoodsType is GoodsTypeTangible ("01") or GoodsTypeVirtual ("02").
+// GoodsType is documented as GoodsTypeTangible ("01") or GoodsTypeVirtual ("02"), and
+// any other non-blank value is sent as it is.
 type GoodsDetails struct {
 	GoodsType        string `json:"goodsType,omitempty"`
 	GoodsCategory    string `json:"goodsCategory,omitempty"`
@@ -103,137 +122,138 @@ type VerifyWalletOptions struct {
 	Addresses []string `json:"addresses,omitempty"`
 	// NetworkID (a UUID) is the network to verify; Mesh checks it only with Addresses.
 	NetworkID string `json:"networkId,omitempty"`
-	// NetworkType is the family of the network.
+	// NetworkType is the family of the network (NetworkTypeEVM, ...). Any non-blank
+	// value is sent, for Mesh to judge.
 	NetworkType NetworkType `json:"networkType,omitempty"`
 }
 
-// Validate checks r against every documented rule of the API and reports every
-// problem at once. The error matches ErrValidation, and its tree (Unwrap() []error)
-// holds one *ValidationError per problem, each naming the field's JSON path. A valid
-// request costs no allocation.
+// Validate checks r against every rule Mesh documents and reports every problem at
+// once, as an *InvalidRequestError (matching ErrValidation) whose Problems name each
+// field's JSON path; nil when r is valid. It refuses only what Mesh documents as
+// invalid: an unknown TransferType, NetworkType, VerificationMethod or GoodsType is
+// sent for Mesh to judge, since Mesh adds values; only BrokerType is a closed list.
 func (r *CreateLinkTokenRequest) Validate() error {
 	if r == nil {
-		return &invalidRequest{validationErrors{&ValidationError{Reason: "request is nil"}}}
+		return &InvalidRequestError{Problems: []*ValidationError{{Reason: "request is nil: pass a *CreateLinkTokenRequest with at least UserID"}}}
 	}
-	var errs validationErrors
-	switch n := utf8.RuneCountInString(r.UserID); {
+	var v InvalidRequestError
+	switch n := utf16Len(r.UserID); {
 	case strings.TrimSpace(r.UserID) == "":
-		errs = errs.add("userId", "is required")
+		v.add("userId", "is required: a stable id of the user in your system")
 	case n > MaxUserIDLength:
-		errs = errs.add("userId", "must be at most "+strconv.Itoa(MaxUserIDLength)+" characters, has "+strconv.Itoa(n))
+		v.add("userId", "must be at most "+strconv.Itoa(MaxUserIDLength)+" UTF-16 code units, has "+strconv.Itoa(n)+
+			": use a shorter stable id, e.g. a hash of yours")
 	}
 	if r.BrokerType != "" {
 		switch {
 		case !r.BrokerType.IsKnown():
-			errs = errs.add("brokerType", "is not a known broker type")
+			v.add("brokerType", "is not a known broker type (see mesh.BrokerTypes; prefer IntegrationID)")
 		case !r.BrokerType.IsSupported():
-			errs = errs.add("brokerType", "is not supported by the API")
+			v.add("brokerType", "is not supported by the API (prefer IntegrationID)")
 		}
 	}
-	errs = errs.uuid("integrationId", r.IntegrationID)
-	errs = errs.uuid("subClientId", r.SubClientID)
+	v.uuid("integrationId", r.IntegrationID)
+	v.uuid("subClientId", r.SubClientID)
 	if t := r.TransferOptions; t != nil {
-		errs = t.validate(errs)
+		t.validate(&v)
 	}
-	if v := r.VerifyWalletOptions; v != nil {
-		errs = v.validate(errs)
+	if w := r.VerifyWalletOptions; w != nil {
+		w.validate(&v)
 	}
-	if len(errs) == 0 {
+	if len(v.Problems) == 0 {
 		return nil
 	}
-	return &invalidRequest{errs}
+	return &InvalidRequestError{Problems: v.Problems}
 }
 
-func (t *TransferOptions) validate(errs validationErrors) validationErrors {
+func (t *TransferOptions) validate(v *InvalidRequestError) {
 	for i := range t.ToAddresses {
-		errs = t.ToAddresses[i].validate(errs, i)
+		t.ToAddresses[i].validate(v, i)
 	}
-	errs = errs.amount("transferOptions.amountInFiat", t.AmountInFiat)
-	if n := utf8.RuneCountInString(t.TransactionID); n > MaxTransactionIDLength {
-		errs = errs.add("transferOptions.transactionId", "must be at most "+strconv.Itoa(MaxTransactionIDLength)+" characters, has "+strconv.Itoa(n))
-	}
+	v.amount("transferOptions.amountInFiat", t.AmountInFiat)
+	v.maxLength("transferOptions.transactionId", t.TransactionID, MaxTransactionIDLength)
 	if f := t.ClientFee; f != nil && !(*f >= 0 && *f <= 1) { // also refuses NaN
-		errs = errs.add("transferOptions.clientFee", "must be a ratio from 0 to 1, got "+formatFloat(*f))
+		v.add("transferOptions.clientFee", "must be a ratio from 0 to 1 (0.025 is 2.5%), got "+formatFloat(*f))
 	}
-	if t.TransferType != "" && !t.TransferType.valid() {
-		errs = errs.add("transferOptions.transferType", "must be deposit, payment or onramp")
-	}
-	if n := utf8.RuneCountInString(t.Description); n > MaxDescriptionLength {
-		errs = errs.add("transferOptions.description", "must be at most "+strconv.Itoa(MaxDescriptionLength)+" characters, has "+strconv.Itoa(n))
-	}
+	v.notBlank("transferOptions.transferType", string(t.TransferType))
+	v.maxLength("transferOptions.description", t.Description, MaxDescriptionLength)
 	for i := range t.GoodsDetails {
-		if g := t.GoodsDetails[i].GoodsType; g != "" && g != GoodsTypeTangible && g != GoodsTypeVirtual {
-			errs = errs.add("transferOptions.goodsDetails["+strconv.Itoa(i)+"].goodsType", `must be "01" (tangible) or "02" (virtual)`)
+		if g := t.GoodsDetails[i].GoodsType; g != "" {
+			v.notBlank("transferOptions.goodsDetails["+strconv.Itoa(i)+"].goodsType", g)
 		}
 	}
-	return errs
 }
 
 // validate reports the problems of the i-th address of transferOptions.toAddresses.
-func (a *TransferAddress) validate(errs validationErrors, i int) validationErrors {
+func (a *TransferAddress) validate(v *InvalidRequestError, i int) {
 	// The path is built only for a problem, so a valid address costs no allocation.
 	path := func(field string) string {
 		return "transferOptions.toAddresses[" + strconv.Itoa(i) + "]." + field
 	}
 	switch {
 	case a.NetworkID == "":
-		errs = errs.add(path("networkId"), "is required")
+		v.add(path("networkId"), "is required: a network id from Mesh's networks list (Client.Networks)")
 	case !isUUID(a.NetworkID):
-		errs = errs.add(path("networkId"), "must be a UUID")
+		v.add(path("networkId"), "must be a UUID from Mesh's networks list (Client.Networks)")
 	}
 	if strings.TrimSpace(a.Symbol) == "" {
-		errs = errs.add(path("symbol"), "is required")
+		v.add(path("symbol"), "is required, e.g. USDC")
 	}
 	if strings.TrimSpace(a.Address) == "" {
-		errs = errs.add(path("address"), "is required")
+		v.add(path("address"), "is required")
 	}
 	for _, f := range [...]struct {
 		name  string
 		value *float64
 	}{{"amount", a.Amount}, {"displayAmountInFiat", a.DisplayAmountInFiat}, {"minAmount", a.MinAmount}, {"minAmountInFiat", a.MinAmountInFiat}} {
 		if !validAmount(f.value) {
-			errs = errs.add(path(f.name), amountReason(*f.value))
+			v.add(path(f.name), amountReason(*f.value))
 		}
 	}
-	return errs
 }
 
-func (v *VerifyWalletOptions) validate(errs validationErrors) validationErrors {
+func (w *VerifyWalletOptions) validate(v *InvalidRequestError) {
 	signed := false
-	for i, m := range v.VerificationMethods {
-		if !m.valid() {
-			errs = errs.add("verifyWalletOptions.verificationMethods["+strconv.Itoa(i)+"]", "must be signedMessage")
+	for i, m := range w.VerificationMethods {
+		if strings.TrimSpace(string(m)) == "" {
+			v.add("verifyWalletOptions.verificationMethods["+strconv.Itoa(i)+"]", "must not be blank (e.g. signedMessage)")
 		}
 		signed = signed || m == VerificationMethodSignedMessage
 	}
-	if signed && strings.TrimSpace(v.Message) == "" {
-		errs = errs.add("verifyWalletOptions.message", "is required with the signedMessage verification method")
+	if signed && strings.TrimSpace(w.Message) == "" {
+		v.add("verifyWalletOptions.message", "is required with the signedMessage verification method: the text the user signs")
 	}
-	errs = errs.uuid("verifyWalletOptions.networkId", v.NetworkID)
-	if v.NetworkType != "" && !v.NetworkType.valid() {
-		errs = errs.add("verifyWalletOptions.networkType", "is not a known network type")
-	}
-	return errs
-}
-
-func (v validationErrors) add(field, reason string) validationErrors {
-	return append(v, &ValidationError{Field: field, Reason: reason})
+	v.uuid("verifyWalletOptions.networkId", w.NetworkID)
+	v.notBlank("verifyWalletOptions.networkType", string(w.NetworkType))
 }
 
 // uuid refuses a set field that is not a UUID.
-func (v validationErrors) uuid(field, s string) validationErrors {
+func (v *InvalidRequestError) uuid(field, s string) {
 	if s != "" && !isUUID(s) {
-		return v.add(field, "must be a UUID")
+		v.add(field, "must be a UUID (8-4-4-4-12 hexadecimal digits)")
 	}
-	return v
+}
+
+// notBlank refuses a set field of an open enum that holds only white space; "" is
+// unset and not sent.
+func (v *InvalidRequestError) notBlank(field, s string) {
+	if s != "" && strings.TrimSpace(s) == "" {
+		v.add(field, "must not be blank: leave it empty to not send it")
+	}
+}
+
+// maxLength refuses s longer than limit UTF-16 code units.
+func (v *InvalidRequestError) maxLength(field, s string, limit int) {
+	if n := utf16Len(s); n > limit {
+		v.add(field, "must be at most "+strconv.Itoa(limit)+" UTF-16 code units, has "+strconv.Itoa(n))
+	}
 }
 
 // amount refuses a set amount that is negative, NaN or infinite.
-func (v validationErrors) amount(field string, f *float64) validationErrors {
+func (v *InvalidRequestError) amount(field string, f *float64) {
 	if !validAmount(f) {
-		return v.add(field, amountReason(*f))
+		v.add(field, amountReason(*f))
 	}
-	return v
 }
 
 func amountReason(f float64) string { return "must be a finite number ≥ 0, got " + formatFloat(f) }
@@ -243,6 +263,16 @@ func validAmount(f *float64) bool {
 }
 
 func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// utf16Len counts s in UTF-16 code units, as Mesh's server does. An invalid UTF-8 byte
+// counts 1: encoding/json sends it as U+FFFD.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
 
 // isUUID reports whether s is a UUID in its canonical 8-4-4-4-12 hexadecimal form,
 // in either case.
@@ -258,38 +288,40 @@ func isUUID(s string) bool {
 			}
 			continue
 		}
-		if !isHex(c) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
 			return false
 		}
 	}
 	return true
 }
 
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+// linkTokenContent is the content of an ok answer to POST /api/v1/linktoken.
+type linkTokenContent struct {
+	LinkToken   string `json:"linkToken"`
+	PaymentLink string `json:"paymentLink"`
+}
+
+func (l *linkTokenContent) missing() string {
+	if l.LinkToken == "" {
+		return "a link token"
+	}
+	return ""
 }
 
 // CreateLinkToken mints a link token for req. It validates req first and sends
-// nothing when it is invalid (the error matches ErrValidation). It retries transport
-// failures, 429 and 5xx answers according to the client's RetryPolicy, and stops as
-// soon as ctx is done. Any other failure from Mesh is an *APIError matching exactly one
-// sentinel; failures of the network keep their cause (errors.Is(err,
-// context.DeadlineExceeded) holds when a deadline ended the call).
+// nothing when it is invalid (an *InvalidRequestError, matching ErrValidation). It
+// retries transport failures, 429 and 5xx answers according to the client's
+// RetryPolicy, and stops as soon as ctx is done. Any other failure from Mesh is an
+// *APIError matching exactly one sentinel; transport failures keep their cause
+// (errors.Is(err, context.DeadlineExceeded) holds when a deadline ended the call).
+// Answers are read up to 1 MiB. req must not change until the call returns.
 func (c *Client) CreateLinkToken(ctx context.Context, req *CreateLinkTokenRequest) (*LinkToken, error) {
-	if !c.usable() {
-		return nil, errNilClient
-	}
-	if ctx == nil {
-		return nil, errNilContext
-	}
 	if err := req.Validate(); err != nil {
 		return nil, err
 	}
-	// The body is the call's own: every attempt reads it, and a Transport may go on
-	// reading it after the call returned, so it is never shared or pooled.
-	body, err := json.Marshal(req)
-	if err != nil {
-		return nil, &ValidationError{Reason: "cannot be encoded as JSON: " + err.Error()}
+	var out linkTokenContent
+	if err := c.call(ctx, http.MethodPost, linkTokenPath, req, maxLinkTokenBytes, &out); err != nil {
+		return nil, err
 	}
-	return c.send(ctx, body)
+	return &LinkToken{Token: out.LinkToken, PaymentLink: out.PaymentLink}, nil
 }

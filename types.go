@@ -8,7 +8,7 @@ import (
 )
 
 // Version is the version of this SDK, sent in the User-Agent header.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // Environment selects which Mesh deployment a Client talks to. The zero value is not
 // an environment; use Production or Sandbox.
@@ -39,39 +39,34 @@ func (e Environment) BaseURL() string {
 }
 
 // TransferType is the kind of transfer a Link session performs
-// (transferOptions.transferType).
+// (transferOptions.transferType). It is an open set: the constants name the values
+// known today, and any other non-blank value is sent as it is, for Mesh to judge, so
+// that a value Mesh adds later works before this SDK knows it.
 type TransferType string
 
-// Values of TransferType.
+// Known values of TransferType.
 const (
-	TransferTypeDeposit TransferType = "deposit"
-	TransferTypePayment TransferType = "payment"
-	TransferTypeOnramp  TransferType = "onramp"
+	TransferTypeDeposit     TransferType = "deposit"
+	TransferTypePayment     TransferType = "payment"
+	TransferTypeOnramp      TransferType = "onramp"
+	TransferTypeFiatOnRamp  TransferType = "fiatOnRamp"  // added by Mesh in 2026
+	TransferTypeFiatOffRamp TransferType = "fiatOffRamp" // added by Mesh in 2026
 )
 
-func (t TransferType) valid() bool {
-	switch t {
-	case TransferTypeDeposit, TransferTypePayment, TransferTypeOnramp:
-		return true
-	}
-	return false
-}
-
 // VerificationMethod is a way for the user to prove they own a wallet
-// (verifyWalletOptions.verificationMethods).
+// (verifyWalletOptions.verificationMethods). It is an open set, like TransferType.
 type VerificationMethod string
 
 // VerificationMethodSignedMessage asks the user to sign VerifyWalletOptions.Message;
 // it is Mesh's default method.
 const VerificationMethodSignedMessage VerificationMethod = "signedMessage"
 
-func (m VerificationMethod) valid() bool { return m == VerificationMethodSignedMessage }
-
-// NetworkType is the family of blockchain a wallet to verify lives on
-// (verifyWalletOptions.networkType).
+// NetworkType is the family of a blockchain network: verifyWalletOptions.networkType
+// in a request, and Network.NetworkType in Mesh's networks list. It is an open set,
+// like TransferType: an answer may carry a value this SDK does not name yet.
 type NetworkType string
 
-// Values of NetworkType.
+// Known values of NetworkType.
 const (
 	NetworkTypeUnknown    NetworkType = "unknown"
 	NetworkTypeEVM        NetworkType = "evm"
@@ -91,18 +86,8 @@ const (
 	NetworkTypeInjective  NetworkType = "injective"
 )
 
-func (n NetworkType) valid() bool {
-	switch n {
-	case NetworkTypeUnknown, NetworkTypeEVM, NetworkTypeSolana, NetworkTypeBitcoin,
-		NetworkTypeCardano, NetworkTypeTron, NetworkTypeAvalancheX, NetworkTypeTezos,
-		NetworkTypeDogecoin, NetworkTypeRipple, NetworkTypeStellar, NetworkTypeLitecoin,
-		NetworkTypeSui, NetworkTypeAptos, NetworkTypeTVM, NetworkTypeInjective:
-		return true
-	}
-	return false
-}
-
-// Goods types of GoodsDetails.GoodsType (Binance Pay).
+// Documented values of GoodsDetails.GoodsType (Binance Pay). Mesh's schema allows any
+// string, and so does Validate.
 const (
 	GoodsTypeTangible = "01"
 	GoodsTypeVirtual  = "02"
@@ -140,28 +125,32 @@ type LinkToken struct {
 }
 
 // URL decodes the token into the Link URL it encodes (Mesh's tokens are base64 of an
-// https URL), for back ends that redirect a browser straight to Link. It fails on a
-// token that is not base64 of an absolute https URL.
+// https URL), for back ends that redirect a browser straight to Link. It reads the
+// token as Mesh's web Link SDK does (atob: the standard base64 alphabet, padding
+// optional, ASCII white space ignored), and fails on a token that is not base64 of an
+// absolute https URL.
 func (t *LinkToken) URL() (*url.URL, error) {
-	if t == nil || strings.TrimSpace(t.Token) == "" {
+	if t == nil {
+		return nil, errors.New("mesh: link token is nil")
+	}
+	s := strings.Map(func(r rune) rune {
+		if strings.ContainsRune("\t\n\f\r ", r) { // atob's ASCII white space
+			return -1
+		}
+		return r
+	}, t.Token)
+	if s == "" {
 		return nil, errors.New("mesh: link token is empty")
 	}
-	s := strings.TrimSpace(t.Token)
-	var raw []byte
-	var err error
-	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
-		if raw, err = enc.DecodeString(s); err == nil {
-			break
-		}
+	if len(s)%4 == 0 { // atob drops the padding of a whole last group only
+		s = strings.TrimSuffix(strings.TrimSuffix(s, "="), "=")
 	}
+	raw, err := base64.RawStdEncoding.DecodeString(s)
 	if err != nil {
-		return nil, errors.New("mesh: link token is not base64")
+		return nil, errors.New("mesh: link token is not base64 (standard alphabet)")
 	}
 	u, err := url.Parse(string(raw))
-	if err != nil {
-		return nil, errors.New("mesh: link token does not encode a URL")
-	}
-	if u.Scheme != "https" || u.Host == "" {
+	if err != nil || u.Scheme != "https" || u.Host == "" {
 		return nil, errors.New("mesh: link token does not encode an absolute https URL")
 	}
 	return u, nil

@@ -1,0 +1,260 @@
+package mesh
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// Paths of the catalog endpoints below the base URL.
+const (
+	networksPath             = "/api/v1/transfers/managed/networks"
+	integrationsPath         = "/api/v1/integrations"
+	transferIntegrationsPath = "/api/v1/transfers/managed/integrations"
+)
+
+// CatalogReader is what consumers depend on and mock to read Mesh's catalogs: the ids a
+// Link token request refers to. *Client implements it.
+type CatalogReader interface {
+	Networks(ctx context.Context) ([]Network, error)
+	Integrations(ctx context.Context) ([]Integration, error)
+	TransferIntegrations(ctx context.Context) ([]TransferIntegration, error)
+}
+
+var _ CatalogReader = (*Client)(nil)
+
+// Network is one blockchain network Mesh can transfer over, from its networks list.
+// Its ID is the NetworkID of a TransferAddress.
+type Network struct {
+	ID                   string       `json:"id"`
+	Name                 string       `json:"name"`    // e.g. "Ethereum"
+	ChainID              string       `json:"chainId"` // the chain's own id, e.g. "1" for Ethereum
+	LogoURL              string       `json:"logoUrl"`
+	NativeSymbol         string       `json:"nativeSymbol"` // e.g. "ETH"
+	NetworkType          NetworkType  `json:"networkType"`
+	SupportedTokens      []string     `json:"supportedTokens"`      // symbols transferable on it
+	Tokens               []Token      `json:"tokens"`               // the same tokens, with logos
+	SupportedBrokerTypes []BrokerType `json:"supportedBrokerTypes"` // integrations that transfer over it
+}
+
+// Token is a token of a network, with its logo.
+type Token struct {
+	Symbol  string `json:"symbol"`
+	LogoURL string `json:"logoUrl"`
+}
+
+// Integration is one integration (broker, exchange, wallet) from Mesh's integrations
+// list. Its ID is the IntegrationID of a CreateLinkTokenRequest.
+type Integration struct {
+	ID                       string                `json:"id"`
+	Name                     string                `json:"name"` // e.g. "Coinbase"
+	Type                     BrokerType            `json:"type"` // ties a deprecated BrokerType to its integration
+	DeFiWalletProviderID     string                `json:"deFiWalletProviderId"`
+	Categories               []IntegrationCategory `json:"categories"`
+	CryptoTransfersSupported bool                  `json:"cryptoTransfersSupported"`
+	ForgotPasswordLink       string                `json:"forgotPasswordLink"`
+	Style                    IntegrationStyle      `json:"style"`
+	Logo                     IntegrationLogo       `json:"logo"`
+}
+
+// IntegrationCategory is a category of an integration. It is an open set: an answer
+// may carry a value this SDK does not name yet.
+type IntegrationCategory string
+
+// Known values of IntegrationCategory.
+const (
+	IntegrationCategoryBrokerage      IntegrationCategory = "brokerage"
+	IntegrationCategoryBank           IntegrationCategory = "bank"
+	IntegrationCategoryExchange       IntegrationCategory = "exchange"
+	IntegrationCategoryWallet         IntegrationCategory = "wallet"
+	IntegrationCategoryAddress        IntegrationCategory = "address"
+	IntegrationCategoryNFTMarketplace IntegrationCategory = "nftMarketplace"
+	IntegrationCategoryDeFiWallet     IntegrationCategory = "deFiWallet"
+)
+
+// IntegrationStyle holds an integration's colours, as hexadecimal strings.
+type IntegrationStyle struct {
+	FieldActiveLight     string `json:"fieldActiveLight"`
+	ButtonPrimaryLight   string `json:"buttonPrimaryLight"`
+	ButtonHoverLight     string `json:"buttonHoverLight"`
+	ButtonTextLight      string `json:"buttonTextLight"`
+	ButtonTextHoverLight string `json:"buttonTextHoverLight"`
+	FieldActiveDark      string `json:"fieldActiveDark"`
+	ButtonPrimaryDark    string `json:"buttonPrimaryDark"`
+	ButtonHoverDark      string `json:"buttonHoverDark"`
+	ButtonTextDark       string `json:"buttonTextDark"`
+	ButtonTextHoverDark  string `json:"buttonTextHoverDark"`
+}
+
+// IntegrationLogo holds an integration's logos and icons: URLs, and Base64Logo, a
+// base64 PNG.
+type IntegrationLogo struct {
+	LogoLightURL string `json:"logoLightUrl"`
+	LogoDarkURL  string `json:"logoDarkUrl"`
+	LogoWhiteURL string `json:"logoWhiteUrl"`
+	LogoBlackURL string `json:"logoBlackUrl"`
+	LogoColorURL string `json:"logoColorUrl"`
+	IconLightURL string `json:"iconLightUrl"`
+	IconDarkURL  string `json:"iconDarkUrl"`
+	IconWhiteURL string `json:"iconWhiteUrl"`
+	IconBlackURL string `json:"iconBlackUrl"`
+	IconColorURL string `json:"iconColorUrl"`
+	Base64Logo   string `json:"base64Logo"`
+}
+
+// TransferIntegration says which networks an integration can transfer over, from
+// Mesh's transfer integrations list.
+type TransferIntegration struct {
+	ID                        string            `json:"id"`
+	Name                      string            `json:"name"`
+	Type                      BrokerType        `json:"type"`
+	SupportsIncomingTransfers bool              `json:"supportsIncomingTransfers"`
+	SupportsOutgoingTransfers bool              `json:"supportsOutgoingTransfers"`
+	Networks                  []TransferNetwork `json:"networks"`
+}
+
+// TransferNetwork is a network a TransferIntegration transfers over.
+type TransferNetwork struct {
+	ID               string   `json:"id"` // the network's id, as in Network.ID
+	Name             string   `json:"name"`
+	ChainID          string   `json:"chainId"`
+	LogoURL          string   `json:"logoUrl"`
+	NativeSymbol     string   `json:"nativeSymbol"`
+	SupportedTokens  []string `json:"supportedTokens"`
+	SupportedDevices []Device `json:"supportedDevices"`
+}
+
+// Device is a kind of device a transfer works on. It is an open set: an answer may
+// carry a value this SDK does not name yet.
+type Device string
+
+// Known values of Device.
+const (
+	DeviceUnknown Device = "unknown"
+	DeviceAndroid Device = "android"
+	DeviceIOS     Device = "ios"
+	DeviceWeb     Device = "web"
+)
+
+// Networks returns Mesh's networks list (GET /api/v1/transfers/managed/networks): where
+// a TransferAddress's NetworkID comes from. The list changes rarely: cache it. Errors,
+// retries and the secret are handled as by CreateLinkToken; the answer is read up to
+// 8 MiB.
+func (c *Client) Networks(ctx context.Context) ([]Network, error) {
+	var out networksContent
+	if err := c.call(ctx, http.MethodGet, networksPath, nil, maxNetworksBytes, &out); err != nil {
+		return nil, err
+	}
+	return out.Networks, nil
+}
+
+// Integrations returns Mesh's integrations list (GET /api/v1/integrations): where a
+// CreateLinkTokenRequest's IntegrationID comes from. Every item may carry a base64
+// logo, so the answer is read up to 32 MiB. The list changes rarely: cache it. Errors,
+// retries and the secret are handled as by CreateLinkToken.
+func (c *Client) Integrations(ctx context.Context) ([]Integration, error) {
+	var out integrationsContent
+	if err := c.call(ctx, http.MethodGet, integrationsPath, nil, maxIntegrationsBytes, &out); err != nil {
+		return nil, err
+	}
+	return out.Items, nil
+}
+
+// TransferIntegrations returns which integrations can transfer over which networks
+// (GET /api/v1/transfers/managed/integrations). The list changes rarely: cache it.
+// Errors, retries and the secret are handled as by CreateLinkToken; the answer is read
+// up to 16 MiB.
+func (c *Client) TransferIntegrations(ctx context.Context) ([]TransferIntegration, error) {
+	var out transferIntegrationsContent
+	if err := c.call(ctx, http.MethodGet, transferIntegrationsPath, nil, maxTransferIntegrationsBytes, &out); err != nil {
+		return nil, err
+	}
+	return out.Integrations, nil
+}
+
+// Contents of the catalogs' ok answers. A list may be empty or null.
+type (
+	networksContent struct {
+		Networks []Network `json:"networks"`
+	}
+	integrationsContent struct {
+		Items []Integration `json:"items"`
+	}
+	transferIntegrationsContent struct {
+		Integrations []TransferIntegration `json:"integrations"`
+	}
+)
+
+func (*networksContent) missing() string             { return "" }
+func (*integrationsContent) missing() string         { return "" }
+func (*transferIntegrationsContent) missing() string { return "" }
+
+// Lookups on the catalogs. Ids, chain ids and types compare exactly; names and token
+// symbols compare case-insensitively (strings.EqualFold). Each returns the first match
+// and whether there was one.
+
+// NetworkByChainID finds the network with the chain's own id, e.g. "1" for Ethereum or
+// "137" for Polygon.
+func NetworkByChainID(networks []Network, chainID string) (Network, bool) {
+	return find(networks, func(n Network) bool { return n.ChainID == chainID })
+}
+
+// NetworkByName finds a network by name, e.g. "ethereum", case-insensitively.
+func NetworkByName(networks []Network, name string) (Network, bool) {
+	return find(networks, func(n Network) bool { return strings.EqualFold(n.Name, name) })
+}
+
+// IntegrationByType finds the integration of a broker type: the way from a deprecated
+// BrokerType to its IntegrationID.
+func IntegrationByType(integrations []Integration, t BrokerType) (Integration, bool) {
+	return find(integrations, func(i Integration) bool { return i.Type == t })
+}
+
+// IntegrationByName finds an integration by name, e.g. "Coinbase", case-insensitively.
+func IntegrationByName(integrations []Integration, name string) (Integration, bool) {
+	return find(integrations, func(i Integration) bool { return strings.EqualFold(i.Name, name) })
+}
+
+// TransferIntegrationByType finds what the integration of a broker type can transfer.
+func TransferIntegrationByType(integrations []TransferIntegration, t BrokerType) (TransferIntegration, bool) {
+	return find(integrations, func(i TransferIntegration) bool { return i.Type == t })
+}
+
+// SupportsToken reports whether symbol (e.g. "usdc", case-insensitively) can be
+// transferred on the network.
+func (n Network) SupportsToken(symbol string) bool { return containsFold(n.SupportedTokens, symbol) }
+
+// Network finds the network with id (a Network.ID) among those the integration
+// transfers over.
+func (t TransferIntegration) Network(id string) (TransferNetwork, bool) {
+	return find(t.Networks, func(n TransferNetwork) bool { return n.ID == id })
+}
+
+// Supports reports whether the integration transfers symbol (case-insensitively) over
+// the network with id (a Network.ID).
+func (t TransferIntegration) Supports(networkID, symbol string) bool {
+	n, ok := t.Network(networkID)
+	return ok && n.SupportsToken(symbol)
+}
+
+// SupportsToken reports whether symbol (case-insensitively) can be transferred on the
+// network through its integration.
+func (n TransferNetwork) SupportsToken(symbol string) bool {
+	return containsFold(n.SupportedTokens, symbol)
+}
+
+// SupportsDevice reports whether transfers over the network work on device d.
+func (n TransferNetwork) SupportsDevice(d Device) bool { return slices.Contains(n.SupportedDevices, d) }
+
+func find[T any](items []T, match func(T) bool) (T, bool) {
+	if i := slices.IndexFunc(items, match); i >= 0 {
+		return items[i], true
+	}
+	var zero T
+	return zero, false
+}
+
+func containsFold(list []string, s string) bool {
+	return slices.ContainsFunc(list, func(v string) bool { return strings.EqualFold(v, s) })
+}

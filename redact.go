@@ -1,0 +1,226 @@
+package mesh
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// redacted replaces the client secret wherever it would be shown.
+const redacted = "[REDACTED]"
+
+// maxErrorText bounds the text of an error the SDK did not write itself (a transport
+// error can quote the server's bytes).
+const maxErrorText = 240
+
+// redactor keeps one client's secret out of everything a call shows: it is the one
+// chokepoint every attempt's error passes through (Client.call), so that a new path
+// cannot forget it. A Client holds it behind a pointer, so that printing a Client value
+// field by field shows an address, never the secret.
+type redactor struct{ secret string }
+
+// string replaces every occurrence of the secret in s.
+func (r *redactor) string(s string) string {
+	if r.secret == "" || !strings.Contains(s, r.secret) {
+		return s
+	}
+	return strings.ReplaceAll(s, r.secret, redacted)
+}
+
+// error returns err as a caller may see it: no secret in its text, its fields or
+// anything it wraps, and a text of one short line.
+//
+//   - An *APIError has its fields redacted in place (it is this call's own).
+//   - An error whose whole tree is clean (no secret, each text one short line) is kept
+//     as it is, so that errors.As still finds *url.Error, net.Error and the like.
+//   - Anything else (a transport error that quotes the server's bytes: a malformed
+//     status or header line, HTTP/2 GOAWAY debug data) is replaced by its text,
+//     redacted and bounded, wrapping only the context error that caused it, if any.
+func (r *redactor) error(err error) error {
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case *APIError:
+		r.apiError(e)
+		return e
+	}
+	if r.clean(err) {
+		return err
+	}
+	return &redactedError{text: oneLine(r.string(err.Error()), maxErrorText), cause: contextCause(err)}
+}
+
+// clean reports whether no error in err's tree shows the secret or more than one short
+// line.
+func (r *redactor) clean(err error) bool {
+	for todo := []error{err}; len(todo) > 0; {
+		e := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if e == nil {
+			continue
+		}
+		if t := e.Error(); len(t) > maxErrorText || oneLine(t, maxErrorText) != t || r.string(t) != t {
+			return false
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() error }:
+			todo = append(todo, u.Unwrap())
+		case interface{ Unwrap() []error }:
+			todo = append(todo, u.Unwrap()...)
+		}
+	}
+	return true
+}
+
+// contextCause returns the context error err matches, or nil.
+func contextCause(err error) error {
+	for _, c := range []error{context.Canceled, context.DeadlineExceeded} {
+		if errors.Is(err, c) {
+			return c
+		}
+	}
+	return nil
+}
+
+// redactedError stands for an error whose text could not be shown as it was.
+type redactedError struct {
+	text  string // redacted, one line, bounded
+	cause error  // context.Canceled or context.DeadlineExceeded, when one caused it
+}
+
+func (e *redactedError) Error() string { return e.text }
+func (e *redactedError) Unwrap() error { return e.cause }
+
+// apiError redacts every field of e that the server wrote.
+func (r *redactor) apiError(e *APIError) {
+	e.Status = Status(r.string(string(e.Status)))
+	e.ErrorType = r.string(e.ErrorType)
+	e.Message = r.string(e.Message)
+	e.DisplayMessage = r.string(e.DisplayMessage)
+	e.ErrorHash = r.string(e.ErrorHash)
+	e.ErrorData = r.json(e.ErrorData)
+	e.reason = r.string(e.reason)
+	e.cause = r.error(e.cause)
+	for name, values := range e.Header {
+		for i, v := range values {
+			values[i] = r.string(v)
+		}
+		if clean := r.string(name); clean != name {
+			delete(e.Header, name)
+			e.Header[clean] = values
+		}
+	}
+}
+
+// json replaces the secret in every string (object keys included) and number of the
+// JSON value raw, re-encoding it token by token: the result is valid JSON that keeps
+// every member, duplicated keys included. A number that shows the secret becomes the
+// string "[REDACTED]". raw is returned as it is when no token shows the secret.
+func (r *redactor) json(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 || r.secret == "" {
+		return raw
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var out bytes.Buffer
+	changed := false
+	type container struct {
+		object bool
+		tokens int // tokens written in it so far
+	}
+	var open []container
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil { // not JSON: nothing can be kept safely
+			if r.string(string(raw)) == string(raw) {
+				return raw
+			}
+			return json.RawMessage(`"` + redacted + `"`)
+		}
+		if d, ok := tok.(json.Delim); !ok || d == '{' || d == '[' {
+			if n := len(open); n > 0 { // Token drops ',' and ':'; put them back
+				if c := &open[n-1]; c.tokens > 0 && c.object && c.tokens%2 == 1 {
+					out.WriteByte(':')
+				} else if c.tokens > 0 {
+					out.WriteByte(',')
+				}
+				open[n-1].tokens++
+			}
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				open = append(open, container{object: t == '{'})
+			default:
+				open = open[:len(open)-1]
+			}
+			out.WriteByte(byte(t))
+		case string:
+			s := r.string(t)
+			changed = changed || s != t
+			b, _ := json.Marshal(s) // a string always encodes
+			out.Write(b)
+		case json.Number:
+			if r.string(string(t)) != string(t) {
+				changed = true
+				out.WriteString(`"` + redacted + `"`)
+			} else {
+				out.WriteString(string(t))
+			}
+		case bool:
+			if t {
+				out.WriteString("true")
+			} else {
+				out.WriteString("false")
+			}
+		case nil:
+			out.WriteString("null")
+		}
+	}
+	if !changed {
+		return raw
+	}
+	return out.Bytes()
+}
+
+// headerWithoutCookies copies h without Set-Cookie: an APIError is logged and shown,
+// and a session cookie is a credential too.
+func headerWithoutCookies(h http.Header) http.Header {
+	c := h.Clone()
+	if c == nil {
+		c = http.Header{}
+	}
+	delete(c, "Set-Cookie")
+	return c
+}
+
+// oneLine makes text fit a one-line error message: control characters become spaces,
+// invalid UTF-8 becomes U+FFFD, and the text is cut to max bytes at a rune boundary,
+// ending in "…" when cut.
+func oneLine(s string, max int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) <= max {
+		return s
+	}
+	cut := max - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
