@@ -231,12 +231,12 @@ func TestSecretNeverInSpans(t *testing.T) {
 		leaks(fmt.Sprintf("span %d name", i), s.Name)
 		leaks(fmt.Sprintf("span %d status", i), s.Status.Description)
 		for _, kv := range s.Attributes {
-			leaks(fmt.Sprintf("span %d attribute %s", i, kv.Key), string(kv.Key)+"="+kv.Value.Emit())
+			leaks(fmt.Sprintf("span %d attribute %s", i, kv.Key), string(kv.Key)+"="+kv.Value.String())
 		}
 		for _, ev := range s.Events {
 			leaks(fmt.Sprintf("span %d event", i), ev.Name)
 			for _, kv := range ev.Attributes {
-				leaks(fmt.Sprintf("span %d event %s attribute %s", i, ev.Name, kv.Key), string(kv.Key)+"="+kv.Value.Emit())
+				leaks(fmt.Sprintf("span %d event %s attribute %s", i, ev.Name, kv.Key), string(kv.Key)+"="+kv.Value.String())
 			}
 		}
 	}
@@ -334,9 +334,9 @@ func ExampleNewTracedClient() {
 		for _, kv := range s.Attributes {
 			switch kv.Key {
 			case "http.request.method":
-				method = kv.Value.Emit()
+				method = kv.Value.String()
 			case "http.response.status_code":
-				status = kv.Value.Emit()
+				status = kv.Value.String()
 			}
 		}
 		fmt.Println(s.Name, s.SpanKind, method, status, s.Status.Code)
