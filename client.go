@@ -32,7 +32,8 @@ type Client struct {
 	rc       *resty.Client // configured once in NewClient, never changed after
 	baseURL  string
 	clientID string
-	redact   *redactor // holds the secret, behind a pointer so no verb prints it
+	redact   *redactor     // holds the secret, behind a pointer so no verb prints it
+	timeout  time.Duration // of one attempt, body read included; 0 means none
 	retry    RetryPolicy
 	logger   *slog.Logger
 	now      func() time.Time
@@ -75,7 +76,6 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 			"X-Client-Id":     clientID,
 			"X-Client-Secret": clientSecret,
 		}).
-		SetTimeout(timeout). // one attempt, body read included
 		// Never follow a redirect: net/http would copy X-Client-Secret to the target,
 		// whatever its host. The 3xx itself becomes ErrUnexpectedResponse.
 		SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error {
@@ -89,6 +89,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		baseURL:  base.String(),
 		clientID: clientID,
 		redact:   r,
+		timeout:  timeout,
 		retry:    cfg.retry,
 		logger:   cfg.logger,
 		now:      cfg.now,
@@ -114,12 +115,13 @@ func (c *Client) call(ctx context.Context, method, path string, body any, limit 
 	for n := 1; ; n++ {
 		start := c.now()
 		status, raw := c.attempt(ctx, method, path, body, limit, out)
+		if raw == nil {
+			c.logAttempt(ctx, method, path, n, status, c.now().Sub(start), nil)
+			return nil
+		}
 		wait, retry := c.retry.next(n, raw)
 		err := c.redact.error(raw)
 		c.logAttempt(ctx, method, path, n, status, c.now().Sub(start), err)
-		if err == nil {
-			return nil
-		}
 		last := err
 		if _, ok := err.(*APIError); ok {
 			lastAnswer = err
@@ -142,9 +144,16 @@ func (c *Client) call(ctx context.Context, method, path string, body any, limit 
 	}
 }
 
-// attempt makes one request and reads its answer: the HTTP status (0 when none came)
-// and nil, an *APIError, or a transport error.
+// attempt makes one request and reads its answer within the per-attempt timeout: the
+// HTTP status (0 when none came) and nil, an *APIError, or a transport error.
 func (c *Client) attempt(ctx context.Context, method, path string, body any, limit int64, out content) (int, error) {
+	if c.timeout > 0 {
+		// A context rather than resty's SetTimeout (http.Client.Timeout), which costs a
+		// dozen allocations per call for the same limit.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
 	req := c.rc.R().SetContext(ctx)
 	if body != nil {
 		req.SetBody(body)

@@ -73,60 +73,62 @@ func readBody(resp *http.Response, limit int64) (body []byte, tooLarge bool, err
 // readErr what ended the read early, if anything.
 func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limit int64, out content, now time.Time) *APIError {
 	code := resp.StatusCode
-	e := &APIError{HTTPStatusCode: code, Header: headerWithoutCookies(resp.Header)}
-	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
-		e.RetryAfter = d
-	}
-	if tooLarge {
-		e.reason, e.unexpected = "answer larger than "+strconv.FormatInt(limit, 10)+" bytes", true
-		return e
-	}
 	var env envelope
+	var reason string
+	var cause error
 	// A complete JSON object is complete whatever the read met after it; anything
 	// short of one is an answer cut short.
 	jsonErr := json.Unmarshal(body, &env)
-	if jsonErr == nil {
-		e.Status, e.ErrorType, e.Message = env.Status, env.ErrorType, env.Message
-		e.DisplayMessage, e.ErrorHash = env.DisplayMessage, env.ErrorHash
-		if d := bytes.TrimSpace(env.ErrorData); len(d) > 0 && string(d) != "null" {
-			e.ErrorData = d
-		}
-	}
 	switch {
+	case tooLarge:
+		reason = "answer larger than " + strconv.FormatInt(limit, 10) + " bytes"
 	case code == http.StatusUnauthorized:
-		e.reason = "wrong or missing client id or secret, or credentials of the other environment " +
+		reason = "wrong or missing client id or secret, or credentials of the other environment " +
 			"(sandbox credentials fail against production, and the reverse)"
 		if resp.Request != nil && resp.Request.URL != nil {
-			e.reason += "; this client calls " + resp.Request.URL.Host
+			reason += "; this client calls " + resp.Request.URL.Host
 		}
 	case jsonErr != nil && readErr != nil:
-		e.reason, e.cause = "answer cut short", readErr
+		reason, cause = "answer cut short", readErr
 	case code >= 300 && code <= 399:
-		e.reason = "redirect not followed"
+		reason = "redirect not followed"
 	case jsonErr != nil && len(bytes.TrimSpace(body)) == 0:
-		e.reason = "empty answer"
+		reason = "empty answer"
 	case jsonErr != nil:
-		e.reason = "answer is not Mesh's JSON envelope"
+		reason = "answer is not Mesh's JSON envelope"
 		if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err == nil {
-			e.reason += " (" + oneLine(mt, 64) + ")"
+			reason += " (" + oneLine(mt, 64) + ")"
 		}
 	case code < 200 || code > 299:
 		// An error answer: its status and code say what it is.
 	case env.Status == "":
-		e.reason = "answer has no status"
+		reason = "answer has no status"
 	case env.Status != StatusOK:
 		if statusSentinel(env.Status) == nil {
-			e.reason = "unknown status"
+			reason = "unknown status"
 		}
 	case len(env.Content) == 0 || string(env.Content) == "null":
-		e.reason = "status ok without content"
+		reason = "status ok without content"
 	default:
-		if err := json.Unmarshal(env.Content, out); err != nil {
-			e.reason = "content does not decode: " + oneLine(err.Error(), 120)
-		} else if m := out.missing(); m != "" {
-			e.reason = "status ok without " + m
-		} else {
+		err := json.Unmarshal(env.Content, out)
+		if err == nil && out.missing() == "" {
 			return nil
+		}
+		if err != nil {
+			reason = "content does not decode: " + oneLine(err.Error(), 120)
+		} else {
+			reason = "status ok without " + out.missing()
+		}
+	}
+	e := &APIError{HTTPStatusCode: code, Header: headerWithoutCookies(resp.Header), reason: reason, cause: cause, unexpected: tooLarge}
+	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
+		e.RetryAfter = d
+	}
+	if jsonErr == nil && !tooLarge {
+		e.Status, e.ErrorType, e.Message = env.Status, env.ErrorType, env.Message
+		e.DisplayMessage, e.ErrorHash = env.DisplayMessage, env.ErrorHash
+		if d := bytes.TrimSpace(env.ErrorData); len(d) > 0 && string(d) != "null" {
+			e.ErrorData = d
 		}
 	}
 	return e
