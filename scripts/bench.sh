@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Runs the benchmarks the way BENCHMARKS.md reports them: one test binary, the SDK and
-# the hand-written baseline run alternately (so that drift in the machine's load hits
-# both alike), RUNS times each, then benchstat compares them.
+# the hand-written floor run alternately (so that drift in the machine's load hits
+# both alike), RUNS times each, then benchstat compares their medians.
 #
-#   scripts/bench.sh                 # 8 alternating runs of 2 s each
-#   RUNS=6 BENCHTIME=1s scripts/bench.sh
+#   scripts/bench.sh                     # 10 alternating runs of 1 s each
+#   RUNS=20 BENCHTIME=2s scripts/bench.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-runs=${RUNS:-8}
-benchtime=${BENCHTIME:-2s}
+runs=${RUNS:-10}
+benchtime=${BENCHTIME:-1s}
 out=${OUT:-bench-out}
 benchstat_version=v0.0.0-20260908200009-22c9c6c9d4da
 
@@ -19,21 +19,30 @@ benchstat="$(go env GOPATH)/bin/benchstat"
 [ -x "$benchstat" ] || go install "golang.org/x/perf/cmd/benchstat@$benchstat_version"
 go test -c -o "$out/mesh.test" .
 
-run() { "$out/mesh.test" -test.run '^$' -test.bench "^Benchmark$1\$" -test.benchtime "$benchtime" -test.benchmem; }
+run() { "$out/mesh.test" -test.run '^$' -test.bench "^Benchmark$1\$" -test.benchtime "$2" -test.benchmem | grep '^Benchmark' >>"$out/$1.txt"; }
 for i in $(seq "$runs"); do
 	echo "run $i/$runs" >&2
-	for b in Baseline CreateLinkToken BaselineParallel CreateLinkTokenParallel BaselineNoNetwork CreateLinkTokenNoNetwork; do
-		run "$b" | grep '^Benchmark' >>"$out/$b.txt"
+	for b in Baseline CreateLinkToken BaselineParallel CreateLinkTokenParallel \
+		BaselineNoNetwork RestyNoNetwork CreateLinkTokenNoNetwork BaselineNetworks Networks; do
+		run "$b" "$benchtime"
 	done
+	# One scale run is 20,000 calls; more would exhaust loopback ports (TIME_WAIT).
+	run BaselineScale 1x
+	run Scale 1x
 done
 "$out/mesh.test" -test.run '^$' -test.bench '^BenchmarkValidate$' -test.count "$runs" -test.benchmem | grep '^Benchmark' >"$out/Validate.txt"
 
-# The same name on both sides lets benchstat put baseline and SDK side by side.
-sed -E 's/^BenchmarkBaseline(Parallel|NoNetwork)?-/BenchmarkLinkToken\1-/' "$out"/Baseline*.txt >"$out/baseline.txt"
-sed -E 's/^BenchmarkCreateLinkToken(Parallel|NoNetwork)?-/BenchmarkLinkToken\1-/' "$out"/CreateLinkToken*.txt >"$out/sdk.txt"
+# The same name on both sides lets benchstat put the floor and the SDK side by side.
+name='s/^Benchmark(Baseline|CreateLinkToken|Resty)?(Parallel|NoNetwork|Networks|Scale)?-/Benchmark\2-/; s/^Benchmark-/BenchmarkLinkToken-/'
+sed -E "$name" "$out"/Baseline*.txt >"$out/floor.txt"
+sed -E "$name" "$out"/CreateLinkToken*.txt "$out/Networks.txt" "$out/Scale.txt" >"$out/sdk.txt"
+sed -E "$name" "$out/RestyNoNetwork.txt" >"$out/resty.txt"
 {
 	echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(go version), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-	"$benchstat" baseline="$out/baseline.txt" sdk="$out/sdk.txt"
+	"$benchstat" floor="$out/floor.txt" sdk="$out/sdk.txt"
+	echo
+	echo "# the client side alone: floor, plain resty, SDK"
+	"$benchstat" -filter '.name:NoNetwork' floor="$out/floor.txt" resty="$out/resty.txt" sdk="$out/sdk.txt"
 	echo
 	"$benchstat" "$out/Validate.txt"
 } | tee "$out/summary.txt"
