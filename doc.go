@@ -1,6 +1,7 @@
-// Package mesh is a typed Go client for Mesh Connect's integration API, starting with
-// its Link token endpoint (POST /api/v1/linktoken): back ends mint short-lived,
-// single-use tokens with it and hand them to the front end that opens Mesh's Link UI.
+// Package mesh is a typed Go client for Mesh Connect's integration API: its Link token
+// endpoint (POST /api/v1/linktoken), with which back ends mint the short-lived,
+// single-use tokens that open Mesh's Link UI, and the catalogs those requests refer to
+// (networks and integrations).
 //
 // Create one Client with NewClient and share it; it is safe for concurrent use:
 //
@@ -8,14 +9,22 @@
 //	if err != nil { ... }
 //	token, err := client.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{UserID: "user-42"})
 //
-// A request is validated before anything is sent (errors match ErrValidation and name
-// each field's JSON path). Every answer from Mesh that is not a token is an *APIError
-// matching exactly one sentinel error (ErrUnauthorized, ErrTooManyRequests, ...).
-// Transport failures, HTTP 429 and 5xx are retried with exponential back-off and
-// jitter, honouring Retry-After. The client secret never appears in errors, logs or
-// fmt output, and never reaches another host: redirects are not followed and plain
-// http is refused except to loopback.
+// A request is validated before anything is sent: a refused one is an
+// *InvalidRequestError (matching ErrValidation) naming each field's JSON path. Every
+// answer from Mesh that is not a success is an *APIError matching exactly one sentinel
+// error (ErrUnauthorized, ErrTooManyRequests, ...). Transport failures, HTTP 429 and
+// 5xx are retried with exponential back-off and jitter, honouring Retry-After, and the
+// context bounds the whole call.
 //
-// Consumers test their code against the LinkTokenCreator interface, against httpmock
-// through WithHTTPClient, or against the fake Mesh API in package meshtest.
+// Networks, Integrations and TransferIntegrations read the catalogs; NetworkByChainID,
+// IntegrationByType and their siblings find an id in one line, so that no caller
+// hard-codes a UUID.
+//
+// The client secret never appears in errors, logs or fmt output, and never reaches
+// another host: redirects are not followed and plain http is refused except to
+// loopback, never through a proxy.
+//
+// Consumers test their code against the LinkTokenCreator and CatalogReader
+// interfaces, against httpmock through WithHTTPClient, or against the fake Mesh API
+// in package meshtest.
 package mesh

@@ -178,8 +178,8 @@ func (t *TransferOptions) validate(v *InvalidRequestError) {
 	v.notBlank("transferOptions.transferType", string(t.TransferType))
 	v.maxLength("transferOptions.description", t.Description, MaxDescriptionLength)
 	for i := range t.GoodsDetails {
-		if g := t.GoodsDetails[i].GoodsType; g != "" {
-			v.notBlank("transferOptions.goodsDetails["+strconv.Itoa(i)+"].goodsType", g)
+		if g := t.GoodsDetails[i].GoodsType; isBlank(g) { // the path is built only for a problem
+			v.add("transferOptions.goodsDetails["+strconv.Itoa(i)+"].goodsType", blankReason)
 		}
 	}
 }
@@ -215,7 +215,7 @@ func (a *TransferAddress) validate(v *InvalidRequestError, i int) {
 func (w *VerifyWalletOptions) validate(v *InvalidRequestError) {
 	signed := false
 	for i, m := range w.VerificationMethods {
-		if strings.TrimSpace(string(m)) == "" {
+		if m == "" || isBlank(string(m)) { // an item is sent even when empty
 			v.add("verifyWalletOptions.verificationMethods["+strconv.Itoa(i)+"]", "must not be blank (e.g. signedMessage)")
 		}
 		signed = signed || m == VerificationMethodSignedMessage
@@ -237,10 +237,15 @@ func (v *InvalidRequestError) uuid(field, s string) {
 // notBlank refuses a set field of an open enum that holds only white space; "" is
 // unset and not sent.
 func (v *InvalidRequestError) notBlank(field, s string) {
-	if s != "" && strings.TrimSpace(s) == "" {
-		v.add(field, "must not be blank: leave it empty to not send it")
+	if isBlank(s) {
+		v.add(field, blankReason)
 	}
 }
+
+const blankReason = "must not be blank: leave it empty to not send it"
+
+// isBlank reports whether s is set but holds only white space.
+func isBlank(s string) bool { return s != "" && strings.TrimSpace(s) == "" }
 
 // maxLength refuses s longer than limit UTF-16 code units.
 func (v *InvalidRequestError) maxLength(field, s string, limit int) {
