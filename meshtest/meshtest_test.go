@@ -7,7 +7,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -22,88 +21,8 @@ import (
 	"github.com/mesh-go/mesh/meshtest"
 )
 
-const networkID = "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12"
-
-// noRetry keeps a client from spending scripted replies on retries.
-var noRetry = mesh.WithRetry(mesh.RetryPolicy{})
-
-func newServer(t *testing.T) *meshtest.Server {
-	t.Helper()
-	srv := meshtest.NewServer()
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-func newClient(t *testing.T, srv *meshtest.Server, opts ...mesh.Option) *mesh.Client {
-	t.Helper()
-	c, err := srv.NewClient(opts...)
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
-	return c
-}
-
-func paymentRequest(payLink *bool) *mesh.CreateLinkTokenRequest {
-	return &mesh.CreateLinkTokenRequest{
-		UserID: "user-42",
-		TransferOptions: &mesh.TransferOptions{
-			ToAddresses: []mesh.TransferAddress{{
-				NetworkID: networkID,
-				Symbol:    "USDC",
-				Address:   "0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432",
-			}},
-			AmountInFiat:    mesh.Float64(25),
-			TransferType:    mesh.TransferTypePayment,
-			GeneratePayLink: payLink,
-		},
-	}
-}
-
-// rawResponse is an answer read in full.
-type rawResponse struct {
-	code   int
-	header http.Header
-	body   string
-}
-
-// envelope decodes the body as Mesh's envelope, failing the test if it is not one.
-func (r rawResponse) envelope(t *testing.T) map[string]any {
-	t.Helper()
-	var env map[string]any
-	require.NoError(t, json.Unmarshal([]byte(r.body), &env), "body %q", r.body)
-	return env
-}
-
-// do sends a request with the fake's credentials and Content-Type application/json,
-// then header (a value "" deletes the header).
-func do(t *testing.T, srv *meshtest.Server, method, path, body string, header map[string]string) rawResponse {
-	t.Helper()
-	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("X-Client-Id", meshtest.ClientID)
-	req.Header.Set("X-Client-Secret", meshtest.ClientSecret)
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range header {
-		if v == "" {
-			req.Header.Del(k)
-		} else {
-			req.Header.Set(k, v)
-		}
-	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return rawResponse{resp.StatusCode, resp.Header, string(b)}
-}
-
-func post(t *testing.T, srv *meshtest.Server, body string) rawResponse {
-	t.Helper()
-	return do(t, srv, http.MethodPost, meshtest.LinkTokenPath, body, nil)
-}
-
 func TestCreateLinkTokenThroughClient(t *testing.T) {
-	srv := newServer(t)
+	srv := meshtest.Start(t)
 	client := newClient(t, srv)
 	tests := []struct {
 		name        string
@@ -142,7 +61,7 @@ func TestCreateLinkTokenThroughClient(t *testing.T) {
 }
 
 func TestOKEnvelopeOnTheWire(t *testing.T) {
-	srv := newServer(t)
+	srv := meshtest.Start(t)
 	tests := []struct {
 		name        string
 		body        string
@@ -215,7 +134,7 @@ func TestEveryFieldAccepted(t *testing.T) {
 			NetworkType:         mesh.NetworkTypeEVM,
 		},
 	}
-	srv := newServer(t)
+	srv := meshtest.Start(t)
 	body, err := json.Marshal(req)
 	require.NoError(t, err)
 	r := post(t, srv, string(body))
@@ -226,73 +145,8 @@ func TestEveryFieldAccepted(t *testing.T) {
 	assert.NotEmpty(t, lt.PaymentLink)
 }
 
-func TestCredentials(t *testing.T) {
-	srv := newServer(t)
-	tests := []struct {
-		name   string
-		header map[string]string
-	}{
-		{"no id", map[string]string{"X-Client-Id": ""}},
-		{"no secret", map[string]string{"X-Client-Secret": ""}},
-		{"neither", map[string]string{"X-Client-Id": "", "X-Client-Secret": ""}},
-		{"wrong id", map[string]string{"X-Client-Id": "someone-else"}},
-		{"wrong secret", map[string]string{"X-Client-Secret": "guess"}},
-		{"id in another case", map[string]string{"X-Client-Id": strings.ToUpper(meshtest.ClientID)}},
-		{"secret and id swapped", map[string]string{"X-Client-Id": meshtest.ClientSecret, "X-Client-Secret": meshtest.ClientID}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			r := do(t, srv, http.MethodPost, meshtest.LinkTokenPath, `{"userId":"u1"}`, tc.header)
-			assert.Equal(t, http.StatusUnauthorized, r.code)
-			assert.NotEmpty(t, r.body)
-			assert.False(t, json.Valid([]byte(r.body)), "401 body should not be JSON: %q", r.body)
-			assert.NotContains(t, r.body, meshtest.ClientSecret)
-		})
-	}
-
-	t.Run("through a client", func(t *testing.T) {
-		c, err := mesh.NewClient(meshtest.ClientID, "wrong-secret", mesh.WithBaseURL(srv.URL), noRetry)
-		require.NoError(t, err)
-		defer c.CloseIdleConnections()
-		_, err = c.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: "u1"})
-		assert.ErrorIs(t, err, mesh.ErrUnauthorized)
-	})
-}
-
-func TestRouting(t *testing.T) {
-	srv := newServer(t)
-	tests := []struct {
-		name     string
-		method   string
-		path     string
-		wantCode int
-	}{
-		{"other path", http.MethodPost, "/api/v1/linktokens", http.StatusNotFound},
-		{"trailing slash", http.MethodPost, "/api/v1/linktoken/", http.StatusNotFound},
-		{"root", http.MethodGet, "/", http.StatusNotFound},
-		{"other version", http.MethodPost, "/api/v2/linktoken", http.StatusNotFound},
-		{"GET", http.MethodGet, meshtest.LinkTokenPath, http.StatusMethodNotAllowed},
-		{"PUT", http.MethodPut, meshtest.LinkTokenPath, http.StatusMethodNotAllowed},
-		{"DELETE", http.MethodDelete, meshtest.LinkTokenPath, http.StatusMethodNotAllowed},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			r := do(t, srv, tc.method, tc.path, `{"userId":"u1"}`, nil)
-			require.Equal(t, tc.wantCode, r.code, r.body)
-			if tc.wantCode == http.StatusNotFound {
-				env := r.envelope(t)
-				assert.Equal(t, "notFound", env["status"])
-				assert.Contains(t, env["message"], tc.path)
-				return
-			}
-			assert.Equal(t, http.MethodPost, r.header.Get("Allow"))
-			assert.False(t, json.Valid([]byte(r.body)), "405 body should not be JSON: %q", r.body)
-		})
-	}
-}
-
 func TestContentType(t *testing.T) {
-	srv := newServer(t)
+	srv := meshtest.Start(t)
 	tests := []struct {
 		name        string
 		contentType string // "" removes the header
@@ -322,15 +176,8 @@ func TestContentType(t *testing.T) {
 	}
 }
 
-// Expected errorTypes in the tables of TestBodyChecks and TestRules; ok means accepted.
-const (
-	ok      = ""
-	missing = meshtest.ErrorTypeMissingField
-	invalid = meshtest.ErrorTypeInvalidField
-)
-
 func TestBodyChecks(t *testing.T) {
-	srv := newServer(t)
+	srv := meshtest.Start(t)
 	tests := []struct {
 		name          string
 		body          string
@@ -400,31 +247,6 @@ func TestBodyChecks(t *testing.T) {
 	}
 }
 
-// TestStrictAnswersThroughClient checks that the strict answers reach a Client as the
-// sentinels Mesh's would. The SDK validates before sending, so raw bodies cannot get
-// there; credentials and routes can.
-func TestStrictAnswersThroughClient(t *testing.T) {
-	srv := newServer(t)
-	tests := []struct {
-		name    string
-		id      string
-		baseURL string
-		want    error
-	}{
-		{"wrong id", "nobody", srv.URL, mesh.ErrUnauthorized},
-		{"unknown route", meshtest.ClientID, srv.URL + "/proxy", mesh.ErrNotFound},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c, err := mesh.NewClient(tc.id, meshtest.ClientSecret, mesh.WithBaseURL(tc.baseURL), noRetry)
-			require.NoError(t, err)
-			defer c.CloseIdleConnections()
-			_, err = c.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: "u1"})
-			assert.ErrorIs(t, err, tc.want)
-		})
-	}
-}
-
 func TestErrorReplyThroughClient(t *testing.T) {
 	tests := []struct {
 		status   mesh.Status
@@ -440,7 +262,7 @@ func TestErrorReplyThroughClient(t *testing.T) {
 		{mesh.StatusUnavailableForLegalReasons, http.StatusUnavailableForLegalReasons, mesh.ErrUnavailableForLegalReasons},
 		{mesh.StatusServerFailure, http.StatusInternalServerError, mesh.ErrServerFailure},
 	}
-	srv := newServer(t)
+	srv := meshtest.Start(t)
 	client := newClient(t, srv, noRetry)
 	for _, tc := range tests {
 		t.Run(string(tc.status), func(t *testing.T) {
@@ -463,7 +285,7 @@ func TestErrorReplyThroughClient(t *testing.T) {
 }
 
 func TestReplyFields(t *testing.T) {
-	srv := newServer(t)
+	srv := meshtest.Start(t)
 	client := newClient(t, srv, noRetry)
 	tests := []struct {
 		name  string
@@ -536,7 +358,7 @@ func TestReplyFields(t *testing.T) {
 }
 
 func TestReplyOnTheWire(t *testing.T) {
-	srv := newServer(t)
+	srv := meshtest.Start(t)
 	tests := []struct {
 		name            string
 		reply           meshtest.Reply
@@ -580,7 +402,7 @@ func TestReplyOnTheWire(t *testing.T) {
 }
 
 func TestScriptedHelpersThroughClient(t *testing.T) {
-	srv := newServer(t)
+	srv := meshtest.Start(t)
 	client := newClient(t, srv, noRetry)
 	tests := []struct {
 		name           string
@@ -612,7 +434,7 @@ func TestScriptedHelpersThroughClient(t *testing.T) {
 // a retrying client spends one reply per attempt.
 func TestScriptBeforeChecks(t *testing.T) {
 	t.Run("wrong credentials still get the scripted ok", func(t *testing.T) {
-		srv := newServer(t)
+		srv := meshtest.Start(t)
 		srv.Enqueue(meshtest.Reply{LinkToken: "c2NyaXB0ZWQ="})
 		c, err := mesh.NewClient("nobody", "nothing", mesh.WithBaseURL(srv.URL), noRetry)
 		require.NoError(t, err)
@@ -622,13 +444,13 @@ func TestScriptBeforeChecks(t *testing.T) {
 		assert.Equal(t, "c2NyaXB0ZWQ=", lt.Token)
 	})
 	t.Run("any path and method", func(t *testing.T) {
-		srv := newServer(t)
+		srv := meshtest.Start(t)
 		srv.Enqueue(meshtest.ErrorReply(mesh.StatusLocked, "locked", "x"))
 		r := do(t, srv, http.MethodGet, "/elsewhere", "", map[string]string{"Content-Type": ""})
 		assert.Equal(t, http.StatusLocked, r.code)
 	})
 	t.Run("replies are served in order, then strict again", func(t *testing.T) {
-		srv := newServer(t)
+		srv := meshtest.Start(t)
 		srv.Enqueue(meshtest.ServerError(503), meshtest.TooManyRequests(0))
 		assert.Equal(t, 2, srv.Pending())
 		assert.Equal(t, http.StatusServiceUnavailable, post(t, srv, `{}`).code)
@@ -636,7 +458,7 @@ func TestScriptBeforeChecks(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, post(t, srv, `{}`).code)
 	})
 	t.Run("a retrying client spends the script", func(t *testing.T) {
-		srv := newServer(t)
+		srv := meshtest.Start(t)
 		client := newClient(t, srv) // the fake's default: 2 fast retries
 		srv.Enqueue(meshtest.ServerError(502), meshtest.TooManyRequests(0))
 		lt, err := client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: "u1"})
@@ -662,7 +484,7 @@ func TestDelays(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newServer(t)
+			srv := meshtest.Start(t)
 			client := newClient(t, srv, noRetry)
 			tc.setup(srv)
 			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -675,7 +497,7 @@ func TestDelays(t *testing.T) {
 	}
 
 	t.Run("short latency delays the answer", func(t *testing.T) {
-		srv := newServer(t)
+		srv := meshtest.Start(t)
 		client := newClient(t, srv, noRetry)
 		srv.SetLatency(40 * time.Millisecond)
 		start := time.Now()
@@ -724,7 +546,7 @@ func TestDelays(t *testing.T) {
 }
 
 func TestRequests(t *testing.T) {
-	srv := newServer(t)
+	srv := meshtest.Start(t)
 	client := newClient(t, srv, noRetry, mesh.WithUserAgent("meshtest-test/1"))
 	before := time.Now()
 
@@ -773,7 +595,7 @@ func TestRequests(t *testing.T) {
 }
 
 func TestReset(t *testing.T) {
-	srv := newServer(t)
+	srv := meshtest.Start(t)
 	client := newClient(t, srv, noRetry)
 	lt1, err := client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: "u1"})
 	require.NoError(t, err)
@@ -793,7 +615,7 @@ func TestReset(t *testing.T) {
 }
 
 func TestConcurrentUse(t *testing.T) {
-	srv := newServer(t)
+	srv := meshtest.Start(t)
 	client := newClient(t, srv, noRetry)
 	const workers, calls = 8, 25
 	var (
@@ -837,57 +659,12 @@ func TestConcurrentUse(t *testing.T) {
 	assert.Zero(t, srv.Pending())
 }
 
-func TestNewClientOptionsOverride(t *testing.T) {
-	srv := newServer(t)
-	tests := []struct {
-		name         string
-		opts         []mesh.Option
-		wantRequests int
-	}{
-		{"default retries twice", nil, 3},
-		{"retries disabled", []mesh.Option{noRetry}, 1},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			srv.Reset()
-			client := newClient(t, srv, tc.opts...)
-			srv.Enqueue(meshtest.ServerError(503), meshtest.ServerError(503), meshtest.ServerError(503))
-			_, err := client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: "u1"})
-			assert.ErrorIs(t, err, mesh.ErrServerFailure)
-			assert.Len(t, srv.Requests(), tc.wantRequests)
-		})
-	}
-	t.Run("base URL can be overridden", func(t *testing.T) {
-		client, err := srv.NewClient(mesh.WithBaseURL("ftp://nowhere"))
-		assert.Error(t, err)
-		assert.Nil(t, client)
-	})
-}
-
-// Bodies for TestRules: the field under test goes into an otherwise valid request.
-const (
-	addrOK = `"networkId":"` + networkID + `","symbol":"USDC","address":"0x1"`
-	uuidLo = "34aeb688-decb-485f-9d80-b66466783394"
-	uuidUp = "34AEB688-DECB-485F-9D80-B66466783394"
-)
-
-func withUser(fields string) string { return `{"userId":"u1",` + fields + `}` }
-func withTransfer(fields string) string {
-	return withUser(`"transferOptions":{` + fields + `}`)
-}
-func withAddress(fields string) string {
-	return withTransfer(`"toAddresses":[{` + fields + `}]`)
-}
-func withVerify(fields string) string {
-	return withUser(`"verifyWalletOptions":{` + fields + `}`)
-}
-
 // TestRules checks each documented rule of the wire spec on its own, with raw bodies,
 // many of which the SDK would never send (its Validate refuses them first): the fake
 // must refuse them by its own rules. A refused body gets a 400 badRequest envelope
 // whose message starts with the JSON path of the field.
 func TestRules(t *testing.T) {
-	srv := newServer(t)
+	srv := meshtest.Start(t)
 	tests := []struct {
 		name       string
 		body       string
@@ -1064,7 +841,7 @@ func TestRules(t *testing.T) {
 func TestRulesAreTheFakesOwn(t *testing.T) {
 	allowed := map[string]bool{
 		"Option": true, "NewClient": true, "Client": true, "WithBaseURL": true, "WithRetry": true,
-		"RetryPolicy": true, "Status": true, "BrokerTypes": true,
+		"WithHTTPClient": true, "RetryPolicy": true, "Status": true, "BrokerTypes": true,
 	}
 	forbidden := map[string]bool{"Validate": true, "IsKnown": true, "IsSupported": true}
 	files, err := filepath.Glob("*.go")

@@ -8,13 +8,14 @@ import (
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/mesh-go/mesh"
 )
 
-// The only credentials the fake accepts, in the X-Client-Id and X-Client-Secret
-// headers. Server.NewClient uses them.
+// The credentials the fake accepts by default, in the X-Client-Id and X-Client-Secret
+// headers (WithCredentials replaces them). Server.NewClient uses them.
 const (
 	ClientID     = "meshtest-client-id"
 	ClientSecret = "meshtest-client-secret"
@@ -24,12 +25,35 @@ const (
 // answered with a badRequest envelope.
 const MaxBodyBytes = 1 << 20
 
-// Server is a fake Mesh API listening on loopback. Create it with NewServer and stop
-// it with Close. All its methods are safe for concurrent use.
+// Option configures a Server in NewServer and Start.
+type Option func(*config)
+
+type config struct {
+	clientID, clientSecret string
+	tls                    bool
+}
+
+// WithCredentials makes the server accept clientID and clientSecret instead of
+// ClientID and ClientSecret; Server.NewClient then uses them too.
+func WithCredentials(clientID, clientSecret string) Option {
+	return func(c *config) { c.clientID, c.clientSecret = clientID, clientSecret }
+}
+
+// WithTLS makes the server speak https (httptest.NewTLSServer, a self-signed
+// certificate for 127.0.0.1): its URL is https://127.0.0.1:port. Server.Client and
+// Server.NewClient trust its certificate; other clients do not.
+func WithTLS() Option {
+	return func(c *config) { c.tls = true }
+}
+
+// Server is a fake Mesh API listening on loopback. Create it with NewServer or Start
+// and stop it with Close. All its methods are safe for concurrent use.
 type Server struct {
-	// URL is the server's base URL (http://127.0.0.1:port), to hand to mesh.WithBaseURL.
+	// URL is the server's base URL (http://127.0.0.1:port, or https://... with
+	// WithTLS), to hand to mesh.WithBaseURL.
 	URL string
 
+	cfg       config
 	ts        *httptest.Server
 	done      chan struct{} // closed by Close, to end pending delays
 	closeOnce sync.Once
@@ -39,41 +63,101 @@ type Server struct {
 	queue    []Reply
 	requests []Request
 	latency  time.Duration
+	clients  []*mesh.Client // made by NewClient; their idle connections are closed by Close
 }
 
-// NewServer starts a fake Mesh API on a loopback port (httptest.NewServer). It is
-// usable outside tests, as the example programs do. Close it when done.
-func NewServer() *Server {
-	s := &Server{done: make(chan struct{})}
-	s.ts = httptest.NewServer(http.HandlerFunc(s.serve))
+// NewServer starts a fake Mesh API on a loopback port (httptest.NewServer, or
+// httptest.NewTLSServer with WithTLS). It is usable outside tests, as the example
+// programs do. Close it when done; in a test, Start does that for you.
+func NewServer(opts ...Option) *Server {
+	cfg := config{clientID: ClientID, clientSecret: ClientSecret}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&cfg)
+		}
+	}
+	s := &Server{cfg: cfg, done: make(chan struct{})}
+	if cfg.tls {
+		s.ts = httptest.NewTLSServer(http.HandlerFunc(s.serve))
+	} else {
+		s.ts = httptest.NewServer(http.HandlerFunc(s.serve))
+	}
 	s.URL = s.ts.URL
 	return s
 }
 
-// Close ends pending delays and shuts the server down, waiting for the requests it is
-// serving. Calling it again does nothing.
+// Start is NewServer for a test or benchmark: tb.Cleanup closes the server when tb
+// and its subtests end, so a test leaves no server and no goroutine of it behind.
+//
+//	func TestCheckout(t *testing.T) {
+//		srv := meshtest.Start(t)
+//		client, err := srv.NewClient()
+//		require.NoError(t, err)
+//		srv.Enqueue(meshtest.TooManyRequests(2 * time.Second))
+//		_, err = client.CreateLinkToken(ctx, req) // errors.Is(err, mesh.ErrTooManyRequests)
+//		...
+//	}
+//
+// Close also closes the idle connections of the clients that srv.NewClient made; a
+// *mesh.Client built by hand for srv.URL keeps its own pool, so call its
+// CloseIdleConnections in a cleanup when the test checks for leaked goroutines.
+func Start(tb testing.TB, opts ...Option) *Server {
+	tb.Helper()
+	s := NewServer(opts...)
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// Close ends pending delays, shuts the server down (waiting for the requests it is
+// serving) and closes the idle connections of the clients that NewClient made.
+// Calling it again does nothing.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.done)
 		s.ts.Close()
+		s.mu.Lock()
+		clients := s.clients
+		s.clients = nil
+		s.mu.Unlock()
+		for _, c := range clients {
+			c.CloseIdleConnections()
+		}
 	})
 }
 
-// NewClient returns a *mesh.Client for this server: credentials ClientID and
-// ClientSecret, mesh.WithBaseURL(s.URL), a fast retry policy {MaxRetries: 2, MinWait:
-// 1ms, MaxWait: 50ms}, then opts, which may override any of these (for instance
-// mesh.WithRetry(mesh.RetryPolicy{}) so that retries consume no scripted reply).
+// Client returns an *http.Client for this server: with WithTLS it trusts the server's
+// certificate. Hand it to mesh.WithHTTPClient when building your own *mesh.Client, or
+// use it for raw requests. Close closes its idle connections.
+func (s *Server) Client() *http.Client { return s.ts.Client() }
+
+// NewClient returns a *mesh.Client for this server: the server's credentials
+// (ClientID and ClientSecret, or WithCredentials's), mesh.WithBaseURL(s.URL),
+// mesh.WithHTTPClient(s.Client()) with WithTLS, and a fast retry policy {MaxRetries:
+// 2, MinWait: 1ms, MaxWait: 50ms}; then opts, which may override any of these (for
+// instance mesh.WithRetry(mesh.RetryPolicy{}) so that retries consume no scripted
+// reply). A Retry-After above 50 ms therefore ends a call with its error instead of
+// being waited for. Close closes the client's idle connections.
 func (s *Server) NewClient(opts ...mesh.Option) (*mesh.Client, error) {
-	all := append([]mesh.Option{
+	all := []mesh.Option{
 		mesh.WithBaseURL(s.URL),
 		mesh.WithRetry(mesh.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 50 * time.Millisecond}),
-	}, opts...)
-	return mesh.NewClient(ClientID, ClientSecret, all...)
+	}
+	if s.cfg.tls {
+		all = append(all, mesh.WithHTTPClient(s.Client()))
+	}
+	c, err := mesh.NewClient(s.cfg.clientID, s.cfg.clientSecret, append(all, opts...)...)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.clients = append(s.clients, c)
+	s.mu.Unlock()
+	return c, nil
 }
 
-// Enqueue scripts the next answers, served in order, one per request to any path,
-// before any check of credentials or body. When the queue is empty the server
-// behaves like Mesh.
+// Enqueue scripts the next answers, served in order, one per request to any path and
+// with any method, before any check of credentials, route or body. When the queue is
+// empty the server behaves like Mesh.
 func (s *Server) Enqueue(replies ...Reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -209,7 +293,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte) {
 	case id == "" || secret == "":
 		writeText(w, http.StatusUnauthorized, "Unauthorized: missing X-Client-Id or X-Client-Secret\n")
 		return
-	case id != ClientID || secret != ClientSecret:
+	case id != s.cfg.clientID || secret != s.cfg.clientSecret:
 		writeText(w, http.StatusUnauthorized, "Unauthorized: unknown client credentials\n")
 		return
 	}
