@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/mesh-go/mesh"
 )
@@ -14,17 +15,19 @@ import (
 // LinkTokenPath is the only path the fake serves (with POST).
 const LinkTokenPath = "/api/v1/linktoken" //nolint:gosec // G101: a URL path, not a credential
 
-// Error types of the fake's badRequest envelopes.
+// Error types of the fake's badRequest envelopes. Mesh documents no answer for a body
+// of another media type; the fake refuses it with a badRequest envelope too, so that a
+// client's handling of Mesh's envelopes covers it.
 const (
-	ErrorTypeMissingField       = "missingField"       // userId is absent, null, empty or whitespace-only
+	ErrorTypeMissingField       = "missingField"       // userId is absent, null, empty or blank
 	ErrorTypeInvalidField       = "invalidField"       // any other problem with the body
-	ErrorTypeInvalidContentType = "invalidContentType" // Content-Type is not application/json
+	ErrorTypeInvalidContentType = "invalidContentType" // Content-Type is not a JSON media type Mesh accepts
 )
 
 // linkToken answers a POST to the Link token endpoint whose credentials were accepted.
 func (s *Server) linkToken(w http.ResponseWriter, r *http.Request, body []byte) {
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		s.badRequest(w, ErrorTypeInvalidContentType, "Content-Type must be application/json")
+	if !jsonMediaType(r.Header.Get("Content-Type")) {
+		s.badRequest(w, ErrorTypeInvalidContentType, "Content-Type must be application/json, text/json or application/*+json")
 		return
 	}
 	req, errorType, msg := decodeRequest(body)
@@ -41,11 +44,26 @@ func (s *Server) linkToken(w http.ResponseWriter, r *http.Request, body []byte) 
 	s.writeEnvelope(w, http.StatusOK, envelope{Status: mesh.StatusOK, ErrorHash: randomHex(4), Content: content})
 }
 
+// jsonMediaType reports whether contentType is one that Mesh's ASP.NET server reads
+// as JSON: application/json, text/json or application/*+json (application/problem+json,
+// application/vnd.foo+json), in any case and with any parameters (charset=utf-8).
+func jsonMediaType(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType) // lower-cases the type
+	if err != nil {
+		return false
+	}
+	if mt == "application/json" || mt == "text/json" {
+		return true
+	}
+	sub, ok := strings.CutPrefix(mt, "application/")
+	return ok && len(sub) > len("+json") && strings.HasSuffix(sub, "+json")
+}
+
 // decodeRequest checks body against the wire spec: first its structure (JSON object,
-// known properties, JSON types: requestSchema), then the documented rules
-// (checkRules), which meshtest implements itself rather than calling package mesh's
-// Validate. It returns the decoded body, or nil with the errorType and message of the
-// first problem.
+// known properties, JSON types, null where allowed: requestSchema), then the
+// documented rules (checkRules), which meshtest implements itself rather than calling
+// package mesh's Validate. It returns the decoded body, or nil with the errorType and
+// message of the first problem.
 func decodeRequest(body []byte) (req map[string]any, errorType, msg string) {
 	switch {
 	case len(body) > MaxBodyBytes:

@@ -69,8 +69,8 @@ func TooManyRequests(retryAfter time.Duration) Reply {
 	return r
 }
 
-// Unauthorized is a bare HTTP 401 with a short plain-text body, as Mesh answers
-// missing or wrong credentials.
+// Unauthorized is a bare HTTP 401 with a short plain-text body, as the fake answers
+// missing or wrong credentials (Mesh documents no body for it).
 func Unauthorized() Reply {
 	return Reply{HTTPStatus: http.StatusUnauthorized, Body: "Unauthorized\n", ContentType: "text/plain; charset=utf-8"}
 }
