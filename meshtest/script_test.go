@@ -1,11 +1,11 @@
 package meshtest_test
 
+// Scripted answers: Enqueue and the Reply helpers, on the wire and through a Client.
+
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"sync"
 	"testing"
 	"time"
 
@@ -37,7 +37,7 @@ func TestErrorReplyThroughClient(t *testing.T) {
 		t.Run(string(tc.status), func(t *testing.T) {
 			srv.Reset()
 			srv.Enqueue(meshtest.ErrorReply(tc.status, "someErrorType", "something about "+string(tc.status)))
-			_, err := client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: "u1"})
+			_, err := createLinkToken(client)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, tc.want)
 			var apiErr *mesh.APIError
@@ -119,7 +119,7 @@ func TestReplyFields(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			srv.Enqueue(tc.reply)
-			lt, err := client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: "u1"})
+			lt, err := createLinkToken(client)
 			tc.check(t, lt, err)
 			assert.Zero(t, srv.Pending())
 		})
@@ -189,7 +189,7 @@ func TestScriptedHelpersThroughClient(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			srv.Enqueue(tc.reply)
-			_, err := client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: "u1"})
+			_, err := createLinkToken(client)
 			assert.ErrorIs(t, err, tc.want)
 			var apiErr *mesh.APIError
 			require.ErrorAs(t, err, &apiErr)
@@ -230,200 +230,10 @@ func TestScriptBeforeChecks(t *testing.T) {
 		srv := meshtest.Start(t)
 		client := newClient(t, srv) // the fake's default: 2 fast retries
 		srv.Enqueue(meshtest.ServerError(502), meshtest.TooManyRequests(0))
-		lt, err := client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: "u1"})
+		lt, err := createLinkToken(client)
 		require.NoError(t, err)
 		assert.NotEmpty(t, lt.Token)
 		assert.Len(t, srv.Requests(), 3)
 		assert.Zero(t, srv.Pending())
 	})
-}
-
-func TestDelays(t *testing.T) {
-	const long = 5 * time.Second
-	tests := []struct {
-		name  string
-		setup func(srv *meshtest.Server)
-	}{
-		{"Reply.Delay", func(srv *meshtest.Server) { srv.Enqueue(meshtest.Reply{Delay: long}) }},
-		{"SetLatency", func(srv *meshtest.Server) { srv.SetLatency(long) }},
-		{"SetLatency on a scripted reply", func(srv *meshtest.Server) {
-			srv.SetLatency(long)
-			srv.Enqueue(meshtest.Reply{})
-		}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := meshtest.Start(t)
-			client := newClient(t, srv, noRetry)
-			tc.setup(srv)
-			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-			defer cancel()
-			start := time.Now()
-			_, err := client.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{UserID: "u1"})
-			assert.ErrorIs(t, err, context.DeadlineExceeded)
-			assert.Less(t, time.Since(start), long/2)
-		})
-	}
-
-	t.Run("short latency delays the answer", func(t *testing.T) {
-		srv := meshtest.Start(t)
-		client := newClient(t, srv, noRetry)
-		srv.SetLatency(40 * time.Millisecond)
-		start := time.Now()
-		_, err := client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: "u1"})
-		require.NoError(t, err)
-		assert.GreaterOrEqual(t, time.Since(start), 40*time.Millisecond)
-
-		srv.SetLatency(0)
-		srv.Enqueue(meshtest.Reply{Delay: 40 * time.Millisecond})
-		start = time.Now()
-		_, err = client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: "u1"})
-		require.NoError(t, err)
-		assert.GreaterOrEqual(t, time.Since(start), 40*time.Millisecond)
-	})
-
-	t.Run("Close ends a pending delay", func(t *testing.T) {
-		srv := meshtest.NewServer()
-		client, err := srv.NewClient(noRetry)
-		require.NoError(t, err)
-		defer client.CloseIdleConnections()
-		srv.SetLatency(time.Minute)
-		errc := make(chan error, 1)
-		go func() {
-			_, err := client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: "u1"})
-			errc <- err
-		}()
-		require.Eventually(t, func() bool { return len(srv.Requests()) == 1 }, 2*time.Second, time.Millisecond)
-		closed := make(chan struct{})
-		go func() {
-			srv.Close()
-			srv.Close() // a second Close does nothing
-			close(closed)
-		}()
-		select {
-		case <-closed:
-		case <-time.After(2 * time.Second):
-			t.Fatal("Close waited for the pending delay")
-		}
-		select {
-		case err := <-errc:
-			assert.Error(t, err)
-		case <-time.After(5 * time.Second):
-			t.Fatal("the call did not end after Close")
-		}
-	})
-}
-
-func TestRequests(t *testing.T) {
-	srv := meshtest.Start(t)
-	client := newClient(t, srv, noRetry, mesh.WithUserAgent("meshtest-test/1"))
-	before := time.Now()
-
-	_, err := client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: "first"})
-	require.NoError(t, err)
-	srv.Enqueue(meshtest.TooManyRequests(0))
-	_, err = client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: "second"})
-	require.Error(t, err)
-	do(t, srv, http.MethodGet, "/nowhere", "", nil)
-
-	reqs := srv.Requests()
-	require.Len(t, reqs, 3)
-	tests := []struct {
-		method, path, userID string
-	}{
-		{http.MethodPost, meshtest.LinkTokenPath, "first"},
-		{http.MethodPost, meshtest.LinkTokenPath, "second"},
-		{http.MethodGet, "/nowhere", ""},
-	}
-	for i, tc := range tests {
-		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			r := reqs[i]
-			assert.Equal(t, tc.method, r.Method)
-			assert.Equal(t, tc.path, r.Path)
-			assert.Equal(t, meshtest.ClientID, r.Header.Get("X-Client-Id"))
-			assert.False(t, r.Received.Before(before))
-			if i > 0 {
-				assert.False(t, r.Received.Before(reqs[i-1].Received))
-			}
-			if tc.userID != "" {
-				assert.JSONEq(t, `{"userId":"`+tc.userID+`"}`, string(r.Body))
-				assert.Contains(t, r.Header.Get("User-Agent"), "meshtest-test/1")
-			} else {
-				assert.Empty(t, r.Body)
-			}
-		})
-	}
-
-	t.Run("copies", func(t *testing.T) {
-		reqs[0].Body[0] = 'X'
-		reqs[0].Header.Set("X-Client-Id", "changed")
-		again := srv.Requests()
-		assert.Equal(t, byte('{'), again[0].Body[0])
-		assert.Equal(t, meshtest.ClientID, again[0].Header.Get("X-Client-Id"))
-	})
-}
-
-func TestReset(t *testing.T) {
-	srv := meshtest.Start(t)
-	client := newClient(t, srv, noRetry)
-	lt1, err := client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: "u1"})
-	require.NoError(t, err)
-	srv.Enqueue(meshtest.ServerError(500), meshtest.ServerError(500))
-	srv.SetLatency(time.Minute)
-
-	srv.Reset()
-	assert.Empty(t, srv.Requests())
-	assert.Zero(t, srv.Pending())
-
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	lt2, err := client.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{UserID: "u1"})
-	require.NoError(t, err, "latency and script should be gone")
-	assert.NotEqual(t, lt1.Token, lt2.Token, "tokens stay unique across Reset")
-	assert.Len(t, srv.Requests(), 1)
-}
-
-func TestConcurrentUse(t *testing.T) {
-	srv := meshtest.Start(t)
-	client := newClient(t, srv, noRetry)
-	const workers, calls = 8, 25
-	var (
-		mu     sync.Mutex
-		tokens = map[string]bool{}
-		wg     sync.WaitGroup
-	)
-	errs := make(chan error, workers*calls)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range calls {
-				if i%5 == 0 {
-					srv.Enqueue(meshtest.Reply{}) // scripted oks mixed in
-				}
-				_ = srv.Requests()
-				_ = srv.Pending()
-				srv.SetLatency(0)
-				lt, err := client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: fmt.Sprintf("w%d-%d", w, i)})
-				if err != nil {
-					errs <- err
-					continue
-				}
-				mu.Lock()
-				if tokens[lt.Token] {
-					errs <- fmt.Errorf("token %q minted twice", lt.Token)
-				}
-				tokens[lt.Token] = true
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	assert.Len(t, tokens, workers*calls)
-	assert.Len(t, srv.Requests(), workers*calls)
-	assert.Zero(t, srv.Pending())
 }
