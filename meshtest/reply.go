@@ -58,13 +58,14 @@ func ErrorReply(status mesh.Status, errorType, message string) Reply {
 }
 
 // TooManyRequests is Mesh's rate-limit answer: HTTP 429, status tooManyRequest, and a
-// Retry-After header of retryAfter in whole seconds, rounded up (omitted when
-// retryAfter ≤ 0).
+// Retry-After header of retryAfter in whole seconds, rounded down, since the header
+// carries no fraction: below a second it says "Retry-After: 0", which a client reads
+// as "retry after your own back-off" (so a client of Server.NewClient retries it).
+// With retryAfter ≤ 0 the header is omitted.
 func TooManyRequests(retryAfter time.Duration) Reply {
 	r := Reply{Status: mesh.StatusTooManyRequest, ErrorType: "tooManyRequests", Message: "Too many requests, slow down"}
 	if retryAfter > 0 {
-		secs := (retryAfter + time.Second - 1) / time.Second
-		r.Header = http.Header{"Retry-After": {strconv.FormatInt(int64(secs), 10)}}
+		r.Header = http.Header{"Retry-After": {strconv.FormatInt(int64(retryAfter/time.Second), 10)}}
 	}
 	return r
 }

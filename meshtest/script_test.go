@@ -145,8 +145,10 @@ func TestReplyOnTheWire(t *testing.T) {
 		{"ServerError 502", meshtest.ServerError(http.StatusBadGateway), http.StatusBadGateway, "text/html", nil, "<h1>502 Bad Gateway</h1>"},
 		{"ServerError 0", meshtest.ServerError(0), http.StatusInternalServerError, "text/html", nil, "500 Internal Server Error"},
 		{"TooManyRequests whole seconds", meshtest.TooManyRequests(2 * time.Second), http.StatusTooManyRequests, "application/json", http.Header{"Retry-After": {"2"}}, `"status":"tooManyRequest"`},
-		{"TooManyRequests rounds up", meshtest.TooManyRequests(1500 * time.Millisecond), http.StatusTooManyRequests, "application/json", http.Header{"Retry-After": {"2"}}, `"tooManyRequest"`},
-		{"TooManyRequests under a second", meshtest.TooManyRequests(time.Millisecond), http.StatusTooManyRequests, "application/json", http.Header{"Retry-After": {"1"}}, `"tooManyRequest"`},
+		{"TooManyRequests rounds down", meshtest.TooManyRequests(2999 * time.Millisecond), http.StatusTooManyRequests, "application/json", http.Header{"Retry-After": {"2"}}, `"tooManyRequest"`},
+		{"TooManyRequests one second", meshtest.TooManyRequests(time.Second), http.StatusTooManyRequests, "application/json", http.Header{"Retry-After": {"1"}}, `"tooManyRequest"`},
+		{"TooManyRequests under a second", meshtest.TooManyRequests(999 * time.Millisecond), http.StatusTooManyRequests, "application/json", http.Header{"Retry-After": {"0"}}, `"tooManyRequest"`},
+		{"TooManyRequests of a nanosecond", meshtest.TooManyRequests(time.Nanosecond), http.StatusTooManyRequests, "application/json", http.Header{"Retry-After": {"0"}}, `"tooManyRequest"`},
 		{"ErrorReply", meshtest.ErrorReply(mesh.StatusPermissionDenied, "forbidden", "no"), http.StatusForbidden, "application/json", nil, `"errorType":"forbidden"`},
 	}
 	for _, tc := range tests {
@@ -162,12 +164,14 @@ func TestReplyOnTheWire(t *testing.T) {
 		})
 	}
 
-	t.Run("TooManyRequests(0) has no Retry-After", func(t *testing.T) {
-		srv.Enqueue(meshtest.TooManyRequests(0))
-		r := post(t, srv, `{"userId":"u1"}`)
-		assert.Equal(t, http.StatusTooManyRequests, r.code)
-		assert.Empty(t, r.header.Values("Retry-After"))
-	})
+	for _, d := range []time.Duration{0, -time.Second} {
+		t.Run("TooManyRequests("+d.String()+") has no Retry-After", func(t *testing.T) {
+			srv.Enqueue(meshtest.TooManyRequests(d))
+			r := post(t, srv, `{"userId":"u1"}`)
+			assert.Equal(t, http.StatusTooManyRequests, r.code)
+			assert.Empty(t, r.header.Values("Retry-After"))
+		})
+	}
 }
 
 func TestScriptedHelpersThroughClient(t *testing.T) {
@@ -236,4 +240,40 @@ func TestScriptBeforeChecks(t *testing.T) {
 		assert.Len(t, srv.Requests(), 3)
 		assert.Zero(t, srv.Pending())
 	})
+}
+
+// TestTooManyRequestsThroughNewClient checks TooManyRequests against the retry policy
+// of Server.NewClient (MaxWait 50 ms): a Retry-After within MaxWait is waited for and
+// retried, a longer one ends the call with the error and its RetryAfter.
+func TestTooManyRequestsThroughNewClient(t *testing.T) {
+	tests := []struct {
+		name           string
+		retryAfter     time.Duration
+		wantErr        bool
+		wantRequests   int
+		wantRetryAfter time.Duration
+	}{
+		{"10ms is sent as 0 and retried", 10 * time.Millisecond, false, 2, 0},
+		{"no Retry-After is retried", 0, false, 2, 0},
+		{"2s is beyond MaxWait", 2 * time.Second, true, 1, 2 * time.Second},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := meshtest.Start(t)
+			client := newClient(t, srv)
+			srv.Enqueue(meshtest.TooManyRequests(tc.retryAfter))
+			lt, err := createLinkToken(client)
+			assert.Len(t, srv.Requests(), tc.wantRequests)
+			assert.Zero(t, srv.Pending())
+			if !tc.wantErr {
+				require.NoError(t, err)
+				assert.NotEmpty(t, lt.Token)
+				return
+			}
+			require.ErrorIs(t, err, mesh.ErrTooManyRequests)
+			var apiErr *mesh.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.wantRetryAfter, apiErr.RetryAfter)
+		})
+	}
 }
