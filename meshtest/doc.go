@@ -1,11 +1,16 @@
-// Package meshtest is a fake of Mesh's Link token API for tests and demos: it is to
+// Package meshtest is a fake of Mesh's integration API for tests and demos: it is to
 // package mesh what net/http/httptest is to net/http.
 //
 // NewServer (or Start, in a test) runs an HTTP server on loopback, https with
-// WithTLS, that speaks the wire contract of POST /api/v1/linktoken (LinkTokenPath): it
-// checks the body against the documented rules and mints a fresh link token, base64
-// of a https://web.meshconnect.com Link URL, with a paymentLink when generatePayLink
-// is true.
+// WithTLS, that speaks the wire contract of the Link token endpoint and of the three
+// catalog endpoints:
+//
+//   - POST /api/v1/linktoken (LinkTokenPath) checks the body against the documented
+//     rules and mints a fresh link token, base64 of a https://web.meshconnect.com
+//     Link URL, with a paymentLink when generatePayLink is true;
+//   - GET NetworksPath, IntegrationsPath and TransferIntegrationsPath serve a small,
+//     realistic catalog built on Mesh's official example ids (EthereumNetworkID,
+//     PolygonNetworkID, CoinbaseIntegrationID, ...).
 //
 // It answers missing or wrong credentials (ClientID and ClientSecret unless
 // WithCredentials says otherwise) with a 401 and a short plain-text body (Mesh
@@ -26,7 +31,7 @@
 // the SDK sends checks the SDK against a second reading of the same facts.
 //
 // Tests can script the next answers (any error envelope, a bare 401, a 429 with
-// Retry-After, a proxy's HTML 5xx, latency) and read back the
+// Retry-After, a proxy's HTML 5xx, custom catalog content, latency) and read back the
 // requests it received:
 //
 //	srv := meshtest.Start(t)

@@ -16,8 +16,8 @@ import (
 	"github.com/mesh-go/mesh/meshtest"
 )
 
-// networkID is a network id for destinations (Polygon's at Mesh).
-const networkID = "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12"
+// networkID is a network of the fake's catalog, for destinations.
+const networkID = meshtest.PolygonNetworkID
 
 // Expected errorTypes in the tables of the rule tests; ok means accepted.
 const (
@@ -107,6 +107,12 @@ func do(t *testing.T, srv *meshtest.Server, method, path, body string, header ma
 func post(t *testing.T, srv *meshtest.Server, body string) rawResponse {
 	t.Helper()
 	return do(t, srv, http.MethodPost, meshtest.LinkTokenPath, body, nil)
+}
+
+// get GETs path.
+func get(t *testing.T, srv *meshtest.Server, path string) rawResponse {
+	t.Helper()
+	return do(t, srv, http.MethodGet, path, "", nil)
 }
 
 // okContent checks that r is an ok envelope and returns its content.

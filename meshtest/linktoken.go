@@ -2,17 +2,14 @@ package meshtest
 
 import (
 	"bytes"
-	"encoding/base64"
 	"encoding/json"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
-
-	"github.com/mesh-go/mesh"
 )
 
-// LinkTokenPath is the only path the fake serves (with POST).
+// LinkTokenPath is the path of the Link token endpoint (POST).
 const LinkTokenPath = "/api/v1/linktoken" //nolint:gosec // G101: a URL path, not a credential
 
 // Error types of the fake's badRequest envelopes. Mesh documents no answer for a body
@@ -35,13 +32,12 @@ func (s *Server) linkToken(w http.ResponseWriter, r *http.Request, body []byte) 
 		s.badRequest(w, errorType, msg)
 		return
 	}
-	linkID := s.newID()
-	content := &content{LinkToken: base64.StdEncoding.EncodeToString([]byte("https://web.meshconnect.com/link/" + linkID))}
+	id := s.newID()
+	paymentLink := ""
 	if t, _ := req["transferOptions"].(map[string]any); t != nil && t["generatePayLink"] == true {
-		link := "https://pay.meshconnect.com/" + linkID
-		content.PaymentLink = &link
+		paymentLink = "https://pay.meshconnect.com/" + id
 	}
-	s.writeEnvelope(w, http.StatusOK, envelope{Status: mesh.StatusOK, ErrorHash: randomHex(4), Content: content})
+	s.writeOK(w, tokenContent(linkToken(id), paymentLink))
 }
 
 // jsonMediaType reports whether contentType is one that Mesh's ASP.NET server reads

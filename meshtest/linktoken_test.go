@@ -147,10 +147,10 @@ func TestEveryFieldAccepted(t *testing.T) {
 func TestEveryPropertyOnTheWire(t *testing.T) {
 	srv := meshtest.Start(t)
 	full := `{
-		"userId": "user-42", "brokerType": "coinbase", "integrationId": "47624467-e52e-4938-a41a-7926b6c27acf",
+		"userId": "user-42", "brokerType": "coinbase", "integrationId": "` + meshtest.CoinbaseIntegrationID + `",
 		"restrictMultipleAccounts": false, "disableApiKeyGeneration": true, "subClientId": "0b5e1c4a-7d0e-4b7e-9d36-5a2f0f6f9a11",
 		"transferOptions": {
-			"toAddresses": [{"networkId": "e3c7fdd8-b1fc-4e51-85ae-bb276e075611", "symbol": "USDC", "address": "0x1", "addressTag": "7",
+			"toAddresses": [{"networkId": "` + meshtest.EthereumNetworkID + `", "symbol": "USDC", "address": "0x1", "addressTag": "7",
 				"amount": 1.5, "displayAmountInFiat": 3, "minAmount": 0, "minAmountInFiat": 0}],
 			"amountInFiat": 10, "transactionId": "tx-1", "clientFee": 0.025, "transferType": "fiatOffRamp",
 			"fundingOptions": {"enabled": true}, "isInclusiveFeeEnabled": false, "description": "a mug",
@@ -158,12 +158,12 @@ func TestEveryPropertyOnTheWire(t *testing.T) {
 			"generatePayLink": true
 		},
 		"verifyWalletOptions": {"message": "prove it", "verificationMethods": ["signedMessage"], "addresses": ["0x1"],
-			"networkId": "e3c7fdd8-b1fc-4e51-85ae-bb276e075611", "networkType": "evm"}
+			"networkId": "` + meshtest.EthereumNetworkID + `", "networkType": "evm"}
 	}`
 	nulls := `{
 		"userId": "user-42", "brokerType": null, "integrationId": null, "subClientId": null,
 		"transferOptions": {
-			"toAddresses": [{"networkId": "e3c7fdd8-b1fc-4e51-85ae-bb276e075611", "symbol": "USDC", "address": "0x1", "addressTag": null,
+			"toAddresses": [{"networkId": "` + meshtest.EthereumNetworkID + `", "symbol": "USDC", "address": "0x1", "addressTag": null,
 				"amount": null, "displayAmountInFiat": null, "minAmount": null, "minAmountInFiat": null}],
 			"amountInFiat": null, "transactionId": null, "clientFee": null, "transferType": null, "fundingOptions": null,
 			"description": null,

@@ -15,7 +15,8 @@ import (
 )
 
 // Reply is one scripted answer (see Server.Enqueue). Its zero value is an ok envelope
-// with a fresh link token.
+// with what the path would get from Mesh: a fresh link token, or the catalog on a
+// catalog path.
 type Reply struct {
 	// HTTPStatus is the HTTP code; 0 means the code that goes with Status (200 for ok
 	// or "", 400 badRequest, 403 permissionDenied, 404 notFound, 409 conflict, 423
@@ -29,10 +30,16 @@ type Reply struct {
 	DisplayMessage string // "" is sent as null
 	ErrorHash      string // "" means a fresh random hash
 	ErrorData      json.RawMessage
-	// LinkToken is content.linkToken of an ok envelope ("" means a fresh token). Error
-	// envelopes carry no content.
+	// Content, when set, is sent byte for byte as the envelope's content, whatever the
+	// status and path: a custom networks list ({"networks":[]}), an odd token, null.
+	// When it is not set, an ok envelope carries the path's usual content (the catalog
+	// on a catalog path, a link token anywhere else: see LinkToken and PaymentLink)
+	// and an error envelope carries null, as Mesh's do.
+	Content json.RawMessage
+	// LinkToken is content.linkToken of an ok envelope off the catalog paths ("" means
+	// a fresh token). Ignored when Content is set.
 	LinkToken string
-	// PaymentLink is content.paymentLink of an ok envelope ("" is sent as null).
+	// PaymentLink is content.paymentLink of such an envelope ("" is sent as null).
 	PaymentLink string
 	// Body, when set, is sent verbatim instead of an envelope.
 	Body string
@@ -48,6 +55,7 @@ type Reply struct {
 func (r Reply) clone() Reply {
 	r.Header = r.Header.Clone()
 	r.ErrorData = bytes.Clone(r.ErrorData)
+	r.Content = bytes.Clone(r.Content)
 	return r
 }
 
@@ -103,7 +111,8 @@ var statusCodes = map[mesh.Status]int{
 	mesh.StatusServerFailure:              http.StatusInternalServerError,
 }
 
-// envelope is Mesh's response envelope as it goes on the wire.
+// envelope is Mesh's response envelope as it goes on the wire, but for content, which
+// encodeEnvelope adds byte for byte.
 type envelope struct {
 	Status         mesh.Status     `json:"status"`
 	Message        string          `json:"message"`
@@ -111,27 +120,58 @@ type envelope struct {
 	ErrorType      string          `json:"errorType"`
 	ErrorHash      string          `json:"errorHash"`
 	ErrorData      json.RawMessage `json:"errorData"`
-	Content        *content        `json:"content"`
 }
 
-// content is the content of an ok envelope.
-type content struct {
-	LinkToken   string  `json:"linkToken"`
-	PaymentLink *string `json:"paymentLink"`
+// encodeEnvelope returns env as JSON with content (null when empty) as its last
+// property. It fails when ErrorData or content is not valid JSON.
+func encodeEnvelope(env envelope, content json.RawMessage) ([]byte, bool) {
+	if len(content) == 0 {
+		content = json.RawMessage("null")
+	}
+	if len(env.ErrorData) == 0 {
+		env.ErrorData = nil // null, not a marshalling error
+	}
+	b, err := json.Marshal(env)
+	if err != nil || !json.Valid(content) {
+		return nil, false
+	}
+	b = append(b[:len(b)-1], `,"content":`...) // b ends with '}'
+	b = append(b, content...)
+	return append(b, '}'), true
 }
 
-// errorEnvelope is an error envelope of the strict server, with a fresh errorHash.
-func (s *Server) errorEnvelope(status mesh.Status, errorType, msg string) envelope {
-	return envelope{Status: status, ErrorType: errorType, Message: msg, ErrorHash: randomHex(4)}
+// tokenContent is the content of an ok Link token envelope.
+func tokenContent(linkToken, paymentLink string) json.RawMessage {
+	c := struct {
+		LinkToken   string  `json:"linkToken"`
+		PaymentLink *string `json:"paymentLink"`
+	}{LinkToken: linkToken}
+	if paymentLink != "" {
+		c.PaymentLink = &paymentLink
+	}
+	b, _ := json.Marshal(c) // cannot fail: two strings
+	return b
+}
+
+// writeOK answers 200 with an ok envelope carrying content.
+func (s *Server) writeOK(w http.ResponseWriter, content json.RawMessage) {
+	b, _ := encodeEnvelope(envelope{Status: mesh.StatusOK, ErrorHash: randomHex(4)}, content) // the fake's own content is valid
+	writeJSON(w, http.StatusOK, b)
+}
+
+// writeError answers an error envelope of the fake's own, with a fresh errorHash.
+func (s *Server) writeError(w http.ResponseWriter, status mesh.Status, errorType, msg string) {
+	b, _ := encodeEnvelope(envelope{Status: status, ErrorType: errorType, Message: msg, ErrorHash: randomHex(4)}, nil)
+	writeJSON(w, statusCodes[status], b)
 }
 
 // badRequest answers 400 with a badRequest envelope.
 func (s *Server) badRequest(w http.ResponseWriter, errorType, msg string) {
-	s.writeEnvelope(w, http.StatusBadRequest, s.errorEnvelope(mesh.StatusBadRequest, errorType, msg))
+	s.writeError(w, mesh.StatusBadRequest, errorType, msg)
 }
 
-// writeReply sends a scripted reply.
-func (s *Server) writeReply(w http.ResponseWriter, r Reply) {
+// writeReply sends a scripted reply to a request for path.
+func (s *Server) writeReply(w http.ResponseWriter, path string, r Reply) {
 	h := w.Header()
 	if r.Body != "" {
 		code := r.HTTPStatus
@@ -172,19 +212,19 @@ func (s *Server) writeReply(w http.ResponseWriter, r Reply) {
 	if env.ErrorHash == "" {
 		env.ErrorHash = randomHex(4)
 	}
-	if status == mesh.StatusOK {
-		c := &content{LinkToken: r.LinkToken}
-		if c.LinkToken == "" {
-			c.LinkToken = base64.StdEncoding.EncodeToString([]byte("https://web.meshconnect.com/link/" + s.newID()))
+	content := r.Content
+	if len(content) == 0 && status == mesh.StatusOK {
+		if content = catalogContent(path); content == nil {
+			token := r.LinkToken
+			if token == "" {
+				token = s.newToken()
+			}
+			content = tokenContent(token, r.PaymentLink)
 		}
-		if r.PaymentLink != "" {
-			c.PaymentLink = &r.PaymentLink
-		}
-		env.Content = c
 	}
-	b, err := json.Marshal(env)
-	if err != nil {
-		writeText(w, http.StatusInternalServerError, "meshtest: the scripted Reply cannot be encoded (is ErrorData valid JSON?)\n")
+	b, ok := encodeEnvelope(env, content)
+	if !ok {
+		writeText(w, http.StatusInternalServerError, "meshtest: the scripted Reply cannot be encoded (are ErrorData and Content valid JSON?)\n")
 		return
 	}
 	ct := r.ContentType
@@ -197,9 +237,8 @@ func (s *Server) writeReply(w http.ResponseWriter, r Reply) {
 	_, _ = w.Write(b)
 }
 
-// writeEnvelope answers code with env as JSON.
-func (s *Server) writeEnvelope(w http.ResponseWriter, code int, env envelope) {
-	b, _ := json.Marshal(env) // cannot fail: no RawMessage is set
+// writeJSON answers code with a JSON body.
+func writeJSON(w http.ResponseWriter, code int, b []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
 	_, _ = w.Write(b)
@@ -217,6 +256,17 @@ func copyHeader(dst, src http.Header) {
 	for k, vs := range src {
 		dst[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
+}
+
+// newToken mints a fresh link token: base64 of a Link URL unique across the server's
+// life.
+func (s *Server) newToken() string {
+	return linkToken(s.newID())
+}
+
+// linkToken is the token whose Link URL ends with id.
+func linkToken(id string) string {
+	return base64.StdEncoding.EncodeToString([]byte("https://web.meshconnect.com/link/" + id))
 }
 
 // newID returns an id unique across the server's life: a counter and random bits.

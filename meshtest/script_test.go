@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -276,4 +277,58 @@ func TestTooManyRequestsThroughNewClient(t *testing.T) {
 			assert.Equal(t, tc.wantRetryAfter, apiErr.RetryAfter)
 		})
 	}
+}
+
+// TestReplyContent checks Reply.Content: sent byte for byte as the envelope's content,
+// on any path and with any status; without it an ok reply carries the path's usual
+// content.
+func TestReplyContent(t *testing.T) {
+	srv := meshtest.Start(t)
+	tests := []struct {
+		name        string
+		path        string
+		reply       meshtest.Reply
+		wantCode    int
+		wantContent string // the bytes after "content":
+	}{
+		{"custom networks", meshtest.NetworksPath, meshtest.Reply{Content: json.RawMessage(`{"networks":[{"id":"x", "name" : "<Odd>"}]}`)},
+			http.StatusOK, `{"networks":[{"id":"x", "name" : "<Odd>"}]}`},
+		{"empty networks", meshtest.NetworksPath, meshtest.Reply{Content: json.RawMessage(`{"networks":[]}`)}, http.StatusOK, `{"networks":[]}`},
+		{"null content", meshtest.IntegrationsPath, meshtest.Reply{Content: json.RawMessage(`null`)}, http.StatusOK, `null`},
+		{"on the link token path", meshtest.LinkTokenPath, meshtest.Reply{Content: json.RawMessage(`{"linkToken":"dG9r","extra":1}`), LinkToken: "ignored"},
+			http.StatusOK, `{"linkToken":"dG9r","extra":1}`},
+		{"on an error envelope", meshtest.TransferIntegrationsPath, meshtest.Reply{Status: mesh.StatusConflict, Content: json.RawMessage(`{"why":"odd"}`)},
+			http.StatusConflict, `{"why":"odd"}`},
+		{"error without content", meshtest.NetworksPath, meshtest.ErrorReply(mesh.StatusLocked, "locked", "no"), http.StatusLocked, `null`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv.Enqueue(tc.reply)
+			r := get(t, srv, tc.path)
+			assert.Equal(t, tc.wantCode, r.code)
+			assert.True(t, strings.HasSuffix(r.body, `,"content":`+tc.wantContent+`}`), "body %s", r.body)
+			assert.True(t, json.Valid([]byte(r.body)), r.body)
+		})
+	}
+
+	t.Run("ok without content gets the path's content", func(t *testing.T) {
+		srv.Enqueue(meshtest.Reply{}, meshtest.Reply{}, meshtest.Reply{LinkToken: "c2NyaXB0ZWQ="})
+		networks := okContent(t, get(t, srv, meshtest.NetworksPath))
+		assert.Equal(t, okContent(t, get(t, srv, meshtest.NetworksPath)), networks, "a scripted ok serves the normal catalog")
+		assert.NotEmpty(t, networks["networks"])
+		token := okContent(t, get(t, srv, meshtest.LinkTokenPath))
+		assert.Equal(t, "c2NyaXB0ZWQ=", token["linkToken"])
+	})
+	t.Run("Content that is not JSON is a 500", func(t *testing.T) {
+		srv.Enqueue(meshtest.Reply{Content: json.RawMessage(`{oops`)})
+		r := get(t, srv, meshtest.NetworksPath)
+		assert.Equal(t, http.StatusInternalServerError, r.code)
+		assert.Contains(t, r.body, "Content")
+	})
+	t.Run("Enqueue copies Content", func(t *testing.T) {
+		content := json.RawMessage(`{"networks":[]}`)
+		srv.Enqueue(meshtest.Reply{Content: content})
+		copy(content, `{"NETWORKS":[]}`)
+		assert.Contains(t, get(t, srv, meshtest.NetworksPath).body, `"content":{"networks":[]}`)
+	})
 }

@@ -183,8 +183,9 @@ func (s *Server) SetLatency(d time.Duration) {
 	s.latency = d
 }
 
-// Requests returns copies of the requests received so far, in order of arrival
-// (those answered by a scripted reply too).
+// Requests returns copies of the requests received so far, in order of arrival, on
+// every path (the catalog's GETs included) and whether a scripted reply or the fake
+// itself answered them.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -208,7 +209,7 @@ type Request struct {
 	Method   string
 	Path     string
 	Header   http.Header
-	Body     []byte // as received; cut after MaxBodyBytes+1 bytes
+	Body     []byte // as received (empty for a GET); cut after MaxBodyBytes+1 bytes
 	Received time.Time
 }
 
@@ -253,7 +254,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler) // nobody is left to answer
 	}
 	if reply != nil {
-		s.writeReply(w, *reply)
+		s.writeReply(w, r.URL.Path, *reply)
 		return
 	}
 	s.answer(w, r, body)
@@ -279,12 +280,15 @@ func (s *Server) wait(ctx context.Context, d time.Duration) bool {
 
 // answer answers as Mesh does: route, method, credentials, then the endpoint.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte) {
-	if r.URL.Path != LinkTokenPath {
-		s.writeEnvelope(w, http.StatusNotFound, s.errorEnvelope(mesh.StatusNotFound, "notFound", "no such endpoint: "+r.URL.Path))
+	method := http.MethodGet
+	if r.URL.Path == LinkTokenPath {
+		method = http.MethodPost
+	} else if catalogContent(r.URL.Path) == nil {
+		s.writeError(w, mesh.StatusNotFound, "notFound", "no such endpoint: "+r.URL.Path)
 		return
 	}
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
+	if r.Method != method {
+		w.Header().Set("Allow", method)
 		writeText(w, http.StatusMethodNotAllowed, "Method Not Allowed\n")
 		return
 	}
@@ -297,5 +301,9 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte) {
 		writeText(w, http.StatusUnauthorized, "Unauthorized: unknown client credentials\n")
 		return
 	}
-	s.linkToken(w, r, body)
+	if method == http.MethodPost {
+		s.linkToken(w, r, body)
+		return
+	}
+	s.writeOK(w, catalogContent(r.URL.Path))
 }

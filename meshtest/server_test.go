@@ -22,7 +22,7 @@ import (
 )
 
 // TestStartClosesAtCleanup starts 20 servers with Start in a subtest and uses each
-// (a token through NewClient, a raw request through Client). Once the subtest's
+// (a token through NewClient, a catalog GET through Client). Once the subtest's
 // cleanups have run, every server refuses connections and no goroutine is left.
 func TestStartClosesAtCleanup(t *testing.T) {
 	before := goleak.IgnoreCurrent() // other tests' leftovers do not count
@@ -38,7 +38,7 @@ func TestStartClosesAtCleanup(t *testing.T) {
 			require.NoError(t, err)
 			_, err = createLinkToken(c)
 			require.NoError(t, err)
-			okContent(t, post(t, srv, `{"userId":"u1"}`))
+			okContent(t, get(t, srv, meshtest.NetworksPath))
 			u, err := url.Parse(srv.URL)
 			require.NoError(t, err)
 			hosts = append(hosts, u.Host)
@@ -75,8 +75,8 @@ func TestWithTLS(t *testing.T) {
 		assert.NotEmpty(t, lt.Token)
 	})
 	t.Run("Client trusts the certificate", func(t *testing.T) {
-		content := okContent(t, post(t, srv, `{"userId":"u1"}`))
-		assert.NotEmpty(t, content["linkToken"])
+		content := okContent(t, get(t, srv, meshtest.IntegrationsPath))
+		assert.NotEmpty(t, content["items"])
 	})
 	t.Run("Client handed to mesh.WithHTTPClient", func(t *testing.T) {
 		c, err := mesh.NewClient(meshtest.ClientID, meshtest.ClientSecret,
@@ -117,15 +117,17 @@ func TestWithCredentials(t *testing.T) {
 		defer c.CloseIdleConnections()
 		_, err = createLinkToken(c)
 		assert.ErrorIs(t, err, mesh.ErrUnauthorized)
-		assert.Equal(t, http.StatusUnauthorized, post(t, srv, `{"userId":"u1"}`).code)
+		assert.Equal(t, http.StatusUnauthorized, get(t, srv, meshtest.NetworksPath).code)
 	})
 	t.Run("raw requests with them", func(t *testing.T) {
 		creds := map[string]string{"X-Client-Id": id, "X-Client-Secret": secret}
+		assert.Equal(t, http.StatusOK, do(t, srv, http.MethodGet, meshtest.NetworksPath, "", creds).code)
 		assert.Equal(t, http.StatusOK, do(t, srv, http.MethodPost, meshtest.LinkTokenPath, `{"userId":"u1"}`, creds).code)
 	})
 }
 
-// TestCredentials checks the 401: a short plain-text body that names no secret.
+// TestCredentials checks the 401 of every endpoint: a short plain-text body that
+// names no secret.
 func TestCredentials(t *testing.T) {
 	srv := meshtest.Start(t)
 	headers := []struct {
@@ -142,6 +144,9 @@ func TestCredentials(t *testing.T) {
 	}
 	endpoints := []struct{ method, path, body string }{
 		{http.MethodPost, meshtest.LinkTokenPath, `{"userId":"u1"}`},
+		{http.MethodGet, meshtest.NetworksPath, ""},
+		{http.MethodGet, meshtest.IntegrationsPath, ""},
+		{http.MethodGet, meshtest.TransferIntegrationsPath, ""},
 	}
 	for _, e := range endpoints {
 		for _, tc := range headers {
@@ -169,9 +174,14 @@ func TestRouting(t *testing.T) {
 		{"trailing slash", http.MethodPost, "/api/v1/linktoken/", http.StatusNotFound, ""},
 		{"root", http.MethodGet, "/", http.StatusNotFound, ""},
 		{"other version", http.MethodPost, "/api/v2/linktoken", http.StatusNotFound, ""},
+		{"networks with a trailing slash", http.MethodGet, meshtest.NetworksPath + "/", http.StatusNotFound, ""},
+		{"catalog in another case", http.MethodGet, strings.ToUpper(meshtest.IntegrationsPath), http.StatusNotFound, ""},
 		{"GET link token", http.MethodGet, meshtest.LinkTokenPath, http.StatusMethodNotAllowed, http.MethodPost},
 		{"PUT link token", http.MethodPut, meshtest.LinkTokenPath, http.StatusMethodNotAllowed, http.MethodPost},
 		{"DELETE link token", http.MethodDelete, meshtest.LinkTokenPath, http.StatusMethodNotAllowed, http.MethodPost},
+		{"POST networks", http.MethodPost, meshtest.NetworksPath, http.StatusMethodNotAllowed, http.MethodGet},
+		{"PUT integrations", http.MethodPut, meshtest.IntegrationsPath, http.StatusMethodNotAllowed, http.MethodGet},
+		{"DELETE transfer integrations", http.MethodDelete, meshtest.TransferIntegrationsPath, http.StatusMethodNotAllowed, http.MethodGet},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -46,6 +46,20 @@ func TestDelays(t *testing.T) {
 		})
 	}
 
+	t.Run("SetLatency holds a catalog GET too", func(t *testing.T) {
+		srv := meshtest.Start(t)
+		srv.SetLatency(long)
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		defer cancel()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+meshtest.NetworksPath, nil)
+		require.NoError(t, err)
+		resp, err := srv.Client().Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+	})
+
 	t.Run("SetLatency(0) turns it off", func(t *testing.T) {
 		srv := meshtest.Start(t)
 		client := newClient(t, srv, noRetry)
@@ -100,15 +114,20 @@ func TestRequests(t *testing.T) {
 	srv.Enqueue(meshtest.TooManyRequests(0))
 	_, err = client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{UserID: "second"})
 	require.Error(t, err)
-	do(t, srv, http.MethodGet, "/nowhere", "", nil)
+	get(t, srv, meshtest.NetworksPath)
+	srv.Enqueue(meshtest.Reply{})
+	get(t, srv, meshtest.IntegrationsPath)
+	get(t, srv, "/nowhere")
 
 	reqs := srv.Requests()
-	require.Len(t, reqs, 3)
+	require.Len(t, reqs, 5)
 	tests := []struct {
 		method, path, userID string
 	}{
 		{http.MethodPost, meshtest.LinkTokenPath, "first"},
 		{http.MethodPost, meshtest.LinkTokenPath, "second"},
+		{http.MethodGet, meshtest.NetworksPath, ""},
+		{http.MethodGet, meshtest.IntegrationsPath, ""},
 		{http.MethodGet, "/nowhere", ""},
 	}
 	for i, tc := range tests {
