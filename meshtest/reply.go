@@ -15,8 +15,8 @@ import (
 )
 
 // Reply is one scripted answer (see Server.Enqueue). Its zero value is an ok envelope
-// with what the path would get from Mesh: a fresh link token, or the catalog on a
-// catalog path.
+// whose content is the catalog on a catalog path and a fresh link token on any other
+// path.
 type Reply struct {
 	// HTTPStatus is the HTTP code; 0 means the code that goes with Status (200 for ok
 	// or "", 400 badRequest, 403 permissionDenied, 404 notFound, 409 conflict, 423

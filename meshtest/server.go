@@ -209,7 +209,7 @@ type Request struct {
 	Method   string
 	Path     string
 	Header   http.Header
-	Body     []byte // as received (empty for a GET); cut after MaxBodyBytes+1 bytes
+	Body     []byte // as received (none for the SDK's GETs); cut after MaxBodyBytes+1 bytes
 	Received time.Time
 }
 
