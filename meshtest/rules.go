@@ -1,62 +1,36 @@
 package meshtest
 
 // The documented rules of the request body, written from the wire spec
-// (mesh-linktoken-api.md) on the decoded JSON, independently of package mesh's
-// Validate: a test that posts what Validate accepts to the fake checks Validate
-// against a second reading of the spec, not against itself. From package mesh only
-// the list of broker names is taken, as data.
+// (mesh-linktoken-api.md) on the decoded JSON, independently of package mesh: a test
+// that posts what mesh's Validate accepts to the fake checks Validate against a second
+// reading of the spec, not against itself. Nothing here comes from package mesh, not
+// even the list of broker types (brokertypes.go).
 
 import (
 	"encoding/json"
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
-
-	"github.com/mesh-go/mesh"
+	"unicode/utf16"
 )
 
-// Length limits of the wire spec, in Unicode code points.
+// Length limits of the wire spec, in UTF-16 code units, as Mesh's ASP.NET server
+// counts a string's length: a character outside the Basic Multilingual Plane (most
+// emoji) counts 2.
 const (
-	maxUserIDChars        = 50
-	maxTransactionIDChars = 128
-	maxDescriptionChars   = 256
+	maxUserIDLength        = 50
+	maxTransactionIDLength = 128
+	maxDescriptionLength   = 256
 )
 
 // uuidPattern is a UUID in its canonical 8-4-4-4-12 hexadecimal form, in either case.
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-// Enumerations of the wire spec.
-var (
-	// unsupportedBrokerTypes are listed by the spec but refused by the API.
-	unsupportedBrokerTypes = setOf("deFiWallet", "cryptocurrencyAddress", "cryptocurrencyWallet")
-	knownBrokerTypes       = func() map[string]bool {
-		m := map[string]bool{}
-		for _, b := range mesh.BrokerTypes() {
-			m[string(b)] = true
-		}
-		return m
-	}()
-	transferTypes       = setOf("deposit", "payment", "onramp")
-	goodsTypes          = setOf("01", "02")
-	verificationMethods = setOf("signedMessage")
-	networkTypes        = setOf("unknown", "evm", "solana", "bitcoin", "cardano", "tron", "avalancheX",
-		"tezos", "dogecoin", "ripple", "stellar", "litecoin", "sui", "aptos", "tvm", "injective")
-)
-
-func setOf(values ...string) map[string]bool {
-	m := make(map[string]bool, len(values))
-	for _, v := range values {
-		m[v] = true
-	}
-	return m
-}
-
 // ruleError is the first documented rule a body breaks.
 type ruleError struct {
 	path    string
 	reason  string
-	missing bool // userId is absent, null, empty or whitespace-only: errorType missingField
+	missing bool // userId is absent, null, empty or blank: errorType missingField
 }
 
 func (e *ruleError) message() string { return e.path + ": " + e.reason }
@@ -72,22 +46,27 @@ func (r *rules) fail(path, reason string) {
 
 // checkRules checks a body that already matches requestSchema against the documented
 // rules and returns the first problem, or nil. The order is deterministic: fields in
-// the order of the spec's tables, array items by index. Whitespace means
-// unicode.IsSpace (strings.TrimSpace); lengths count code points of the decoded string.
+// the order of the spec's tables, array items by index. Blank means empty or only
+// white space (strings.TrimSpace); lengths count UTF-16 code units.
 //
-// Optional UUID fields (integrationId, subClientId, verifyWalletOptions.networkId)
-// that are absent, null or "" are not checked: the SDK omits an empty one and never
-// sends "", so "" is read as absent. An enum field (brokerType, transferType,
-// goodsType, networkType, a verificationMethods entry) that is present must hold one
-// of its values; "" is none of them.
+// A property that is null is treated as absent, so its rule does not apply, except
+// where the property is required (userId; symbol and address of a destination; message
+// with signedMessage). Optional UUID fields (integrationId, subClientId,
+// verifyWalletOptions.networkId) that are "" are not checked either: the SDK omits an
+// empty one and never sends "", so "" is read as absent.
+//
+// brokerType is the one closed enum: a value outside the spec's list, or one of the
+// three the API does not support, is refused. transferType, networkType, the items of
+// verificationMethods and goodsType are open (Mesh extends them): any value but a
+// blank one is accepted.
 func checkRules(body map[string]any) *ruleError {
 	userID, _ := body["userId"].(string) // "" when absent or null
 	if strings.TrimSpace(userID) == "" {
 		return &ruleError{path: "userId", reason: "is required", missing: true}
 	}
 	var r rules
-	if n := utf8.RuneCountInString(userID); n > maxUserIDChars {
-		r.fail("userId", "must be 1 to "+strconv.Itoa(maxUserIDChars)+" characters, has "+strconv.Itoa(n))
+	if n := utf16Len(userID); n > maxUserIDLength {
+		r.fail("userId", "must be 1 to "+strconv.Itoa(maxUserIDLength)+" characters (UTF-16 code units), has "+strconv.Itoa(n))
 	}
 	if b, ok := body["brokerType"].(string); ok {
 		switch {
@@ -115,22 +94,23 @@ func (r *rules) transferOptions(t map[string]any) {
 		r.address(p+"toAddresses["+strconv.Itoa(i)+"].", a.(map[string]any))
 	}
 	r.amount(p+"amountInFiat", t["amountInFiat"])
-	r.maxChars(p+"transactionId", t["transactionId"], maxTransactionIDChars)
+	r.maxLength(p+"transactionId", t["transactionId"], maxTransactionIDLength)
 	if n, ok := t["clientFee"].(json.Number); ok {
 		if d := parseDecimal(n); d.negative() || d.cmpOne() > 0 {
 			r.fail(p+"clientFee", "must be a ratio from 0 to 1, got "+string(n))
 		}
 	}
-	r.enum(p+"transferType", t["transferType"], transferTypes, "must be deposit, payment or onramp")
-	r.maxChars(p+"description", t["description"], maxDescriptionChars)
+	r.notBlank(p+"transferType", t["transferType"])
+	r.maxLength(p+"description", t["description"], maxDescriptionLength)
 	goods, _ := t["goodsDetails"].([]any)
 	for i, g := range goods {
-		r.enum(p+"goodsDetails["+strconv.Itoa(i)+"].goodsType", g.(map[string]any)["goodsType"], goodsTypes,
-			`must be "01" (tangible) or "02" (virtual)`)
+		r.notBlank(p+"goodsDetails["+strconv.Itoa(i)+"].goodsType", g.(map[string]any)["goodsType"])
 	}
 }
 
 // address checks one item of transferOptions.toAddresses; p is its path and a dot.
+// Mesh's schema marks its three fields optional, but its guides call each a key
+// requirement of a destination, as the wire spec does.
 func (r *rules) address(p string, a map[string]any) {
 	switch id, _ := a["networkId"].(string); {
 	case strings.TrimSpace(id) == "":
@@ -159,10 +139,10 @@ func (r *rules) verifyWalletOptions(v map[string]any) {
 		r.fail(p+"message", "is required with the signedMessage verification method")
 	}
 	for i, m := range methods {
-		r.enum(p+"verificationMethods["+strconv.Itoa(i)+"]", m, verificationMethods, "must be signedMessage")
+		r.notBlank(p+"verificationMethods["+strconv.Itoa(i)+"]", m)
 	}
 	r.optionalUUID(p+"networkId", v["networkId"])
-	r.enum(p+"networkType", v["networkType"], networkTypes, "is not a known network type")
+	r.notBlank(p+"networkType", v["networkType"])
 }
 
 // optionalUUID refuses a value that is set (not absent, null or "") and not a UUID.
@@ -172,18 +152,19 @@ func (r *rules) optionalUUID(path string, v any) {
 	}
 }
 
-// enum refuses a present value that is not one of values.
-func (r *rules) enum(path string, v any, values map[string]bool, reason string) {
-	if s, ok := v.(string); ok && !values[s] {
-		r.fail(path, reason+", got "+strconv.Quote(s))
+// notBlank refuses a present string of an open enum that is empty or only white
+// space: any other value may be one Mesh added, for Mesh to judge.
+func (r *rules) notBlank(path string, v any) {
+	if s, ok := v.(string); ok && strings.TrimSpace(s) == "" {
+		r.fail(path, "must not be empty or blank, got "+strconv.Quote(s))
 	}
 }
 
-// maxChars refuses a string longer than limit code points.
-func (r *rules) maxChars(path string, v any, limit int) {
+// maxLength refuses a string longer than limit UTF-16 code units.
+func (r *rules) maxLength(path string, v any, limit int) {
 	s, _ := v.(string)
-	if n := utf8.RuneCountInString(s); n > limit {
-		r.fail(path, "must be at most "+strconv.Itoa(limit)+" characters, has "+strconv.Itoa(n))
+	if n := utf16Len(s); n > limit {
+		r.fail(path, "must be at most "+strconv.Itoa(limit)+" characters (UTF-16 code units), has "+strconv.Itoa(n))
 	}
 }
 
@@ -194,49 +175,12 @@ func (r *rules) amount(path string, v any) {
 	}
 }
 
-// decimal is the exact value of a JSON number: 0.digits × 10^exp, negated when neg.
-// digits has no leading or trailing zero, and is "" for zero (of either sign). The
-// rules compare it exactly, so that -1e-400 (which a float64 rounds to -0) is
-// negative and 1.0000000000000000001 (which rounds to 1) is above 1.
-type decimal struct {
-	neg    bool
-	digits string
-	exp    int64
-}
-
-// parseDecimal reads a number that json.Valid accepted.
-func parseDecimal(n json.Number) decimal {
-	s := string(n)
-	var d decimal
-	if rest, ok := strings.CutPrefix(s, "-"); ok {
-		d.neg, s = true, rest
+// utf16Len is the length of s as .NET counts it: in UTF-16 code units. (A decoded
+// JSON string is valid UTF-8; a lone surrogate escape was decoded as U+FFFD.)
+func utf16Len(s string) int {
+	n := 0
+	for _, c := range s {
+		n += utf16.RuneLen(c)
 	}
-	var e int64
-	if i := strings.IndexAny(s, "eE"); i >= 0 {
-		e, _ = strconv.ParseInt(s[i+1:], 10, 64) // clamped on overflow, which is enough
-		s = s[:i]
-	}
-	const limit = 1 << 40 // keeps exp from overflowing; far beyond any finite float
-	e = max(-limit, min(limit, e))
-	whole, frac, _ := strings.Cut(s, ".")
-	digits := whole + frac
-	d.exp = e + int64(len(whole))
-	trimmed := strings.TrimLeft(digits, "0")
-	d.exp -= int64(len(digits) - len(trimmed))
-	d.digits = strings.TrimRight(trimmed, "0")
-	return d
-}
-
-// negative reports whether d < 0 (-0 is not).
-func (d decimal) negative() bool { return d.neg && d.digits != "" }
-
-// cmpOne compares d with 1: -1, 0 or +1.
-func (d decimal) cmpOne() int {
-	switch {
-	case d.neg || d.digits == "" || d.exp < 1:
-		return -1
-	case d.exp > 1 || d.digits != "1":
-		return 1
-	}
-	return 0
+	return n
 }

@@ -51,47 +51,56 @@ func object(f map[string]*schema) *schema { return &schema{kind: kindObject, fie
 func array(elem *schema) *schema          { return &schema{kind: kindArray, elem: elem} }
 func orNull(s *schema) *schema            { s.nullable = true; return s }
 
-// requestSchema is the body of POST /api/v1/linktoken per the wire spec. Names are
-// case-sensitive, as Mesh's are.
+// requestSchema is the body of POST /api/v1/linktoken per the wire spec: Mesh's
+// schema, whose every optional property may be null except the booleans and
+// toAddresses[].networkId. Array items are never null.
+//
+// An object accepts only the property names listed here, matched exactly (case
+// included): an unknown name, or a known one in another case ("UserID"), is refused.
+// This is meshtest's own choice, stricter than what Mesh is known to do (its schema
+// says additionalProperties: false, but whether the live server enforces it, and
+// whether it matches names case-sensitively, is not documented): a misspelt name is a
+// bug of the caller that Mesh might silently ignore, so the fake makes it loud.
 var requestSchema = object(map[string]*schema{
-	"userId":                   orNull(str()), // null is refused by the rules, as missing
-	"brokerType":               str(),
+	"userId":                   orNull(str()), // required: absent, null or blank is refused by the rules
+	"brokerType":               orNull(str()),
 	"integrationId":            orNull(str()),
 	"restrictMultipleAccounts": boolean(),
 	"disableApiKeyGeneration":  boolean(),
 	"subClientId":              orNull(str()),
 	"transferOptions": orNull(object(map[string]*schema{
-		"toAddresses": array(object(map[string]*schema{
+		"toAddresses": orNull(array(object(map[string]*schema{
 			"networkId":           str(),
-			"symbol":              str(),
-			"address":             str(),
-			"addressTag":          str(),
-			"amount":              number(),
-			"displayAmountInFiat": number(),
-			"minAmount":           number(),
-			"minAmountInFiat":     number(),
-		})),
-		"amountInFiat":          number(),
-		"transactionId":         str(),
-		"clientFee":             number(),
-		"transferType":          str(),
+			"symbol":              orNull(str()), // required by the rules
+			"address":             orNull(str()), // required by the rules
+			"addressTag":          orNull(str()),
+			"amount":              orNull(number()),
+			"displayAmountInFiat": orNull(number()),
+			"minAmount":           orNull(number()),
+			"minAmountInFiat":     orNull(number()),
+		}))),
+		"amountInFiat":          orNull(number()),
+		"transactionId":         orNull(str()),
+		"clientFee":             orNull(number()),
+		"transferType":          orNull(str()),
+		"fundingOptions":        orNull(object(map[string]*schema{"enabled": boolean()})),
 		"isInclusiveFeeEnabled": boolean(),
-		"description":           str(),
-		"goodsDetails": array(object(map[string]*schema{
-			"goodsType":        str(),
-			"goodsCategory":    str(),
-			"referenceGoodsId": str(),
-			"goodsName":        str(),
-			"goodsDetail":      str(),
-		})),
+		"description":           orNull(str()),
+		"goodsDetails": orNull(array(object(map[string]*schema{
+			"goodsType":        orNull(str()),
+			"goodsCategory":    orNull(str()),
+			"referenceGoodsId": orNull(str()),
+			"goodsName":        orNull(str()),
+			"goodsDetail":      orNull(str()),
+		}))),
 		"generatePayLink": boolean(),
 	})),
 	"verifyWalletOptions": orNull(object(map[string]*schema{
-		"message":             str(),
-		"verificationMethods": array(str()),
-		"addresses":           array(str()),
-		"networkId":           str(),
-		"networkType":         str(),
+		"message":             orNull(str()), // required with signedMessage by the rules
+		"verificationMethods": orNull(array(str())),
+		"addresses":           orNull(array(str())),
+		"networkId":           orNull(str()),
+		"networkType":         orNull(str()),
 	})),
 })
 
@@ -134,7 +143,7 @@ func (s *schema) check(v any, path string) *schemaError {
 			}
 			f, ok := s.fields[name]
 			if !ok {
-				return &schemaError{p, "is not a known property (names are case-sensitive)"}
+				return &schemaError{p, "is not a known property (meshtest refuses unknown names, and names in another case, on purpose)"}
 			}
 			if err := f.check(v[name], p); err != nil {
 				return err
