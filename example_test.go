@@ -245,3 +245,68 @@ func ExampleCreateLinkTokenRequest_Validate() {
 	// transferOptions.amountInFiat: must be a finite number ≥ 0, got -5
 	// <nil>
 }
+
+func ExampleClient_Networks() {
+	srv := meshtest.NewServer() // serves a small catalog built on Mesh's own example ids
+	defer srv.Close()
+	client, err := srv.NewClient()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer client.CloseIdleConnections()
+
+	// The list changes rarely: a back end caches it.
+	networks, err := client.Networks(context.Background())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ethereum, ok := mesh.NetworkByChainID(networks, "1")
+	fmt.Println(ok, ethereum.Name, ethereum.ID, ethereum.NetworkType, ethereum.SupportsToken("usdc"))
+
+	// Its id is what a transfer's destination refers to.
+	_, err = client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{
+		UserID: "user-42",
+		TransferOptions: &mesh.TransferOptions{ToAddresses: []mesh.TransferAddress{{
+			NetworkID: ethereum.ID,
+			Symbol:    "USDC",
+			Address:   "0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432",
+		}}},
+	})
+	fmt.Println(err)
+
+	// Output:
+	// true Ethereum e3c7fdd8-b1fc-4e51-85ae-bb276e075611 evm true
+	// <nil>
+}
+
+// ExampleIntegrationByType moves a request off the deprecated BrokerType: the
+// integrations list gives the IntegrationID of a broker type.
+func ExampleIntegrationByType() {
+	srv := meshtest.NewServer()
+	defer srv.Close()
+	client, err := srv.NewClient()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer client.CloseIdleConnections()
+
+	integrations, err := client.Integrations(context.Background())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	coinbase, ok := mesh.IntegrationByType(integrations, mesh.BrokerTypeCoinbase)
+	fmt.Println(ok, coinbase.Name, coinbase.ID)
+
+	// Before: BrokerType: mesh.BrokerTypeCoinbase. After:
+	req := &mesh.CreateLinkTokenRequest{UserID: "user-42", IntegrationID: coinbase.ID}
+	_, err = client.CreateLinkToken(context.Background(), req)
+	fmt.Println(err)
+
+	// Output:
+	// true Coinbase 47624467-e52e-4938-a41a-7926b6c27acf
+	// <nil>
+}
