@@ -88,27 +88,35 @@ func (h LinkTokenHandler) userID(r *http.Request) string {
 
 // fail logs err and answers with the status it maps to.
 func (h LinkTokenHandler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	h.log(r, "creating a link token failed", err)
+	var invalid *mesh.InvalidRequestError
 	switch {
-	case errors.Is(err, mesh.ErrValidation):
+	case errors.As(err, &invalid):
+		// Refused before anything was sent: log which fields, for whoever fixes the data.
+		fields := make([]string, len(invalid.Problems))
+		for i, p := range invalid.Problems {
+			fields[i] = p.Field
+		}
+		h.log(r, "link token request refused", err, slog.Any("fields", fields))
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "this account cannot open Link"})
 	case errors.Is(err, mesh.ErrTooManyRequests):
+		h.log(r, "creating a link token failed", err)
 		var apiErr *mesh.APIError
 		if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
 			w.Header().Set("Retry-After", retryAfterSeconds(apiErr.RetryAfter))
 		}
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "too busy, try again shortly"})
 	default:
+		h.log(r, "creating a link token failed", err)
 		writeJSON(w, http.StatusBadGateway, map[string]string{"error": "could not reach the payment provider"})
 	}
 }
 
 // log records a failure on h.Logger, if any.
-func (h LinkTokenHandler) log(r *http.Request, msg string, err error) {
+func (h LinkTokenHandler) log(r *http.Request, msg string, err error, extra ...any) {
 	if h.Logger == nil {
 		return
 	}
-	attrs := []any{slog.String("path", r.URL.Path)}
+	attrs := append([]any{slog.String("path", r.URL.Path)}, extra...)
 	if err != nil {
 		attrs = append(attrs, slog.Any("error", err))
 	}

@@ -8,7 +8,9 @@ package consumer_test
 //     *mesh.Client over httpmock. Tests the handler with the SDK's real decoding of
 //     answers you write by hand.
 //  3. TestHandlerWithMeshtest: a real *mesh.Client against meshtest, a strict fake of
-//     Mesh's API that also checks what the SDK sends.
+//     Mesh's API that also checks what the SDK sends; TestHandlerWithOwnConfiguration
+//     points a client built from the application's own configuration at an https
+//     fake, and TestHandlerRetriesThroughARateLimit lets the SDK retry.
 
 import (
 	"bytes"
@@ -262,11 +264,9 @@ func TestHandlerWithHTTPMockActivateNonDefault(t *testing.T) {
 }
 
 func TestHandlerWithMeshtest(t *testing.T) {
-	srv := meshtest.NewServer()
-	defer srv.Close()
+	srv := meshtest.Start(t)                                         // closed when the test ends
 	client, err := srv.NewClient(mesh.WithRetry(mesh.RetryPolicy{})) // no retry spends a scripted reply
 	require.NoError(t, err)
-	defer client.CloseIdleConnections()
 
 	tests := []struct {
 		name           string
@@ -309,4 +309,86 @@ func TestHandlerWithMeshtest(t *testing.T) {
 			}
 		})
 	}
+}
+
+// config is how the application configures its Mesh client in production.
+type config struct {
+	ClientID, ClientSecret, BaseURL string
+	HTTPClient                      *http.Client
+}
+
+// newMeshClient is the application's own constructor, used in production and in tests.
+func newMeshClient(c config) (*mesh.Client, error) {
+	return mesh.NewClient(c.ClientID, c.ClientSecret,
+		mesh.WithBaseURL(c.BaseURL),
+		mesh.WithHTTPClient(c.HTTPClient),
+		mesh.WithRetry(mesh.RetryPolicy{MaxRetries: 1, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond}),
+	)
+}
+
+func TestHandlerWithOwnConfiguration(t *testing.T) {
+	// The fake accepts the application's own credentials and serves https, as Mesh.
+	srv := meshtest.Start(t, meshtest.WithCredentials("app-client-id", "app-client-secret"), meshtest.WithTLS())
+	require.True(t, strings.HasPrefix(srv.URL, "https://"))
+	client, err := newMeshClient(config{
+		ClientID: "app-client-id", ClientSecret: "app-client-secret",
+		BaseURL: srv.URL, HTTPClient: srv.Client(), // trusts the fake's certificate
+	})
+	require.NoError(t, err)
+	t.Cleanup(client.CloseIdleConnections)
+
+	w := serve(t, consumer.LinkTokenHandler{Mesh: client}, http.MethodPost, "user-1")
+
+	var a answer
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &a))
+	checkAnswer(t, w, http.StatusOK, a.LinkToken)
+	reqs := srv.Requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "app-client-id", reqs[0].Header.Get("X-Client-Id"))
+
+	// Credentials of the wrong environment: the handler answers 502, the log says what to check.
+	wrong, err := newMeshClient(config{ClientID: "app-client-id", ClientSecret: "sandbox-secret", BaseURL: srv.URL, HTTPClient: srv.Client()})
+	require.NoError(t, err)
+	t.Cleanup(wrong.CloseIdleConnections)
+	var logs bytes.Buffer
+	w = serve(t, consumer.LinkTokenHandler{Mesh: wrong, Logger: slog.New(slog.NewTextHandler(&logs, nil))}, http.MethodPost, "user-1")
+	checkAnswer(t, w, http.StatusBadGateway, "")
+	assert.Contains(t, logs.String(), "other environment")
+	assert.NotContains(t, logs.String(), "sandbox-secret")
+}
+
+func TestHandlerRetriesThroughARateLimit(t *testing.T) {
+	srv := meshtest.Start(t)
+	client, err := srv.NewClient() // fast retries: waits of 1 to 50 ms
+	require.NoError(t, err)
+	t.Cleanup(client.CloseIdleConnections)
+	srv.Enqueue(meshtest.TooManyRequests(10 * time.Millisecond)) // Retry-After: 0, within MaxWait
+
+	w := serve(t, consumer.LinkTokenHandler{Mesh: client}, http.MethodPost, "user-1")
+
+	var a answer
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &a))
+	checkAnswer(t, w, http.StatusOK, a.LinkToken)
+	assert.Len(t, srv.Requests(), 2, "the 429, then the retry")
+}
+
+func TestHandlerLogsTheRefusedFields(t *testing.T) {
+	srv := meshtest.Start(t)
+	client, err := srv.NewClient()
+	require.NoError(t, err)
+	t.Cleanup(client.CloseIdleConnections)
+	var logs bytes.Buffer
+	h := consumer.LinkTokenHandler{Mesh: client, Logger: slog.New(slog.NewJSONHandler(&logs, nil))}
+
+	w := serve(t, h, http.MethodPost, strings.Repeat("🙂", 26)) // 52 UTF-16 code units
+
+	checkAnswer(t, w, http.StatusBadRequest, "")
+	assert.Empty(t, srv.Requests(), "nothing is sent")
+	var rec struct {
+		Fields []string `json:"fields"`
+		Error  string   `json:"error"`
+	}
+	require.NoError(t, json.Unmarshal(logs.Bytes(), &rec), logs.String())
+	assert.Equal(t, []string{"userId"}, rec.Fields)
+	assert.Contains(t, rec.Error, "hash", "the reason suggests a shorter stable id")
 }
