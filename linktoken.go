@@ -178,7 +178,8 @@ func (t *TransferOptions) validate(v *InvalidRequestError) {
 	v.notBlank("transferOptions.transferType", string(t.TransferType))
 	v.maxLength("transferOptions.description", t.Description, MaxDescriptionLength)
 	for i := range t.GoodsDetails {
-		if g := t.GoodsDetails[i].GoodsType; g != "" {
+		// The path is built only for a problem, so a valid request costs no allocation.
+		if g := t.GoodsDetails[i].GoodsType; g != "" && strings.TrimSpace(g) == "" {
 			v.notBlank("transferOptions.goodsDetails["+strconv.Itoa(i)+"].goodsType", g)
 		}
 	}
