@@ -99,9 +99,17 @@ func requestAtLimits() *CreateLinkTokenRequest {
 }
 
 func TestValidateAccepts(t *testing.T) {
-	checkValidate(t, validRequest())
-	checkValidate(t, &CreateLinkTokenRequest{UserID: "u"})
-	checkValidate(t, requestAtLimits())
+	tests := []struct {
+		name string
+		req  *CreateLinkTokenRequest
+	}{
+		{"typical payment", validRequest()},
+		{"userId only", &CreateLinkTokenRequest{UserID: "u"}},
+		{"every documented field at its limit", requestAtLimits()},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { checkValidate(t, tc.req) })
+	}
 }
 
 // Lengths count UTF-16 code units, as Mesh's ASP.NET server does: a character outside
@@ -290,9 +298,11 @@ func TestCreateLinkTokenSendsUnknownOpenEnumValues(t *testing.T) {
 
 func TestValidateFundingOptions(t *testing.T) {
 	for _, enabled := range []bool{true, false} {
-		req := validRequest()
-		req.TransferOptions.FundingOptions = &FundingOptions{Enabled: enabled}
-		checkValidate(t, req)
+		t.Run("enabled="+strconv.FormatBool(enabled), func(t *testing.T) {
+			req := validRequest()
+			req.TransferOptions.FundingOptions = &FundingOptions{Enabled: enabled}
+			checkValidate(t, req)
+		})
 	}
 }
 
