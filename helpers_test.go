@@ -243,3 +243,36 @@ func text(rec slog.Record) string {
 	})
 	return b.String()
 }
+
+// --- pure ---
+
+// specBrokerTypes are the broker types of the product spec, in its order
+// (mesh-linktoken-api.md), written out as data so that the code is checked against
+// the spec and not against itself.
+var specBrokerTypes = []BrokerType{
+	"robinhood", "eTrade", "alpaca", "tdAmeritrade", "weBull", "stash", "interactiveBrokers", "public",
+	"coinbase", "kraken", "coinbasePro", "cryptoCom", "openSea", "binanceUs", "gemini",
+	"cryptocurrencyAddress", "cryptocurrencyWallet", "okCoin", "bittrex", "kuCoin", "etoro", "cexIo",
+	"binanceInternational", "bitstamp", "gateIo", "acorns", "okx", "bitFlyer", "coinlist", "huobi",
+	"bitfinex", "deFiWallet", "krakenDirect", "vanguard", "binanceInternationalDirect",
+	"bitfinexDirect", "bybit", "paxos", "coinbasePrime", "btcTurkDirect", "kuCoinDirect", "okxOAuth",
+	"paribuDirect", "robinhoodConnect", "blockchainCom", "bitsoDirect", "binanceConnect",
+	"binanceOAuth", "revolutConnect", "binancePay", "bybitDirect",
+}
+
+// meshBrokerTypeAdditions are the broker types Mesh added after the product spec, in
+// the order they appeared.
+var meshBrokerTypeAdditions = []BrokerType{
+	"paribuOAuth", "payPalConnect", "binanceTrDirect", "coinbaseRamp", "bybitDirectMobile", "sandbox",
+	"cryptoComPay", "bybitEuDirect", "uphold", "binancePayOnchain", "sandboxCoinbase", "bybitPay",
+}
+
+// unsupportedBrokerTypes are the three values the API lists but refuses.
+var unsupportedBrokerTypes = map[BrokerType]bool{
+	"deFiWallet": true, "cryptocurrencyAddress": true, "cryptocurrencyWallet": true,
+}
+
+// allBrokerTypes is specBrokerTypes then meshBrokerTypeAdditions (63 values).
+func allBrokerTypes() []BrokerType {
+	return append(append([]BrokerType(nil), specBrokerTypes...), meshBrokerTypeAdditions...)
+}

@@ -1,0 +1,251 @@
+package mesh
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestAPIErrorSentinelOfEachAnswer sends a real call to a server that answers (code,
+// body) once, and checks the sentinel the caller sees: 401 always ErrUnauthorized,
+// then the envelope's status when present, then the HTTP code, else
+// ErrUnexpectedResponse.
+func TestAPIErrorSentinelOfEachAnswer(t *testing.T) {
+	huge := strings.Repeat(" ", maxLinkTokenBytes) // valid JSON white space, past the bound
+	tests := []struct {
+		name   string
+		code   int
+		body   string
+		header []string
+		want   error
+		status Status // the status the APIError reports
+	}{
+		{name: "401 empty", code: 401, body: "", want: ErrUnauthorized},
+		{name: "401 HTML", code: 401, body: "<html>Unauthorized</html>", header: []string{"Content-Type", "text/html"}, want: ErrUnauthorized},
+		{name: "401 with badRequest", code: 401, body: errorBody(StatusBadRequest, "invalidField", "x"), want: ErrUnauthorized, status: StatusBadRequest},
+		{name: "401 with serverFailure", code: 401, body: errorBody(StatusServerFailure, "", "x"), want: ErrUnauthorized, status: StatusServerFailure},
+		{name: "401 with ok", code: 401, body: okBody, want: ErrUnauthorized, status: StatusOK},
+
+		{name: "400 badRequest", code: 400, body: errorBody(StatusBadRequest, "missingField", "userId is required"), want: ErrBadRequest, status: StatusBadRequest},
+		{name: "403 permissionDenied", code: 403, body: errorBody(StatusPermissionDenied, "", "no"), want: ErrPermissionDenied, status: StatusPermissionDenied},
+		{name: "404 notFound", code: 404, body: errorBody(StatusNotFound, "", "API client not found"), want: ErrNotFound, status: StatusNotFound},
+		{name: "409 conflict", code: 409, body: errorBody(StatusConflict, "", "x"), want: ErrConflict, status: StatusConflict},
+		{name: "423 locked", code: 423, body: errorBody(StatusLocked, "", "x"), want: ErrLocked, status: StatusLocked},
+		{name: "429 tooManyRequest", code: 429, body: errorBody(StatusTooManyRequest, "", "x"), want: ErrTooManyRequests, status: StatusTooManyRequest},
+		{name: "451 unavailableForLegalReasons", code: 451, body: errorBody(StatusUnavailableForLegalReasons, "", "x"), want: ErrUnavailableForLegalReasons, status: StatusUnavailableForLegalReasons},
+		{name: "500 serverFailure", code: 500, body: errorBody(StatusServerFailure, "", "x"), want: ErrServerFailure, status: StatusServerFailure},
+
+		// The status decides over the code.
+		{name: "400 with serverFailure", code: 400, body: errorBody(StatusServerFailure, "", "x"), want: ErrServerFailure, status: StatusServerFailure},
+		{name: "500 with badRequest", code: 500, body: errorBody(StatusBadRequest, "", "x"), want: ErrBadRequest, status: StatusBadRequest},
+		{name: "404 with conflict", code: 404, body: errorBody(StatusConflict, "", "x"), want: ErrConflict, status: StatusConflict},
+		{name: "200 with badRequest", code: 200, body: errorBody(StatusBadRequest, "", "x"), want: ErrBadRequest, status: StatusBadRequest},
+		{name: "200 with locked", code: 200, body: errorBody(StatusLocked, "", "x"), want: ErrLocked, status: StatusLocked},
+		{name: "200 with serverFailure", code: 200, body: errorBody(StatusServerFailure, "", "x"), want: ErrServerFailure, status: StatusServerFailure},
+
+		// An unknown status leaves the code to decide.
+		{name: "400 unknown status", code: 400, body: errorBody("someFutureStatus", "", "x"), want: ErrBadRequest, status: "someFutureStatus"},
+		{name: "503 unknown status", code: 503, body: errorBody("someFutureStatus", "", "x"), want: ErrServerFailure, status: "someFutureStatus"},
+		{name: "200 unknown status", code: 200, body: errorBody("someFutureStatus", "", "x"), want: ErrUnexpectedResponse, status: "someFutureStatus"},
+		{name: "418 unknown status", code: 418, body: errorBody("someFutureStatus", "", "x"), want: ErrUnexpectedResponse, status: "someFutureStatus"},
+
+		// No status: the code decides.
+		{name: "502 HTML from a proxy", code: 502, body: "<html><body>Bad Gateway</body></html>", header: []string{"Content-Type", "text/html"}, want: ErrServerFailure},
+		{name: "503 empty", code: 503, body: "", want: ErrServerFailure},
+		{name: "504 JSON without status", code: 504, body: `{"error":"timeout"}`, want: ErrServerFailure},
+		{name: "599", code: 599, body: "", want: ErrServerFailure},
+		{name: "400 not JSON", code: 400, body: "Bad Request", header: []string{"Content-Type", "text/plain"}, want: ErrBadRequest},
+		{name: "429 empty", code: 429, body: "", want: ErrTooManyRequests},
+		{name: "405 not JSON", code: 405, body: "Method Not Allowed", want: ErrUnexpectedResponse},
+
+		// Redirects are not followed (the secret would travel along).
+		{name: "301", code: 301, body: "", header: []string{"Location", "https://elsewhere.example/"}, want: ErrUnexpectedResponse},
+		{name: "302", code: 302, body: "", header: []string{"Location", "/api/v1/linktoken2"}, want: ErrUnexpectedResponse},
+		{name: "307", code: 307, body: "", header: []string{"Location", "/api/v1/linktoken2"}, want: ErrUnexpectedResponse},
+
+		// 2xx that is not a success.
+		{name: "200 ok without token", code: 200, body: `{"status":"ok","content":{"linkToken":""}}`, want: ErrUnexpectedResponse, status: StatusOK},
+		{name: "200 ok without content", code: 200, body: `{"status":"ok","content":null}`, want: ErrUnexpectedResponse, status: StatusOK},
+		{name: "200 without status", code: 200, body: `{"content":{"linkToken":"dG9r"}}`, want: ErrUnexpectedResponse},
+		{name: "200 not JSON", code: 200, body: "<html>maintenance</html>", header: []string{"Content-Type", "text/html"}, want: ErrUnexpectedResponse},
+		{name: "204", code: 204, body: "", want: ErrUnexpectedResponse},
+
+		// Too large: the bound ends the read, whatever the envelope would have said.
+		{name: "200 ok too large", code: 200, body: okBody + huge, want: ErrUnexpectedResponse},
+		{name: "400 badRequest too large", code: 400, body: errorBody(StatusBadRequest, "", "x") + huge, want: ErrUnexpectedResponse},
+		{name: "401 too large", code: 401, body: errorBody(StatusBadRequest, "", "x") + huge, want: ErrUnauthorized},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newServer(t, answer(tc.code, tc.body, tc.header...))
+			c, _ := newTestClient(t, srv.URL, WithRetry(RetryPolicy{}))
+			lt, err := c.CreateLinkToken(context.Background(), validRequest())
+			assert.Nil(t, lt)
+			assertOnlySentinel(t, err, tc.want)
+
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.code, apiErr.HTTPStatusCode)
+			assert.Equal(t, tc.status, apiErr.Status)
+			assert.EqualValues(t, 1, srv.hits.Load())
+			text := err.Error()
+			assert.NotContains(t, text, "\n")
+			assert.Less(t, len(text), 600, "error text is not one short line")
+		})
+	}
+}
+
+// Consumers build APIError values in their own fakes, with exported fields only; the
+// mapping holds for such values too, and survives wrapping.
+func TestAPIErrorIsForValuesBuiltByConsumers(t *testing.T) {
+	tests := []struct {
+		name string
+		err  *APIError
+		want error
+	}{
+		{"zero value", &APIError{}, ErrUnexpectedResponse},
+		{"401", &APIError{HTTPStatusCode: 401}, ErrUnauthorized},
+		{"401 with permissionDenied", &APIError{HTTPStatusCode: 401, Status: StatusPermissionDenied}, ErrUnauthorized},
+		{"401 with unknown status", &APIError{HTTPStatusCode: 401, Status: "someFutureStatus"}, ErrUnauthorized},
+		{"status without code", &APIError{Status: StatusNotFound}, ErrNotFound},
+		{"status over code", &APIError{HTTPStatusCode: 503, Status: StatusConflict}, ErrConflict},
+		{"ok status at 503", &APIError{HTTPStatusCode: 503, Status: StatusOK}, ErrServerFailure},
+		{"unknown status at 423", &APIError{HTTPStatusCode: 423, Status: "someFutureStatus"}, ErrLocked},
+		{"451 without status", &APIError{HTTPStatusCode: 451}, ErrUnavailableForLegalReasons},
+		{"403 without status", &APIError{HTTPStatusCode: 403}, ErrPermissionDenied},
+		{"302", &APIError{HTTPStatusCode: 302}, ErrUnexpectedResponse},
+		{"200 ok", &APIError{HTTPStatusCode: 200, Status: StatusOK}, ErrUnexpectedResponse},
+		{"600", &APIError{HTTPStatusCode: 600}, ErrUnexpectedResponse},
+		{"every field", &APIError{HTTPStatusCode: 429, Status: StatusTooManyRequest, ErrorType: "rateLimited", Message: "slow down",
+			DisplayMessage: "Try later", ErrorHash: "e08e7897", ErrorData: json.RawMessage(`{"a":1}`), RetryAfter: time.Second,
+			Header: http.Header{"X-Request-Id": {"r1"}}}, ErrTooManyRequests},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assertOnlySentinel(t, tc.err, tc.want)
+			wrapped := fmt.Errorf("minting a token for user 42: %w", tc.err)
+			assertOnlySentinel(t, wrapped, tc.want)
+			var apiErr *APIError
+			require.ErrorAs(t, wrapped, &apiErr)
+			assert.Same(t, tc.err, apiErr)
+			assert.NotErrorIs(t, tc.err, errors.New(tc.want.Error()), "Is compares identity, not text")
+		})
+	}
+}
+
+func TestAPIErrorText(t *testing.T) {
+	full := &APIError{HTTPStatusCode: 400, Status: StatusBadRequest, ErrorType: "missingField",
+		Message: "userId is required", DisplayMessage: "Something went wrong", ErrorHash: "8d443794"}
+	text := full.Error()
+	for _, part := range []string{"400", "badRequest", "missingField", "userId is required", "[errorHash 8d443794]"} {
+		assert.Contains(t, text, part)
+	}
+	assert.NotContains(t, text, "Something went wrong", "Message is preferred to DisplayMessage")
+	assert.NotContains(t, text, "retry after", "no Retry-After, no retry hint")
+	assert.True(t, strings.HasPrefix(text, "mesh: "), text)
+
+	display := &APIError{HTTPStatusCode: 409, Status: StatusConflict, DisplayMessage: "Try again later"}
+	assert.Contains(t, display.Error(), "Try again later", "falls back to DisplayMessage")
+	assert.NotContains(t, display.Error(), "errorHash", "no hash, no errorHash")
+
+	retry := &APIError{HTTPStatusCode: 429, Status: StatusTooManyRequest, RetryAfter: 2 * time.Second}
+	assert.Contains(t, retry.Error(), "retry after 2s")
+	zero := &APIError{HTTPStatusCode: 429, Status: StatusTooManyRequest, RetryAfter: 0}
+	assert.NotContains(t, zero.Error(), "retry after")
+	assert.NotContains(t, zero.Error(), "0s")
+
+	tests := []struct {
+		name    string
+		err     *APIError
+		first   string // the start of the server's text, which must be kept
+		dropped string // what must not be shown
+	}{
+		{"long message", &APIError{HTTPStatusCode: 400, Status: StatusBadRequest, Message: "first words " + strings.Repeat("x", 5000) + " TAIL"},
+			"first words", "TAIL"},
+		{"multi-line message", &APIError{HTTPStatusCode: 500, Status: StatusServerFailure, Message: "boom\nat Mesh.Api.Handler()\r\n  at System.Threading"},
+			"boom", "\n"},
+		{"long multi-line display message", &APIError{HTTPStatusCode: 502, DisplayMessage: "down\n" + strings.Repeat("<p>outage</p>\n", 500) + "TAIL"},
+			"down", "TAIL"},
+		{"every field long", &APIError{HTTPStatusCode: 400, Status: Status(strings.Repeat("s", 1000)), ErrorType: strings.Repeat("t", 1000),
+			Message: "first" + strings.Repeat("é", 5000) + "TAIL", ErrorHash: strings.Repeat("h", 1000)},
+			"first", "TAIL"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			text := tc.err.Error()
+			assert.Contains(t, text, tc.first)
+			assert.NotContains(t, text, tc.dropped)
+			assert.NotContains(t, text, "\n")
+			assert.NotContains(t, text, "\r")
+			assert.Less(t, len(text), 600, "not one short line: %d bytes", len(text))
+			assert.NotContains(t, text, "\uFFFD", "cut inside a character")
+		})
+	}
+
+	t.Run("server's long multi-line message through a call", func(t *testing.T) {
+		msg := `first line\nsecond line ` + strings.Repeat("y", 4000) + ` TAIL`
+		srv := newServer(t, answer(400, errorBody(StatusBadRequest, "invalidField", msg)))
+		c, _ := newTestClient(t, srv.URL)
+		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		assertOnlySentinel(t, err, ErrBadRequest)
+		text := err.Error()
+		assert.Contains(t, text, "first line")
+		assert.Contains(t, text, "[errorHash e08e7897]")
+		assert.NotContains(t, text, "TAIL")
+		assert.NotContains(t, text, "\n")
+		assert.Less(t, len(text), 600)
+	})
+}
+
+func TestValidationError(t *testing.T) {
+	tests := []struct {
+		name string
+		err  *ValidationError
+		want string
+	}{
+		{"field", &ValidationError{Field: "userId", Reason: "is required"}, "mesh: invalid request: userId: is required"},
+		{"nested field", &ValidationError{Field: "transferOptions.toAddresses[0].networkId", Reason: "must be a UUID"},
+			"mesh: invalid request: transferOptions.toAddresses[0].networkId: must be a UUID"},
+		{"no field", &ValidationError{Reason: "request is nil"}, "mesh: invalid request: request is nil"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, tc.err.Error())
+			assertOnlySentinel(t, tc.err, ErrValidation)
+			wrapped := fmt.Errorf("wrapped: %w", tc.err)
+			assertOnlySentinel(t, wrapped, ErrValidation)
+			var ve *ValidationError
+			require.ErrorAs(t, wrapped, &ve)
+			assert.Same(t, tc.err, ve)
+		})
+	}
+}
+
+func TestInvalidRequestError(t *testing.T) {
+	p1 := &ValidationError{Field: "userId", Reason: "is required"}
+	p2 := &ValidationError{Field: "transferOptions.toAddresses[1].networkId", Reason: "must be a UUID"}
+	p3 := &ValidationError{Field: "transferOptions.clientFee", Reason: "must be a ratio from 0 to 1"}
+	err := &InvalidRequestError{Problems: []*ValidationError{p1, p2, p3}}
+
+	text := err.Error()
+	assert.Equal(t, "mesh: invalid request: userId: is required; transferOptions.toAddresses[1].networkId: must be a UUID; "+
+		"transferOptions.clientFee: must be a ratio from 0 to 1", text)
+	assert.NotContains(t, text, "\n")
+
+	assertOnlySentinel(t, err, ErrValidation)
+	assertOnlySentinel(t, fmt.Errorf("wrapped: %w", err), ErrValidation)
+	assert.Equal(t, []error{p1, p2, p3}, err.Unwrap())
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Same(t, p1, ve)
+
+	assertOnlySentinel(t, &InvalidRequestError{}, ErrValidation)
+}
