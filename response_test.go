@@ -221,59 +221,49 @@ func TestResponseRedirectNotFollowed(t *testing.T) {
 	}
 }
 
+// TestResponseKeepsServerFields: an error keeps the server's words, its headers (but
+// Set-Cookie) and its Retry-After, in seconds or as an HTTP date.
 func TestResponseKeepsServerFields(t *testing.T) {
 	const errorData = `{"field":"userId","codes":[1,2.5],"nested":{"a":null,"b":"ü"}}`
 	body := `{"status":"locked","message":"account locked","displayMessage":"Your account is locked",` +
 		`"errorType":"accountLocked","errorHash":"8d443794","errorData":` + errorData + `,"content":null}`
-	c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
-	mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(http.StatusLocked, []byte(body),
-		"Content-Type", "application/json", "X-Request-Id", "req-5d2a", "Set-Cookie", "session=s3ss10n; Path=/"))
-
-	_, err := c.CreateLinkToken(context.Background(), validRequest())
-	assertOnlySentinel(t, err, ErrLocked)
-	apiErr := apiError(t, err)
-	assert.Equal(t, http.StatusLocked, apiErr.HTTPStatusCode)
-	assert.Equal(t, StatusLocked, apiErr.Status)
-	assert.Equal(t, "accountLocked", apiErr.ErrorType)
-	assert.Equal(t, "account locked", apiErr.Message)
-	assert.Equal(t, "Your account is locked", apiErr.DisplayMessage)
-	assert.Equal(t, "8d443794", apiErr.ErrorHash)
-	assert.Equal(t, errorData, string(apiErr.ErrorData), "errorData is kept as the server wrote it")
-	assert.Zero(t, apiErr.RetryAfter)
-	assert.Equal(t, "req-5d2a", apiErr.Header.Get("X-Request-Id"))
-	assert.Equal(t, "application/json", apiErr.Header.Get("Content-Type"))
-	assert.Empty(t, apiErr.Header.Values("Set-Cookie"), "a session cookie is a credential")
-	for _, want := range []string{"423", "locked", "accountLocked", "account locked", "8d443794"} {
-		assert.Contains(t, err.Error(), want)
-	}
-}
-
-func TestResponseRetryAfter(t *testing.T) {
 	tests := []struct {
-		name     string
-		value    func(now time.Time) string
-		min, max time.Duration
+		name       string
+		retryAfter func(now time.Time) string
+		min, max   time.Duration
 	}{
-		{name: "seconds", value: func(time.Time) string { return "120" }, min: 120 * time.Second, max: 120 * time.Second},
+		{name: "no Retry-After", retryAfter: func(time.Time) string { return "" }},
+		{name: "Retry-After in seconds", retryAfter: func(time.Time) string { return "120" }, min: 120 * time.Second, max: 120 * time.Second},
 		{
-			name: "HTTP date", min: 89 * time.Second, max: 90 * time.Second, // the date has whole seconds
-			value: func(now time.Time) string { return now.Add(90 * time.Second).UTC().Format(http.TimeFormat) },
+			name: "Retry-After as an HTTP date", min: 89 * time.Second, max: 90 * time.Second, // the date has whole seconds
+			retryAfter: func(now time.Time) string { return now.Add(90 * time.Second).UTC().Format(http.TimeFormat) },
 		},
 	}
 	for _, tc := range tests {
-		for _, code := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable} {
-			t.Run(tc.name+" at "+strconv.Itoa(code), func(t *testing.T) {
-				c, mt, clock := newMockClient(t, WithRetry(RetryPolicy{}))
-				mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(code, []byte(errorBody(StatusTooManyRequest, "", "slow down")),
-					"Content-Type", "application/json", "Retry-After", tc.value(clock.now())))
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt, clock := newMockClient(t, WithRetry(RetryPolicy{}))
+			mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(http.StatusLocked, []byte(body), "Content-Type", "application/json",
+				"X-Request-Id", "req-5d2a", "Set-Cookie", "session=s3ss10n; Path=/", "Retry-After", tc.retryAfter(clock.now())))
 
-				_, err := c.CreateLinkToken(context.Background(), validRequest())
-				assertOnlySentinel(t, err, ErrTooManyRequests)
-				apiErr := apiError(t, err)
-				assert.GreaterOrEqual(t, apiErr.RetryAfter, tc.min)
-				assert.LessOrEqual(t, apiErr.RetryAfter, tc.max)
-			})
-		}
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			assertOnlySentinel(t, err, ErrLocked)
+			apiErr := apiError(t, err)
+			assert.Equal(t, http.StatusLocked, apiErr.HTTPStatusCode)
+			assert.Equal(t, StatusLocked, apiErr.Status)
+			assert.Equal(t, "accountLocked", apiErr.ErrorType)
+			assert.Equal(t, "account locked", apiErr.Message)
+			assert.Equal(t, "Your account is locked", apiErr.DisplayMessage)
+			assert.Equal(t, "8d443794", apiErr.ErrorHash)
+			assert.Equal(t, errorData, string(apiErr.ErrorData), "errorData is kept as the server wrote it")
+			assert.GreaterOrEqual(t, apiErr.RetryAfter, tc.min)
+			assert.LessOrEqual(t, apiErr.RetryAfter, tc.max)
+			assert.Equal(t, "req-5d2a", apiErr.Header.Get("X-Request-Id"))
+			assert.Equal(t, "application/json", apiErr.Header.Get("Content-Type"))
+			assert.Empty(t, apiErr.Header.Values("Set-Cookie"), "a session cookie is a credential")
+			for _, want := range []string{"423", "locked", "accountLocked", "account locked", "8d443794"} {
+				assert.Contains(t, err.Error(), want)
+			}
+		})
 	}
 }
 
@@ -547,6 +537,36 @@ func TestResponseCutShort(t *testing.T) {
 			assertOnlySentinel(t, err, tc.want)
 			assert.Equal(t, tc.wantEOF, errors.Is(err, io.ErrUnexpectedEOF), "errors.Is(%q, io.ErrUnexpectedEOF)", err)
 			assert.Contains(t, err.Error(), tc.wantText)
+		})
+	}
+}
+
+// TestResponseCorruptGzipNotRetried: a body whose gzip is corrupt, rather than cut
+// short, would come back the same on every attempt, each minting a token: it is not
+// retried.
+func TestResponseCorruptGzipNotRetried(t *testing.T) {
+	bodies := []struct {
+		name string
+		body []byte
+	}{
+		{name: "plain JSON labelled gzip", body: []byte(okBody)},
+		{name: "corrupt deflate stream", body: append(gzipped(t, []byte(okBody))[:12], "not deflate at all"...)},
+	}
+	for _, b := range bodies {
+		t.Run(b.name+", unasked gzip", func(t *testing.T) {
+			c, mt, _ := newMockClient(t)
+			mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(http.StatusOK, b.body,
+				"Content-Type", "application/json", "Content-Encoding", "gzip"))
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			assertOnlySentinel(t, err, ErrUnexpectedResponse)
+			assert.Equal(t, 1, mt.GetTotalCallCount(), "requests")
+		})
+		t.Run(b.name+", transport gzip", func(t *testing.T) {
+			srv := newServer(t, answer(http.StatusOK, string(b.body), "Content-Encoding", "gzip"))
+			c, _ := newTestClient(t, srv.URL)
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			assertOnlySentinel(t, err, ErrUnexpectedResponse)
+			assert.EqualValues(t, 1, srv.hits.Load(), "requests")
 		})
 	}
 }

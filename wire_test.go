@@ -312,7 +312,6 @@ func TestWireLinkTokenHeaders(t *testing.T) {
 			assert.Equal(t, []string{testSecret}, r.header.Values("X-Client-Secret"))
 			require.Len(t, r.header.Values("User-Agent"), 1)
 			assert.Regexp(t, tc.wantAgent, r.header.Get("User-Agent"))
-			assert.Empty(t, r.header.Values("Cookie"))
 		})
 	}
 }
@@ -431,7 +430,6 @@ func TestWireCatalogRequests(t *testing.T) {
 				assert.Equal(t, []string{testClientID}, r.header.Values("X-Client-Id"))
 				assert.Equal(t, []string{testSecret}, r.header.Values("X-Client-Secret"))
 				assert.Regexp(t, `^mesh-go/`+regexp.QuoteMeta(Version)+` \(.*\) acme/2$`, r.header.Get("User-Agent"))
-				assert.Empty(t, r.header.Values("Cookie"))
 			})
 		}
 	}
