@@ -39,16 +39,16 @@ func respond(code int, body []byte, header ...string) httpmock.Responder {
 	}
 }
 
-// apiError returns err as an *APIError, failing the test if it is not one.
-func apiError(t *testing.T, err error) *APIError {
+// asAPIError returns err as an *APIError, failing the test if it is not one.
+func asAPIError(t *testing.T, err error) *APIError {
 	t.Helper()
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	return apiErr
 }
 
-// statusCodes are the envelope's error statuses, each with its HTTP code and sentinel.
-var statusCodes = []struct {
+// errorStatuses are the envelope's error statuses, each with its HTTP code and sentinel.
+var errorStatuses = []struct {
 	status   Status
 	code     int
 	sentinel error
@@ -71,7 +71,7 @@ func TestResponseErrorStatus(t *testing.T) {
 		want error
 	}
 	var tests []tcase
-	for _, s := range statusCodes {
+	for _, s := range errorStatuses {
 		body := errorBody(s.status, "type-"+string(s.status), "message of "+string(s.status))
 		tests = append(tests,
 			tcase{string(s.status) + " at " + strconv.Itoa(s.code), s.code, body, s.sentinel},
@@ -96,7 +96,7 @@ func TestResponseErrorStatus(t *testing.T) {
 			lt, err := c.CreateLinkToken(context.Background(), validRequest())
 			assert.Nil(t, lt)
 			assertOnlySentinel(t, err, tc.want)
-			apiErr := apiError(t, err)
+			apiErr := asAPIError(t, err)
 			assert.Equal(t, tc.code, apiErr.HTTPStatusCode)
 			assert.Equal(t, 1, mt.GetTotalCallCount())
 		})
@@ -130,7 +130,7 @@ func TestResponseUnauthorized(t *testing.T) {
 
 				_, err = c.CreateLinkToken(context.Background(), validRequest())
 				assertOnlySentinel(t, err, ErrUnauthorized)
-				apiErr := apiError(t, err)
+				apiErr := asAPIError(t, err)
 				assert.Equal(t, http.StatusUnauthorized, apiErr.HTTPStatusCode)
 				assert.Equal(t, b.wantStatus, apiErr.Status)
 				assert.Equal(t, b.wantMessage, apiErr.Message)
@@ -187,7 +187,7 @@ func TestResponseNotASuccess(t *testing.T) {
 			lt, err := c.CreateLinkToken(context.Background(), validRequest())
 			assert.Nil(t, lt)
 			assertOnlySentinel(t, err, tc.want)
-			apiErr := apiError(t, err)
+			apiErr := asAPIError(t, err)
 			assert.Equal(t, tc.code, apiErr.HTTPStatusCode)
 			assert.Equal(t, tc.wantStatus, apiErr.Status)
 			assert.Contains(t, err.Error(), tc.wantText)
@@ -211,7 +211,7 @@ func TestResponseRedirectNotFollowed(t *testing.T) {
 			lt, err := c.CreateLinkToken(context.Background(), validRequest())
 			assert.Nil(t, lt)
 			assertOnlySentinel(t, err, ErrUnexpectedResponse)
-			apiErr := apiError(t, err)
+			apiErr := asAPIError(t, err)
 			assert.Equal(t, code, apiErr.HTTPStatusCode)
 			assert.Equal(t, target, apiErr.Header.Get("Location"))
 			assert.Contains(t, err.Error(), "redirect")
@@ -247,7 +247,7 @@ func TestResponseKeepsServerFields(t *testing.T) {
 
 			_, err := c.CreateLinkToken(context.Background(), validRequest())
 			assertOnlySentinel(t, err, ErrLocked)
-			apiErr := apiError(t, err)
+			apiErr := asAPIError(t, err)
 			assert.Equal(t, http.StatusLocked, apiErr.HTTPStatusCode)
 			assert.Equal(t, StatusLocked, apiErr.Status)
 			assert.Equal(t, "accountLocked", apiErr.ErrorType)
@@ -394,7 +394,7 @@ func TestResponseGzipNotAskedFor(t *testing.T) {
 				return
 			}
 			assertOnlySentinel(t, err, tc.want)
-			assert.Equal(t, tc.wantMessage, apiError(t, err).Message)
+			assert.Equal(t, tc.wantMessage, asAPIError(t, err).Message)
 		})
 	}
 }

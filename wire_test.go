@@ -29,14 +29,14 @@ type sentRequest struct {
 	chunked       bool
 }
 
-// recorder keeps every request its handler receives, then lets next answer it.
-type recorder struct {
+// requestRecorder keeps every request its handler receives, then lets next answer it.
+type requestRecorder struct {
 	mu   sync.Mutex
 	reqs []sentRequest
 }
 
 // handler records each request and answers it with next.
-func (rec *recorder) handler(t testing.TB, next http.HandlerFunc) http.HandlerFunc {
+func (rec *requestRecorder) handler(t testing.TB, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
@@ -56,7 +56,7 @@ func (rec *recorder) handler(t testing.TB, next http.HandlerFunc) http.HandlerFu
 	}
 }
 
-func (rec *recorder) requests() []sentRequest {
+func (rec *requestRecorder) requests() []sentRequest {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	return append([]sentRequest(nil), rec.reqs...)
@@ -66,7 +66,7 @@ func (rec *recorder) requests() []sentRequest {
 // returns the one request the server received.
 func sendOne(t *testing.T, req *CreateLinkTokenRequest, opts ...Option) sentRequest {
 	t.Helper()
-	var rec recorder
+	var rec requestRecorder
 	srv := newServer(t, rec.handler(t, answer(http.StatusOK, okBody)))
 	c, _ := newTestClient(t, srv.URL, opts...)
 	lt, err := c.CreateLinkToken(context.Background(), req)
@@ -293,7 +293,7 @@ func TestWireLinkTokenHeaders(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var rec recorder
+			var rec requestRecorder
 			srv := newServer(t, rec.handler(t, answer(http.StatusOK, okBody)))
 			c, _ := newTestClient(t, srv.URL+tc.prefix, tc.opts...)
 			_, err := c.CreateLinkToken(context.Background(), validRequest())
@@ -328,7 +328,7 @@ func TestWireNoCookieReplayed(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var rec recorder
+			var rec requestRecorder
 			srv := newServer(t, rec.handler(t, func(w http.ResponseWriter, r *http.Request) {
 				http.SetCookie(w, &http.Cookie{Name: "session", Value: "s3ss10n", Path: "/"})
 				answer(http.StatusOK, okBody)(w, r)
@@ -350,7 +350,7 @@ func TestWireNoCookieReplayed(t *testing.T) {
 // TestWireRetrySendsTheSameRequest: every attempt of one call sends the same body and
 // headers; a body sent empty on a retry would mint a token for nobody.
 func TestWireRetrySendsTheSameRequest(t *testing.T) {
-	var rec recorder
+	var rec requestRecorder
 	srv := newServer(t, rec.handler(t, sequence(
 		answer(http.StatusServiceUnavailable, "<html>busy</html>", "Content-Type", "text/html"),
 		answer(http.StatusTooManyRequests, errorBody(StatusTooManyRequest, "", "slow down")),
@@ -413,7 +413,7 @@ func TestWireCatalogRequests(t *testing.T) {
 	for _, call := range calls {
 		for _, prefix := range []string{"", "/mesh"} {
 			t.Run(call.name+" prefix="+prefix, func(t *testing.T) {
-				var rec recorder
+				var rec requestRecorder
 				srv := newServer(t, rec.handler(t, answer(http.StatusOK, call.ok)))
 				c, _ := newTestClient(t, srv.URL+prefix, WithUserAgent("acme/2"))
 				require.NoError(t, call.call(c))
