@@ -1,0 +1,485 @@
+package mesh
+
+// The catalogs: Mesh's official example answers decoded field by field, nulls and enum
+// values Mesh adds later, the same errors and retries as CreateLinkToken, each list's
+// size bound, the lookups, and CatalogReader as consumers mock it.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Ids of Mesh's official examples.
+const (
+	ethereumID   = "e3c7fdd8-b1fc-4e51-85ae-bb276e075611"
+	polygonID    = "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12"
+	coinbaseID   = "47624467-e52e-4938-a41a-7926b6c27acf"
+	coinCircleID = "3d8f5c31-9fc0-4b61-bdfb-00fb18cbb9ad"
+	robinhoodID  = "9a3b7c55-2f0e-4d8b-a1c6-5e7f8d9a0b1c" // Mesh's example shows none
+	cdn          = "https://frontuserfilecdn.azureedge.net/public/logos/"
+)
+
+// Mesh's official example answers (mesh-catalog-api.md), completed to every documented
+// field. Each first item sets every field.
+const (
+	networksAnswer = `{"status":"ok","message":"","errorType":"","errorHash":"e08e7897ef295536a17696e9d645cfc20b1c85f3",
+ "content":{"networks":[
+  {"id":"` + ethereumID + `","name":"Ethereum","chainId":"1",
+   "logoUrl":"` + cdn + `networks/Ethereum.svg",
+   "nativeSymbol":"ETH","networkType":"evm","supportedTokens":["ETH","USDC","USDT"],
+   "tokens":[{"symbol":"ETH","logoUrl":"` + cdn + `tokens/ETH.svg"}],
+   "supportedBrokerTypes":["deFiWallet","robinhood","coinbase","kraken","binanceInternational","binanceUs"]},
+  {"id":"` + polygonID + `","name":"Polygon","chainId":"137","logoUrl":"` + cdn + `networks/Polygon.svg",
+   "nativeSymbol":"MATIC","networkType":"evm","supportedTokens":["MATIC","USDC"],"tokens":[],"supportedBrokerTypes":["robinhood"]}]}}`
+
+	integrationsAnswer = `{"status":"ok","message":"","errorType":"","errorHash":"","content":{"items":[
+  {"id":"` + coinCircleID + `","name":"CoinCircle","type":"deFiWallet","deFiWalletProviderId":"coincircle",
+   "categories":["deFiWallet","wallet"],"cryptoTransfersSupported":true,"forgotPasswordLink":"https://coincircle.com/forgot",
+   "style":{"fieldActiveLight":"#000001","buttonPrimaryLight":"#000002","buttonHoverLight":"#000003","buttonTextLight":"#000004",
+    "buttonTextHoverLight":"#000005","fieldActiveDark":"#000006","buttonPrimaryDark":"#000007","buttonHoverDark":"#000008",
+    "buttonTextDark":"#000009","buttonTextHoverDark":"#00000a"},
+   "logo":{"logoLightUrl":"` + cdn + `cc/logoLight.svg","logoDarkUrl":"` + cdn + `cc/logoDark.svg","logoWhiteUrl":"` + cdn + `cc/logoWhite.svg",
+    "logoBlackUrl":"` + cdn + `cc/logoBlack.svg","logoColorUrl":"` + cdn + `cc/logoColor.svg","iconLightUrl":"` + cdn + `cc/iconLight.svg",
+    "iconDarkUrl":"` + cdn + `cc/iconDark.svg","iconWhiteUrl":"` + cdn + `cc/iconWhite.svg","iconBlackUrl":"` + cdn + `cc/iconBlack.svg",
+    "iconColorUrl":"` + cdn + `cc/iconColor.svg","base64Logo":"iVBORw0KGgo="}},
+  {"id":"` + coinbaseID + `","name":"Coinbase","type":"coinbase","deFiWalletProviderId":null,"categories":["exchange"],
+   "cryptoTransfersSupported":true,"forgotPasswordLink":"https://www.coinbase.com/password_resets/new","style":null,"logo":null}]}}`
+
+	transferIntegrationsAnswer = `{"status":"ok","message":"","errorType":"","content":{"integrations":[
+  {"id":"` + robinhoodID + `","type":"robinhood","name":"Robinhood","supportsIncomingTransfers":true,"supportsOutgoingTransfers":true,
+   "networks":[
+    {"id":"` + ethereumID + `","name":"Ethereum","chainId":"1","logoUrl":"` + cdn + `networks/Ethereum.svg","nativeSymbol":"ETH",
+     "supportedTokens":["ETH","USDC","USDT"],"supportedDevices":["android","ios","web"]},
+    {"id":"` + polygonID + `","name":"Polygon","chainId":"137","logoUrl":"` + cdn + `networks/Polygon.svg","nativeSymbol":"MATIC",
+     "supportedTokens":["MATIC","USDC"],"supportedDevices":["web"]}]}]}}`
+)
+
+// The Go values the official examples decode to.
+var (
+	wantNetworks = []Network{
+		{
+			ID: ethereumID, Name: "Ethereum", ChainID: "1", LogoURL: cdn + "networks/Ethereum.svg",
+			NativeSymbol: "ETH", NetworkType: NetworkTypeEVM, SupportedTokens: []string{"ETH", "USDC", "USDT"},
+			Tokens: []Token{{Symbol: "ETH", LogoURL: cdn + "tokens/ETH.svg"}},
+			SupportedBrokerTypes: []BrokerType{BrokerTypeDeFiWallet, BrokerTypeRobinhood, BrokerTypeCoinbase,
+				BrokerTypeKraken, BrokerTypeBinanceInternational, BrokerTypeBinanceUS},
+		},
+		{
+			ID: polygonID, Name: "Polygon", ChainID: "137", LogoURL: cdn + "networks/Polygon.svg", NativeSymbol: "MATIC",
+			NetworkType: NetworkTypeEVM, SupportedTokens: []string{"MATIC", "USDC"}, Tokens: []Token{},
+			SupportedBrokerTypes: []BrokerType{BrokerTypeRobinhood},
+		},
+	}
+	wantIntegrations = []Integration{
+		{
+			ID: coinCircleID, Name: "CoinCircle", Type: BrokerTypeDeFiWallet, DeFiWalletProviderID: "coincircle",
+			Categories:               []IntegrationCategory{IntegrationCategoryDeFiWallet, IntegrationCategoryWallet},
+			CryptoTransfersSupported: true, ForgotPasswordLink: "https://coincircle.com/forgot",
+			Style: IntegrationStyle{
+				FieldActiveLight: "#000001", ButtonPrimaryLight: "#000002", ButtonHoverLight: "#000003", ButtonTextLight: "#000004",
+				ButtonTextHoverLight: "#000005", FieldActiveDark: "#000006", ButtonPrimaryDark: "#000007", ButtonHoverDark: "#000008",
+				ButtonTextDark: "#000009", ButtonTextHoverDark: "#00000a",
+			},
+			Logo: IntegrationLogo{
+				LogoLightURL: cdn + "cc/logoLight.svg", LogoDarkURL: cdn + "cc/logoDark.svg", LogoWhiteURL: cdn + "cc/logoWhite.svg",
+				LogoBlackURL: cdn + "cc/logoBlack.svg", LogoColorURL: cdn + "cc/logoColor.svg", IconLightURL: cdn + "cc/iconLight.svg",
+				IconDarkURL: cdn + "cc/iconDark.svg", IconWhiteURL: cdn + "cc/iconWhite.svg", IconBlackURL: cdn + "cc/iconBlack.svg",
+				IconColorURL: cdn + "cc/iconColor.svg", Base64Logo: "iVBORw0KGgo=",
+			},
+		},
+		{
+			ID: coinbaseID, Name: "Coinbase", Type: BrokerTypeCoinbase, Categories: []IntegrationCategory{IntegrationCategoryExchange},
+			CryptoTransfersSupported: true, ForgotPasswordLink: "https://www.coinbase.com/password_resets/new",
+		},
+	}
+	wantTransferIntegrations = []TransferIntegration{{
+		ID: robinhoodID, Type: BrokerTypeRobinhood, Name: "Robinhood", SupportsIncomingTransfers: true, SupportsOutgoingTransfers: true,
+		Networks: []TransferNetwork{
+			{
+				ID: ethereumID, Name: "Ethereum", ChainID: "1", LogoURL: cdn + "networks/Ethereum.svg", NativeSymbol: "ETH",
+				SupportedTokens: []string{"ETH", "USDC", "USDT"}, SupportedDevices: []Device{DeviceAndroid, DeviceIOS, DeviceWeb},
+			},
+			{
+				ID: polygonID, Name: "Polygon", ChainID: "137", LogoURL: cdn + "networks/Polygon.svg", NativeSymbol: "MATIC",
+				SupportedTokens: []string{"MATIC", "USDC"}, SupportedDevices: []Device{DeviceWeb},
+			},
+		},
+	}}
+)
+
+// catalogEndpoint is one catalog endpoint; call returns the list it got and its length.
+type catalogEndpoint struct {
+	name  string
+	bound int    // bytes read of an answer
+	ok    string // the official example answer
+	call  func(*Client) (list any, n int, err error)
+}
+
+var catalogEndpoints = []catalogEndpoint{
+	{
+		name: "Networks", bound: 8 << 20, ok: networksAnswer,
+		call: func(c *Client) (any, int, error) { l, err := c.Networks(context.Background()); return l, len(l), err },
+	},
+	{
+		name: "Integrations", bound: 32 << 20, ok: integrationsAnswer,
+		call: func(c *Client) (any, int, error) {
+			l, err := c.Integrations(context.Background())
+			return l, len(l), err
+		},
+	},
+	{
+		name: "TransferIntegrations", bound: 16 << 20, ok: transferIntegrationsAnswer,
+		call: func(c *Client) (any, int, error) {
+			l, err := c.TransferIntegrations(context.Background())
+			return l, len(l), err
+		},
+	},
+}
+
+// catalogClient is a test client on a server answering h at every path.
+func catalogClient(t *testing.T, h http.HandlerFunc) (*Client, *server, *fakeClock) {
+	t.Helper()
+	srv := newServer(t, h)
+	c, clock := newTestClient(t, srv.URL)
+	return c, srv, clock
+}
+
+// zeroFields lists the fields of v that hold their zero value, walking into structs and
+// into the first element of slices: a fixture that sets every field shows none.
+func zeroFields(v reflect.Value, path string) []string {
+	switch v.Kind() {
+	case reflect.Struct:
+		var zero []string
+		for i := range v.NumField() {
+			zero = append(zero, zeroFields(v.Field(i), path+"."+v.Type().Field(i).Name)...)
+		}
+		return zero
+	case reflect.Slice:
+		if v.Len() == 0 {
+			return []string{path}
+		}
+		return zeroFields(v.Index(0), path+"[0]")
+	}
+	if v.IsZero() {
+		return []string{path}
+	}
+	return nil
+}
+
+func TestCatalogOfficialExamples(t *testing.T) {
+	wants := map[string]any{"Networks": wantNetworks, "Integrations": wantIntegrations, "TransferIntegrations": wantTransferIntegrations}
+	for _, ep := range catalogEndpoints {
+		t.Run(ep.name, func(t *testing.T) {
+			c, srv, _ := catalogClient(t, answer(http.StatusOK, ep.ok))
+			got, _, err := ep.call(c)
+			require.NoError(t, err)
+			assert.Equal(t, wants[ep.name], got)
+			assert.Empty(t, zeroFields(reflect.ValueOf(got), ep.name), "a Go field the example does not fill")
+			assert.EqualValues(t, 1, srv.hits.Load())
+		})
+	}
+}
+
+func TestCatalogNulls(t *testing.T) {
+	tests := []struct {
+		name   string
+		answer string
+		want   any
+	}{
+		{
+			name: "network",
+			answer: `{"status":"ok","content":{"networks":[{"id":null,"name":null,"chainId":null,"logoUrl":null,"nativeSymbol":null,
+				"networkType":null,"supportedTokens":null,"tokens":[{"symbol":null,"logoUrl":null}],"supportedBrokerTypes":null}]}}`,
+			want: []Network{{Tokens: []Token{{}}}},
+		},
+		{
+			name: "integration",
+			answer: `{"status":"ok","content":{"items":[{"id":null,"name":null,"type":null,"deFiWalletProviderId":null,"categories":null,
+				"cryptoTransfersSupported":null,"forgotPasswordLink":null,"style":{"fieldActiveLight":null},"logo":{"base64Logo":null}}]}}`,
+			want: []Integration{{}},
+		},
+		{
+			name: "transfer integration",
+			answer: `{"status":"ok","content":{"integrations":[{"id":null,"type":null,"name":null,"supportsIncomingTransfers":null,
+				"supportsOutgoingTransfers":null,"networks":[{"id":null,"name":null,"chainId":null,"logoUrl":null,"nativeSymbol":null,
+				"supportedTokens":null,"supportedDevices":null}]}]}}`,
+			want: []TransferIntegration{{Networks: []TransferNetwork{{}}}},
+		},
+		{name: "null networks list", answer: `{"status":"ok","content":{"networks":null}}`, want: []Network(nil)},
+		{name: "null integrations list", answer: `{"status":"ok","content":{"items":null}}`, want: []Integration(nil)},
+		{name: "null transfer integrations list", answer: `{"status":"ok","content":{"integrations":null}}`, want: []TransferIntegration(nil)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, _ := catalogClient(t, answer(http.StatusOK, tc.answer))
+			var got any
+			var err error
+			switch tc.want.(type) {
+			case []Network:
+				got, err = c.Networks(context.Background())
+			case []Integration:
+				got, err = c.Integrations(context.Background())
+			case []TransferIntegration:
+				got, err = c.TransferIntegrations(context.Background())
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+// TestCatalogUnknownValues: values and fields Mesh adds later decode as they are.
+func TestCatalogUnknownValues(t *testing.T) {
+	t.Run("networks", func(t *testing.T) {
+		c, _, _ := catalogClient(t, answer(http.StatusOK, `{"status":"ok","content":{"networks":[{"id":"`+polygonID+
+			`","networkType":"quantumChain","supportedBrokerTypes":["coinbase","newBroker2027"],"newField":{"x":[1]}}],"cursor":"abc"}}`))
+		got, err := c.Networks(context.Background())
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.Equal(t, NetworkType("quantumChain"), got[0].NetworkType)
+		assert.Equal(t, []BrokerType{BrokerTypeCoinbase, "newBroker2027"}, got[0].SupportedBrokerTypes)
+	})
+	t.Run("integrations", func(t *testing.T) {
+		c, _, _ := catalogClient(t, answer(http.StatusOK, `{"status":"ok","content":{"items":[{"id":"`+coinbaseID+
+			`","type":"newBroker2027","categories":["exchange","cryptoBank2027"],"newField":true}]}}`))
+		got, err := c.Integrations(context.Background())
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.Equal(t, BrokerType("newBroker2027"), got[0].Type)
+		assert.Equal(t, []IntegrationCategory{IntegrationCategoryExchange, "cryptoBank2027"}, got[0].Categories)
+	})
+	t.Run("transfer integrations", func(t *testing.T) {
+		c, _, _ := catalogClient(t, answer(http.StatusOK, `{"status":"ok","content":{"integrations":[{"id":"`+robinhoodID+
+			`","type":"newBroker2027","networks":[{"id":"`+ethereumID+`","supportedDevices":["web","vrHeadset"]}]}]}}`))
+		got, err := c.TransferIntegrations(context.Background())
+		require.NoError(t, err)
+		require.Len(t, got, 1)
+		assert.Equal(t, BrokerType("newBroker2027"), got[0].Type)
+		require.Len(t, got[0].Networks, 1)
+		assert.Equal(t, []Device{DeviceWeb, "vrHeadset"}, got[0].Networks[0].SupportedDevices)
+		assert.True(t, got[0].Networks[0].SupportsDevice("vrHeadset"))
+	})
+}
+
+// TestCatalogErrors: the catalogs fail, and retry, as CreateLinkToken does.
+func TestCatalogErrors(t *testing.T) {
+	for _, ep := range catalogEndpoints {
+		tests := []struct {
+			name    string
+			handler http.HandlerFunc
+			want    error // nil: the list
+			hits    int32
+		}{
+			{name: "401 text/plain", handler: answer(401, "Unauthorized", "Content-Type", "text/plain"), want: ErrUnauthorized, hits: 1},
+			{name: "429 retried then ok", handler: sequence(answer(429, errorBody(StatusTooManyRequest, "", "slow down")), answer(200, ep.ok)), hits: 2},
+			{name: "503 retried", handler: answer(503, errorBody(StatusServerFailure, "", "down")), want: ErrServerFailure, hits: 3},
+			{name: "HTML 502", handler: answer(502, "<html>bad gateway</html>", "Content-Type", "text/html"), want: ErrServerFailure, hits: 3},
+			{name: "not JSON", handler: answer(200, "hello", "Content-Type", "text/plain"), want: ErrUnexpectedResponse, hits: 1},
+			{name: "ok without content", handler: answer(200, `{"status":"ok","message":""}`), want: ErrUnexpectedResponse, hits: 1},
+			{name: "ok with content null", handler: answer(200, `{"status":"ok","content":null}`), want: ErrUnexpectedResponse, hits: 1},
+			{name: "badRequest", handler: answer(400, errorBody(StatusBadRequest, "invalidField", "no")), want: ErrBadRequest, hits: 1},
+			{name: "redirect", handler: answer(302, ep.ok, "Location", "https://elsewhere.test/"), want: ErrUnexpectedResponse, hits: 1},
+		}
+		for _, tc := range tests {
+			t.Run(ep.name+" "+tc.name, func(t *testing.T) {
+				c, srv, _ := catalogClient(t, tc.handler)
+				list, n, err := ep.call(c)
+				assert.Equal(t, tc.hits, srv.hits.Load(), "requests")
+				if tc.want == nil {
+					require.NoError(t, err)
+					assert.Positive(t, n)
+					return
+				}
+				assertOnlySentinel(t, err, tc.want)
+				assert.Zero(t, n)
+				assert.True(t, reflect.ValueOf(list).IsNil(), "no list with an error")
+				assertNoSecret(t, err.Error(), "the error")
+			})
+		}
+	}
+}
+
+// paddedAnswer is answer followed by white space up to exactly n bytes: still one JSON
+// value.
+func paddedAnswer(answer string, n int) string {
+	return answer + strings.Repeat(" ", n-len(answer))
+}
+
+func TestCatalogSizeBounds(t *testing.T) {
+	// Where exactly a bound falls is response_test's subject (TestResponseBodyBound);
+	// here, that each list has its own, named in the error.
+	for _, ep := range catalogEndpoints {
+		t.Run(ep.name+" one byte over its bound", func(t *testing.T) {
+			c, srv, _ := catalogClient(t, answer(http.StatusOK, paddedAnswer(ep.ok, ep.bound+1)))
+			_, _, err := ep.call(c)
+			assertOnlySentinel(t, err, ErrUnexpectedResponse)
+			assert.Contains(t, err.Error(), "larger than "+strconv.Itoa(ep.bound)+" bytes")
+			assert.EqualValues(t, 1, srv.hits.Load(), "not retried")
+		})
+	}
+
+	t.Run("3 MiB integrations list", func(t *testing.T) {
+		logo := strings.Repeat("iVBORw0KGgoAAAANSUhEUgAA", 64<<10/24) // 64 KiB of base64
+		var b strings.Builder
+		b.WriteString(`{"status":"ok","content":{"items":[`)
+		const items = 48
+		for i := range items {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			fmt.Fprintf(&b, `{"id":"%08d-0000-4000-8000-000000000000","name":"Integration %d","type":"coinbase","logo":{"base64Logo":"%s"}}`, i, i, logo)
+		}
+		b.WriteString(`]}}`)
+		require.Greater(t, b.Len(), 3<<20)
+		c, _, _ := catalogClient(t, answer(http.StatusOK, b.String()))
+		got, err := c.Integrations(context.Background())
+		require.NoError(t, err)
+		require.Len(t, got, items)
+		assert.Equal(t, "Integration 47", got[47].Name)
+		assert.Equal(t, logo, got[47].Logo.Base64Logo)
+	})
+}
+
+func TestCatalogLookups(t *testing.T) {
+	networks, integrations, transfers := wantNetworks, wantIntegrations, wantTransferIntegrations
+	robinhood := transfers[0]
+	ethereum, polygon := robinhood.Networks[0], robinhood.Networks[1]
+	// id returns the id a lookup found, so that each case reads on one line.
+	id := func(v any, ok bool) (string, bool) { return reflect.ValueOf(v).FieldByName("ID").String(), ok }
+	is := func(ok bool) (string, bool) { return "", ok }
+	tests := []struct {
+		name   string
+		got    func() (string, bool)
+		wantID string
+		wantOK bool
+	}{
+		{"network by chain id 1", func() (string, bool) { return id(NetworkByChainID(networks, "1")) }, ethereumID, true},
+		{"network by chain id 137", func() (string, bool) { return id(NetworkByChainID(networks, "137")) }, polygonID, true},
+		{"network by unknown chain id", func() (string, bool) { return id(NetworkByChainID(networks, "56")) }, "", false},
+		{"network by chain id is exact", func() (string, bool) { return id(NetworkByChainID(networks, "01")) }, "", false},
+		{"network by name, other case", func() (string, bool) { return id(NetworkByName(networks, "ETHEREUM")) }, ethereumID, true},
+		{"network by name", func() (string, bool) { return id(NetworkByName(networks, "polygon")) }, polygonID, true},
+		{"network by unknown name", func() (string, bool) { return id(NetworkByName(networks, "Solana")) }, "", false},
+		{"integration by type coinbase", func() (string, bool) { return id(IntegrationByType(integrations, BrokerTypeCoinbase)) }, coinbaseID, true},
+		{"integration by type deFiWallet", func() (string, bool) { return id(IntegrationByType(integrations, BrokerTypeDeFiWallet)) }, coinCircleID, true},
+		{"integration by unknown type", func() (string, bool) { return id(IntegrationByType(integrations, BrokerTypeKraken)) }, "", false},
+		{"integration by name, other case", func() (string, bool) { return id(IntegrationByName(integrations, "cOINBASE")) }, coinbaseID, true},
+		{"integration by unknown name", func() (string, bool) { return id(IntegrationByName(integrations, "Kraken")) }, "", false},
+		{"transfer integration by type", func() (string, bool) { return id(TransferIntegrationByType(transfers, BrokerTypeRobinhood)) }, robinhoodID, true},
+		{"transfer integration by unknown type", func() (string, bool) { return id(TransferIntegrationByType(transfers, BrokerTypeCoinbase)) }, "", false},
+		{"network supports a token, other case", func() (string, bool) { return is(networks[0].SupportsToken("usdt")) }, "", true},
+		{"network does not support a token", func() (string, bool) { return is(networks[1].SupportsToken("ETH")) }, "", false},
+		{"transfer integration's network", func() (string, bool) { return id(robinhood.Network(polygonID)) }, polygonID, true},
+		{"transfer integration's unknown network", func() (string, bool) { return id(robinhood.Network(coinbaseID)) }, "", false},
+		{"transfer integration supports", func() (string, bool) { return is(robinhood.Supports(ethereumID, "usdc")) }, "", true},
+		{"transfer integration, token not on that network", func() (string, bool) { return is(robinhood.Supports(polygonID, "USDT")) }, "", false},
+		{"transfer integration, unknown network", func() (string, bool) { return is(robinhood.Supports(coinbaseID, "USDC")) }, "", false},
+		{"transfer network supports a token", func() (string, bool) { return is(polygon.SupportsToken("matic")) }, "", true},
+		{"transfer network does not support a token", func() (string, bool) { return is(polygon.SupportsToken("USDT")) }, "", false},
+		{"transfer network supports a device", func() (string, bool) { return is(ethereum.SupportsDevice(DeviceIOS)) }, "", true},
+		{"transfer network does not support a device", func() (string, bool) { return is(polygon.SupportsDevice(DeviceIOS)) }, "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			gotID, ok := tc.got()
+			assert.Equal(t, tc.wantOK, ok)
+			assert.Equal(t, tc.wantID, gotID)
+		})
+	}
+
+	// Empty and nil lists find nothing, and return the zero value.
+	for _, empty := range []bool{false, true} {
+		t.Run("empty="+strconv.FormatBool(empty), func(t *testing.T) {
+			var ns []Network
+			var is []Integration
+			var ts []TransferIntegration
+			var ti TransferIntegration
+			var tn TransferNetwork
+			if empty {
+				ns, is, ts, ti.Networks = []Network{}, []Integration{}, []TransferIntegration{}, []TransferNetwork{}
+			}
+			n, ok := NetworkByChainID(ns, "1")
+			assert.False(t, ok)
+			assert.Zero(t, n)
+			_, ok = NetworkByName(ns, "")
+			assert.False(t, ok)
+			i, ok := IntegrationByType(is, BrokerTypeCoinbase)
+			assert.False(t, ok)
+			assert.Zero(t, i)
+			_, ok = IntegrationByName(is, "")
+			assert.False(t, ok)
+			_, ok = TransferIntegrationByType(ts, "")
+			assert.False(t, ok)
+			_, ok = ti.Network(ethereumID)
+			assert.False(t, ok)
+			assert.False(t, ti.Supports(ethereumID, "ETH"))
+			assert.False(t, Network{}.SupportsToken("ETH"))
+			assert.False(t, tn.SupportsToken("ETH"))
+			assert.False(t, tn.SupportsDevice(DeviceWeb))
+		})
+	}
+}
+
+// fakeCatalog is how a consumer mocks the catalogs in its own tests.
+type fakeCatalog struct {
+	integrations []Integration
+	err          error
+}
+
+var _ CatalogReader = fakeCatalog{}
+
+func (f fakeCatalog) Networks(context.Context) ([]Network, error) { return nil, f.err }
+func (f fakeCatalog) Integrations(context.Context) ([]Integration, error) {
+	return f.integrations, f.err
+}
+
+func (f fakeCatalog) TransferIntegrations(context.Context) ([]TransferIntegration, error) {
+	return nil, f.err
+}
+
+// integrationIDFor is consumer code: it knows only CatalogReader.
+func integrationIDFor(ctx context.Context, catalog CatalogReader, t BrokerType) (string, error) {
+	items, err := catalog.Integrations(ctx)
+	if err != nil {
+		return "", fmt.Errorf("listing integrations: %w", err)
+	}
+	i, ok := IntegrationByType(items, t)
+	if !ok {
+		return "", errors.New("no integration of type " + string(t))
+	}
+	return i.ID, nil
+}
+
+func TestCatalogReaderCanBeMocked(t *testing.T) {
+	client, _, _ := catalogClient(t, answer(http.StatusOK, integrationsAnswer))
+	tests := []struct {
+		name    string
+		catalog CatalogReader
+		want    string
+		wantErr error
+	}{
+		{name: "fake", catalog: fakeCatalog{integrations: []Integration{{ID: "fake-id", Type: BrokerTypeCoinbase}}}, want: "fake-id"},
+		{name: "fake failing", catalog: fakeCatalog{err: &APIError{HTTPStatusCode: 503}}, wantErr: ErrServerFailure},
+		{name: "*Client", catalog: client, want: coinbaseID},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := integrationIDFor(context.Background(), tc.catalog, BrokerTypeCoinbase)
+			if tc.wantErr != nil {
+				assertOnlySentinel(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}

@@ -1,0 +1,436 @@
+package mesh
+
+// What goes on the wire: the exact JSON body of a Link token request, the method, path
+// and headers of every request, and what a retry sends again.
+
+import (
+	"context"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/cookiejar"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// sentRequest is one request as the server received it.
+type sentRequest struct {
+	method        string
+	path          string
+	header        http.Header
+	body          string
+	contentLength int64
+	chunked       bool
+}
+
+// requestRecorder keeps every request its handler receives, then lets next answer it.
+type requestRecorder struct {
+	mu   sync.Mutex
+	reqs []sentRequest
+}
+
+// handler records each request and answers it with next.
+func (rec *requestRecorder) handler(t testing.TB, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Errorf("reading the request body: %v", err)
+		}
+		rec.mu.Lock()
+		rec.reqs = append(rec.reqs, sentRequest{
+			method:        r.Method,
+			path:          r.URL.Path,
+			header:        r.Header.Clone(),
+			body:          string(body),
+			contentLength: r.ContentLength,
+			chunked:       len(r.TransferEncoding) > 0,
+		})
+		rec.mu.Unlock()
+		next(w, r)
+	}
+}
+
+func (rec *requestRecorder) requests() []sentRequest {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]sentRequest(nil), rec.reqs...)
+}
+
+// sendOne sends req through a new client on a recording server answering okBody, and
+// returns the one request the server received.
+func sendOne(t *testing.T, req *CreateLinkTokenRequest, opts ...Option) sentRequest {
+	t.Helper()
+	var rec requestRecorder
+	srv := newServer(t, rec.handler(t, answer(http.StatusOK, okBody)))
+	c, _ := newTestClient(t, srv.URL, opts...)
+	lt, err := c.CreateLinkToken(context.Background(), req)
+	require.NoError(t, err)
+	require.Equal(t, testToken, lt.Token)
+	got := rec.requests()
+	require.Len(t, got, 1)
+	return got[0]
+}
+
+func TestWireLinkTokenBody(t *testing.T) {
+	const subClientID = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
+	tests := []struct {
+		name string
+		req  *CreateLinkTokenRequest
+		want string // the JSON the API expects, written by hand from its field names
+	}{
+		{
+			name: "only userId",
+			req:  &CreateLinkTokenRequest{UserID: "u"},
+			want: `{"userId":"u"}`,
+		},
+		{
+			name: "every field",
+			req: &CreateLinkTokenRequest{
+				UserID:                   "user-42",
+				BrokerType:               BrokerTypeBinancePay,
+				IntegrationID:            testIntegrationID,
+				RestrictMultipleAccounts: Bool(true),
+				DisableAPIKeyGeneration:  Bool(true),
+				SubClientID:              subClientID,
+				TransferOptions: &TransferOptions{
+					ToAddresses: []TransferAddress{{
+						NetworkID:           testNetworkID,
+						Symbol:              "XRP",
+						Address:             "rEb8TK3gBgk5auZkwc6sHnwrGVJH8DuaLh",
+						AddressTag:          "12345",
+						Amount:              Float64(1.5),
+						DisplayAmountInFiat: Float64(10.25),
+						MinAmount:           Float64(0.5),
+						MinAmountInFiat:     Float64(5),
+					}},
+					AmountInFiat:          Float64(25),
+					TransactionID:         "tx-1",
+					ClientFee:             Float64(0.025),
+					TransferType:          TransferTypeOnramp,
+					FundingOptions:        &FundingOptions{Enabled: true},
+					IsInclusiveFeeEnabled: Bool(true),
+					Description:           "order <1> & co",
+					GoodsDetails: []GoodsDetails{{
+						GoodsType:        GoodsTypeVirtual,
+						GoodsCategory:    "Z000",
+						ReferenceGoodsID: "sku-1",
+						GoodsName:        "ebook",
+						GoodsDetail:      "a book",
+					}},
+					GeneratePayLink: Bool(true),
+				},
+				VerifyWalletOptions: &VerifyWalletOptions{
+					Message:             "I own it",
+					VerificationMethods: []VerificationMethod{VerificationMethodSignedMessage},
+					Addresses:           []string{"0xabc", "0xdef"},
+					NetworkID:           testNetworkID,
+					NetworkType:         NetworkTypeAvalancheX,
+				},
+			},
+			want: `{
+				"userId": "user-42",
+				"brokerType": "binancePay",
+				"integrationId": "` + testIntegrationID + `",
+				"restrictMultipleAccounts": true,
+				"disableApiKeyGeneration": true,
+				"subClientId": "` + subClientID + `",
+				"transferOptions": {
+					"toAddresses": [{
+						"networkId": "` + testNetworkID + `",
+						"symbol": "XRP",
+						"address": "rEb8TK3gBgk5auZkwc6sHnwrGVJH8DuaLh",
+						"addressTag": "12345",
+						"amount": 1.5,
+						"displayAmountInFiat": 10.25,
+						"minAmount": 0.5,
+						"minAmountInFiat": 5
+					}],
+					"amountInFiat": 25,
+					"transactionId": "tx-1",
+					"clientFee": 0.025,
+					"transferType": "onramp",
+					"fundingOptions": {"enabled": true},
+					"isInclusiveFeeEnabled": true,
+					"description": "order <1> & co",
+					"goodsDetails": [{
+						"goodsType": "02",
+						"goodsCategory": "Z000",
+						"referenceGoodsId": "sku-1",
+						"goodsName": "ebook",
+						"goodsDetail": "a book"
+					}],
+					"generatePayLink": true
+				},
+				"verifyWalletOptions": {
+					"message": "I own it",
+					"verificationMethods": ["signedMessage"],
+					"addresses": ["0xabc", "0xdef"],
+					"networkId": "` + testNetworkID + `",
+					"networkType": "avalancheX"
+				}
+			}`,
+		},
+		{
+			name: "explicit false and 0 are sent",
+			req: &CreateLinkTokenRequest{
+				UserID:                   "u",
+				RestrictMultipleAccounts: Bool(false),
+				DisableAPIKeyGeneration:  Bool(false),
+				TransferOptions: &TransferOptions{
+					ToAddresses: []TransferAddress{{
+						NetworkID: testNetworkID, Symbol: "USDC", Address: "0xabc",
+						Amount: Float64(0), DisplayAmountInFiat: Float64(0), MinAmount: Float64(0), MinAmountInFiat: Float64(0),
+					}},
+					AmountInFiat:          Float64(0),
+					ClientFee:             Float64(0),
+					FundingOptions:        &FundingOptions{Enabled: false},
+					IsInclusiveFeeEnabled: Bool(false),
+					GeneratePayLink:       Bool(false),
+				},
+			},
+			want: `{
+				"userId": "u",
+				"restrictMultipleAccounts": false,
+				"disableApiKeyGeneration": false,
+				"transferOptions": {
+					"toAddresses": [{
+						"networkId": "` + testNetworkID + `", "symbol": "USDC", "address": "0xabc",
+						"amount": 0, "displayAmountInFiat": 0, "minAmount": 0, "minAmountInFiat": 0
+					}],
+					"amountInFiat": 0,
+					"clientFee": 0,
+					"fundingOptions": {"enabled": false},
+					"isInclusiveFeeEnabled": false,
+					"generatePayLink": false
+				}
+			}`,
+		},
+		{
+			name: "unset fields of nested objects are absent",
+			req: &CreateLinkTokenRequest{
+				UserID: "u",
+				TransferOptions: &TransferOptions{
+					ToAddresses:  []TransferAddress{{NetworkID: testNetworkID, Symbol: "USDC", Address: "0xabc"}},
+					GoodsDetails: []GoodsDetails{{GoodsName: "mug"}},
+				},
+				VerifyWalletOptions: &VerifyWalletOptions{NetworkType: NetworkTypeSolana},
+			},
+			want: `{
+				"userId": "u",
+				"transferOptions": {
+					"toAddresses": [{"networkId": "` + testNetworkID + `", "symbol": "USDC", "address": "0xabc"}],
+					"goodsDetails": [{"goodsName": "mug"}]
+				},
+				"verifyWalletOptions": {"networkType": "solana"}
+			}`,
+		},
+		{
+			name: "empty options objects are sent empty",
+			req:  &CreateLinkTokenRequest{UserID: "u", TransferOptions: &TransferOptions{}, VerifyWalletOptions: &VerifyWalletOptions{}},
+			want: `{"userId": "u", "transferOptions": {}, "verifyWalletOptions": {}}`,
+		},
+		{
+			name: "open enum values unknown to the SDK go out as they are",
+			req: &CreateLinkTokenRequest{
+				UserID: "u",
+				TransferOptions: &TransferOptions{
+					TransferType: TransferType("cryptoSwap2027"),
+					GoodsDetails: []GoodsDetails{{GoodsType: "03"}},
+				},
+				VerifyWalletOptions: &VerifyWalletOptions{
+					VerificationMethods: []VerificationMethod{"passkey"},
+					NetworkType:         NetworkType("quantumChain"),
+				},
+			},
+			want: `{
+				"userId": "u",
+				"transferOptions": {"transferType": "cryptoSwap2027", "goodsDetails": [{"goodsType": "03"}]},
+				"verifyWalletOptions": {"verificationMethods": ["passkey"], "networkType": "quantumChain"}
+			}`,
+		},
+		{
+			name: "non-ASCII text is sent as it is",
+			req:  &CreateLinkTokenRequest{UserID: strings.Repeat("日", 50)},
+			want: `{"userId":"` + strings.Repeat("日", 50) + `"}`,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			require.NoError(t, tc.req.Validate(), "the fixture must be valid")
+			got := sendOne(t, tc.req)
+			// JSONEq compares the decoded values: a key too many (a null, a zero) or
+			// one too few fails it.
+			assert.JSONEq(t, tc.want, got.body)
+			assert.NotContains(t, got.body, "null")
+			assert.Equal(t, int64(len(got.body)), got.contentLength, "the body is sent with its length")
+		})
+	}
+}
+
+func TestWireLinkTokenHeaders(t *testing.T) {
+	sdkAgent := `^mesh-go/` + regexp.QuoteMeta(Version) + ` \(` + regexp.QuoteMeta(runtime.Version()) + `; ` +
+		regexp.QuoteMeta(runtime.GOOS+"/"+runtime.GOARCH) + `\)`
+	tests := []struct {
+		name      string
+		prefix    string // path of the base URL
+		opts      []Option
+		wantPath  string
+		wantAgent string // regexp
+	}{
+		{name: "defaults", wantPath: "/api/v1/linktoken", wantAgent: sdkAgent + `$`},
+		{
+			name: "WithUserAgent appends the product", opts: []Option{WithUserAgent("acme-payments/1.4")},
+			wantPath: "/api/v1/linktoken", wantAgent: sdkAgent + ` acme-payments/1\.4$`,
+		},
+		{name: "base URL with a path prefix", prefix: "/mesh", wantPath: "/mesh/api/v1/linktoken", wantAgent: sdkAgent + `$`},
+		{name: "base URL with a path prefix and a slash", prefix: "/proxy/mesh/", wantPath: "/proxy/mesh/api/v1/linktoken", wantAgent: sdkAgent + `$`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var rec requestRecorder
+			srv := newServer(t, rec.handler(t, answer(http.StatusOK, okBody)))
+			c, _ := newTestClient(t, srv.URL+tc.prefix, tc.opts...)
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			require.NoError(t, err)
+			got := rec.requests()
+			require.Len(t, got, 1)
+			r := got[0]
+
+			assert.Equal(t, http.MethodPost, r.method)
+			assert.Equal(t, tc.wantPath, r.path)
+			mt, _, err := mime.ParseMediaType(r.header.Get("Content-Type"))
+			require.NoError(t, err)
+			assert.Equal(t, "application/json", mt)
+			assert.Equal(t, []string{"application/json"}, r.header.Values("Accept"))
+			assert.Equal(t, []string{testClientID}, r.header.Values("X-Client-Id"))
+			assert.Equal(t, []string{testSecret}, r.header.Values("X-Client-Secret"))
+			require.Len(t, r.header.Values("User-Agent"), 1)
+			assert.Regexp(t, tc.wantAgent, r.header.Get("User-Agent"))
+		})
+	}
+}
+
+func TestWireNoCookieReplayed(t *testing.T) {
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	tests := []struct {
+		name string
+		opts []Option
+	}{
+		{name: "default transport"},
+		{name: "caller's http.Client with a cookie jar", opts: []Option{WithHTTPClient(&http.Client{Jar: jar})}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var rec requestRecorder
+			srv := newServer(t, rec.handler(t, func(w http.ResponseWriter, r *http.Request) {
+				http.SetCookie(w, &http.Cookie{Name: "session", Value: "s3ss10n", Path: "/"})
+				answer(http.StatusOK, okBody)(w, r)
+			}))
+			c, _ := newTestClient(t, srv.URL, tc.opts...)
+			for range 2 {
+				_, err := c.CreateLinkToken(context.Background(), validRequest())
+				require.NoError(t, err)
+			}
+			got := rec.requests()
+			require.Len(t, got, 2)
+			for i, r := range got {
+				assert.Empty(t, r.header.Values("Cookie"), "request %d sent a cookie", i+1)
+			}
+		})
+	}
+}
+
+// TestWireRetrySendsTheSameRequest: every attempt of one call sends the same body and
+// headers; a body sent empty on a retry would mint a token for nobody.
+func TestWireRetrySendsTheSameRequest(t *testing.T) {
+	var rec requestRecorder
+	srv := newServer(t, rec.handler(t, sequence(
+		answer(http.StatusServiceUnavailable, "<html>busy</html>", "Content-Type", "text/html"),
+		answer(http.StatusTooManyRequests, errorBody(StatusTooManyRequest, "", "slow down")),
+		answer(http.StatusOK, okBody),
+	)))
+	c, clock := newTestClient(t, srv.URL)
+	req := validRequest()
+	req.TransferOptions.ClientFee = Float64(0)
+	lt, err := c.CreateLinkToken(context.Background(), req)
+	require.NoError(t, err)
+	assert.Equal(t, testToken, lt.Token)
+	assert.Len(t, clock.Waits(), 2, "two retries")
+
+	got := rec.requests()
+	require.Len(t, got, 3)
+	want := `{
+		"userId": "user-42",
+		"transferOptions": {
+			"toAddresses": [{"networkId": "` + testNetworkID + `", "symbol": "USDC", "address": "0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432"}],
+			"amountInFiat": 25,
+			"clientFee": 0,
+			"transferType": "payment"
+		}
+	}`
+	for i, r := range got {
+		assert.JSONEq(t, want, r.body, "attempt %d", i+1)
+		assert.Equal(t, got[0].body, r.body, "attempt %d sends the first attempt's bytes", i+1)
+		assert.Equal(t, int64(len(got[0].body)), r.contentLength, "attempt %d", i+1)
+		assert.Equal(t, http.MethodPost, r.method)
+		assert.Equal(t, linkTokenPath, r.path)
+		for _, h := range []string{"Content-Type", "Accept", "X-Client-Id", "X-Client-Secret", "User-Agent"} {
+			assert.Equal(t, got[0].header.Values(h), r.header.Values(h), "attempt %d: %s", i+1, h)
+		}
+	}
+}
+
+func TestWireCatalogRequests(t *testing.T) {
+	calls := []struct {
+		name string
+		path string
+		call func(*Client) error
+		ok   string // an ok answer of the endpoint
+	}{
+		{
+			name: "Networks", path: "/api/v1/transfers/managed/networks",
+			call: func(c *Client) error { _, err := c.Networks(context.Background()); return err },
+			ok:   `{"status":"ok","content":{"networks":[]}}`,
+		},
+		{
+			name: "Integrations", path: "/api/v1/integrations",
+			call: func(c *Client) error { _, err := c.Integrations(context.Background()); return err },
+			ok:   `{"status":"ok","content":{"items":[]}}`,
+		},
+		{
+			name: "TransferIntegrations", path: "/api/v1/transfers/managed/integrations",
+			call: func(c *Client) error { _, err := c.TransferIntegrations(context.Background()); return err },
+			ok:   `{"status":"ok","content":{"integrations":[]}}`,
+		},
+	}
+	for _, call := range calls {
+		for _, prefix := range []string{"", "/mesh"} {
+			t.Run(call.name+" prefix="+prefix, func(t *testing.T) {
+				var rec requestRecorder
+				srv := newServer(t, rec.handler(t, answer(http.StatusOK, call.ok)))
+				c, _ := newTestClient(t, srv.URL+prefix, WithUserAgent("acme/2"))
+				require.NoError(t, call.call(c))
+				got := rec.requests()
+				require.Len(t, got, 1)
+				r := got[0]
+
+				assert.Equal(t, http.MethodGet, r.method)
+				assert.Equal(t, prefix+call.path, r.path)
+				assert.Empty(t, r.body, "a GET has no body")
+				assert.Zero(t, r.contentLength)
+				assert.False(t, r.chunked, "a GET has no body, not even an empty chunked one")
+				assert.Equal(t, []string{"application/json"}, r.header.Values("Accept"))
+				assert.Equal(t, []string{testClientID}, r.header.Values("X-Client-Id"))
+				assert.Equal(t, []string{testSecret}, r.header.Values("X-Client-Secret"))
+				assert.Regexp(t, `^mesh-go/`+regexp.QuoteMeta(Version)+` \(.*\) acme/2$`, r.header.Get("User-Agent"))
+			})
+		}
+	}
+}
