@@ -267,7 +267,7 @@ var networksBody = func() string {
 	for i := range list {
 		list[i] = n
 	}
-	content, _ := json.Marshal(networksContent{Networks: list})
+	content, _ := json.Marshal(map[string][]Network{"networks": list})
 	return `{"status":"ok","message":"","errorType":"","errorHash":"e08e7897","content":` + string(content) + `}`
 }()
 

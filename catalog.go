@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -146,7 +147,7 @@ func (c *Client) Networks(ctx context.Context) ([]Network, error) {
 	if err := c.call(ctx, http.MethodGet, networksPath, nil, maxNetworksBytes, &out); err != nil {
 		return nil, err
 	}
-	return out.Networks, nil
+	return out.Networks.items, nil
 }
 
 // Integrations returns Mesh's integrations list (GET /api/v1/integrations): where a
@@ -158,7 +159,7 @@ func (c *Client) Integrations(ctx context.Context) ([]Integration, error) {
 	if err := c.call(ctx, http.MethodGet, integrationsPath, nil, maxIntegrationsBytes, &out); err != nil {
 		return nil, err
 	}
-	return out.Items, nil
+	return out.Items.items, nil
 }
 
 // TransferIntegrations returns which integrations can transfer over which networks
@@ -170,25 +171,45 @@ func (c *Client) TransferIntegrations(ctx context.Context) ([]TransferIntegratio
 	if err := c.call(ctx, http.MethodGet, transferIntegrationsPath, nil, maxTransferIntegrationsBytes, &out); err != nil {
 		return nil, err
 	}
-	return out.Integrations, nil
+	return out.Integrations.items, nil
 }
 
-// Contents of the catalogs' ok answers. A list may be empty or null.
+// Contents of the catalogs' ok answers.
 type (
 	networksContent struct {
-		Networks []Network `json:"networks"`
+		Networks list[Network] `json:"networks"`
 	}
 	integrationsContent struct {
-		Items []Integration `json:"items"`
+		Items list[Integration] `json:"items"`
 	}
 	transferIntegrationsContent struct {
-		Integrations []TransferIntegration `json:"integrations"`
+		Integrations list[TransferIntegration] `json:"integrations"`
 	}
 )
 
-func (*networksContent) missing() string             { return "" }
-func (*integrationsContent) missing() string         { return "" }
-func (*transferIntegrationsContent) missing() string { return "" }
+func (c *networksContent) missing() string             { return c.Networks.missing("networks") }
+func (c *integrationsContent) missing() string         { return c.Items.missing("items") }
+func (c *transferIntegrationsContent) missing() string { return c.Integrations.missing("integrations") }
+
+// list is a list in an answer's content: it may be empty or null, but not absent, so
+// that a renamed key is an error rather than a list that silently finds nothing.
+type list[T any] struct {
+	items   []T
+	present bool
+}
+
+// UnmarshalJSON decodes the list, null included, and notes that it was there.
+func (l *list[T]) UnmarshalJSON(b []byte) error {
+	l.present = true
+	return json.Unmarshal(b, &l.items)
+}
+
+func (l *list[T]) missing(key string) string {
+	if !l.present {
+		return "content." + key
+	}
+	return ""
+}
 
 // Lookups on the catalogs. Ids, chain ids and types compare exactly; names and token
 // symbols compare case-insensitively (strings.EqualFold). Each returns the first match

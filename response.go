@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"encoding/json"
 	"errors"
@@ -88,6 +89,8 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 		if resp.Request != nil && resp.Request.URL != nil {
 			reason += "; this client calls " + resp.Request.URL.Host
 		}
+	case jsonErr != nil && readErr != nil && corruptEncoding(readErr):
+		reason, cause = "answer's gzip encoding is corrupt", readErr
 	case jsonErr != nil && readErr != nil:
 		reason, cause = "answer cut short", readErr
 	case code >= 300 && code <= 399:
@@ -132,4 +135,11 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 		}
 	}
 	return e
+}
+
+// corruptEncoding reports whether err is a gzip body that is not gzip, or whose deflate
+// stream or checksum is wrong, as opposed to one cut short.
+func corruptEncoding(err error) bool {
+	var corrupt flate.CorruptInputError
+	return errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, &corrupt)
 }

@@ -559,6 +559,7 @@ func TestResponseCorruptGzipNotRetried(t *testing.T) {
 				"Content-Type", "application/json", "Content-Encoding", "gzip"))
 			_, err := c.CreateLinkToken(context.Background(), validRequest())
 			assertOnlySentinel(t, err, ErrUnexpectedResponse)
+			assert.Contains(t, err.Error(), "gzip encoding is corrupt")
 			assert.Equal(t, 1, mt.GetTotalCallCount(), "requests")
 		})
 		t.Run(b.name+", transport gzip", func(t *testing.T) {

@@ -1,8 +1,6 @@
 package mesh
 
 import (
-	"compress/flate"
-	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -102,13 +100,6 @@ func retryable(err error) bool {
 	// nor a body whose gzip is corrupt rather than cut: it would come back the same, each
 	// attempt minting another token.
 	return apiErr.cause != nil && code >= 200 && code <= 299 && !corruptEncoding(apiErr.cause)
-}
-
-// corruptEncoding reports whether err is a gzip body that is not gzip, or whose deflate
-// stream or checksum is wrong, as opposed to one cut short.
-func corruptEncoding(err error) bool {
-	var corrupt flate.CorruptInputError
-	return errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, &corrupt)
 }
 
 // backoff draws the wait before retry n (from 1) from [t, 2t), t = MinWait·2ⁿ⁻¹,
