@@ -123,7 +123,8 @@ func (c *Client) call(ctx context.Context, method, path string, body any, limit 
 		err := c.redact.error(raw)
 		c.logAttempt(ctx, method, path, n, status, c.now().Sub(start), err)
 		last := err
-		if _, ok := err.(*APIError); ok {
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
 			lastAnswer = err
 		} else if lastAnswer != nil {
 			last = lastAnswer

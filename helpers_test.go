@@ -187,7 +187,7 @@ func assertOnlySentinel(t testing.TB, err, want error) {
 	t.Helper()
 	require.Error(t, err)
 	for _, s := range sentinels {
-		assert.Equal(t, s == want, errors.Is(err, s), "errors.Is(%q, %v)", err, s)
+		assert.Equal(t, s == want, errors.Is(err, s), "errors.Is(%q, %v)", err, s) //nolint:errorlint // comparing sentinels themselves
 	}
 }
 

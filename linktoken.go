@@ -293,12 +293,14 @@ func isUUID(s string) bool {
 			}
 			continue
 		}
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+		if !isHex(c) {
 			return false
 		}
 	}
 	return true
 }
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
 // linkTokenContent is the content of an ok answer to POST /api/v1/linktoken.
 type linkTokenContent struct {

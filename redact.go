@@ -43,7 +43,7 @@ func (r *redactor) string(s string) string {
 //     status or header line, HTTP/2 GOAWAY debug data) is replaced by its text,
 //     redacted and bounded, wrapping only the context error that caused it, if any.
 func (r *redactor) error(err error) error {
-	switch e := err.(type) {
+	switch e := err.(type) { //nolint:errorlint // the attempt's own error, never wrapped
 	case nil:
 		return nil
 	case *APIError:
@@ -68,7 +68,7 @@ func (r *redactor) clean(err error) bool {
 		if t := e.Error(); len(t) > maxErrorText || oneLine(t, maxErrorText) != t || r.string(t) != t {
 			return false
 		}
-		switch u := e.(type) {
+		switch u := e.(type) { //nolint:errorlint // walking the tree by hand, as errors.Is does
 		case interface{ Unwrap() error }:
 			todo = append(todo, u.Unwrap())
 		case interface{ Unwrap() []error }:
@@ -164,7 +164,7 @@ func (r *redactor) json(raw json.RawMessage) json.RawMessage {
 			default:
 				open = open[:len(open)-1]
 			}
-			out.WriteByte(byte(t))
+			out.WriteByte(byte(t)) //nolint:gosec // G115: a Delim is one of {}[]
 		case string:
 			s := r.string(t)
 			changed = changed || s != t
