@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"math"
 	"net/http"
 	"sort"
@@ -124,7 +125,9 @@ func postRaw(t testing.TB, srv *meshtest.Server, body []byte) fakeAnswer {
 		ErrorType string      `json:"errorType"`
 		Message   string      `json:"message"`
 	}
-	require.NoError(t, json.NewDecoder(resp.Body).Decode(&env), "the fake answers an envelope")
+	raw, err := io.ReadAll(resp.Body) // to the end, so that the connection is reused
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &env), "the fake answers an envelope: %q", raw)
 	return fakeAnswer{code: resp.StatusCode, status: env.Status, errorType: env.ErrorType, message: env.Message}
 }
 
