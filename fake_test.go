@@ -26,43 +26,6 @@ import (
 	"github.com/mesh-go/mesh/meshtest"
 )
 
-// requestPaths are the JSON paths of every field of a Link token request, as the
-// wire spec (mesh-linktoken-api.md) names them, array items written [i]. It is written
-// from the spec, not from the SDK's struct tags, so a renamed tag shows.
-var requestPaths = func() map[string]bool {
-	paths := []string{
-		"userId", "brokerType", "integrationId", "restrictMultipleAccounts",
-		"disableApiKeyGeneration", "subClientId",
-		"transferOptions.amountInFiat", "transferOptions.transactionId",
-		"transferOptions.clientFee", "transferOptions.transferType",
-		"transferOptions.fundingOptions.enabled", "transferOptions.isInclusiveFeeEnabled",
-		"transferOptions.description", "transferOptions.generatePayLink",
-		"verifyWalletOptions.message", "verifyWalletOptions.verificationMethods[i]",
-		"verifyWalletOptions.addresses[i]", "verifyWalletOptions.networkId",
-		"verifyWalletOptions.networkType",
-	}
-	for _, f := range []string{"networkId", "symbol", "address", "addressTag", "amount", "displayAmountInFiat", "minAmount", "minAmountInFiat"} {
-		paths = append(paths, "transferOptions.toAddresses[i]."+f)
-	}
-	for _, f := range []string{"goodsType", "goodsCategory", "referenceGoodsId", "goodsName", "goodsDetail"} {
-		paths = append(paths, "transferOptions.goodsDetails[i]."+f)
-	}
-	m := map[string]bool{}
-	for _, p := range paths {
-		m[p] = true
-		// Every object and array on the way is a path too.
-		for i := range p {
-			if p[i] == '.' {
-				m[p[:i]] = true
-			}
-			if p[i] == '[' {
-				m[p[:i]] = true
-			}
-		}
-	}
-	return m
-}()
-
 // leafPaths lists the paths of the leaves of a decoded JSON value, array items
 // written [i], sorted and without duplicates.
 func leafPaths(v any) []string {
@@ -276,104 +239,49 @@ func hasPrefixPath(leaves []string, p string) bool {
 // nothing reaches the fake through the client, and the fake refuses the raw JSON with
 // a 400 naming the same field.
 func TestFakeAndValidateAgreeAtEveryLimit(t *testing.T) {
+	type request = mesh.CreateLinkTokenRequest
+	type boundary struct {
+		name, field string
+		at, over    func(*request)
+	}
+	// text and number make the two requests of a boundary from a setter and two values.
+	text := func(name, field string, set func(*request, string), at, over string) boundary {
+		return boundary{name, field, func(r *request) { set(r, at) }, func(r *request) { set(r, over) }}
+	}
+	number := func(name, field string, set func(*request, *float64), at, over float64) boundary {
+		return boundary{name, field, func(r *request) { set(r, mesh.Float64(at)) }, func(r *request) { set(r, mesh.Float64(over)) }}
+	}
+	userID := func(r *request, s string) { r.UserID = s }
+	transactionID := func(r *request, s string) { r.TransferOptions.TransactionID = s }
+	description := func(r *request, s string) { r.TransferOptions.Description = s }
+	clientFee := func(r *request, f *float64) { r.TransferOptions.ClientFee = f }
+	amountInFiat := func(r *request, f *float64) { r.TransferOptions.AmountInFiat = f }
+	first := func(r *request) *mesh.TransferAddress { return &r.TransferOptions.ToAddresses[0] }
+	amount := func(r *request, f *float64) { first(r).Amount = f }
+	displayAmount := func(r *request, f *float64) { first(r).DisplayAmountInFiat = f }
+	minAmount := func(r *request, f *float64) { first(r).MinAmount = f }
+	lastMinAmountInFiat := func(r *request, f *float64) { r.TransferOptions.ToAddresses[2].MinAmountInFiat = f }
 	below0 := math.Nextafter(0, -1) // -5e-324, the first float below 0
 	above1 := math.Nextafter(1, 2)  // 1.0000000000000002
-	to := func(r *mesh.CreateLinkTokenRequest) *mesh.TransferOptions { return r.TransferOptions }
-	addr := func(r *mesh.CreateLinkTokenRequest) *mesh.TransferAddress { return &r.TransferOptions.ToAddresses[0] }
-	tests := []struct {
-		name     string
-		field    string
-		at, over func(*mesh.CreateLinkTokenRequest)
-	}{
-		{
-			"userId ASCII", "userId",
-			func(r *mesh.CreateLinkTokenRequest) { r.UserID = strings.Repeat("u", 50) },
-			func(r *mesh.CreateLinkTokenRequest) { r.UserID = strings.Repeat("u", 51) },
-		},
-		{
-			"userId 25 and 26 emoji", "userId",
-			func(r *mesh.CreateLinkTokenRequest) { r.UserID = strings.Repeat("🦊", 25) },
-			func(r *mesh.CreateLinkTokenRequest) { r.UserID = strings.Repeat("🦊", 26) },
-		},
-		{
-			"userId emoji straddling the limit", "userId",
-			func(r *mesh.CreateLinkTokenRequest) { r.UserID = strings.Repeat("u", 48) + "🦊" },
-			func(r *mesh.CreateLinkTokenRequest) { r.UserID = strings.Repeat("u", 49) + "🦊" },
-		},
-		{
-			"userId of 50 runes, two bytes each", "userId",
-			func(r *mesh.CreateLinkTokenRequest) { r.UserID = strings.Repeat("é", 50) },
-			func(r *mesh.CreateLinkTokenRequest) { r.UserID = strings.Repeat("é", 51) },
-		},
-		{
-			"transactionId ASCII", "transferOptions.transactionId",
-			func(r *mesh.CreateLinkTokenRequest) { to(r).TransactionID = strings.Repeat("t", 128) },
-			func(r *mesh.CreateLinkTokenRequest) { to(r).TransactionID = strings.Repeat("t", 129) },
-		},
-		{
-			"transactionId emoji", "transferOptions.transactionId",
-			func(r *mesh.CreateLinkTokenRequest) { to(r).TransactionID = strings.Repeat("😀", 64) },
-			func(r *mesh.CreateLinkTokenRequest) { to(r).TransactionID = strings.Repeat("😀", 64) + "t" },
-		},
-		{
-			"transactionId emoji straddling the limit", "transferOptions.transactionId",
-			func(r *mesh.CreateLinkTokenRequest) { to(r).TransactionID = strings.Repeat("t", 126) + "😀" },
-			func(r *mesh.CreateLinkTokenRequest) { to(r).TransactionID = strings.Repeat("t", 127) + "😀" },
-		},
-		{
-			"description ASCII", "transferOptions.description",
-			func(r *mesh.CreateLinkTokenRequest) { to(r).Description = strings.Repeat("d", 256) },
-			func(r *mesh.CreateLinkTokenRequest) { to(r).Description = strings.Repeat("d", 257) },
-		},
-		{
-			"description emoji", "transferOptions.description",
-			func(r *mesh.CreateLinkTokenRequest) { to(r).Description = strings.Repeat("💸", 128) },
-			func(r *mesh.CreateLinkTokenRequest) { to(r).Description = strings.Repeat("💸", 129) },
-		},
-		{
-			"description emoji straddling the limit", "transferOptions.description",
-			func(r *mesh.CreateLinkTokenRequest) { to(r).Description = strings.Repeat("d", 254) + "💸" },
-			func(r *mesh.CreateLinkTokenRequest) { to(r).Description = strings.Repeat("d", 255) + "💸" },
-		},
-		{
-			"clientFee above 1", "transferOptions.clientFee",
-			func(r *mesh.CreateLinkTokenRequest) { to(r).ClientFee = mesh.Float64(1) },
-			func(r *mesh.CreateLinkTokenRequest) { to(r).ClientFee = mesh.Float64(above1) },
-		},
-		{
-			"clientFee below 0", "transferOptions.clientFee",
-			func(r *mesh.CreateLinkTokenRequest) { to(r).ClientFee = mesh.Float64(0) },
-			func(r *mesh.CreateLinkTokenRequest) { to(r).ClientFee = mesh.Float64(below0) },
-		},
-		{
-			"amountInFiat", "transferOptions.amountInFiat",
-			func(r *mesh.CreateLinkTokenRequest) { to(r).AmountInFiat = mesh.Float64(0) },
-			func(r *mesh.CreateLinkTokenRequest) { to(r).AmountInFiat = mesh.Float64(below0) },
-		},
-		{
-			"amount", "transferOptions.toAddresses[0].amount",
-			func(r *mesh.CreateLinkTokenRequest) { addr(r).Amount = mesh.Float64(0) },
-			func(r *mesh.CreateLinkTokenRequest) { addr(r).Amount = mesh.Float64(below0) },
-		},
-		{
-			"displayAmountInFiat", "transferOptions.toAddresses[0].displayAmountInFiat",
-			func(r *mesh.CreateLinkTokenRequest) { addr(r).DisplayAmountInFiat = mesh.Float64(0) },
-			func(r *mesh.CreateLinkTokenRequest) { addr(r).DisplayAmountInFiat = mesh.Float64(below0) },
-		},
-		{
-			"minAmount", "transferOptions.toAddresses[0].minAmount",
-			func(r *mesh.CreateLinkTokenRequest) { addr(r).MinAmount = mesh.Float64(0) },
-			func(r *mesh.CreateLinkTokenRequest) { addr(r).MinAmount = mesh.Float64(below0) },
-		},
-		{
-			"minAmountInFiat of the last destination", "transferOptions.toAddresses[2].minAmountInFiat",
-			func(r *mesh.CreateLinkTokenRequest) {
-				r.TransferOptions.ToAddresses[2].MinAmountInFiat = mesh.Float64(0)
-			},
-			func(r *mesh.CreateLinkTokenRequest) {
-				r.TransferOptions.ToAddresses[2].MinAmountInFiat = mesh.Float64(below0)
-			},
-		},
+	rep := strings.Repeat
+	tests := []boundary{
+		text("userId ASCII", "userId", userID, rep("u", 50), rep("u", 51)),
+		text("userId 25 and 26 emoji", "userId", userID, rep("🦊", 25), rep("🦊", 26)),
+		text("userId emoji straddling the limit", "userId", userID, rep("u", 48)+"🦊", rep("u", 49)+"🦊"),
+		text("userId of two-byte runes", "userId", userID, rep("é", 50), rep("é", 51)),
+		text("transactionId ASCII", "transferOptions.transactionId", transactionID, rep("t", 128), rep("t", 129)),
+		text("transactionId emoji", "transferOptions.transactionId", transactionID, rep("😀", 64), rep("😀", 64)+"t"),
+		text("transactionId emoji straddling the limit", "transferOptions.transactionId", transactionID, rep("t", 126)+"😀", rep("t", 127)+"😀"),
+		text("description ASCII", "transferOptions.description", description, rep("d", 256), rep("d", 257)),
+		text("description emoji", "transferOptions.description", description, rep("💸", 128), rep("💸", 129)),
+		text("description emoji straddling the limit", "transferOptions.description", description, rep("d", 254)+"💸", rep("d", 255)+"💸"),
+		number("clientFee above 1", "transferOptions.clientFee", clientFee, 1, above1),
+		number("clientFee below 0", "transferOptions.clientFee", clientFee, 0, below0),
+		number("amountInFiat", "transferOptions.amountInFiat", amountInFiat, 0, below0),
+		number("amount", "transferOptions.toAddresses[0].amount", amount, 0, below0),
+		number("displayAmountInFiat", "transferOptions.toAddresses[0].displayAmountInFiat", displayAmount, 0, below0),
+		number("minAmount", "transferOptions.toAddresses[0].minAmount", minAmount, 0, below0),
+		number("minAmountInFiat of the last destination", "transferOptions.toAddresses[2].minAmountInFiat", lastMinAmountInFiat, 0, below0),
 	}
 	srv := meshtest.Start(t)
 	client := newFakeClient(t, srv, mesh.WithRetry(mesh.RetryPolicy{}))

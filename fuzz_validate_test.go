@@ -24,6 +24,43 @@ import (
 	"github.com/mesh-go/mesh/meshtest"
 )
 
+// requestPaths are the JSON paths of every field of a Link token request, as the
+// wire spec (mesh-linktoken-api.md) names them, array items written [i]. It is written
+// from the spec, not from the SDK's struct tags, so a renamed tag shows.
+var requestPaths = func() map[string]bool {
+	paths := []string{
+		"userId", "brokerType", "integrationId", "restrictMultipleAccounts",
+		"disableApiKeyGeneration", "subClientId",
+		"transferOptions.amountInFiat", "transferOptions.transactionId",
+		"transferOptions.clientFee", "transferOptions.transferType",
+		"transferOptions.fundingOptions.enabled", "transferOptions.isInclusiveFeeEnabled",
+		"transferOptions.description", "transferOptions.generatePayLink",
+		"verifyWalletOptions.message", "verifyWalletOptions.verificationMethods[i]",
+		"verifyWalletOptions.addresses[i]", "verifyWalletOptions.networkId",
+		"verifyWalletOptions.networkType",
+	}
+	for _, f := range []string{"networkId", "symbol", "address", "addressTag", "amount", "displayAmountInFiat", "minAmount", "minAmountInFiat"} {
+		paths = append(paths, "transferOptions.toAddresses[i]."+f)
+	}
+	for _, f := range []string{"goodsType", "goodsCategory", "referenceGoodsId", "goodsName", "goodsDetail"} {
+		paths = append(paths, "transferOptions.goodsDetails[i]."+f)
+	}
+	m := map[string]bool{}
+	for _, p := range paths {
+		m[p] = true
+		// Every object and array on the way is a path too.
+		for i := range p {
+			if p[i] == '.' {
+				m[p[:i]] = true
+			}
+			if p[i] == '[' {
+				m[p[:i]] = true
+			}
+		}
+	}
+	return m
+}()
+
 // Presence flags of FuzzValidate: which optional parts of the request are set.
 const (
 	fzRestrict uint32 = 1 << iota
