@@ -1,0 +1,555 @@
+package mesh_test
+
+// The real SDK against meshtest's fake Mesh. The fake checks bodies by its own reading
+// of the wire spec (meshtest/rules.go), never by calling Validate, so these tests hold
+// two independent readings of the same facts against each other: what Validate
+// accepts the fake accepts, what Validate refuses the fake refuses, at every limit.
+// They live in package mesh_test because meshtest imports mesh.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mesh-go/mesh"
+	"github.com/mesh-go/mesh/meshtest"
+)
+
+// leafPaths lists the paths of the leaves of a decoded JSON value, array items
+// written [i], sorted and without duplicates.
+func leafPaths(v any) []string {
+	set := map[string]bool{}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, e := range v {
+				p := k
+				if path != "" {
+					p = path + "." + k
+				}
+				walk(p, e)
+			}
+		case []any:
+			for _, e := range v {
+				walk(path+"[i]", e)
+			}
+		default:
+			set[path] = true
+		}
+	}
+	walk("", v)
+	out := make([]string, 0, len(set))
+	for p := range set {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// utf16Units counts s in UTF-16 code units, the test's own count (an invalid byte is
+// U+FFFD, one unit).
+func utf16Units(s string) int { return len(utf16.Encode([]rune(s))) }
+
+// fakeAnswer is what the fake answered to a raw POST.
+type fakeAnswer struct {
+	code      int
+	status    mesh.Status
+	errorType string
+	message   string
+}
+
+// postRaw posts body to srv's Link token endpoint as a caller without the SDK would:
+// a plain *http.Client that trusts srv, the fake's default credentials, Content-Type
+// application/json, no retries.
+func postRaw(t testing.TB, srv *meshtest.Server, body []byte) fakeAnswer {
+	t.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, srv.URL+meshtest.LinkTokenPath, bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Client-Id", meshtest.ClientID)
+	req.Header.Set("X-Client-Secret", meshtest.ClientSecret)
+	resp, err := srv.Client().Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var env struct {
+		Status    mesh.Status `json:"status"`
+		ErrorType string      `json:"errorType"`
+		Message   string      `json:"message"`
+	}
+	raw, err := io.ReadAll(resp.Body) // to the end, so that the connection is reused
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &env), "the fake answers an envelope: %q", raw)
+	return fakeAnswer{code: resp.StatusCode, status: env.Status, errorType: env.ErrorType, message: env.Message}
+}
+
+// newFakeClient is srv.NewClient(opts...) for a test.
+func newFakeClient(t testing.TB, srv *meshtest.Server, opts ...mesh.Option) *mesh.Client {
+	t.Helper()
+	c, err := srv.NewClient(opts...)
+	require.NoError(t, err)
+	return c
+}
+
+// Strings exactly at the limits, each mixing one-unit ASCII, a two-byte one-unit
+// character and two-unit emoji.
+var (
+	userIDAtLimit        = "user-" + strings.Repeat("🦊", 22) + "é"               // 5 + 44 + 1 = 50
+	transactionIDAtLimit = strings.Repeat("😀", 60) + "tx-ü2345"                  // 120 + 8 = 128
+	descriptionAtLimit   = strings.Repeat("Pay 💸 ", 36) + "doné"                 // 252 + 4 = 256
+	ethAddress           = "0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432"          // a destination
+	solAddress           = "7EcDhSYGxXyscszYEp35KHN8vvw3svAuLKTzXwCFLtV"         // another
+	signMessage          = "I own this wallet: 🔑 nonce 81f3c2, valid 10 minutes" // what the user signs
+)
+
+// everyField is a valid request with every field Mesh documents set, each at its
+// limit: strings at their length limits (emoji included), amounts 0, every optional
+// boolean explicitly false, open enums with values the SDK does not know, several
+// destinations and goods, and a signed-message wallet check.
+func everyField(clientFee float64) *mesh.CreateLinkTokenRequest {
+	return &mesh.CreateLinkTokenRequest{
+		UserID:                   userIDAtLimit,
+		BrokerType:               mesh.BrokerTypeCoinbase,
+		IntegrationID:            meshtest.CoinbaseIntegrationID,
+		RestrictMultipleAccounts: mesh.Bool(false),
+		DisableAPIKeyGeneration:  mesh.Bool(false),
+		SubClientID:              "0B4C51A8-6D3E-4F27-9A15-C2E8D7F6B5A4", // upper case is a UUID too
+		TransferOptions: &mesh.TransferOptions{
+			ToAddresses: []mesh.TransferAddress{
+				{
+					NetworkID: meshtest.EthereumNetworkID, Symbol: "USDC", Address: ethAddress, AddressTag: "memo-1",
+					Amount: mesh.Float64(0), DisplayAmountInFiat: mesh.Float64(0), MinAmount: mesh.Float64(0), MinAmountInFiat: mesh.Float64(0),
+				},
+				{NetworkID: meshtest.PolygonNetworkID, Symbol: "USDT", Address: ethAddress},
+				{NetworkID: meshtest.SolanaNetworkID, Symbol: "SOL", Address: solAddress, Amount: mesh.Float64(0.5)},
+			},
+			AmountInFiat:          mesh.Float64(0),
+			TransactionID:         transactionIDAtLimit,
+			ClientFee:             mesh.Float64(clientFee),
+			TransferType:          "fiatOffRamp",
+			FundingOptions:        &mesh.FundingOptions{Enabled: false},
+			IsInclusiveFeeEnabled: mesh.Bool(false),
+			Description:           descriptionAtLimit,
+			GoodsDetails: []mesh.GoodsDetails{
+				{GoodsType: "03", GoodsCategory: "Z000", ReferenceGoodsID: "sku-1", GoodsName: "Gift card 🎁", GoodsDetail: "€25"},
+				{GoodsType: mesh.GoodsTypeTangible, GoodsName: "Sneakers"},
+				{GoodsType: mesh.GoodsTypeVirtual},
+			},
+			GeneratePayLink: mesh.Bool(false),
+		},
+		VerifyWalletOptions: &mesh.VerifyWalletOptions{
+			Message:             signMessage,
+			VerificationMethods: []mesh.VerificationMethod{mesh.VerificationMethodSignedMessage, "passkey"},
+			Addresses:           []string{ethAddress, "0x0000000000000000000000000000000000000001"},
+			NetworkID:           meshtest.EthereumNetworkID,
+			NetworkType:         "someFutureNetwork",
+		},
+	}
+}
+
+// TestFakeAcceptsEveryFieldAtItsLimit sends a request with every documented field at
+// its limit through a real client to the fake: it gets a token, and the body the fake
+// received decodes to exactly the fields sent, every documented one present.
+func TestFakeAcceptsEveryFieldAtItsLimit(t *testing.T) {
+	require.Equal(t, mesh.MaxUserIDLength, utf16Units(userIDAtLimit))
+	require.Equal(t, mesh.MaxTransactionIDLength, utf16Units(transactionIDAtLimit))
+	require.Equal(t, mesh.MaxDescriptionLength, utf16Units(descriptionAtLimit))
+
+	srv := meshtest.Start(t)
+	client := newFakeClient(t, srv, mesh.WithRetry(mesh.RetryPolicy{}))
+	documented := make([]string, 0, len(requestPaths))
+	for p := range requestPaths {
+		documented = append(documented, p)
+	}
+	for _, tc := range []struct {
+		name      string
+		clientFee float64
+	}{
+		{"clientFee 0", 0},
+		{"clientFee 1", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv.Reset()
+			req := everyField(tc.clientFee)
+			want, err := json.Marshal(req)
+			require.NoError(t, err)
+
+			lt, err := client.CreateLinkToken(context.Background(), req)
+			require.NoError(t, err, "body: %s", want)
+			u, err := lt.URL()
+			require.NoError(t, err, "the token is base64 of an https URL")
+			assert.Equal(t, "https", u.Scheme)
+			assert.Empty(t, lt.PaymentLink, "generatePayLink false asks for no payment link")
+
+			got := srv.Requests()
+			require.Len(t, got, 1, "one attempt")
+			assert.Equal(t, http.MethodPost, got[0].Method)
+			assert.Equal(t, meshtest.LinkTokenPath, got[0].Path)
+			assert.JSONEq(t, string(want), string(got[0].Body))
+
+			var body map[string]any
+			require.NoError(t, json.Unmarshal(got[0].Body, &body))
+			leaves := leafPaths(body)
+			for _, p := range documented {
+				if !hasPrefixPath(leaves, p) {
+					assert.Failf(t, "a documented field was not sent", "%s missing from %s", p, got[0].Body)
+				}
+			}
+			for _, p := range leaves {
+				assert.True(t, requestPaths[p], "%s is not a documented field", p)
+			}
+			to := body["transferOptions"].(map[string]any)
+			assert.Equal(t, map[string]any{"enabled": false}, to["fundingOptions"])
+			assert.Equal(t, "fiatOffRamp", to["transferType"], "an open enum goes as it is")
+			assert.Equal(t, tc.clientFee, to["clientFee"], "an explicit clientFee is sent")
+			for _, f := range []string{"isInclusiveFeeEnabled", "generatePayLink", "amountInFiat"} {
+				assert.Contains(t, to, f, "an explicit false or 0 is sent")
+			}
+			assert.Equal(t, false, body["restrictMultipleAccounts"])
+			assert.Equal(t, false, body["disableApiKeyGeneration"])
+		})
+	}
+}
+
+// hasPrefixPath reports whether p is one of leaves or an object or array on the way to
+// one of them.
+func hasPrefixPath(leaves []string, p string) bool {
+	for _, l := range leaves {
+		if l == p || strings.HasPrefix(l, p+".") || strings.HasPrefix(l, p+"[") {
+			return true
+		}
+	}
+	return false
+}
+
+// TestFakeAndValidateAgreeAtEveryLimit takes each limit Mesh documents to its last
+// valid value and one step over: at the limit both Validate and the fake (posted the
+// same JSON raw) accept; one step over, Validate refuses with that one field and
+// nothing reaches the fake through the client, and the fake refuses the raw JSON with
+// a 400 naming the same field.
+func TestFakeAndValidateAgreeAtEveryLimit(t *testing.T) {
+	type request = mesh.CreateLinkTokenRequest
+	type boundary struct {
+		name, field string
+		at, over    func(*request)
+	}
+	// text and number make the two requests of a boundary from a setter and two values.
+	text := func(name, field string, set func(*request, string), at, over string) boundary {
+		return boundary{name, field, func(r *request) { set(r, at) }, func(r *request) { set(r, over) }}
+	}
+	number := func(name, field string, set func(*request, *float64), at, over float64) boundary {
+		return boundary{name, field, func(r *request) { set(r, mesh.Float64(at)) }, func(r *request) { set(r, mesh.Float64(over)) }}
+	}
+	userID := func(r *request, s string) { r.UserID = s }
+	transactionID := func(r *request, s string) { r.TransferOptions.TransactionID = s }
+	description := func(r *request, s string) { r.TransferOptions.Description = s }
+	clientFee := func(r *request, f *float64) { r.TransferOptions.ClientFee = f }
+	amountInFiat := func(r *request, f *float64) { r.TransferOptions.AmountInFiat = f }
+	first := func(r *request) *mesh.TransferAddress { return &r.TransferOptions.ToAddresses[0] }
+	amount := func(r *request, f *float64) { first(r).Amount = f }
+	displayAmount := func(r *request, f *float64) { first(r).DisplayAmountInFiat = f }
+	minAmount := func(r *request, f *float64) { first(r).MinAmount = f }
+	lastMinAmountInFiat := func(r *request, f *float64) { r.TransferOptions.ToAddresses[2].MinAmountInFiat = f }
+	below0 := math.Nextafter(0, -1) // -5e-324, the first float below 0
+	above1 := math.Nextafter(1, 2)  // 1.0000000000000002
+	rep := strings.Repeat
+	tests := []boundary{
+		text("userId ASCII", "userId", userID, rep("u", 50), rep("u", 51)),
+		text("userId 25 and 26 emoji", "userId", userID, rep("🦊", 25), rep("🦊", 26)),
+		text("userId emoji straddling the limit", "userId", userID, rep("u", 48)+"🦊", rep("u", 49)+"🦊"),
+		text("userId of two-byte runes", "userId", userID, rep("é", 50), rep("é", 51)),
+		text("transactionId ASCII", "transferOptions.transactionId", transactionID, rep("t", 128), rep("t", 129)),
+		text("transactionId emoji", "transferOptions.transactionId", transactionID, rep("😀", 64), rep("😀", 64)+"t"),
+		text("transactionId emoji straddling the limit", "transferOptions.transactionId", transactionID, rep("t", 126)+"😀", rep("t", 127)+"😀"),
+		text("description ASCII", "transferOptions.description", description, rep("d", 256), rep("d", 257)),
+		text("description emoji", "transferOptions.description", description, rep("💸", 128), rep("💸", 129)),
+		text("description emoji straddling the limit", "transferOptions.description", description, rep("d", 254)+"💸", rep("d", 255)+"💸"),
+		number("clientFee above 1", "transferOptions.clientFee", clientFee, 1, above1),
+		number("clientFee below 0", "transferOptions.clientFee", clientFee, 0, below0),
+		number("amountInFiat", "transferOptions.amountInFiat", amountInFiat, 0, below0),
+		number("amount", "transferOptions.toAddresses[0].amount", amount, 0, below0),
+		number("displayAmountInFiat", "transferOptions.toAddresses[0].displayAmountInFiat", displayAmount, 0, below0),
+		number("minAmount", "transferOptions.toAddresses[0].minAmount", minAmount, 0, below0),
+		number("minAmountInFiat of the last destination", "transferOptions.toAddresses[2].minAmountInFiat", lastMinAmountInFiat, 0, below0),
+	}
+	srv := meshtest.Start(t)
+	client := newFakeClient(t, srv, mesh.WithRetry(mesh.RetryPolicy{}))
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			at := everyField(0.025)
+			tc.at(at)
+			require.NoError(t, at.Validate(), "Validate accepts the last valid value")
+			body, err := json.Marshal(at)
+			require.NoError(t, err)
+			got := postRaw(t, srv, body)
+			assert.Equal(t, http.StatusOK, got.code, "the fake accepts the last valid value: %+v", got)
+
+			over := everyField(0.025)
+			tc.over(over)
+			err = over.Validate()
+			var inv *mesh.InvalidRequestError
+			require.ErrorAs(t, err, &inv, "Validate refuses one step over")
+			require.Len(t, inv.Problems, 1, "%v", err)
+			assert.Equal(t, tc.field, inv.Problems[0].Field)
+
+			srv.Reset()
+			lt, err := client.CreateLinkToken(context.Background(), over)
+			assert.Nil(t, lt)
+			assert.ErrorIs(t, err, mesh.ErrValidation)
+			assert.Empty(t, srv.Requests(), "a refused request is not sent")
+
+			body, err = json.Marshal(over)
+			require.NoError(t, err)
+			got = postRaw(t, srv, body)
+			assert.Equal(t, http.StatusBadRequest, got.code, "the fake refuses one step over")
+			assert.Equal(t, mesh.StatusBadRequest, got.status)
+			assert.Equal(t, meshtest.ErrorTypeInvalidField, got.errorType)
+			assert.True(t, strings.HasPrefix(got.message, tc.field+": "), "the fake names %s: %q", tc.field, got.message)
+		})
+	}
+}
+
+// TestFakeCatalogThroughClient reads the fake's three catalogs through a real client:
+// each decodes, and the lookups a caller writes find the fake's documented ids.
+func TestFakeCatalogThroughClient(t *testing.T) {
+	srv := meshtest.Start(t)
+	client := newFakeClient(t, srv)
+	ctx := context.Background()
+
+	networks, err := client.Networks(ctx)
+	require.NoError(t, err)
+	eth, ok := mesh.NetworkByChainID(networks, "1")
+	require.True(t, ok, "Ethereum by chain id 1 in %+v", networks)
+	assert.Equal(t, meshtest.EthereumNetworkID, eth.ID)
+	assert.Equal(t, "Ethereum", eth.Name)
+	assert.Equal(t, mesh.NetworkTypeEVM, eth.NetworkType)
+	assert.True(t, eth.SupportsToken("usdc"))
+	assert.Contains(t, eth.SupportedBrokerTypes, mesh.BrokerTypeCoinbase)
+	polygon, ok := mesh.NetworkByName(networks, "polygon")
+	require.True(t, ok)
+	assert.Equal(t, meshtest.PolygonNetworkID, polygon.ID)
+
+	integrations, err := client.Integrations(ctx)
+	require.NoError(t, err)
+	coinbase, ok := mesh.IntegrationByType(integrations, mesh.BrokerTypeCoinbase)
+	require.True(t, ok, "coinbase in %d integrations", len(integrations))
+	assert.Equal(t, meshtest.CoinbaseIntegrationID, coinbase.ID)
+	assert.Equal(t, "Coinbase", coinbase.Name)
+	assert.NotEmpty(t, coinbase.Logo.Base64Logo)
+
+	transfers, err := client.TransferIntegrations(ctx)
+	require.NoError(t, err)
+	tc, ok := mesh.TransferIntegrationByType(transfers, mesh.BrokerTypeCoinbase)
+	require.True(t, ok)
+	assert.Equal(t, meshtest.CoinbaseIntegrationID, tc.ID)
+	assert.True(t, tc.Supports(meshtest.EthereumNetworkID, "USDC"))
+	assert.False(t, tc.Supports(meshtest.BitcoinNetworkID, "USDC"), "Bitcoin carries only BTC")
+
+	var paths []string
+	for _, r := range srv.Requests() {
+		assert.Equal(t, http.MethodGet, r.Method)
+		paths = append(paths, r.Path)
+	}
+	assert.Equal(t, []string{meshtest.NetworksPath, meshtest.IntegrationsPath, meshtest.TransferIntegrationsPath}, paths)
+}
+
+// TestFakeAcceptsIDsFromItsCatalog builds requests from what the client read from the
+// fake's catalog: the fake accepts them, and they carry the ids as read.
+func TestFakeAcceptsIDsFromItsCatalog(t *testing.T) {
+	srv := meshtest.Start(t)
+	client := newFakeClient(t, srv, mesh.WithRetry(mesh.RetryPolicy{}))
+	ctx := context.Background()
+	networks, err := client.Networks(ctx)
+	require.NoError(t, err)
+	integrations, err := client.Integrations(ctx)
+	require.NoError(t, err)
+	polygon, ok := mesh.NetworkByChainID(networks, "137")
+	require.True(t, ok)
+	kraken, ok := mesh.IntegrationByType(integrations, mesh.BrokerTypeKraken)
+	require.True(t, ok)
+
+	tests := []struct {
+		name  string
+		req   *mesh.CreateLinkTokenRequest
+		field func(body map[string]any) any
+		want  string
+	}{
+		{
+			name: "networkId from Networks",
+			req: &mesh.CreateLinkTokenRequest{UserID: "u1", TransferOptions: &mesh.TransferOptions{
+				ToAddresses: []mesh.TransferAddress{{NetworkID: polygon.ID, Symbol: polygon.NativeSymbol, Address: ethAddress}},
+			}},
+			field: func(b map[string]any) any {
+				return b["transferOptions"].(map[string]any)["toAddresses"].([]any)[0].(map[string]any)["networkId"]
+			},
+			want: meshtest.PolygonNetworkID,
+		},
+		{
+			name:  "integrationId from Integrations",
+			req:   &mesh.CreateLinkTokenRequest{UserID: "u1", IntegrationID: kraken.ID},
+			field: func(b map[string]any) any { return b["integrationId"] },
+			want:  meshtest.KrakenIntegrationID,
+		},
+		{
+			name: "verifyWalletOptions.networkId from Networks",
+			req: &mesh.CreateLinkTokenRequest{UserID: "u1", VerifyWalletOptions: &mesh.VerifyWalletOptions{
+				NetworkID: polygon.ID, NetworkType: polygon.NetworkType, Addresses: []string{ethAddress},
+			}},
+			field: func(b map[string]any) any { return b["verifyWalletOptions"].(map[string]any)["networkId"] },
+			want:  meshtest.PolygonNetworkID,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv.Reset()
+			lt, err := client.CreateLinkToken(ctx, tc.req)
+			require.NoError(t, err)
+			assert.NotEmpty(t, lt.Token)
+			got := srv.Requests()
+			require.Len(t, got, 1)
+			var body map[string]any
+			require.NoError(t, json.Unmarshal(got[0].Body, &body))
+			assert.Equal(t, tc.want, tc.field(body))
+		})
+	}
+}
+
+// TestFakeCatalogChecksCredentials: the fake's credentials rules apply to the catalog,
+// and a client with a wrong secret gets ErrUnauthorized with the hint of a 401.
+func TestFakeCatalogChecksCredentials(t *testing.T) {
+	const wrongSecret = "meshtest-wrong-secret-51f0"
+	srv := meshtest.Start(t)
+	client, err := mesh.NewClient(meshtest.ClientID, wrongSecret, mesh.WithBaseURL(srv.URL), mesh.WithRetry(mesh.RetryPolicy{}))
+	require.NoError(t, err)
+	t.Cleanup(client.CloseIdleConnections)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name string
+		call func() error
+	}{
+		{"Networks", func() error { _, err := client.Networks(ctx); return err }},
+		{"Integrations", func() error { _, err := client.Integrations(ctx); return err }},
+		{"TransferIntegrations", func() error { _, err := client.TransferIntegrations(ctx); return err }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.call()
+			require.Error(t, err)
+			for _, s := range []error{
+				mesh.ErrValidation, mesh.ErrUnauthorized, mesh.ErrBadRequest, mesh.ErrPermissionDenied, mesh.ErrNotFound,
+				mesh.ErrConflict, mesh.ErrLocked, mesh.ErrTooManyRequests, mesh.ErrUnavailableForLegalReasons,
+				mesh.ErrServerFailure, mesh.ErrUnexpectedResponse,
+			} {
+				assert.Equal(t, s == mesh.ErrUnauthorized, errors.Is(err, s), "errors.Is(%v, %v)", err, s) //nolint:errorlint // comparing the sentinels themselves
+			}
+			var apiErr *mesh.APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, http.StatusUnauthorized, apiErr.HTTPStatusCode)
+			assert.Contains(t, err.Error(), "client id or secret", "the 401 says what to check")
+			assert.Contains(t, err.Error(), "environment", "the 401 names the other environment")
+			assert.NotContains(t, err.Error(), wrongSecret)
+		})
+	}
+	got := srv.Requests()
+	require.Len(t, got, 3, "a 401 is not retried")
+	for _, r := range got {
+		assert.Equal(t, wrongSecret, r.Header.Get("X-Client-Secret"), "the fake saw the wrong secret and refused it")
+	}
+}
+
+// TestFakeScriptedEmptyNetworks: a scripted Reply whose Content is an empty networks
+// list decodes to an empty list, and the next call gets the catalog again.
+func TestFakeScriptedEmptyNetworks(t *testing.T) {
+	srv := meshtest.Start(t)
+	client := newFakeClient(t, srv, mesh.WithRetry(mesh.RetryPolicy{}))
+	srv.Enqueue(meshtest.Reply{Content: json.RawMessage(`{"networks":[]}`)})
+
+	networks, err := client.Networks(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, networks)
+	assert.Zero(t, srv.Pending(), "the script was used")
+
+	networks, err = client.Networks(context.Background())
+	require.NoError(t, err)
+	assert.NotEmpty(t, networks, "unscripted, the fake serves its catalog")
+}
+
+// TestFakeOverTLS: with meshtest.WithTLS the server speaks https, srv.NewClient trusts
+// it for both a Link token and the catalog, and a client that does not trust it fails.
+func TestFakeOverTLS(t *testing.T) {
+	srv := meshtest.Start(t, meshtest.WithTLS())
+	require.True(t, strings.HasPrefix(srv.URL, "https://"), srv.URL)
+	client := newFakeClient(t, srv)
+	ctx := context.Background()
+
+	lt, err := client.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{UserID: "u1"})
+	require.NoError(t, err)
+	assert.NotEmpty(t, lt.Token)
+	networks, err := client.Networks(ctx)
+	require.NoError(t, err)
+	_, ok := mesh.NetworkByChainID(networks, "1")
+	assert.True(t, ok)
+	require.Len(t, srv.Requests(), 2)
+
+	untrusting, err := mesh.NewClient(meshtest.ClientID, meshtest.ClientSecret, mesh.WithBaseURL(srv.URL), mesh.WithRetry(mesh.RetryPolicy{}))
+	require.NoError(t, err)
+	t.Cleanup(untrusting.CloseIdleConnections)
+	_, err = untrusting.Networks(ctx)
+	require.Error(t, err, "the fake's certificate is self-signed")
+	var apiErr *mesh.APIError
+	assert.False(t, errors.As(err, &apiErr), "no answer: the handshake failed: %v", err)
+	assert.Len(t, srv.Requests(), 2, "the untrusting client's request never reached the handler")
+}
+
+// TestFakeWithOwnCredentials: with meshtest.WithCredentials, a client built from the
+// caller's own configuration (NewClient with those credentials, WithBaseURL(srv.URL)
+// and WithHTTPClient(srv.Client())) works, over http and https, and the default
+// credentials are refused.
+func TestFakeWithOwnCredentials(t *testing.T) {
+	const id, secret = "acme-payments", "acme-secret-0c94e1"
+	for _, tc := range []struct {
+		name string
+		opts []meshtest.Option
+	}{
+		{"http", nil},
+		{"https", []meshtest.Option{meshtest.WithTLS()}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := meshtest.Start(t, append(tc.opts, meshtest.WithCredentials(id, secret))...)
+			ctx := context.Background()
+			client, err := mesh.NewClient(id, secret, mesh.WithBaseURL(srv.URL), mesh.WithHTTPClient(srv.Client()))
+			require.NoError(t, err)
+			t.Cleanup(client.CloseIdleConnections)
+
+			lt, err := client.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{UserID: "u1"})
+			require.NoError(t, err)
+			assert.NotEmpty(t, lt.Token)
+			networks, err := client.Networks(ctx)
+			require.NoError(t, err)
+			assert.NotEmpty(t, networks)
+			for i, r := range srv.Requests() {
+				assert.Equal(t, id, r.Header.Get("X-Client-Id"), "request %d", i)
+				assert.Equal(t, secret, r.Header.Get("X-Client-Secret"), "request %d", i)
+			}
+
+			defaults, err := mesh.NewClient(meshtest.ClientID, meshtest.ClientSecret,
+				mesh.WithBaseURL(srv.URL), mesh.WithHTTPClient(srv.Client()), mesh.WithRetry(mesh.RetryPolicy{}))
+			require.NoError(t, err)
+			t.Cleanup(defaults.CloseIdleConnections)
+			_, err = defaults.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{UserID: "u1"})
+			assert.ErrorIs(t, err, mesh.ErrUnauthorized, "WithCredentials replaces the default credentials")
+			_, err = defaults.Networks(ctx)
+			assert.ErrorIs(t, err, mesh.ErrUnauthorized)
+		})
+	}
+}

@@ -1,0 +1,390 @@
+package mesh_test
+
+// FuzzValidate is an oracle that cannot drift: it compares Validate's verdict with the
+// verdict of meshtest's fake, which reads the wire spec on its own (meshtest/rules.go),
+// on the same JSON. A disagreement is a bug on one side; the spec
+// (mesh-linktoken-api.md) says which.
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"math"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mesh-go/mesh"
+	"github.com/mesh-go/mesh/meshtest"
+)
+
+// requestPaths are the JSON paths of every field of a Link token request, as the
+// wire spec (mesh-linktoken-api.md) names them, array items written [i]. It is written
+// from the spec, not from the SDK's struct tags, so a renamed tag shows.
+var requestPaths = func() map[string]bool {
+	paths := []string{
+		"userId", "brokerType", "integrationId", "restrictMultipleAccounts",
+		"disableApiKeyGeneration", "subClientId",
+		"transferOptions.amountInFiat", "transferOptions.transactionId",
+		"transferOptions.clientFee", "transferOptions.transferType",
+		"transferOptions.fundingOptions.enabled", "transferOptions.isInclusiveFeeEnabled",
+		"transferOptions.description", "transferOptions.generatePayLink",
+		"verifyWalletOptions.message", "verifyWalletOptions.verificationMethods[i]",
+		"verifyWalletOptions.addresses[i]", "verifyWalletOptions.networkId",
+		"verifyWalletOptions.networkType",
+	}
+	for _, f := range []string{"networkId", "symbol", "address", "addressTag", "amount", "displayAmountInFiat", "minAmount", "minAmountInFiat"} {
+		paths = append(paths, "transferOptions.toAddresses[i]."+f)
+	}
+	for _, f := range []string{"goodsType", "goodsCategory", "referenceGoodsId", "goodsName", "goodsDetail"} {
+		paths = append(paths, "transferOptions.goodsDetails[i]."+f)
+	}
+	m := map[string]bool{}
+	for _, p := range paths {
+		m[p] = true
+		// Every object and array on the way is a path too.
+		for i := range p {
+			if p[i] == '.' {
+				m[p[:i]] = true
+			}
+			if p[i] == '[' {
+				m[p[:i]] = true
+			}
+		}
+	}
+	return m
+}()
+
+// Presence flags of FuzzValidate: which optional parts of the request are set.
+const (
+	fzRestrict uint32 = 1 << iota
+	fzDisableKeyGen
+	fzTransfer
+	fzAmount
+	fzDisplayAmount
+	fzMinAmount
+	fzMinAmountInFiat
+	fzAmountInFiat
+	fzClientFee
+	fzInclusiveFee
+	fzPayLink
+	fzFunding
+	fzVerify
+	fzEmptySlices // empty, non-nil slices where no item is asked for
+)
+
+// Bits of FuzzValidate's bools: the values of the optional booleans that are set.
+const (
+	fzRestrictValue uint8 = 1 << iota
+	fzDisableKeyGenValue
+	fzInclusiveFeeValue
+	fzPayLinkValue
+	fzFundingEnabled
+)
+
+// fuzzBrokerType picks the brokerType: unset, one of mesh.BrokerTypes() (supported or
+// not) by index, or the fuzzed string itself (unknown, misspelt, blank, ...).
+func fuzzBrokerType(sel uint8, raw string) mesh.BrokerType {
+	known := mesh.BrokerTypes()
+	switch i := int(sel) % (len(known) + 2); {
+	case i == 0:
+		return ""
+	case i <= len(known):
+		return known[i-1]
+	default:
+		return mesh.BrokerType(raw)
+	}
+}
+
+// uuidish turns raw into a UUID-like string by mode (two bits): raw as it is; a UUID
+// made of raw's bytes in hex, lower or upper case; or that UUID with raw's own bytes
+// written over its start, a near miss whenever raw is not hexadecimal.
+func uuidish(raw string, mode uint8) string {
+	if mode&3 == 0 {
+		return raw
+	}
+	digits := hex.EncodeToString([]byte(raw))
+	digits = (digits + strings.Repeat("0", 32))[:32]
+	u := digits[:8] + "-" + digits[8:12] + "-" + digits[12:16] + "-" + digits[16:20] + "-" + digits[20:]
+	switch mode & 3 {
+	case 2:
+		u = strings.ToUpper(u)
+	case 3:
+		if len(raw) < len(u) {
+			u = raw + u[len(raw):]
+		}
+	}
+	return u
+}
+
+// FuzzValidate builds a request covering every field from fuzzed strings (open enums
+// included), a broker type, UUID-like ids, floats (NaN, ±Inf and negatives included),
+// presence flags, booleans and item counts, and checks that Validate and the fake
+// agree: the JSON json.Marshal makes of it, posted raw, is accepted (200) if and only
+// if Validate returned nil. A request json.Marshal cannot encode (NaN, ±Inf) is
+// refused by Validate and never sent. A refused request names real JSON paths of the
+// request, the fake's among them, and sends nothing through a client; an accepted one
+// goes through a real client and arrives as json.Marshal made it. Validate is
+// deterministic.
+func FuzzValidate(f *testing.F) {
+	srv := meshtest.NewServer() // one fake per run of the target, shared by its inputs
+	f.Cleanup(srv.Close)
+	client, err := srv.NewClient(mesh.WithRetry(mesh.RetryPolicy{}))
+	require.NoError(f, err)
+
+	f.Fuzz(func(t *testing.T,
+		userID string, brokerSel uint8, brokerRaw string, integrationID, subClientID string, idModes uint8,
+		networkID, symbol, address, addressTag string,
+		amount, displayAmount, minAmount, minAmountInFiat, amountInFiat, clientFee float64,
+		transactionID, transferType, description string,
+		goodsType, goodsCategory, referenceGoodsID, goodsName, goodsDetail string,
+		message, method, verifyAddress, verifyNetworkID, networkType string,
+		flags uint32, bools uint8, counts uint16,
+	) {
+		has := func(flag uint32) bool { return flags&flag != 0 }
+		boolOf := func(bit uint8) *bool { return mesh.Bool(bools&bit != 0) }
+		count := func(shift uint) int { return int(counts>>shift) & 3 }
+
+		req := &mesh.CreateLinkTokenRequest{
+			UserID:        userID,
+			BrokerType:    fuzzBrokerType(brokerSel, brokerRaw),
+			IntegrationID: uuidish(integrationID, idModes),
+			SubClientID:   uuidish(subClientID, idModes>>2),
+		}
+		if has(fzRestrict) {
+			req.RestrictMultipleAccounts = boolOf(fzRestrictValue)
+		}
+		if has(fzDisableKeyGen) {
+			req.DisableAPIKeyGeneration = boolOf(fzDisableKeyGenValue)
+		}
+		if has(fzTransfer) {
+			to := &mesh.TransferOptions{TransactionID: transactionID, TransferType: mesh.TransferType(transferType), Description: description}
+			first := mesh.TransferAddress{NetworkID: uuidish(networkID, idModes>>4), Symbol: symbol, Address: address, AddressTag: addressTag}
+			if has(fzAmount) {
+				first.Amount = mesh.Float64(amount)
+			}
+			if has(fzDisplayAmount) {
+				first.DisplayAmountInFiat = mesh.Float64(displayAmount)
+			}
+			if has(fzMinAmount) {
+				first.MinAmount = mesh.Float64(minAmount)
+			}
+			if has(fzMinAmountInFiat) {
+				first.MinAmountInFiat = mesh.Float64(minAmountInFiat)
+			}
+			// Later destinations vary the first: their own address (maybe blank), then
+			// the verified network's id and the fee as an amount.
+			items := []mesh.TransferAddress{first, first, first}
+			items[1].Address, items[1].AddressTag = addressTag, address
+			items[2].NetworkID, items[2].Amount = uuidish(verifyNetworkID, idModes>>6), mesh.Float64(clientFee)
+			to.ToAddresses = items[:count(0)]
+			if has(fzAmountInFiat) {
+				to.AmountInFiat = mesh.Float64(amountInFiat)
+			}
+			if has(fzClientFee) {
+				to.ClientFee = mesh.Float64(clientFee)
+			}
+			if has(fzFunding) {
+				to.FundingOptions = &mesh.FundingOptions{Enabled: bools&fzFundingEnabled != 0}
+			}
+			if has(fzInclusiveFee) {
+				to.IsInclusiveFeeEnabled = boolOf(fzInclusiveFeeValue)
+			}
+			if has(fzPayLink) {
+				to.GeneratePayLink = boolOf(fzPayLinkValue)
+			}
+			goods := []mesh.GoodsDetails{
+				{GoodsType: goodsType, GoodsCategory: goodsCategory, ReferenceGoodsID: referenceGoodsID, GoodsName: goodsName, GoodsDetail: goodsDetail},
+				{GoodsType: goodsCategory, GoodsName: goodsType},
+				{GoodsDetail: description},
+			}
+			to.GoodsDetails = goods[:count(2)]
+			req.TransferOptions = to
+		}
+		if has(fzVerify) {
+			req.VerifyWalletOptions = &mesh.VerifyWalletOptions{
+				Message:             message,
+				VerificationMethods: []mesh.VerificationMethod{mesh.VerificationMethod(method), mesh.VerificationMethodSignedMessage, mesh.VerificationMethod(networkType)}[:count(4)],
+				Addresses:           []string{verifyAddress, address, ""}[:count(6)],
+				NetworkID:           uuidish(verifyNetworkID, idModes>>6),
+				NetworkType:         mesh.NetworkType(networkType),
+			}
+		}
+		if !has(fzEmptySlices) { // nil rather than empty: both are left out of the JSON
+			if to := req.TransferOptions; to != nil && len(to.ToAddresses) == 0 {
+				to.ToAddresses = nil
+			}
+			if to := req.TransferOptions; to != nil && len(to.GoodsDetails) == 0 {
+				to.GoodsDetails = nil
+			}
+			if w := req.VerifyWalletOptions; w != nil && len(w.VerificationMethods) == 0 {
+				w.VerificationMethods = nil
+			}
+			if w := req.VerifyWalletOptions; w != nil && len(w.Addresses) == 0 {
+				w.Addresses = nil
+			}
+		}
+
+		checkAgainstFake(t, srv, client, req)
+	})
+}
+
+// checkAgainstFake checks Validate's verdict on req against the fake's on the same
+// JSON, and what a client sends, as FuzzValidate describes.
+func checkAgainstFake(t *testing.T, srv *meshtest.Server, client *mesh.Client, req *mesh.CreateLinkTokenRequest) {
+	t.Helper()
+	srv.Reset()
+	verdict := req.Validate()
+	assert.Equal(t, verdict, req.Validate(), "Validate is deterministic")
+	if verdict != nil {
+		checkProblems(t, req, verdict)
+	}
+
+	body, merr := json.Marshal(req)
+	if merr != nil {
+		nonFinite := nonFinitePaths(req)
+		require.NotEmpty(t, nonFinite, "json.Marshal fails only on NaN or ±Inf: %v", merr)
+		require.Error(t, verdict, "Validate refuses NaN and ±Inf, which JSON cannot carry")
+		fields := map[string]bool{}
+		for _, p := range problemsOf(verdict) {
+			fields[p.Field] = true
+		}
+		for _, p := range nonFinite {
+			assert.True(t, fields[p], "Validate names %s, which is not finite: %v", p, verdict)
+		}
+		assertNotSent(t, srv, client, req, 0)
+		return
+	}
+	if len(body) > meshtest.MaxBodyBytes {
+		// The fake's own bound, which the spec does not document: nothing to compare.
+		t.Skipf("body of %d bytes is above the fake's bound", len(body))
+	}
+
+	fake := postRaw(t, srv, body)
+	require.Contains(t, []int{http.StatusOK, http.StatusBadRequest}, fake.code, "the fake answers 200 or 400: %+v", fake)
+	require.Equal(t, verdict == nil, fake.code == http.StatusOK,
+		"Validate and the fake disagree\nValidate: %v\nfake: %d %s %s\nbody: %s", verdict, fake.code, fake.errorType, fake.message, body)
+
+	if verdict != nil {
+		path, _, ok := strings.Cut(fake.message, ": ")
+		require.True(t, ok, "the fake's message starts with a path: %q", fake.message)
+		assert.Contains(t, fieldsOf(verdict), path, "the fake's problem is one of Validate's")
+		assertNotSent(t, srv, client, req, 1)
+		return
+	}
+
+	lt, err := client.CreateLinkToken(context.Background(), req)
+	require.NoError(t, err, "body: %s", body)
+	_, err = lt.URL()
+	assert.NoError(t, err)
+	payLink := req.TransferOptions != nil && req.TransferOptions.GeneratePayLink != nil && *req.TransferOptions.GeneratePayLink
+	assert.Equal(t, payLink, lt.PaymentLink != "", "a payment link iff generatePayLink is true")
+	got := srv.Requests()
+	require.Len(t, got, 2, "the raw post and one attempt of the client")
+	assert.JSONEq(t, string(body), string(got[1].Body), "the client sends what json.Marshal makes of the request")
+}
+
+// assertNotSent checks that a client refuses req with ErrValidation and sends nothing:
+// the fake still has only the before requests it had.
+func assertNotSent(t *testing.T, srv *meshtest.Server, client *mesh.Client, req *mesh.CreateLinkTokenRequest, before int) {
+	t.Helper()
+	lt, err := client.CreateLinkToken(context.Background(), req)
+	assert.Nil(t, lt)
+	assert.ErrorIs(t, err, mesh.ErrValidation)
+	assert.Len(t, srv.Requests(), before, "a refused request is not sent")
+}
+
+// problemsOf returns the problems of a refused request, failing the test when err is
+// not an *InvalidRequestError with at least one.
+func problemsOf(err error) []*mesh.ValidationError {
+	var inv *mesh.InvalidRequestError
+	if !errors.As(err, &inv) || len(inv.Problems) == 0 {
+		return nil
+	}
+	return inv.Problems
+}
+
+// fieldsOf lists the Field of every problem of err.
+func fieldsOf(err error) []string {
+	var out []string
+	for _, p := range problemsOf(err) {
+		out = append(out, p.Field)
+	}
+	return out
+}
+
+var arrayIndex = regexp.MustCompile(`\[(\d+)\]`)
+
+// checkProblems checks a Validate error: an *InvalidRequestError matching
+// ErrValidation, on one line, whose every Field is a real JSON path of req (a
+// documented path once indices are written [i], each index within its array), and
+// whose Unwrap gives the same problems.
+func checkProblems(t *testing.T, req *mesh.CreateLinkTokenRequest, err error) {
+	t.Helper()
+	assert.ErrorIs(t, err, mesh.ErrValidation)
+	assert.NotContains(t, err.Error(), "\n", "one line")
+	problems := problemsOf(err)
+	require.NotEmpty(t, problems, "an *InvalidRequestError with its problems: %#v", err)
+	var inv *mesh.InvalidRequestError
+	require.ErrorAs(t, err, &inv)
+	unwrapped := inv.Unwrap()
+	require.Len(t, unwrapped, len(problems))
+	for i, p := range problems {
+		assert.Same(t, p, unwrapped[i], "Unwrap gives the problems")
+		generic := arrayIndex.ReplaceAllString(p.Field, "[i]")
+		if !assert.True(t, requestPaths[generic], "%q is not a JSON path of the request", p.Field) {
+			continue
+		}
+		assert.Contains(t, err.Error(), p.Field)
+		for _, m := range arrayIndex.FindAllStringSubmatchIndex(p.Field, -1) {
+			array := p.Field[:m[0]]
+			i, _ := strconv.Atoi(p.Field[m[2]:m[3]])
+			n := arrayLen(req, array)
+			assert.True(t, i < n, "%q: index %d, but %s has %d items", p.Field, i, array, n)
+		}
+	}
+}
+
+// arrayLen is the length of the array of req at path, -1 for a path that is no array.
+func arrayLen(req *mesh.CreateLinkTokenRequest, path string) int {
+	to, w := req.TransferOptions, req.VerifyWalletOptions
+	switch {
+	case path == "transferOptions.toAddresses" && to != nil:
+		return len(to.ToAddresses)
+	case path == "transferOptions.goodsDetails" && to != nil:
+		return len(to.GoodsDetails)
+	case path == "verifyWalletOptions.verificationMethods" && w != nil:
+		return len(w.VerificationMethods)
+	case path == "verifyWalletOptions.addresses" && w != nil:
+		return len(w.Addresses)
+	}
+	return -1
+}
+
+// nonFinitePaths lists the JSON paths of req's numbers that are NaN or ±Inf.
+func nonFinitePaths(req *mesh.CreateLinkTokenRequest) []string {
+	var out []string
+	check := func(path string, f *float64) {
+		if f != nil && (math.IsNaN(*f) || math.IsInf(*f, 0)) {
+			out = append(out, path)
+		}
+	}
+	if to := req.TransferOptions; to != nil {
+		for i, a := range to.ToAddresses {
+			p := "transferOptions.toAddresses[" + strconv.Itoa(i) + "]."
+			check(p+"amount", a.Amount)
+			check(p+"displayAmountInFiat", a.DisplayAmountInFiat)
+			check(p+"minAmount", a.MinAmount)
+			check(p+"minAmountInFiat", a.MinAmountInFiat)
+		}
+		check("transferOptions.amountInFiat", to.AmountInFiat)
+		check("transferOptions.clientFee", to.ClientFee)
+	}
+	return out
+}
