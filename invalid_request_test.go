@@ -1,0 +1,180 @@
+package mesh
+
+// What a refused request gives the caller: every problem at once, reasons that say
+// what to do, and nothing sent.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"math"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// An open enum's unknown value is not only accepted but sent as it is.
+func TestCreateLinkTokenSendsUnknownOpenEnumValues(t *testing.T) {
+	c, mt, _ := newMockClient(t)
+	var sent []byte
+	mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, func(r *http.Request) (*http.Response, error) {
+		sent, _ = io.ReadAll(r.Body)
+		return httpmock.NewStringResponse(http.StatusOK, okBody), nil
+	})
+	req := validRequest()
+	req.TransferOptions.TransferType = TransferTypeFiatOnRamp
+	req.TransferOptions.GoodsDetails = []GoodsDetails{{GoodsType: "03"}}
+	req.VerifyWalletOptions = &VerifyWalletOptions{VerificationMethods: []VerificationMethod{"someFutureMethod"}, NetworkType: "someFutureNetwork"}
+
+	_, err := c.CreateLinkToken(context.Background(), req)
+	require.NoError(t, err)
+	require.Equal(t, 1, mt.GetTotalCallCount())
+	var body struct {
+		TransferOptions struct {
+			TransferType string `json:"transferType"`
+			GoodsDetails []struct {
+				GoodsType string `json:"goodsType"`
+			} `json:"goodsDetails"`
+		} `json:"transferOptions"`
+		VerifyWalletOptions struct {
+			VerificationMethods []string `json:"verificationMethods"`
+			NetworkType         string   `json:"networkType"`
+		} `json:"verifyWalletOptions"`
+	}
+	require.NoError(t, json.Unmarshal(sent, &body), "%s", sent)
+	assert.Equal(t, "fiatOnRamp", body.TransferOptions.TransferType)
+	require.Len(t, body.TransferOptions.GoodsDetails, 1)
+	assert.Equal(t, "03", body.TransferOptions.GoodsDetails[0].GoodsType)
+	assert.Equal(t, []string{"someFutureMethod"}, body.VerifyWalletOptions.VerificationMethods)
+	assert.Equal(t, "someFutureNetwork", body.VerifyWalletOptions.NetworkType)
+}
+
+func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
+	bad := TransferAddress{NetworkID: "not-a-uuid", Amount: Float64(-1), DisplayAmountInFiat: Float64(math.NaN()),
+		MinAmount: Float64(math.Inf(1)), MinAmountInFiat: Float64(math.Inf(-1))}
+	req := &CreateLinkTokenRequest{
+		UserID:        strings.Repeat("😀", 26),
+		BrokerType:    BrokerTypeDeFiWallet,
+		IntegrationID: "{" + testIntegrationID + "}",
+		SubClientID:   "sub",
+		TransferOptions: &TransferOptions{
+			ToAddresses:   []TransferAddress{validAddress(), bad},
+			AmountInFiat:  Float64(-5),
+			TransactionID: strings.Repeat("😀", 65),
+			ClientFee:     Float64(1.5),
+			TransferType:  " ",
+			Description:   strings.Repeat("é", 257),
+			GoodsDetails:  []GoodsDetails{{GoodsType: "01"}, {GoodsType: "  "}},
+		},
+		VerifyWalletOptions: &VerifyWalletOptions{
+			VerificationMethods: []VerificationMethod{VerificationMethodSignedMessage, "\t"},
+			NetworkID:           "nope",
+			NetworkType:         " ",
+		},
+	}
+	want := []string{
+		"userId", "brokerType", "integrationId", "subClientId",
+		"transferOptions.toAddresses[1].networkId", "transferOptions.toAddresses[1].symbol",
+		"transferOptions.toAddresses[1].address", "transferOptions.toAddresses[1].amount",
+		"transferOptions.toAddresses[1].displayAmountInFiat", "transferOptions.toAddresses[1].minAmount",
+		"transferOptions.toAddresses[1].minAmountInFiat",
+		"transferOptions.amountInFiat", "transferOptions.transactionId", "transferOptions.clientFee",
+		"transferOptions.transferType", "transferOptions.description", "transferOptions.goodsDetails[1].goodsType",
+		"verifyWalletOptions.verificationMethods[1]", "verifyWalletOptions.message",
+		"verifyWalletOptions.networkId", "verifyWalletOptions.networkType",
+	}
+	checkValidate(t, req, want...)
+}
+
+func TestValidateNilRequest(t *testing.T) {
+	var req *CreateLinkTokenRequest
+	err := req.Validate()
+	require.Error(t, err)
+	fields := refusal(t, err)
+	assert.Len(t, fields, 1)
+}
+
+// Reasons say what to do, not only what is wrong.
+func TestValidateReasonsSayWhatToDo(t *testing.T) {
+	tests := []struct {
+		name string
+		set  func(*CreateLinkTokenRequest)
+		hint string
+	}{
+		{"userId too long: use a shorter stable id", func(r *CreateLinkTokenRequest) { r.UserID = strings.Repeat("a", 51) }, "hash"},
+		{"userId too long: says the limit", func(r *CreateLinkTokenRequest) { r.UserID = strings.Repeat("a", 51) }, "50"},
+		{"unknown broker: prefer IntegrationID", func(r *CreateLinkTokenRequest) { r.BrokerType = "nasdaq" }, "IntegrationID"},
+		{"networkId: where to find one", func(r *CreateLinkTokenRequest) { r.TransferOptions.ToAddresses[0].NetworkID = "eth" }, "Networks"},
+		{"clientFee: a ratio", func(r *CreateLinkTokenRequest) { r.TransferOptions.ClientFee = Float64(2.5) }, "0.025"},
+		{"blank open enum: leave it empty", func(r *CreateLinkTokenRequest) { r.TransferOptions.TransferType = " " }, "empty"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			req := validRequest()
+			tc.set(req)
+			var ire *InvalidRequestError
+			require.ErrorAs(t, req.Validate(), &ire)
+			require.Len(t, ire.Problems, 1)
+			assert.Contains(t, ire.Problems[0].Reason, tc.hint)
+		})
+	}
+}
+
+func TestValidateValidRequestAllocatesNothing(t *testing.T) {
+	for name, req := range map[string]*CreateLinkTokenRequest{"validRequest": validRequest(), "at limits": requestAtLimits()} {
+		t.Run(name, func(t *testing.T) {
+			require.NoError(t, req.Validate())
+			var err error
+			allocs := testing.AllocsPerRun(100, func() { err = req.Validate() })
+			require.NoError(t, err)
+			assert.Zero(t, allocs)
+		})
+	}
+}
+
+func TestCreateLinkTokenRefusesInvalidRequestWithoutSending(t *testing.T) {
+	tests := []struct {
+		name string
+		req  *CreateLinkTokenRequest
+	}{
+		{"nil request", nil},
+		{"empty request", &CreateLinkTokenRequest{}},
+		{"userId too long in UTF-16", &CreateLinkTokenRequest{UserID: strings.Repeat("😀", 26)}},
+		{"unsupported broker", &CreateLinkTokenRequest{UserID: "u", BrokerType: BrokerTypeCryptocurrencyWallet}},
+		{"several problems", func() *CreateLinkTokenRequest {
+			r := validRequest()
+			r.TransferOptions.ToAddresses[0].NetworkID = "x"
+			r.TransferOptions.AmountInFiat = Float64(math.NaN())
+			return r
+		}()},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt, _ := newMockClient(t)
+			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusOK, okBody))
+			want := tc.req.Validate()
+			require.Error(t, want)
+
+			lt, err := c.CreateLinkToken(context.Background(), tc.req)
+			assert.Nil(t, lt)
+			refusal(t, err)
+			assert.Equal(t, want, err, "CreateLinkToken's error differs from Validate's")
+			var apiErr *APIError
+			assert.False(t, errors.As(err, &apiErr), "a refused request is not an APIError")
+			assert.Zero(t, mt.GetTotalCallCount(), "an invalid request reached the transport")
+		})
+	}
+	// The same setup does send a valid request, so the zero above means something.
+	t.Run("valid request is sent", func(t *testing.T) {
+		c, mt, _ := newMockClient(t)
+		mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusOK, okBody))
+		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		require.NoError(t, err)
+		assert.Equal(t, 1, mt.GetTotalCallCount())
+	})
+}
