@@ -1,8 +1,7 @@
 package mesh
 
 // How every answer is read: it becomes a token, or an *APIError that keeps the server's
-// words and matches exactly one sentinel; through a size bound, gzip or not, whatever
-// the connection does after the envelope.
+// words and matches exactly one sentinel. How its body is read is body_test.go's.
 
 import (
 	"context"
