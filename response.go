@@ -107,8 +107,13 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 		e.reason = "empty answer"
 	case jsonErr != nil:
 		e.reason = "answer is not Mesh's JSON envelope"
-		if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err == nil {
-			e.reason += " (" + oneLine(mt, 64) + ")"
+		// The media type as sent, whole or not at all: the secret is redacted later by
+		// comparing bytes, which a lowercased or cut echo of it would escape.
+		ct := resp.Header.Get("Content-Type")
+		if _, _, err := mime.ParseMediaType(ct); err == nil {
+			if mt, _, _ := strings.Cut(ct, ";"); len(strings.TrimSpace(mt)) <= 64 {
+				e.reason += " (" + strings.TrimSpace(mt) + ")"
+			}
 		}
 	case code < 200 || code > 299:
 		// An error answer: its status and code say what it is.
