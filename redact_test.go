@@ -224,6 +224,12 @@ func TestErrorDataEchoingSecret(t *testing.T) {
 			`{"list":["a",{"k":"pre [REDACTED] post"}],"ok":true,"no":false,"nil":null,"n":1.5e3}`},
 		{"twice in one string", testSecret, `["` + testSecret + testSecret + `"]`, `["[REDACTED][REDACTED]"]`},
 		{"a bare string", testSecret, `"` + testSecret + `"`, `"[REDACTED]"`},
+		// What no single token shows: the secret across tokens, or in what re-encoding
+		// writes. Nothing of errorData can be kept then.
+		{"across tokens", "12345678,90123456", `[12345678,90123456,"12345678,90123456"]`, `"[REDACTED]"`},
+		{"across tokens only", "12345678,90123456", `[12345678,90123456]`, `"[REDACTED]"`},
+		{"in an escape of re-encoding", `u003cb\u003e`, `{"s":"u003cb\\u003e!","h":"<b>"}`, `"[REDACTED]"`},
+		{"as an escape in the bytes", `\u0073k_live`, `{"s":"\u0073k_live"}`, `"[REDACTED]"`},
 		{"beside characters an encoder escapes", testSecret, `{"h":"<b>&</b>","s":"` + testSecret + `"}`, `{"h":"<b>&</b>","s":"[REDACTED]"}`},
 	}
 	for _, tc := range tests {
@@ -401,4 +407,53 @@ func TestNewClientErrorHidesSecret(t *testing.T) {
 			}
 		})
 	}
+}
+
+// assertNoPieceOfSecret checks that s shows no 12 bytes of secret in a row, in any
+// case: a server's text may be cut or lowercased before the SDK shows it.
+func assertNoPieceOfSecret(t *testing.T, s, secret, where string) {
+	t.Helper()
+	lower, sec := strings.ToLower(s), strings.ToLower(secret)
+	for i := 0; i+12 <= len(sec); i++ {
+		if strings.Contains(lower, sec[i:i+12]) {
+			t.Errorf("%s shows %q of the secret: %s", where, sec[i:i+12], s)
+			return
+		}
+	}
+}
+
+// An answer that is not JSON names its media type: one that echoes the secret shows it
+// neither whole, nor cut, nor lowercased.
+func TestContentTypeEchoingSecret(t *testing.T) {
+	for _, ct := range []string{
+		"text/" + testSecret,
+		"text/" + strings.Repeat("x", 40) + testSecret,
+		"application/" + testSecret + "+json; charset=utf-8",
+		"text/html; key=" + testSecret,
+	} {
+		t.Run(ct, func(t *testing.T) {
+			logger, log := debugLog()
+			c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}), WithLogger(logger))
+			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, func(*http.Request) (*http.Response, error) {
+				resp := httpmock.NewStringResponse(http.StatusBadGateway, "<html>bad gateway</html>")
+				resp.Header.Set("Content-Type", ct)
+				return resp, nil
+			})
+
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			assertOnlySentinel(t, err, ErrServerFailure)
+			assertNoPieceOfSecret(t, err.Error(), testSecret, "the error")
+			assertNoPieceOfSecret(t, log.String(), testSecret, "the log")
+		})
+	}
+	t.Run("a plain media type is still named", func(t *testing.T) {
+		c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
+		mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, func(*http.Request) (*http.Response, error) {
+			resp := httpmock.NewStringResponse(http.StatusBadGateway, "<html>bad gateway</html>")
+			resp.Header.Set("Content-Type", "text/html; charset=utf-8")
+			return resp, nil
+		})
+		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		assert.ErrorContains(t, err, "(text/html)")
+	})
 }
