@@ -271,11 +271,11 @@ func assertErrorHidesSecret(t testing.TB, err error, secret string) {
 		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 			assert.NotContains(t, fmt.Sprintf(verb, e), secret, "%T under %s shows the secret", e, verb)
 		}
-		if a, ok := e.(*APIError); ok {
+		if a, ok := e.(*APIError); ok { //nolint:errorlint // each node of the tree is visited
 			assert.NotContains(t, string(a.ErrorData), secret, "APIError.ErrorData shows the secret")
 			assert.NotContains(t, fmt.Sprint(a.Header), secret, "APIError.Header shows the secret")
 		}
-		switch u := e.(type) {
+		switch u := e.(type) { //nolint:errorlint // walking the tree node by node
 		case interface{ Unwrap() error }:
 			todo = append(todo, u.Unwrap())
 		case interface{ Unwrap() []error }:
