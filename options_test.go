@@ -312,11 +312,16 @@ func TestWithHTTPClientTimeout(t *testing.T) {
 			t.Cleanup(hc.CloseIdleConnections)
 			c, _ := newTestClient(t, srv.URL, append([]Option{WithHTTPClient(hc), WithRetry(RetryPolicy{})}, tc.opts...)...)
 
-			lt, err := c.CreateLinkToken(context.Background(), validRequest())
+			// The call's own deadline only tells which limit ended the attempt: it is far
+			// above the short limit and below the default 30 s.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			lt, err := c.CreateLinkToken(ctx, validRequest())
 			if tc.wantLimit {
 				require.Error(t, err)
 				assert.Nil(t, lt)
 				assert.ErrorIs(t, err, context.DeadlineExceeded)
+				assert.NoError(t, ctx.Err(), "the call's deadline ended it, not the attempt's limit")
 			} else {
 				require.NoError(t, err)
 				assert.Equal(t, testToken, lt.Token)
