@@ -29,6 +29,15 @@ var (
 // safe for concurrent use by many goroutines and reuses connections. It never shows
 // its secret: fmt in any verb and slog print it redacted.
 type Client struct {
+	// The state sits behind a pointer so that fmt, printing a Client value (not a
+	// *Client) in a verb a pointer does not support (%s, %q), stops at addresses: its
+	// bad-verb output follows one pointer, and the secret and the resty client's
+	// headers are two away.
+	*clientState
+}
+
+// clientState is a Client's configuration, set once by NewClient and then only read.
+type clientState struct {
 	rc       *resty.Client // configured once in NewClient, never changed after
 	baseURL  string
 	clientID string
@@ -84,7 +93,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		SetDoNotParseResponse(true). // readBody says why
 		SetLogger(discardLogger{}).
 		SetDisableWarn(true)
-	return &Client{
+	return &Client{&clientState{
 		rc:       rc,
 		baseURL:  base.String(),
 		clientID: clientID,
@@ -94,7 +103,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		logger:   cfg.logger,
 		now:      cfg.now,
 		sleep:    cfg.sleep,
-	}, nil
+	}}, nil
 }
 
 // call sends one request (body, when not nil, as JSON) and decodes the content of an
@@ -102,7 +111,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 // policy allows and stops as soon as ctx is done. Every attempt's error passes through
 // the redactor before anything else sees it.
 func (c *Client) call(ctx context.Context, method, path string, body any, limit int64, out content) error {
-	if c == nil || c.rc == nil {
+	if c == nil || c.clientState == nil {
 		return errNilClient
 	}
 	if ctx == nil {
@@ -179,14 +188,14 @@ func (c *Client) attempt(ctx context.Context, method, path string, body any, lim
 // Transport given with WithHTTPClient included, when it can). The Client stays usable:
 // later calls open new connections.
 func (c *Client) CloseIdleConnections() {
-	if c != nil && c.rc != nil {
+	if c != nil && c.clientState != nil {
 		c.rc.GetClient().CloseIdleConnections()
 	}
 }
 
 // String describes the client without its secret.
 func (c *Client) String() string {
-	if c == nil || c.rc == nil {
+	if c == nil || c.clientState == nil {
 		return "mesh.Client(nil)"
 	}
 	return "mesh.Client{baseURL: " + c.baseURL + ", clientID: " + c.clientID + ", clientSecret: " + redacted + "}"
@@ -197,7 +206,7 @@ func (c *Client) GoString() string { return c.String() }
 
 // LogValue makes slog log the client without its secret.
 func (c *Client) LogValue() slog.Value {
-	if c == nil || c.rc == nil {
+	if c == nil || c.clientState == nil {
 		return slog.StringValue(c.String())
 	}
 	return slog.GroupValue(

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -275,4 +276,52 @@ var unsupportedBrokerTypes = map[BrokerType]bool{
 // allBrokerTypes is specBrokerTypes then meshBrokerTypeAdditions (63 values).
 func allBrokerTypes() []BrokerType {
 	return append(append([]BrokerType(nil), specBrokerTypes...), meshBrokerTypeAdditions...)
+}
+
+// --- configuration, transport and secret ---
+
+// roundTripFunc makes a function an http.RoundTripper.
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// maxShownError bounds the text of an error that quotes what a server sent: one short
+// line.
+const maxShownError = 400
+
+// assertErrorHidesSecret checks err and every error it wraps (errors.Unwrap and
+// Unwrap() []error, the whole tree): none shows secret under %v, %+v, %#v or %s, nor
+// in the fields of an *APIError that %#v prints as bytes or pointers.
+func assertErrorHidesSecret(t testing.TB, err error, secret string) {
+	t.Helper()
+	require.Error(t, err)
+	for todo := []error{err}; len(todo) > 0; {
+		e := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		if e == nil {
+			continue
+		}
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			assert.NotContains(t, fmt.Sprintf(verb, e), secret, "%T under %s shows the secret", e, verb)
+		}
+		if a, ok := e.(*APIError); ok { //nolint:errorlint // each node of the tree is visited
+			assert.NotContains(t, string(a.ErrorData), secret, "APIError.ErrorData shows the secret")
+			assert.NotContains(t, fmt.Sprint(a.Header), secret, "APIError.Header shows the secret")
+		}
+		switch u := e.(type) { //nolint:errorlint // walking the tree node by node
+		case interface{ Unwrap() error }:
+			todo = append(todo, u.Unwrap())
+		case interface{ Unwrap() []error }:
+			todo = append(todo, u.Unwrap()...)
+		}
+	}
+}
+
+// assertShortLine checks that s, the text of an error or a log line, is one line of at
+// most max bytes.
+func assertShortLine(t testing.TB, s string, max int, where string) {
+	t.Helper()
+	assert.NotContains(t, s, "\n", "%s is not one line", where)
+	assert.NotContains(t, s, "\r", "%s is not one line", where)
+	assert.LessOrEqual(t, len(s), max, "%s runs past %d bytes", where, max)
 }

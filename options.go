@@ -166,9 +166,10 @@ func checkBaseURL(raw, secret string) (*url.URL, string) {
 		return nil, fmt.Sprintf("base URL %q is plain http to a host that is not loopback: credentials would cross the network in clear text (use https)", raw)
 	}
 	if _, err := netip.ParseAddr(u.Hostname()); err != nil { // a spelling of localhost
+		port := u.Port()
 		u.Host = "localhost"
-		if p := u.Port(); p != "" {
-			u.Host += ":" + p
+		if port != "" {
+			u.Host += ":" + port
 		}
 	}
 	return u, ""

@@ -121,7 +121,8 @@ func (r *redactor) apiError(e *APIError) {
 // json replaces the secret in every string (object keys included) and number of the
 // JSON value raw, re-encoding it token by token: the result is valid JSON that keeps
 // every member, duplicated keys included. A number that shows the secret becomes the
-// string "[REDACTED]". raw is returned as it is when no token shows the secret.
+// string "[REDACTED]". raw is returned as it is when the secret shows nowhere; the
+// whole value becomes "[REDACTED]" when the bytes show it where no token does.
 func (r *redactor) json(raw json.RawMessage) json.RawMessage {
 	if len(raw) == 0 || r.secret == "" {
 		return raw
@@ -187,10 +188,17 @@ func (r *redactor) json(raw json.RawMessage) json.RawMessage {
 			out.WriteString("null")
 		}
 	}
+	result := out.Bytes()
 	if !changed {
-		return raw
+		result = raw
 	}
-	return out.Bytes()
+	// No token shows the secret, yet the bytes may: across tokens ("1234,5678" in
+	// [1234,5678]), in an escape as written ("\u0073k_..."), or in one that re-encoding
+	// wrote ("u003c" for "<"). Nothing of the value can be kept safely then.
+	if bytes.Contains(result, []byte(r.secret)) {
+		return json.RawMessage(`"` + redacted + `"`)
+	}
+	return result
 }
 
 // headerWithoutCookies copies h without Set-Cookie: an APIError is logged and shown,

@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,10 @@ const (
 	maxTransferIntegrationsBytes = 16 << 20 // 16 MiB
 	maxIntegrationsBytes         = 32 << 20 // 32 MiB
 )
+
+// namedMediaTypes are the media types an error names when an answer is not JSON: what
+// a proxy or a misrouted request sends.
+var namedMediaTypes = []string{"text/html", "text/plain", "application/json", "text/json", "application/xml", "text/xml"}
 
 // envelope is Mesh's response envelope, the same for every endpoint.
 type envelope struct {
@@ -99,8 +104,10 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 		reason = "empty answer"
 	case jsonErr != nil:
 		reason = "answer is not Mesh's JSON envelope"
-		if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err == nil {
-			reason += " (" + oneLine(mt, 64) + ")"
+		// Only a media type of a short known list is named: the text of an error or a log
+		// record never carries the server's bytes, which may echo the secret.
+		if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err == nil && slices.Contains(namedMediaTypes, mt) {
+			reason += " (" + mt + ")"
 		}
 	case code < 200 || code > 299:
 		// An error answer: its status and code say what it is.

@@ -1,0 +1,459 @@
+package mesh
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The secret never leaves the client: not in an error (its text in any verb, its
+// fields, anything it wraps), not in fmt or slog of a Client, not in the log, not in
+// NewClient's refusal, whatever a server echoes and however it escapes it.
+
+// rawServer is a TCP server on loopback that reads each request and answers reply
+// byte for byte, then closes the connection. It returns its base URL.
+func rawServer(t *testing.T, reply string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer conn.Close()
+				req, err := http.ReadRequest(bufio.NewReader(conn))
+				if err != nil {
+					return
+				}
+				_, _ = io.Copy(io.Discard, req.Body)
+				_, _ = io.WriteString(conn, reply)
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		wg.Wait()
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// debugLog is a logger at Debug level writing JSON lines into the returned buffer.
+func debugLog() (*slog.Logger, *bytes.Buffer) {
+	var buf bytes.Buffer
+	return slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})), &buf
+}
+
+// assertLogHidesSecret checks every line of a debug log: no secret, one bounded line.
+func assertLogHidesSecret(t *testing.T, log, secret string) {
+	t.Helper()
+	require.NotEmpty(t, log, "nothing was logged")
+	assert.NotContains(t, log, secret, "the log shows the secret")
+	for _, line := range strings.Split(strings.TrimSuffix(log, "\n"), "\n") {
+		assert.LessOrEqual(t, len(line), 2*maxShownError, "a log line runs long: %.200s…", line)
+	}
+}
+
+// A transport error may quote the server's bytes (a malformed status or header line):
+// the error a caller gets, and the log, show neither the secret nor a long quote.
+// Each attempt fails the same way, so the default policy retries twice.
+func TestTransportErrorQuotingServerHidesSecret(t *testing.T) {
+	long := strings.Repeat("x", 1<<20)
+	replies := []struct{ name, reply string }{
+		{"status code is the secret", "HTTP/1.1 " + testSecret + " OK\r\n\r\n"},
+		{"status line without a space", "HTTP/1.1/" + testSecret + "\r\n\r\n"},
+		{"1 MiB status line", "HTTP/1.1 " + testSecret + long + "\r\n\r\n"},
+		{"header line without a colon", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Echo " + testSecret + "\r\n\r\n"},
+		{"header line just under 64 KiB", "HTTP/1.1 200 OK\r\nX-Echo " + testSecret + long[:60<<10] + "\r\n\r\n"},
+		{"1 MiB header line", "HTTP/1.1 200 OK\r\nX-Echo " + testSecret + long + "\r\n\r\n"},
+	}
+	transports := []struct {
+		name string
+		opts func(t *testing.T) []Option
+	}{
+		{"default transport", func(*testing.T) []Option { return nil }},
+		{"caller's transport (10 MiB header bound)", func(t *testing.T) []Option {
+			tr := &http.Transport{}
+			t.Cleanup(tr.CloseIdleConnections)
+			return []Option{WithHTTPClient(&http.Client{Transport: tr})}
+		}},
+	}
+	for _, tr := range transports {
+		for _, r := range replies {
+			t.Run(tr.name+" "+r.name, func(t *testing.T) {
+				logger, log := debugLog()
+				c, clock := newTestClient(t, rawServer(t, r.reply), append(tr.opts(t), WithLogger(logger))...)
+
+				lt, err := c.CreateLinkToken(context.Background(), validRequest())
+				assert.Nil(t, lt)
+				require.Error(t, err)
+				var apiErr *APIError
+				assert.False(t, errors.As(err, &apiErr), "no answer came: %v", err)
+				assertErrorHidesSecret(t, err, testSecret)
+				for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+					assertShortLine(t, fmt.Sprintf(verb, err), maxShownError, "the error under "+verb)
+				}
+				assert.Len(t, clock.Waits(), DefaultMaxRetries, "a transport failure is retried")
+				assertLogHidesSecret(t, log.String(), testSecret)
+			})
+		}
+	}
+}
+
+// A transport failure caused by a deadline or a cancellation still says so through
+// errors.Is, also when its text had to be replaced because it quoted the secret.
+func TestTransportErrorKeepsContextCause(t *testing.T) {
+	quoting := func(cause error) Option {
+		return WithHTTPClient(&http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) {
+			return nil, fmt.Errorf("proxy answered %q\nthen: %w", "HTTP/1.1 "+testSecret, cause)
+		})})
+	}
+	tests := []struct {
+		name string
+		opts []Option
+		ctx  func() (context.Context, context.CancelFunc)
+		want error
+	}{
+		{"deadline, text quoting the secret", []Option{quoting(context.DeadlineExceeded)}, nil, context.DeadlineExceeded},
+		{"cancellation, text quoting the secret", []Option{quoting(context.Canceled)}, nil, context.Canceled},
+		{"deadline of the call on a silent server", nil, func() (context.Context, context.CancelFunc) {
+			return context.WithTimeout(context.Background(), 50*time.Millisecond)
+		}, context.DeadlineExceeded},
+		{"per-attempt timeout on a silent server", []Option{WithTimeout(50 * time.Millisecond), WithRetry(RetryPolicy{})}, nil, context.DeadlineExceeded},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			silent := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				_, _ = io.Copy(io.Discard, r.Body)
+				<-r.Context().Done()
+			})
+			logger, log := debugLog()
+			c, _ := newTestClient(t, silent.URL, append(tc.opts, WithLogger(logger))...)
+			ctx, cancel := context.Background(), context.CancelFunc(func() {})
+			if tc.ctx != nil {
+				ctx, cancel = tc.ctx()
+			}
+			defer cancel()
+
+			_, err := c.CreateLinkToken(ctx, validRequest())
+			assert.ErrorIs(t, err, tc.want)
+			assertErrorHidesSecret(t, err, testSecret)
+			assertShortLine(t, err.Error(), maxShownError, "the error")
+			assertLogHidesSecret(t, log.String(), testSecret)
+		})
+	}
+}
+
+// jsonTokens is the token sequence of a JSON value, duplicated keys and order kept.
+func jsonTokens(t *testing.T, raw []byte) []any {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var toks []any
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return toks
+		}
+		require.NoError(t, err, "%s", raw)
+		toks = append(toks, tok)
+	}
+}
+
+// mockClientWithSecret is a client with secret, on an httpmock transport, no retries.
+func mockClientWithSecret(t *testing.T, secret string, opts ...Option) (*Client, *httpmock.MockTransport) {
+	t.Helper()
+	mt := httpmock.NewMockTransport()
+	c, err := NewClient(testClientID, secret, append([]Option{WithBaseURL(mockBaseURL),
+		WithHTTPClient(&http.Client{Transport: mt}), WithRetry(RetryPolicy{})}, opts...)...)
+	require.NoError(t, err)
+	return c, mt
+}
+
+// unicodeEscaped writes every character of s as a JSON \u escape.
+func unicodeEscaped(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		fmt.Fprintf(&b, `\u%04x`, r)
+	}
+	return b.String()
+}
+
+// errorData that echoes the secret stays valid JSON, keeps every other member (a
+// duplicated key too), and shows the secret nowhere, whatever form it takes.
+func TestErrorDataEchoingSecret(t *testing.T) {
+	const numeric = "12345678901234567890"
+	const slashy = "sk_live/abc+def&ghi"
+	tests := []struct {
+		name, secret, data, want string
+	}{
+		{"duplicated key", testSecret, `{"a":"x","a":"` + testSecret + `"}`, `{"a":"x","a":"[REDACTED]"}`},
+		{"duplicated key, secret first", testSecret, `{"a":"` + testSecret + `","a":"x"}`, `{"a":"[REDACTED]","a":"x"}`},
+		{"numeric secret as a number", numeric, `{"n":` + numeric + `,"m":1}`, `{"n":"[REDACTED]","m":1}`},
+		{"numeric secret inside a number", numeric, `[9` + numeric + `1,-` + numeric + `e3]`, `["[REDACTED]","[REDACTED]"]`},
+		{"numeric secret inside a string", numeric, `{"s":"id ` + numeric + `"}`, `{"s":"id [REDACTED]"}`},
+		{"first character escaped", testSecret, `{"got":"\u0073` + testSecret[1:] + `"}`, `{"got":"[REDACTED]"}`},
+		{"every character escaped", testSecret, `{"got":"` + unicodeEscaped(testSecret) + `"}`, `{"got":"[REDACTED]"}`},
+		{"slash escaped", slashy, `{"got":"sk_live\/abc+def&ghi"}`, `{"got":"[REDACTED]"}`},
+		{"ampersand escaped", slashy, `{"got":"sk_live/abc+def\u0026ghi"}`, `{"got":"[REDACTED]"}`},
+		{"in a key", testSecret, `{"` + testSecret + `":1,"b":2}`, `{"[REDACTED]":1,"b":2}`},
+		{"nested", testSecret, `{"list":["a",{"k":"pre ` + testSecret + ` post"}],"ok":true,"no":false,"nil":null,"n":1.5e3}`,
+			`{"list":["a",{"k":"pre [REDACTED] post"}],"ok":true,"no":false,"nil":null,"n":1.5e3}`},
+		{"twice in one string", testSecret, `["` + testSecret + testSecret + `"]`, `["[REDACTED][REDACTED]"]`},
+		{"a bare string", testSecret, `"` + testSecret + `"`, `"[REDACTED]"`},
+		// What no single token shows: the secret across tokens, or in what re-encoding
+		// writes. Nothing of errorData can be kept then.
+		{"across tokens", "12345678,90123456", `[12345678,90123456,"12345678,90123456"]`, `"[REDACTED]"`},
+		{"across tokens only", "12345678,90123456", `[12345678,90123456]`, `"[REDACTED]"`},
+		{"in an escape of re-encoding", `u003cb\u003e`, `{"s":"u003cb\\u003e!","h":"<b>"}`, `"[REDACTED]"`},
+		{"as an escape in the bytes", `\u0073k_live`, `{"s":"\u0073k_live"}`, `"[REDACTED]"`},
+		{"beside characters an encoder escapes", testSecret, `{"h":"<b>&</b>","s":"` + testSecret + `"}`, `{"h":"<b>&</b>","s":"[REDACTED]"}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := mockClientWithSecret(t, tc.secret)
+			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusBadRequest,
+				`{"status":"badRequest","message":"m","errorData":`+tc.data+`}`))
+
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assertOnlySentinel(t, err, ErrBadRequest)
+			require.True(t, json.Valid(apiErr.ErrorData), "ErrorData is not JSON: %s", apiErr.ErrorData)
+			assert.Equal(t, jsonTokens(t, []byte(tc.want)), jsonTokens(t, apiErr.ErrorData), "ErrorData: %s", apiErr.ErrorData)
+			assertErrorHidesSecret(t, err, tc.secret)
+		})
+	}
+}
+
+// errorData that does not show the secret is kept byte for byte.
+func TestErrorDataWithoutSecretUnchanged(t *testing.T) {
+	for _, data := range []string{
+		`{"a": 1, "b" : "x<y&z", "c":[true, null], "d":"\u0041"}`,
+		`{"a":"x","a":"y"}`,
+		`[1e400, 0.10, -0]`,
+		`"` + testSecret[:len(testSecret)-1] + `"`, // all of it but the last character
+	} {
+		t.Run(data, func(t *testing.T) {
+			c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
+			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusConflict,
+				`{"status":"conflict","errorData":`+data+`}`))
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, data, string(apiErr.ErrorData))
+		})
+	}
+}
+
+// Every field of the answer that the server wrote shows [REDACTED] where it echoed the
+// secret, escaped or not, and the rest of what it said.
+func TestAnswerFieldsEchoingSecret(t *testing.T) {
+	esc := unicodeEscaped(testSecret)
+	tests := []struct {
+		name string
+		code int
+		body string
+		want APIError
+	}{
+		{"every field", http.StatusBadRequest,
+			`{"status":"` + testSecret + `","message":"bad key ` + testSecret + ` given","displayMessage":"` + testSecret + `",` +
+				`"errorType":"t-` + testSecret + `","errorHash":"` + testSecret + `-h"}`,
+			APIError{Status: "[REDACTED]", Message: "bad key [REDACTED] given", DisplayMessage: "[REDACTED]", ErrorType: "t-[REDACTED]", ErrorHash: "[REDACTED]-h"}},
+		{"every field escaped", http.StatusForbidden,
+			`{"status":"permissionDenied","message":"` + esc + `","displayMessage":"x` + esc + `","errorType":"` + esc + `","errorHash":"` + esc + `"}`,
+			APIError{Status: StatusPermissionDenied, Message: "[REDACTED]", DisplayMessage: "x[REDACTED]", ErrorType: "[REDACTED]", ErrorHash: "[REDACTED]"}},
+		{"a 401", http.StatusUnauthorized, `{"status":"badRequest","message":"unknown secret ` + testSecret + `"}`,
+			APIError{Status: StatusBadRequest, Message: "unknown secret [REDACTED]"}},
+		{"an HTML page", http.StatusBadGateway, "<html>" + testSecret + "</html>", APIError{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			logger, log := debugLog()
+			c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}), WithLogger(logger))
+			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, func(*http.Request) (*http.Response, error) {
+				resp := httpmock.NewStringResponse(tc.code, tc.body)
+				resp.Header.Set("Content-Type", "application/json")
+				resp.Header.Set("X-Echo", "key="+testSecret)
+				resp.Header.Add("X-Echo", testSecret)
+				return resp, nil
+			})
+
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.want.Status, apiErr.Status)
+			assert.Equal(t, tc.want.Message, apiErr.Message)
+			assert.Equal(t, tc.want.DisplayMessage, apiErr.DisplayMessage)
+			assert.Equal(t, tc.want.ErrorType, apiErr.ErrorType)
+			assert.Equal(t, tc.want.ErrorHash, apiErr.ErrorHash)
+			assert.Equal(t, []string{"key=[REDACTED]", "[REDACTED]"}, apiErr.Header.Values("X-Echo"))
+			assertErrorHidesSecret(t, err, testSecret)
+			assertShortLine(t, err.Error(), 2*maxShownError, "the error")
+			assertLogHidesSecret(t, log.String(), testSecret)
+		})
+	}
+}
+
+// fmt and slog of a Client, by pointer or by value, alone or inside another value,
+// never show the secret (nor its hex, which %x of a string field would print).
+func TestClientPrintingHidesSecret(t *testing.T) {
+	c, _ := newTestClient(t, mockBaseURL)
+	type holder struct{ c Client } // unexported: fmt cannot call its methods
+	values := []struct {
+		name string
+		v    any
+	}{
+		{"*Client", c},
+		{"Client value", *c},
+		{"Client value in a struct", struct{ C Client }{*c}},
+		{"Client value in an unexported field", holder{*c}},
+		{"Client values in a slice", []Client{*c}},
+		{"*Client in a map", map[string]*Client{"c": c}},
+		{"LinkTokenCreator", []LinkTokenCreator{c}},
+	}
+	leaks := []string{testSecret, hex.EncodeToString([]byte(testSecret)), strings.ToUpper(hex.EncodeToString([]byte(testSecret)))}
+	for _, v := range values {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%d", "%x", "%X", "%q", "%o", "%b", "%t", "%e", "%c", "%U", "%p", "%T"} {
+			t.Run(v.name+" "+verb, func(t *testing.T) {
+				out := fmt.Sprintf(verb, v.v)
+				for _, leak := range leaks {
+					assert.NotContains(t, out, leak)
+				}
+			})
+		}
+	}
+	assert.Equal(t, "mesh.Client{baseURL: "+mockBaseURL+", clientID: "+testClientID+", clientSecret: [REDACTED]}", fmt.Sprint(c))
+
+	handlers := []struct {
+		name string
+		new  func(io.Writer) slog.Handler
+	}{
+		{"JSON", func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) }},
+		{"text", func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) }},
+	}
+	logs := []struct {
+		name string
+		log  func(*slog.Logger)
+	}{
+		{"*Client", func(l *slog.Logger) { l.Info("m", "client", c) }},
+		{"Client value", func(l *slog.Logger) { l.Info("m", slog.Any("client", *c)) }},
+		{"in a group", func(l *slog.Logger) { l.Info("m", slog.Group("g", slog.Any("client", c))) }},
+		{"in With", func(l *slog.Logger) { l.With("client", c).Info("m") }},
+		{"in a struct", func(l *slog.Logger) { l.Info("m", "s", struct{ C *Client }{c}) }},
+		{"Client value in a struct", func(l *slog.Logger) { l.Info("m", "s", struct{ C Client }{*c}) }},
+	}
+	for _, h := range handlers {
+		for _, lg := range logs {
+			t.Run("slog "+h.name+" "+lg.name, func(t *testing.T) {
+				var buf bytes.Buffer
+				lg.log(slog.New(h.new(&buf)))
+				require.NotEmpty(t, buf.String())
+				for _, leak := range leaks {
+					assert.NotContains(t, buf.String(), leak)
+				}
+			})
+		}
+	}
+}
+
+// NewClient's refusal never quotes the secret, wherever it sits.
+func TestNewClientErrorHidesSecret(t *testing.T) {
+	half := len(testSecret) / 2
+	tests := []struct {
+		name, secret string
+		opts         []Option
+		hidden       []string // what must not show
+	}{
+		{"another problem beside a good secret", testSecret, []Option{WithBaseURL(mockBaseURL), WithTimeout(-1)}, []string{testSecret}},
+		{"many problems", testSecret, []Option{WithEnvironment("staging"), WithRetry(RetryPolicy{MaxRetries: -1}), WithHTTPClient(nil), WithUserAgent("\n")}, []string{testSecret}},
+		{"secret read from a file", testSecret + "\n", nil, []string{testSecret}},
+		{"secret with a newline inside", testSecret[:half] + "\n" + testSecret[half:], nil, []string{testSecret[:half], testSecret[half:]}},
+		{"base URL with the secret as password", testSecret, []Option{WithBaseURL("https://user:" + testSecret + "@mesh.test:port")}, []string{testSecret}},
+		{"base URL with the secret in the path", testSecret, []Option{WithBaseURL("http://example.com/" + testSecret)}, []string{testSecret}},
+		{"secret that %q would escape", `sk_"quoted\secret`, []Option{WithBaseURL(`ftp://mesh.test/sk_"quoted\secret`)}, []string{"quoted"}},
+		{"secret inside the environment name", testSecret, []Option{WithEnvironment(Environment("env-" + testSecret))}, []string{testSecret}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := NewClient(testClientID, tc.secret, tc.opts...)
+			require.Error(t, err)
+			assert.Nil(t, c)
+			for _, h := range tc.hidden {
+				assertErrorHidesSecret(t, err, h)
+			}
+		})
+	}
+}
+
+// assertNoPieceOfSecret checks that s shows no 12 bytes of secret in a row, in any
+// case: a server's text may be cut or lowercased before the SDK shows it.
+func assertNoPieceOfSecret(t *testing.T, s, secret, where string) {
+	t.Helper()
+	lower, sec := strings.ToLower(s), strings.ToLower(secret)
+	for i := 0; i+12 <= len(sec); i++ {
+		if strings.Contains(lower, sec[i:i+12]) {
+			t.Errorf("%s shows %q of the secret: %s", where, sec[i:i+12], s)
+			return
+		}
+	}
+}
+
+// An answer that is not JSON names its media type: one that echoes the secret shows it
+// neither whole, nor cut, nor lowercased.
+func TestContentTypeEchoingSecret(t *testing.T) {
+	for _, ct := range []string{
+		"text/" + testSecret,
+		"text/" + strings.Repeat("x", 40) + testSecret,
+		"application/" + testSecret + "+json; charset=utf-8",
+		"text/html; key=" + testSecret,
+	} {
+		t.Run(ct, func(t *testing.T) {
+			logger, log := debugLog()
+			c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}), WithLogger(logger))
+			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, func(*http.Request) (*http.Response, error) {
+				resp := httpmock.NewStringResponse(http.StatusBadGateway, "<html>bad gateway</html>")
+				resp.Header.Set("Content-Type", ct)
+				return resp, nil
+			})
+
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			assertOnlySentinel(t, err, ErrServerFailure)
+			assertNoPieceOfSecret(t, err.Error(), testSecret, "the error")
+			assertNoPieceOfSecret(t, log.String(), testSecret, "the log")
+		})
+	}
+	t.Run("a plain media type is still named", func(t *testing.T) {
+		c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
+		mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, func(*http.Request) (*http.Response, error) {
+			resp := httpmock.NewStringResponse(http.StatusBadGateway, "<html>bad gateway</html>")
+			resp.Header.Set("Content-Type", "text/html; charset=utf-8")
+			return resp, nil
+		})
+		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		assert.ErrorContains(t, err, "(text/html)")
+	})
+}

@@ -1,0 +1,339 @@
+package mesh
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The tests of this file that replace http.DefaultTransport, activate httpmock or set
+// the proxy environment change process-wide state: none of them calls t.Parallel.
+
+// newClientNoPanic calls NewClient, turning a panic into a test failure.
+func newClientNoPanic(t *testing.T, opts ...Option) *Client {
+	t.Helper()
+	var (
+		c   *Client
+		err error
+	)
+	require.NotPanics(t, func() { c, err = NewClient(testClientID, testSecret, opts...) })
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+	return c
+}
+
+// A program may replace http.DefaultTransport (a tracing wrapper, httpmock.Activate):
+// NewClient must neither panic nor go around the replacement.
+func TestDefaultTransportReplaced(t *testing.T) {
+	t.Run("by a wrapper", func(t *testing.T) {
+		srv := newServer(t, answer(http.StatusOK, okBody))
+		inner := &http.Transport{}
+		t.Cleanup(inner.CloseIdleConnections)
+		var wrapped atomic.Int32
+		orig := http.DefaultTransport
+		http.DefaultTransport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			wrapped.Add(1)
+			return inner.RoundTrip(r)
+		})
+		t.Cleanup(func() { http.DefaultTransport = orig })
+
+		for i, opts := range [][]Option{
+			nil,                              // the default transport
+			{WithHTTPClient(&http.Client{})}, // a caller's client without Transport
+		} {
+			c := newClientNoPanic(t, append([]Option{WithBaseURL(srv.URL), WithRetry(RetryPolicy{})}, opts...)...)
+			lt, err := c.CreateLinkToken(context.Background(), validRequest())
+			require.NoError(t, err)
+			assert.Equal(t, testToken, lt.Token)
+			assert.EqualValues(t, i+1, wrapped.Load(), "the call went around the wrapper")
+			assert.EqualValues(t, i+1, srv.hits.Load())
+		}
+	})
+	t.Run("by httpmock.Activate before NewClient", func(t *testing.T) {
+		httpmock.Activate()
+		t.Cleanup(httpmock.DeactivateAndReset)
+		httpmock.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath,
+			httpmock.NewStringResponder(http.StatusOK, okBody))
+
+		c := newClientNoPanic(t, WithBaseURL(mockBaseURL), WithRetry(RetryPolicy{}))
+		lt, err := c.CreateLinkToken(context.Background(), validRequest())
+		require.NoError(t, err)
+		assert.Equal(t, testToken, lt.Token)
+		assert.Equal(t, 1, httpmock.GetTotalCallCount())
+	})
+}
+
+// WithHTTPClient works with the ways httpmock is used on a caller's *http.Client.
+func TestWithHTTPClientHTTPMock(t *testing.T) {
+	t.Run("NewMockTransport", func(t *testing.T) {
+		c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
+		mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusOK, okBody))
+		lt, err := c.CreateLinkToken(context.Background(), validRequest())
+		require.NoError(t, err)
+		assert.Equal(t, testToken, lt.Token)
+		assert.Equal(t, 1, mt.GetTotalCallCount())
+	})
+	for _, before := range []bool{true, false} {
+		t.Run("ActivateNonDefault before NewClient "+strconv.FormatBool(before), func(t *testing.T) {
+			hc := &http.Client{} // without the mock, mesh.test does not resolve
+			t.Cleanup(httpmock.DeactivateAndReset)
+			if before {
+				httpmock.ActivateNonDefault(hc)
+			}
+			c, _ := newTestClient(t, mockBaseURL, WithHTTPClient(hc), WithRetry(RetryPolicy{}))
+			if !before {
+				httpmock.ActivateNonDefault(hc)
+			}
+			httpmock.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusOK, okBody))
+
+			lt, err := c.CreateLinkToken(context.Background(), validRequest())
+			require.NoError(t, err)
+			assert.Equal(t, testToken, lt.Token)
+			assert.Equal(t, 1, httpmock.GetTotalCallCount())
+		})
+	}
+}
+
+// recordingProxy is an httptest server standing for a proxy: it records every request
+// it receives (a proxied request or a CONNECT) and refuses it.
+type recordingProxy struct {
+	*httptest.Server
+	mu   sync.Mutex
+	seen []string // method, host, URL and headers of each request
+}
+
+func newRecordingProxy(t *testing.T) *recordingProxy {
+	p := &recordingProxy{}
+	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p.mu.Lock()
+		p.seen = append(p.seen, r.Method+" "+r.Host+" "+r.URL.String()+" "+strings.Join(headerLines(r.Header), " "))
+		p.mu.Unlock()
+		http.Error(w, "refused by the test proxy", http.StatusForbidden)
+	}))
+	t.Cleanup(p.Close)
+	return p
+}
+
+func (p *recordingProxy) requests() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.seen...)
+}
+
+func headerLines(h http.Header) []string {
+	var lines []string
+	for k, vs := range h {
+		for _, v := range vs {
+			lines = append(lines, k+": "+v)
+		}
+	}
+	return lines
+}
+
+// useProxyEnv points the proxy environment at proxy for the rest of the test. net/http
+// reads that environment once per process: when an earlier test already read it, it
+// reruns the test alone in a fresh process and reports false; the caller then returns.
+func useProxyEnv(t *testing.T, proxy string) bool {
+	t.Helper()
+	for _, k := range []string{"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"} {
+		t.Setenv(k, proxy)
+	}
+	t.Setenv("NO_PROXY", "")
+	t.Setenv("no_proxy", "")
+	t.Setenv("REQUEST_METHOD", "") // CGI: net/http would ignore HTTP_PROXY
+	got, err := http.ProxyFromEnvironment(&http.Request{URL: &url.URL{Scheme: "http", Host: "example.invalid"}})
+	if err == nil && got != nil && got.String() == proxy {
+		return true
+	}
+	const child = "MESH_TEST_PROXY_CHILD"
+	require.Empty(t, os.Getenv(child), "the proxy environment is not read in a fresh process")
+	cmd := exec.Command(os.Args[0], "-test.run=^"+t.Name()+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), child+"=1")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s alone in a fresh process:\n%s", t.Name(), out)
+	require.Contains(t, string(out), "--- PASS: "+t.Name(), "%s", out)
+	t.Logf("the proxy environment was already read: passed alone in a fresh process")
+	return false
+}
+
+// Plain http carries the secret in clear text: it is sent straight to the loopback
+// server, never through a proxy, however localhost is spelled (net/http's proxy rule
+// bypasses only "localhost" and loopback addresses).
+func TestPlainHTTPNeverProxied(t *testing.T) {
+	proxy := newRecordingProxy(t)
+	if !useProxyEnv(t, proxy.URL) {
+		return
+	}
+	target := newServer(t, answer(http.StatusOK, okBody))
+	port := target.URL[strings.LastIndex(target.URL, ":")+1:]
+	clients := []struct {
+		name string
+		opts []Option
+	}{
+		{"default transport", nil},
+		{"caller's client on http.DefaultTransport", []Option{WithHTTPClient(&http.Client{})}},
+	}
+	hosts := []string{"127.0.0.1", "localhost", "LOCALHOST", "LocalHost", "localhost."}
+	for _, cl := range clients {
+		for _, host := range hosts {
+			t.Run(cl.name+" "+host, func(t *testing.T) {
+				hits, proxied := target.hits.Load(), len(proxy.requests())
+				c, _ := newTestClient(t, "http://"+host+":"+port, append([]Option{WithRetry(RetryPolicy{})}, cl.opts...)...)
+				_, err := c.CreateLinkToken(context.Background(), validRequest())
+				assert.NoError(t, err)
+				assert.Equal(t, hits+1, target.hits.Load(), "the request did not reach the server")
+				assert.Equal(t, proxied, len(proxy.requests()), "the proxy saw plain http: %q", proxy.requests())
+			})
+		}
+	}
+}
+
+// https still honours the proxy environment: the client asks the proxy for a tunnel,
+// and the proxy sees no header of the call.
+func TestHTTPSHonoursProxy(t *testing.T) {
+	proxy := newRecordingProxy(t)
+	if !useProxyEnv(t, proxy.URL) {
+		return
+	}
+	c, _ := newTestClient(t, "https://mesh.invalid", WithRetry(RetryPolicy{}))
+	_, err := c.CreateLinkToken(context.Background(), validRequest())
+	require.Error(t, err, "the test proxy refuses every tunnel")
+	seen := proxy.requests()
+	require.Len(t, seen, 1)
+	assert.True(t, strings.HasPrefix(seen[0], http.MethodConnect+" mesh.invalid:443 "), "%q", seen[0])
+	assertNoSecret(t, seen[0], "the CONNECT request")
+}
+
+// A redirect is never followed, to another host or not: net/http would send the
+// X-Client-Secret header (and, for 307 and 308, the body) again to the Location.
+func TestRedirectsNotFollowed(t *testing.T) {
+	codes := []int{http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect}
+	clients := []struct {
+		name string
+		opts []Option
+	}{
+		{"default transport", nil},
+		// An http.Client follows redirects by default: only its Transport is used.
+		{"caller's client", []Option{WithHTTPClient(&http.Client{})}},
+	}
+	for _, cl := range clients {
+		for _, code := range codes {
+			for _, where := range []string{"another host", "the same host"} {
+				t.Run(cl.name+" "+strconv.Itoa(code)+" to "+where, func(t *testing.T) {
+					other := newServer(t, answer(http.StatusOK, okBody))
+					var elsewhere atomic.Int32
+					origin := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+						if r.URL.Path != linkTokenPath {
+							elsewhere.Add(1)
+							return
+						}
+						location := other.URL + "/collect"
+						if where == "the same host" {
+							location = "/collect"
+						}
+						http.Redirect(w, r, location, code)
+					})
+					c, _ := newTestClient(t, origin.URL, cl.opts...)
+
+					lt, err := c.CreateLinkToken(context.Background(), validRequest())
+					assert.Nil(t, lt)
+					assertOnlySentinel(t, err, ErrUnexpectedResponse)
+					var apiErr *APIError
+					require.ErrorAs(t, err, &apiErr)
+					assert.Equal(t, code, apiErr.HTTPStatusCode)
+					assert.EqualValues(t, 0, other.hits.Load(), "the other host received a request")
+					assert.EqualValues(t, 0, elsewhere.Load(), "the redirect was followed on the same host")
+					assert.EqualValues(t, 1, origin.hits.Load(), "a redirect is not retried")
+				})
+			}
+		}
+	}
+}
+
+// No cookie is kept: a Set-Cookie of one answer is not sent with the next call, even
+// when the caller's http.Client has a jar.
+func TestNoCookieReplayed(t *testing.T) {
+	jar := &recordingJar{}
+	for _, cl := range []struct {
+		name string
+		opts []Option
+	}{
+		{"default transport", nil},
+		{"caller's client with a jar", []Option{WithHTTPClient(&http.Client{Jar: jar})}},
+	} {
+		t.Run(cl.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var cookies []string
+			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				cookies = append(cookies, r.Header.Get("Cookie"))
+				mu.Unlock()
+				answer(http.StatusOK, okBody, "Set-Cookie", "session=abc123; Path=/")(w, r)
+			})
+			c, _ := newTestClient(t, srv.URL, cl.opts...)
+			for range 2 {
+				_, err := c.CreateLinkToken(context.Background(), validRequest())
+				require.NoError(t, err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			assert.Equal(t, []string{"", ""}, cookies)
+		})
+	}
+	assert.Zero(t, jar.calls.Load(), "the caller's jar was used")
+}
+
+// recordingJar is a cookie jar that keeps every cookie and counts its use.
+type recordingJar struct {
+	calls   atomic.Int32
+	mu      sync.Mutex
+	cookies []*http.Cookie
+}
+
+func (j *recordingJar) SetCookies(_ *url.URL, cs []*http.Cookie) {
+	j.calls.Add(1)
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.cookies = append(j.cookies, cs...)
+}
+
+func (j *recordingJar) Cookies(*url.URL) []*http.Cookie {
+	j.calls.Add(1)
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return append([]*http.Cookie(nil), j.cookies...)
+}
+
+// idleCloser is a Transport that counts CloseIdleConnections.
+type idleCloser struct {
+	http.RoundTripper
+	closed atomic.Int32
+}
+
+func (i *idleCloser) CloseIdleConnections() { i.closed.Add(1) }
+
+func TestCloseIdleConnectionsReachesCallerTransport(t *testing.T) {
+	rt := &idleCloser{RoundTripper: httpmock.NewMockTransport()}
+	c, err := NewClient(testClientID, testSecret, WithBaseURL(mockBaseURL), WithHTTPClient(&http.Client{Transport: rt}))
+	require.NoError(t, err)
+	c.CloseIdleConnections()
+	assert.EqualValues(t, 1, rt.closed.Load())
+
+	// A Transport that cannot close idle connections is left alone.
+	c, err = NewClient(testClientID, testSecret, WithBaseURL(mockBaseURL),
+		WithHTTPClient(&http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, nil })}))
+	require.NoError(t, err)
+	assert.NotPanics(t, c.CloseIdleConnections)
+}
