@@ -9,9 +9,11 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -242,4 +244,53 @@ func text(rec slog.Record) string {
 		return true
 	})
 	return b.String()
+}
+
+// --- retries, context, logging, faults, leaks, concurrency ---
+
+// hangUp is a handler that closes the connection without answering: a transport
+// failure for the client.
+func hangUp(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }
+
+// cutShort is a handler that starts an ok answer of len(okBody) bytes, sends half of
+// it, then closes the connection: a 2xx answer the network cut short.
+func cutShort(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(okBody)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, okBody[:len(okBody)/2])
+	w.(http.Flusher).Flush()
+	panic(http.ErrAbortHandler)
+}
+
+// holdUntilGone is a handler that never answers: it returns once the client has given
+// up the request (its per-attempt limit or its context ended) or the server closes.
+func holdUntilGone(_ http.ResponseWriter, r *http.Request) {
+	// net/http notices that the client has gone only once the body has been read.
+	_, _ = io.Copy(io.Discard, r.Body)
+	<-r.Context().Done()
+}
+
+// stallBody is a handler that sends the head of an ok answer and the start of its
+// body, then nothing more until the client gives up.
+func stallBody(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(okBody)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, `{"status":`)
+	w.(http.Flusher).Flush()
+	holdUntilGone(w, r)
+}
+
+// stopInWait returns an Option that runs the client on clock and calls stop when the
+// client starts its nth back-off wait: a context that ends during that wait, at a point
+// no scheduler can move. The interrupted wait is recorded on clock.
+func stopInWait(clock *fakeClock, n int, stop func()) Option {
+	var waits atomic.Int32
+	return withClock(clock.now, func(ctx context.Context, d time.Duration) error {
+		if int(waits.Add(1)) == n {
+			stop()
+		}
+		return clock.sleep(ctx, d)
+	})
 }
