@@ -294,3 +294,17 @@ func stopInWait(clock *fakeClock, n int, stop func()) Option {
 		return clock.sleep(ctx, d)
 	})
 }
+
+// assertAttemptLimit checks the error of a call whose attempts the per-attempt limit
+// (WithTimeout) ended: it keeps the deadline as its cause, and when an answer's head
+// had come before the limit, it is that answer cut short. Which of the two happened is
+// the machine's load to decide, so either is accepted.
+func assertAttemptLimit(t *testing.T, err error) {
+	t.Helper()
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		assertOnlySentinel(t, err, ErrUnexpectedResponse)
+	}
+}
