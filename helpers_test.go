@@ -295,6 +295,18 @@ func stopInWait(clock *fakeClock, n int, stop func()) Option {
 	})
 }
 
+// assertTransportError checks that err is a failure to get an answer: no *APIError,
+// no sentinel.
+func assertTransportError(t *testing.T, err error) {
+	t.Helper()
+	require.Error(t, err)
+	var apiErr *APIError
+	assert.False(t, errors.As(err, &apiErr), "an answer was judged: %v", err)
+	for _, s := range sentinels {
+		assert.NotErrorIs(t, err, s)
+	}
+}
+
 // assertAttemptLimit checks the error of a call whose attempts the per-attempt limit
 // (WithTimeout) ended: it keeps the deadline as its cause, and when an answer's head
 // had come before the limit, it is that answer cut short. Which of the two happened is

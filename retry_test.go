@@ -7,7 +7,6 @@ package mesh
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"io"
 	"log"
 	"net"
@@ -20,18 +19,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// assertTransportError checks that err is a failure to get an answer: no *APIError,
-// no sentinel.
-func assertTransportError(t *testing.T, err error) {
-	t.Helper()
-	require.Error(t, err)
-	var apiErr *APIError
-	assert.False(t, errors.As(err, &apiErr), "an answer was judged: %v", err)
-	for _, s := range sentinels {
-		assert.NotErrorIs(t, err, s)
-	}
-}
 
 func TestRetryWhatIsRetried(t *testing.T) {
 	envelopeAt := func(code int, s Status) http.HandlerFunc {
