@@ -5,14 +5,19 @@ package mesh
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"context"
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -324,4 +329,102 @@ func assertShortLine(t testing.TB, s string, max int, where string) {
 	assert.NotContains(t, s, "\n", "%s is not one line", where)
 	assert.NotContains(t, s, "\r", "%s is not one line", where)
 	assert.LessOrEqual(t, len(s), max, "%s runs past %d bytes", where, max)
+}
+
+// --- retries, context, logging, faults, leaks, concurrency ---
+
+// hangUp is a handler that closes the connection without answering: a transport
+// failure for the client.
+func hangUp(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }
+
+// cutShort is a handler that starts an ok answer of len(okBody) bytes, sends half of
+// it, then closes the connection: a 2xx answer the network cut short.
+func cutShort(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(okBody)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, okBody[:len(okBody)/2])
+	w.(http.Flusher).Flush()
+	panic(http.ErrAbortHandler)
+}
+
+// holdUntilGone is a handler that never answers: it returns once the client has given
+// up the request (its per-attempt limit or its context ended) or the server closes.
+func holdUntilGone(_ http.ResponseWriter, r *http.Request) {
+	// net/http notices that the client has gone only once the body has been read.
+	_, _ = io.Copy(io.Discard, r.Body)
+	<-r.Context().Done()
+}
+
+// stallBody is a handler that sends the head of an ok answer and the start of its
+// body, then nothing more until the client gives up.
+func stallBody(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(okBody)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, `{"status":`)
+	w.(http.Flusher).Flush()
+	holdUntilGone(w, r)
+}
+
+// stopInWait returns an Option that runs the client on clock and calls stop when the
+// client starts its nth back-off wait: a context that ends during that wait, at a point
+// no scheduler can move. The interrupted wait is recorded on clock.
+func stopInWait(clock *fakeClock, n int, stop func()) Option {
+	var waits atomic.Int32
+	return withClock(clock.now, func(ctx context.Context, d time.Duration) error {
+		if int(waits.Add(1)) == n {
+			stop()
+		}
+		return clock.sleep(ctx, d)
+	})
+}
+
+// assertTransportError checks that err is a failure to get an answer: no *APIError,
+// no sentinel.
+func assertTransportError(t *testing.T, err error) {
+	t.Helper()
+	require.Error(t, err)
+	var apiErr *APIError
+	assert.False(t, errors.As(err, &apiErr), "an answer was judged: %v", err)
+	for _, s := range sentinels {
+		assert.NotErrorIs(t, err, s)
+	}
+}
+
+// assertAttemptLimit checks the error of a call whose attempts the per-attempt limit
+// (WithTimeout) ended: it keeps the deadline as its cause, and when an answer's head
+// had come before the limit, it is that answer cut short. Which of the two happened is
+// the machine's load to decide, so either is accepted.
+func assertAttemptLimit(t *testing.T, err error) {
+	t.Helper()
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		assertOnlySentinel(t, err, ErrUnexpectedResponse)
+	}
+}
+
+// gzipZeros returns a valid gzip stream that inflates to mib MiB of zeros, built
+// without holding them: one MiB of zeros deflated once and flushed to a byte boundary,
+// repeated mib times (deflate blocks concatenate), then a final empty block and the
+// trailer. Compressing the zeros outright takes seconds under -race.
+func gzipZeros(mib int) []byte {
+	zeros := make([]byte, 1<<20)
+	var chunk bytes.Buffer
+	fw, _ := flate.NewWriter(&chunk, flate.BestCompression) // a valid level
+	_, _ = fw.Write(zeros)                                  // a bytes.Buffer does not fail
+	_ = fw.Flush()
+	crc := uint32(0)
+	for range mib {
+		crc = crc32.Update(crc, crc32.IEEETable, zeros)
+	}
+	out := []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 0xff} // gzip header: deflate
+	for range mib {
+		out = append(out, chunk.Bytes()...)
+	}
+	out = append(out, 0x03, 0x00) // a final, empty, fixed-Huffman block
+	out = binary.LittleEndian.AppendUint32(out, crc)
+	return binary.LittleEndian.AppendUint32(out, uint32(mib<<20))
 }

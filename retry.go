@@ -91,6 +91,8 @@ func retryable(err error) bool {
 	}
 	code := apiErr.HTTPStatusCode
 	switch {
+	case code == http.StatusUnauthorized:
+		return false // ErrUnauthorized whatever the body says: the credentials stay wrong
 	case code == http.StatusTooManyRequests || code >= 500 && code <= 599:
 		return true
 	case apiErr.Status == StatusTooManyRequest || apiErr.Status == StatusServerFailure:

@@ -1,0 +1,130 @@
+package mesh
+
+// Concurrency: one Client shared by many goroutines (run under -race), each call
+// getting its own answer; and a warm connection pool that serves as many concurrent
+// calls as it holds connections without opening a new one.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// tokenEcho answers each request with a token made of its userId, so that each caller
+// can check it got its own answer. It refuses a request without the client's secret.
+func tokenEcho(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		UserID string `json:"userId"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&body); err != nil || r.Header.Get("X-Client-Secret") != testSecret {
+		answer(400, errorBody(StatusBadRequest, "invalidField", "not the request sent"))(w, r)
+		return
+	}
+	answer(200, `{"status":"ok","content":{"linkToken":"token-`+body.UserID+`"}}`)(w, r)
+}
+
+// callFor makes a call on c for userID; nil when it got that user's token.
+func callFor(c *Client, userID string) error {
+	req := validRequest()
+	req.UserID = userID
+	lt, err := c.CreateLinkToken(context.Background(), req)
+	if err == nil && lt.Token != "token-"+userID {
+		err = fmt.Errorf("%s got the token %q", userID, lt.Token)
+	}
+	return err
+}
+
+// callConcurrently makes n calls at once on c, call i for user(i), and returns the
+// error of each.
+func callConcurrently(c *Client, n int, user func(i int) string) []error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { errs[i] = callFor(c, user(i)) })
+	}
+	wg.Wait()
+	return errs
+}
+
+func TestConcurrentCallsShareOneClient(t *testing.T) {
+	const goroutines, calls = 64, 8
+	s := newServer(t, tokenEcho)
+	rec := &logRecorder{level: slog.LevelDebug}
+	c, clock := newTestClient(t, s.URL, WithLogger(slog.New(rec)))
+
+	errs := make([]error, goroutines*calls)
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		wg.Go(func() {
+			for i := range calls {
+				errs[g*calls+i] = callFor(c, fmt.Sprintf("user-%d-%d", g, i))
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	assert.EqualValues(t, goroutines*calls, s.hits.Load(), "requests: a call was retried or lost")
+	assert.Empty(t, clock.Waits())
+	assert.Len(t, rec.all(), goroutines*calls, "one record per attempt")
+}
+
+// DEFECT 9: the old test let 64 goroutines fill the pool as they raced, then counted
+// the connections a second round opened: 24 once in 21 runs. Here the pool is filled
+// with exactly n connections, held open at once by the server, and each later round
+// makes n calls at once: a pool that keeps its connections never needs another.
+func TestConcurrentConnectionReuse(t *testing.T) {
+	const n, rounds = 8, 5
+	var (
+		newConns atomic.Int32
+		warming  atomic.Bool
+		arrived  = make(chan struct{})
+		release  = make(chan struct{})
+	)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if warming.Load() {
+			arrived <- struct{}{}
+			<-release
+		}
+		tokenEcho(w, r)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+		if state == http.StateNew {
+			newConns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c, _ := newTestClient(t, srv.URL)
+
+	warming.Store(true)
+	warm := make(chan []error)
+	go func() { warm <- callConcurrently(c, n, func(i int) string { return fmt.Sprintf("warm-%d", i) }) }()
+	for range n {
+		<-arrived // n requests held at the server at once: n connections
+	}
+	require.EqualValues(t, n, newConns.Load(), "connections for n requests at once")
+	warming.Store(false)
+	close(release)
+	for _, err := range <-warm {
+		require.NoError(t, err)
+	}
+
+	for r := range rounds {
+		for _, err := range callConcurrently(c, n, func(i int) string { return fmt.Sprintf("round-%d-%d", r, i) }) {
+			require.NoError(t, err)
+		}
+		assert.EqualValues(t, n, newConns.Load(), "round %d opened connections: the pool dropped some", r+1)
+	}
+}

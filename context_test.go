@@ -1,0 +1,311 @@
+package mesh
+
+// The context of a call: a call that ends because of its context after an answer
+// keeps both causes; a context done before the call sends nothing; a nil context or a
+// nil Client is an error, never a panic. Where a context ends is fixed by the test (in
+// a handler, in the client's wait), never by a timer.
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// expiringCtx is a context with a deadline that passes when the test calls expire, not
+// when a clock says: a deadline that a loaded machine cannot move.
+type expiringCtx struct {
+	context.Context // values only
+	deadline        time.Time
+	done            chan struct{}
+	once            sync.Once
+}
+
+func newExpiringCtx(deadline time.Time) *expiringCtx {
+	return &expiringCtx{Context: context.Background(), deadline: deadline, done: make(chan struct{})}
+}
+
+func (c *expiringCtx) Deadline() (time.Time, bool) { return c.deadline, true }
+func (c *expiringCtx) Done() <-chan struct{}       { return c.done }
+func (c *expiringCtx) expire()                     { c.once.Do(func() { close(c.done) }) }
+
+func (c *expiringCtx) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+// DEFECT 7: a call that ends because of its context after at least one answer matches
+// both the context's error and the last answer's sentinel, in every shape.
+func TestContextEndsAfterAnAnswer(t *testing.T) {
+	type ending int
+	const (
+		cancelled ending = iota
+		deadline
+	)
+	// stopAndHold ends the call's context while the server holds the request.
+	stopAndHold := func(stop func()) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			stop()
+			holdUntilGone(w, r)
+		}
+	}
+	tooMany := answer(429, errorBody(StatusTooManyRequest, "rateLimited", "slow down"))
+	down := answer(503, errorBody(StatusServerFailure, "maintenance", "down"))
+	tests := []struct {
+		name     string
+		end      ending
+		in       time.Duration // the deadline, from the client's clock; 0: a day
+		policy   RetryPolicy
+		answers  func(stop func()) []http.HandlerFunc
+		stopWait int // the wait during which the context ends (0: none)
+		hits     int32
+		waits    int
+		code     int   // of the last answer
+		want     error // its sentinel
+	}{
+		{
+			name: "cancelled during the back-off wait", end: cancelled, stopWait: 1,
+			answers: func(func()) []http.HandlerFunc { return []http.HandlerFunc{down} },
+			hits:    1, waits: 1, code: 503, want: ErrServerFailure,
+		},
+		{
+			name: "deadline passes during the back-off wait", end: deadline, stopWait: 1,
+			answers: func(func()) []http.HandlerFunc { return []http.HandlerFunc{tooMany} },
+			hits:    1, waits: 1, code: 429, want: ErrTooManyRequests,
+		},
+		{
+			name: "cancelled during the second wait: the last answer counts", end: cancelled, stopWait: 2,
+			answers: func(func()) []http.HandlerFunc { return []http.HandlerFunc{down, tooMany} },
+			hits:    2, waits: 2, code: 429, want: ErrTooManyRequests,
+		},
+		{
+			name: "deadline before Retry-After would let the next attempt start", end: deadline, in: time.Minute,
+			policy:  RetryPolicy{MaxRetries: 2, MaxWait: 10 * time.Minute},
+			answers: func(func()) []http.HandlerFunc { return []http.HandlerFunc{answer(503, "", "Retry-After", "120")} },
+			hits:    1, waits: 0, code: 503, want: ErrServerFailure,
+		},
+		{
+			name: "deadline before the back-off would let the next attempt start", end: deadline, in: time.Minute,
+			policy:  RetryPolicy{MaxRetries: 2, MinWait: 2 * time.Minute, MaxWait: 10 * time.Minute},
+			answers: func(func()) []http.HandlerFunc { return []http.HandlerFunc{tooMany} },
+			hits:    1, waits: 0, code: 429, want: ErrTooManyRequests,
+		},
+		{
+			name: "cancelled during the second attempt", end: cancelled,
+			answers: func(stop func()) []http.HandlerFunc { return []http.HandlerFunc{down, stopAndHold(stop)} },
+			hits:    2, waits: 1, code: 503, want: ErrServerFailure,
+		},
+		{
+			name: "deadline passes during the second attempt", end: deadline,
+			answers: func(stop func()) []http.HandlerFunc { return []http.HandlerFunc{tooMany, stopAndHold(stop)} },
+			hits:    2, waits: 1, code: 429, want: ErrTooManyRequests,
+		},
+		{
+			// The last attempt: no wait follows it to notice the context.
+			name: "cancelled during the last attempt, after an answer and a transport failure", end: cancelled,
+			answers: func(stop func()) []http.HandlerFunc { return []http.HandlerFunc{down, hangUp, stopAndHold(stop)} },
+			hits:    3, waits: 2, code: 503, want: ErrServerFailure,
+		},
+		{
+			name: "deadline passes during the last attempt", end: deadline,
+			answers: func(stop func()) []http.HandlerFunc { return []http.HandlerFunc{down, tooMany, stopAndHold(stop)} },
+			hits:    3, waits: 2, code: 429, want: ErrTooManyRequests,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := newFakeClock()
+			in := tc.in
+			if in == 0 {
+				in = 24 * time.Hour
+			}
+			var (
+				ctx     context.Context
+				stop    func()
+				wantErr error
+			)
+			switch tc.end {
+			case cancelled:
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithCancel(context.Background())
+				t.Cleanup(cancel)
+				stop, wantErr = cancel, context.Canceled
+			case deadline:
+				ec := newExpiringCtx(clock.now().Add(in))
+				ctx, stop, wantErr = ec, ec.expire, context.DeadlineExceeded
+			}
+			s := newServer(t, sequence(tc.answers(stop)...))
+			policy := tc.policy
+			if policy == (RetryPolicy{}) {
+				policy = DefaultRetryPolicy()
+			}
+			c, _ := newTestClient(t, s.URL, WithRetry(policy), stopInWait(clock, tc.stopWait, stop))
+
+			lt, err := c.CreateLinkToken(ctx, validRequest())
+			assert.Nil(t, lt)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, wantErr, "the context's error")
+			assertOnlySentinel(t, err, tc.want)
+			var apiErr *APIError
+			if assert.ErrorAs(t, err, &apiErr) {
+				assert.Equal(t, tc.code, apiErr.HTTPStatusCode, "the last answer")
+			}
+			assert.Equal(t, tc.hits, s.hits.Load(), "attempts")
+			assert.Len(t, clock.Waits(), tc.waits, "waits")
+			assert.NotContains(t, err.Error(), "\n")
+			assertNoSecret(t, err.Error(), "error text")
+		})
+	}
+}
+
+// A call whose context ends before any answer came matches the context's error, and
+// no sentinel: there is no answer to name.
+func TestContextEndsBeforeAnyAnswer(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		cancel()
+		holdUntilGone(w, r)
+	})
+	c, clock := newTestClient(t, s.URL)
+
+	_, err := c.CreateLinkToken(ctx, validRequest())
+	assertTransportError(t, err)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.EqualValues(t, 1, s.hits.Load(), "attempts")
+	assert.Empty(t, clock.Waits())
+}
+
+func TestContextDoneBeforeTheCall(t *testing.T) {
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	expired, cancel2 := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel2()
+	for _, ctxCase := range []struct {
+		name string
+		ctx  context.Context
+		want error
+	}{
+		{name: "cancelled", ctx: cancelled, want: context.Canceled},
+		{name: "deadline passed", ctx: expired, want: context.DeadlineExceeded},
+	} {
+		for _, call := range clientCalls {
+			t.Run(ctxCase.name+"/"+call.name, func(t *testing.T) {
+				s := newServer(t, answer(200, okBody))
+				c, clock := newTestClient(t, s.URL)
+
+				err := call.do(c, ctxCase.ctx)
+				assertTransportError(t, err)
+				assert.ErrorIs(t, err, ctxCase.want)
+				assert.Zero(t, s.hits.Load(), "a request was sent")
+				assert.Empty(t, clock.Waits())
+			})
+		}
+		// A caller's Transport need not look at the context before sending.
+		t.Run(ctxCase.name+"/a Transport blind to the context", func(t *testing.T) {
+			var sent atomic.Int32
+			blind := ctxBlindTransport(func(r *http.Request) (*http.Response, error) {
+				sent.Add(1)
+				return httpmock.NewStringResponse(200, okBody), nil
+			})
+			c, _ := newTestClient(t, mockBaseURL, WithHTTPClient(&http.Client{Transport: blind}))
+
+			_, err := c.CreateLinkToken(ctxCase.ctx, validRequest())
+			assertTransportError(t, err)
+			assert.ErrorIs(t, err, ctxCase.want)
+			assert.Zero(t, sent.Load(), "a request was sent")
+		})
+	}
+}
+
+// ctxBlindTransport is a Transport that answers whatever its request's context says.
+type ctxBlindTransport func(*http.Request) (*http.Response, error)
+
+func (f ctxBlindTransport) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// clientCalls are the calls of a Client that reach the network, each made with a
+// valid request.
+var clientCalls = []struct {
+	name string
+	do   func(c *Client, ctx context.Context) error
+}{
+	{name: "CreateLinkToken", do: func(c *Client, ctx context.Context) error {
+		_, err := c.CreateLinkToken(ctx, validRequest())
+		return err
+	}},
+	{name: "Networks", do: func(c *Client, ctx context.Context) error {
+		_, err := c.Networks(ctx)
+		return err
+	}},
+	{name: "Integrations", do: func(c *Client, ctx context.Context) error {
+		_, err := c.Integrations(ctx)
+		return err
+	}},
+	{name: "TransferIntegrations", do: func(c *Client, ctx context.Context) error {
+		_, err := c.TransferIntegrations(ctx)
+		return err
+	}},
+}
+
+func TestContextNil(t *testing.T) {
+	var nilCtx context.Context
+	for _, call := range clientCalls {
+		t.Run(call.name, func(t *testing.T) {
+			s := newServer(t, answer(200, okBody))
+			c, _ := newTestClient(t, s.URL)
+
+			var err error
+			require.NotPanics(t, func() { err = call.do(c, nilCtx) })
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "context.Background()", "the error says what to pass")
+			assert.Zero(t, s.hits.Load(), "a request was sent")
+		})
+	}
+}
+
+func TestContextNilOrZeroClient(t *testing.T) {
+	for _, client := range []struct {
+		name string
+		c    *Client
+	}{
+		{name: "nil", c: nil},
+		{name: "zero", c: &Client{}},
+	} {
+		t.Run(client.name, func(t *testing.T) {
+			for _, call := range clientCalls {
+				var err error
+				require.NotPanics(t, func() { err = call.do(client.c, context.Background()) }, call.name)
+				require.Error(t, err, call.name)
+				assert.Contains(t, err.Error(), "NewClient", "%s: the error says how to make a Client", call.name)
+			}
+			var lc LinkTokenCreator = client.c
+			require.NotPanics(t, func() { _, _ = lc.CreateLinkToken(context.Background(), validRequest()) })
+			assert.NotPanics(t, client.c.CloseIdleConnections)
+			var text string
+			require.NotPanics(t, func() { text = client.c.String() })
+			assert.Contains(t, text, "mesh.Client")
+		})
+	}
+}
+
+// The real back-off wait (the fake clock stands in for it everywhere else) ends as
+// soon as the context does.
+func TestContextEndsTheRealWait(t *testing.T) {
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	expired := newExpiringCtx(time.Now().Add(time.Hour))
+	expired.expire()
+	assert.ErrorIs(t, sleep(cancelled, time.Hour), context.Canceled)
+	assert.ErrorIs(t, sleep(expired, time.Hour), context.DeadlineExceeded)
+	assert.NoError(t, sleep(context.Background(), time.Microsecond))
+}

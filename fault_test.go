@@ -1,0 +1,416 @@
+package mesh
+
+// Faults a hostile or broken server causes, on a real loopback TCP server that writes
+// HTTP by hand: resets, FINs and garbage instead of an answer, bodies cut short,
+// stalled, trickled, endless or compressed bombs, and headers too large. Each ends in
+// a known outcome after a known number of attempts, and the same Client succeeds
+// again as soon as the server behaves. Outcomes and counts only: no elapsed time.
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// faultServer is a loopback HTTP/1.1 server written by hand, so that it can misbehave
+// as no net/http handler can. It reads each request whole, then answers with its
+// fault while it has one, else with okBody.
+type faultServer struct {
+	URL      string
+	requests atomic.Int32 // requests read
+
+	ln      net.Listener
+	closing chan struct{} // closed by Close: answers that wait give up
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	fault   faultAnswer
+	conns   map[net.Conn]bool
+}
+
+// faultAnswer answers one request on c; it reports whether c may carry another.
+type faultAnswer func(s *faultServer, c *net.TCPConn) (keepAlive bool)
+
+// newFaultServer starts a server that behaves until told otherwise, closed when the
+// test ends.
+func newFaultServer(t testing.TB) *faultServer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	s := &faultServer{URL: "http://" + ln.Addr().String(), ln: ln, closing: make(chan struct{}), conns: map[net.Conn]bool{}}
+	s.wg.Add(1)
+	go s.accept()
+	t.Cleanup(s.Close)
+	return s
+}
+
+// misbehave makes every later answer f; nil makes the server behave.
+func (s *faultServer) misbehave(f faultAnswer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fault = f
+}
+
+// Close closes every connection and waits for every answer to end.
+func (s *faultServer) Close() {
+	s.mu.Lock()
+	select {
+	case <-s.closing:
+	default:
+		close(s.closing)
+		_ = s.ln.Close()
+		for c := range s.conns {
+			_ = c.Close()
+		}
+	}
+	s.mu.Unlock()
+	s.wg.Wait()
+}
+
+func (s *faultServer) accept() {
+	defer s.wg.Done()
+	for {
+		c, err := s.ln.Accept()
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		select {
+		case <-s.closing:
+			_ = c.Close()
+		default:
+			s.conns[c] = true
+			s.wg.Add(1)
+			go s.serve(c.(*net.TCPConn))
+		}
+		s.mu.Unlock()
+	}
+}
+
+func (s *faultServer) serve(c *net.TCPConn) {
+	defer s.wg.Done()
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+		_ = c.Close()
+	}()
+	br := bufio.NewReader(c)
+	for {
+		req, err := http.ReadRequest(br)
+		if err != nil {
+			return
+		}
+		_, _ = io.Copy(io.Discard, req.Body)
+		s.requests.Add(1)
+		s.mu.Lock()
+		answer := s.fault
+		s.mu.Unlock()
+		if answer == nil {
+			answer = sendAll(head(200, len(okBody)) + okBody)
+		}
+		if !answer(s, c) {
+			return
+		}
+	}
+}
+
+// head is the head of an answer: status line, Content-Length (when not negative), the
+// header pairs (name, value, ...), Content-Type application/json.
+func head(code, contentLength int, header ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n", code, http.StatusText(code))
+	if contentLength >= 0 {
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", contentLength)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		fmt.Fprintf(&b, "%s: %s\r\n", header[i], header[i+1])
+	}
+	return b.String() + "\r\n"
+}
+
+// sendAll writes b in one write and keeps the connection.
+func sendAll(b string) faultAnswer {
+	return func(_ *faultServer, c *net.TCPConn) bool {
+		_, err := io.WriteString(c, b)
+		return err == nil
+	}
+}
+
+// waitForHangUp returns when the client closes c, or the server closes.
+func waitForHangUp(c *net.TCPConn) { _, _ = io.Copy(io.Discard, c) }
+
+// reset closes c with a TCP reset (SO_LINGER 0).
+func reset(c *net.TCPConn) bool {
+	_ = c.SetLinger(0)
+	return false
+}
+
+// partial is the head of an ok answer of 1000 bytes and its first 100.
+var partial = head(200, 1000) + strings.Repeat(" ", 100)
+
+var (
+	resetAtOnce faultAnswer = func(_ *faultServer, c *net.TCPConn) bool { return reset(c) }
+	closeAtOnce faultAnswer = func(*faultServer, *net.TCPConn) bool { return false }
+	garbage     faultAnswer = func(_ *faultServer, c *net.TCPConn) bool {
+		_, _ = io.WriteString(c, "SSH-2.0-OpenSSH_9.6\r\n")
+		return false
+	}
+	neverAnswer faultAnswer = func(_ *faultServer, c *net.TCPConn) bool {
+		waitForHangUp(c)
+		return false
+	}
+	closeMidBody faultAnswer = func(_ *faultServer, c *net.TCPConn) bool {
+		_, _ = io.WriteString(c, partial)
+		return false
+	}
+	stallMidBody faultAnswer = func(_ *faultServer, c *net.TCPConn) bool {
+		if _, err := io.WriteString(c, head(200, len(okBody))+`{"status":`); err == nil {
+			waitForHangUp(c)
+		}
+		return false
+	}
+	// endlessTrickle sends a byte of white space every 2 ms, forever: the connection is
+	// never idle, so only a limit on the whole attempt ends it.
+	endlessTrickle faultAnswer = func(s *faultServer, c *net.TCPConn) bool {
+		if _, err := io.WriteString(c, head(200, 1<<30)); err != nil {
+			return false
+		}
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if _, err := io.WriteString(c, " "); err != nil {
+				return false
+			}
+			select {
+			case <-tick.C:
+			case <-s.closing:
+				return false
+			}
+		}
+	}
+	// trickledEnvelope sends okBody one byte at a time.
+	trickledEnvelope faultAnswer = func(s *faultServer, c *net.TCPConn) bool {
+		if _, err := io.WriteString(c, head(200, len(okBody))); err != nil {
+			return false
+		}
+		for i := range len(okBody) {
+			if _, err := io.WriteString(c, okBody[i:i+1]); err != nil {
+				return false
+			}
+			select {
+			case <-time.After(time.Millisecond):
+			case <-s.closing:
+				return false
+			}
+		}
+		return true
+	}
+)
+
+// resetMidBody sends the head of an ok answer and part of its body, waits until the
+// client has them (gotHead), then resets the connection.
+func resetMidBody(gotHead <-chan struct{}) faultAnswer {
+	return func(s *faultServer, c *net.TCPConn) bool {
+		if _, err := io.WriteString(c, partial); err != nil {
+			return false
+		}
+		select {
+		case <-gotHead:
+		case <-s.closing:
+		}
+		return reset(c)
+	}
+}
+
+// streamBody sends an ok answer of size bytes of white space, without holding them,
+// and reports how many it wrote before the client hung up (-1 when it wrote all).
+func streamBody(size int64, wrote chan<- int64) faultAnswer {
+	return func(_ *faultServer, c *net.TCPConn) bool {
+		if _, err := io.WriteString(c, head(200, int(size))); err != nil {
+			wrote <- 0
+			return false
+		}
+		chunk := bytes.Repeat([]byte(" "), 64<<10)
+		for n := int64(0); n < size; {
+			w, err := c.Write(chunk[:min(size-n, int64(len(chunk)))])
+			n += int64(w)
+			if err != nil {
+				wrote <- n
+				return false
+			}
+		}
+		wrote <- -1
+		return true
+	}
+}
+
+func TestFaultGzipZerosIsGzip(t *testing.T) {
+	zr, err := gzip.NewReader(bytes.NewReader(gzipZeros(3)))
+	require.NoError(t, err)
+	got, err := io.ReadAll(zr)
+	require.NoError(t, err, "checksum and length verified")
+	assert.Equal(t, 3<<20, len(got))
+	assert.Equal(t, make([]byte, 3<<20), got)
+}
+
+func TestFaultInjection(t *testing.T) {
+	const mib = 1 << 20
+	gotHead := make(chan struct{}, DefaultMaxRetries+1)
+	wrote := make(chan int64, 1)
+	bomb := gzipZeros(64)
+	require.Less(t, len(bomb), mib, "the bomb is small on the wire")
+
+	answered := func(sentinel error) func(t *testing.T, err error) {
+		return func(t *testing.T, err error) {
+			t.Helper()
+			assertOnlySentinel(t, err, sentinel)
+			var apiErr *APIError
+			assert.ErrorAs(t, err, &apiErr)
+		}
+	}
+	tests := []struct {
+		name     string
+		fault    faultAnswer
+		limit    bool // a per-attempt limit (WithTimeout) ends the attempts
+		traced   bool // the call signals gotHead when an answer's first byte arrives
+		attempts int  // attempts the client made
+		check    func(t *testing.T, err error)
+	}{
+		{
+			name: "reset before any answer", fault: resetAtOnce, attempts: 3,
+			check: func(t *testing.T, err error) {
+				assertTransportError(t, err)
+				assert.ErrorIs(t, err, syscall.ECONNRESET)
+			},
+		},
+		{
+			name: "FIN before any answer", fault: closeAtOnce, attempts: 3,
+			check: func(t *testing.T, err error) {
+				assertTransportError(t, err)
+				assert.ErrorIs(t, err, io.EOF)
+			},
+		},
+		{
+			name: "garbage instead of HTTP", fault: garbage, attempts: 3,
+			check: func(t *testing.T, err error) {
+				assertTransportError(t, err)
+				assert.ErrorContains(t, err, "malformed HTTP")
+			},
+		},
+		{
+			name: "reset in the middle of the body", fault: resetMidBody(gotHead), traced: true, attempts: 3,
+			check: func(t *testing.T, err error) {
+				answered(ErrUnexpectedResponse)(t, err)
+				assert.ErrorIs(t, err, syscall.ECONNRESET, "the read error is the cause")
+			},
+		},
+		{
+			name: "FIN in the middle of the body", fault: closeMidBody, attempts: 3,
+			check: func(t *testing.T, err error) {
+				answered(ErrUnexpectedResponse)(t, err)
+				assert.ErrorIs(t, err, io.ErrUnexpectedEOF, "the read error is the cause")
+			},
+		},
+		{
+			name: "no answer within the attempt's limit", fault: neverAnswer, limit: true, attempts: 3,
+			check: func(t *testing.T, err error) {
+				assertTransportError(t, err)
+				assert.ErrorIs(t, err, context.DeadlineExceeded)
+			},
+		},
+		{name: "body stalls after the headers", fault: stallMidBody, limit: true, attempts: 3, check: assertAttemptLimit},
+		{name: "endless trickle", fault: endlessTrickle, limit: true, attempts: 3, check: assertAttemptLimit},
+		{
+			name: "envelope trickled byte by byte", fault: trickledEnvelope, attempts: 1,
+			check: func(t *testing.T, err error) { assert.NoError(t, err) },
+		},
+		{
+			name: "200 MiB body", fault: streamBody(200*mib, wrote), attempts: 1,
+			check: func(t *testing.T, err error) {
+				answered(ErrUnexpectedResponse)(t, err)
+				assert.ErrorContains(t, err, "larger than")
+				n := <-wrote
+				assert.NotEqual(t, int64(-1), n, "the client read the whole body")
+				assert.Less(t, n, int64(200*mib), "the client did not hang up")
+			},
+		},
+		{
+			name: "gzip bomb of 64 MiB", fault: sendAll(head(200, len(bomb), "Content-Encoding", "gzip") + string(bomb)), attempts: 1,
+			check: func(t *testing.T, err error) {
+				answered(ErrUnexpectedResponse)(t, err)
+				assert.ErrorContains(t, err, "larger than")
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newFaultServer(t)
+			var opts []Option
+			if tc.limit {
+				// Short, but long enough for a good answer on a loaded machine: the
+				// same client must get one once the server behaves.
+				opts = append(opts, WithTimeout(200*time.Millisecond))
+			}
+			c, clock := newTestClient(t, s.URL, opts...)
+			s.misbehave(tc.fault)
+			ctx := context.Background()
+			if tc.traced {
+				ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+					GotFirstResponseByte: func() { gotHead <- struct{}{} },
+				})
+			}
+
+			lt, err := c.CreateLinkToken(ctx, validRequest())
+			tc.check(t, err)
+			if err != nil {
+				assert.Nil(t, lt)
+				assertNoSecret(t, err.Error(), "error text")
+			}
+			assert.Len(t, clock.Waits(), tc.attempts-1, "attempts")
+			if tc.limit { // an attempt may reach its limit before the server reads it
+				assert.LessOrEqual(t, s.requests.Load(), int32(tc.attempts), "requests read")
+			} else {
+				assert.EqualValues(t, tc.attempts, s.requests.Load(), "requests read")
+			}
+
+			s.misbehave(nil)
+			lt, err = c.CreateLinkToken(context.Background(), validRequest())
+			require.NoError(t, err, "the same client, once the server behaves")
+			assert.Equal(t, testToken, lt.Token)
+		})
+	}
+}
+
+// DEFECT 4: net/http reads up to 10 MiB of response headers by default. The SDK's own
+// transport stops at a bound, with a transport error that names the limit.
+func TestFaultResponseHeadersAreBounded(t *testing.T) {
+	s := newFaultServer(t)
+	c, _ := newTestClient(t, s.URL, WithRetry(RetryPolicy{}))
+	huge := "X-Padding: " + strings.Repeat("a", 9<<20) + "\r\n"
+	s.misbehave(sendAll(strings.Replace(head(200, len(okBody)), "\r\n", "\r\n"+huge, 1) + okBody))
+
+	lt, err := c.CreateLinkToken(context.Background(), validRequest())
+	assert.Nil(t, lt)
+	assertTransportError(t, err)
+	assert.ErrorContains(t, err, "headers exceeded")
+	assert.EqualValues(t, 1, s.requests.Load())
+
+	s.misbehave(nil)
+	_, err = c.CreateLinkToken(context.Background(), validRequest())
+	assert.NoError(t, err)
+}

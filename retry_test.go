@@ -1,0 +1,354 @@
+package mesh
+
+// Retries: what is retried and what is not, how many attempts a call makes, the waits
+// between them, Retry-After, and the limit of one attempt. Every client runs on the
+// fake clock of newTestClient: a wait costs no real time, and is read back exactly.
+
+import (
+	"context"
+	"crypto/tls"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRetryWhatIsRetried(t *testing.T) {
+	envelopeAt := func(code int, s Status) http.HandlerFunc {
+		return answer(code, errorBody(s, "someType", "no"))
+	}
+	tests := []struct {
+		name    string
+		failure http.HandlerFunc
+		retried bool
+		want    error // the sentinel; nil for a transport error
+		code    int   // HTTPStatusCode of the *APIError
+	}{
+		{name: "transport failure", failure: hangUp, retried: true},
+		{name: "2xx cut short", failure: cutShort, retried: true, want: ErrUnexpectedResponse, code: 200},
+		{name: "429 without a body", failure: answer(429, ""), retried: true, want: ErrTooManyRequests, code: 429},
+		{name: "429 tooManyRequest", failure: envelopeAt(429, StatusTooManyRequest), retried: true, want: ErrTooManyRequests, code: 429},
+		{name: "500 serverFailure", failure: envelopeAt(500, StatusServerFailure), retried: true, want: ErrServerFailure, code: 500},
+		{name: "502 HTML from a proxy", failure: answer(502, "<html>bad gateway</html>", "Content-Type", "text/html"), retried: true, want: ErrServerFailure, code: 502},
+		{name: "503 without a body", failure: answer(503, ""), retried: true, want: ErrServerFailure, code: 503},
+		{name: "504", failure: answer(504, "gateway timeout", "Content-Type", "text/plain"), retried: true, want: ErrServerFailure, code: 504},
+		{name: "599", failure: answer(599, ""), retried: true, want: ErrServerFailure, code: 599},
+		// A 5xx is retried for its code; its envelope's status still names the error.
+		{name: "503 with a badRequest envelope", failure: envelopeAt(503, StatusBadRequest), retried: true, want: ErrBadRequest, code: 503},
+		{name: "serverFailure at 200", failure: envelopeAt(200, StatusServerFailure), retried: true, want: ErrServerFailure, code: 200},
+		{name: "serverFailure at 400", failure: envelopeAt(400, StatusServerFailure), retried: true, want: ErrServerFailure, code: 400},
+		{name: "tooManyRequest at 200", failure: envelopeAt(200, StatusTooManyRequest), retried: true, want: ErrTooManyRequests, code: 200},
+		{name: "tooManyRequest at 403", failure: envelopeAt(403, StatusTooManyRequest), retried: true, want: ErrTooManyRequests, code: 403},
+
+		{name: "401 without a body", failure: answer(401, ""), want: ErrUnauthorized, code: 401},
+		{name: "401 with a serverFailure envelope", failure: envelopeAt(401, StatusServerFailure), want: ErrUnauthorized, code: 401},
+		{name: "400 badRequest", failure: envelopeAt(400, StatusBadRequest), want: ErrBadRequest, code: 400},
+		{name: "403 permissionDenied", failure: envelopeAt(403, StatusPermissionDenied), want: ErrPermissionDenied, code: 403},
+		{name: "404 notFound", failure: envelopeAt(404, StatusNotFound), want: ErrNotFound, code: 404},
+		{name: "409 conflict", failure: envelopeAt(409, StatusConflict), want: ErrConflict, code: 409},
+		{name: "423 locked", failure: envelopeAt(423, StatusLocked), want: ErrLocked, code: 423},
+		{name: "451 unavailableForLegalReasons", failure: envelopeAt(451, StatusUnavailableForLegalReasons), want: ErrUnavailableForLegalReasons, code: 451},
+		{name: "307 redirect", failure: answer(307, "", "Location", "/elsewhere"), want: ErrUnexpectedResponse, code: 307},
+		{name: "301 redirect", failure: answer(301, "", "Location", "https://example.com/"), want: ErrUnexpectedResponse, code: 301},
+		{name: "200 not JSON", failure: answer(200, "<html>hello</html>", "Content-Type", "text/html"), want: ErrUnexpectedResponse, code: 200},
+		{name: "200 ok without a token", failure: answer(200, `{"status":"ok","content":{}}`), want: ErrUnexpectedResponse, code: 200},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Run("always", func(t *testing.T) {
+				s := newServer(t, tc.failure)
+				c, clock := newTestClient(t, s.URL)
+
+				lt, err := c.CreateLinkToken(context.Background(), validRequest())
+				assert.Nil(t, lt)
+				attempts := 1
+				if tc.retried {
+					attempts = DefaultMaxRetries + 1
+				}
+				assert.EqualValues(t, attempts, s.hits.Load(), "attempts")
+				assert.Len(t, clock.Waits(), attempts-1, "waits")
+				if tc.want == nil {
+					assertTransportError(t, err)
+					return
+				}
+				assertOnlySentinel(t, err, tc.want)
+				var apiErr *APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, tc.code, apiErr.HTTPStatusCode)
+			})
+			t.Run("then ok", func(t *testing.T) {
+				s := newServer(t, sequence(tc.failure, answer(200, okBody)))
+				c, _ := newTestClient(t, s.URL)
+
+				lt, err := c.CreateLinkToken(context.Background(), validRequest())
+				if !tc.retried {
+					require.Error(t, err)
+					assert.EqualValues(t, 1, s.hits.Load(), "a refusal is not sent again")
+					return
+				}
+				require.NoError(t, err)
+				assert.Equal(t, testToken, lt.Token)
+				assert.EqualValues(t, 2, s.hits.Load())
+			})
+		})
+	}
+}
+
+// A certificate the client refused will be refused again: no retry.
+func TestRetryNotOnARefusedCertificate(t *testing.T) {
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(answer(200, okBody))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the handshake errors are expected
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	c, clock := newTestClient(t, srv.URL) // the default transport does not trust srv
+
+	lt, err := c.CreateLinkToken(context.Background(), validRequest())
+	assert.Nil(t, lt)
+	assertTransportError(t, err)
+	var certErr *tls.CertificateVerificationError
+	assert.ErrorAs(t, err, &certErr)
+	assert.EqualValues(t, 1, conns.Load(), "handshakes")
+	assert.Empty(t, clock.Waits())
+}
+
+func TestRetryAttemptsAreMaxRetriesPlusOne(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		policy RetryPolicy
+	}{
+		{name: "zero policy", policy: RetryPolicy{}},
+		{name: "MaxRetries 0 with waits", policy: RetryPolicy{MinWait: time.Second, MaxWait: 2 * time.Second}},
+		{name: "MaxRetries 1", policy: RetryPolicy{MaxRetries: 1}},
+		{name: "default", policy: DefaultRetryPolicy()},
+		{name: "MaxRetries 5", policy: RetryPolicy{MaxRetries: 5}},
+		{name: "MaxRetries 10, the most accepted", policy: RetryPolicy{MaxRetries: MaxRetriesLimit}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newServer(t, answer(503, ""))
+			c, clock := newTestClient(t, s.URL, WithRetry(tc.policy))
+
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			assertOnlySentinel(t, err, ErrServerFailure)
+			assert.EqualValues(t, tc.policy.MaxRetries+1, s.hits.Load(), "attempts")
+			assert.Len(t, clock.Waits(), tc.policy.MaxRetries, "waits")
+		})
+	}
+}
+
+// assertBackoff checks the waits of one call under p (zeros already filled in): wait
+// n (from 1) lies in [t, 2t) with t = MinWait·2ⁿ⁻¹, is capped at MaxWait, and is never
+// below MinWait.
+func assertBackoff(t *testing.T, p RetryPolicy, waits []time.Duration) {
+	t.Helper()
+	require.Len(t, waits, p.MaxRetries)
+	base := p.MinWait
+	for i, w := range waits {
+		n := i + 1
+		assert.GreaterOrEqual(t, w, p.MinWait, "wait %d below MinWait", n)
+		assert.LessOrEqual(t, w, p.MaxWait, "wait %d above MaxWait", n)
+		if base < p.MaxWait {
+			assert.GreaterOrEqual(t, w, base, "wait %d below MinWait·2^%d", n, n-1)
+			assert.Less(t, w, 2*base, "wait %d not below 2·MinWait·2^%d", n, n-1)
+			base *= 2
+		} else {
+			assert.Equal(t, p.MaxWait, w, "wait %d: the cap", n)
+		}
+	}
+}
+
+func TestRetryBackoff(t *testing.T) {
+	const calls = 20 // to see the jitter
+	tests := []struct {
+		name   string
+		policy RetryPolicy // given to WithRetry
+		bounds RetryPolicy // what it means
+	}{
+		{name: "default", policy: DefaultRetryPolicy(), bounds: DefaultRetryPolicy()},
+		{
+			name:   "doubling up to the cap",
+			policy: RetryPolicy{MaxRetries: 10, MinWait: 100 * time.Millisecond, MaxWait: 3 * time.Second},
+			bounds: RetryPolicy{MaxRetries: 10, MinWait: 100 * time.Millisecond, MaxWait: 3 * time.Second},
+		},
+		{
+			name:   "cap not a power of two of MinWait",
+			policy: RetryPolicy{MaxRetries: 4, MinWait: 300 * time.Millisecond, MaxWait: time.Second},
+			bounds: RetryPolicy{MaxRetries: 4, MinWait: 300 * time.Millisecond, MaxWait: time.Second},
+		},
+		// DEFECT 6: the old SDK read zero waits as zero, and made six requests in 2.5 ms.
+		{name: "MaxRetries 5 and zero waits", policy: RetryPolicy{MaxRetries: 5}, bounds: RetryPolicy{MaxRetries: 5, MinWait: DefaultMinWait, MaxWait: DefaultMaxWait}},
+		{name: "zero MinWait", policy: RetryPolicy{MaxRetries: 3, MaxWait: 900 * time.Millisecond}, bounds: RetryPolicy{MaxRetries: 3, MinWait: DefaultMinWait, MaxWait: 900 * time.Millisecond}},
+		{name: "zero MaxWait", policy: RetryPolicy{MaxRetries: 4, MinWait: 2 * time.Second}, bounds: RetryPolicy{MaxRetries: 4, MinWait: 2 * time.Second, MaxWait: DefaultMaxWait}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newServer(t, answer(503, ""))
+			c, clock := newTestClient(t, s.URL, WithRetry(tc.policy))
+			for range calls {
+				_, err := c.CreateLinkToken(context.Background(), validRequest())
+				require.ErrorIs(t, err, ErrServerFailure)
+			}
+			waits := clock.Waits()
+			require.Len(t, waits, calls*tc.bounds.MaxRetries)
+			assert.EqualValues(t, calls*(tc.bounds.MaxRetries+1), s.hits.Load())
+			firsts := map[time.Duration]bool{}
+			for i := range calls {
+				call := waits[i*tc.bounds.MaxRetries : (i+1)*tc.bounds.MaxRetries]
+				assertBackoff(t, tc.bounds, call)
+				firsts[call[0]] = true
+			}
+			assert.Greater(t, len(firsts), 1, "the first wait has no jitter: %v", waits[0])
+		})
+	}
+
+	t.Run("MinWait equal to MaxWait", func(t *testing.T) {
+		s := newServer(t, answer(503, ""))
+		c, clock := newTestClient(t, s.URL, WithRetry(RetryPolicy{MaxRetries: 3, MinWait: time.Second, MaxWait: time.Second}))
+		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		require.ErrorIs(t, err, ErrServerFailure)
+		assert.Equal(t, []time.Duration{time.Second, time.Second, time.Second}, clock.Waits())
+	})
+}
+
+func TestRetryAfterWithinMaxWait(t *testing.T) {
+	// The client's clock is an hour behind the machine's, so that a Retry-After date
+	// read against the machine's clock instead would be an hour in the past.
+	past := &fakeClock{t: time.Now().Add(-time.Hour)}
+	date := func(after time.Duration) func() string {
+		return func() string { return past.now().Add(after).Format(http.TimeFormat) }
+	}
+	seconds := func(v string) func() string { return func() string { return v } }
+	tests := []struct {
+		name       string
+		policy     RetryPolicy
+		code       int
+		retryAfter func() string
+		min, max   time.Duration // of the wait, inclusive
+	}{
+		{name: "seconds above the back-off", policy: DefaultRetryPolicy(), code: 429, retryAfter: seconds("2"), min: 2 * time.Second, max: 2 * time.Second},
+		{name: "seconds equal to MaxWait", policy: DefaultRetryPolicy(), code: 503, retryAfter: seconds("5"), min: 5 * time.Second, max: 5 * time.Second},
+		{name: "seconds below the back-off", policy: RetryPolicy{MaxRetries: 1, MinWait: 3 * time.Second, MaxWait: 5 * time.Second}, code: 429, retryAfter: seconds("1"), min: 3 * time.Second, max: 5 * time.Second},
+		{name: "zero: the back-off", policy: DefaultRetryPolicy(), code: 429, retryAfter: seconds("0"), min: DefaultMinWait, max: 2*DefaultMinWait - 1},
+		{name: "unreadable: the back-off", policy: DefaultRetryPolicy(), code: 503, retryAfter: seconds("soon"), min: DefaultMinWait, max: 2*DefaultMinWait - 1},
+		// A date has whole seconds: 4 s ahead is between 3 and 4 s away.
+		{name: "HTTP date", policy: DefaultRetryPolicy(), code: 503, retryAfter: date(4 * time.Second), min: 3 * time.Second, max: 4 * time.Second},
+		{name: "HTTP date in the past: the back-off", policy: DefaultRetryPolicy(), code: 429, retryAfter: date(-time.Minute), min: DefaultMinWait, max: 2*DefaultMinWait - 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			// past stands still until the client waits: the value is what the
+			// client reads it against.
+			sent := tc.retryAfter()
+			s := newServer(t, sequence(answer(tc.code, "", "Retry-After", sent), answer(200, okBody)))
+			c, _ := newTestClient(t, s.URL, WithRetry(tc.policy), past.option())
+			before := len(past.Waits())
+
+			lt, err := c.CreateLinkToken(context.Background(), validRequest())
+			require.NoError(t, err, "Retry-After %q", sent)
+			assert.Equal(t, testToken, lt.Token)
+			assert.EqualValues(t, 2, s.hits.Load())
+			waits := past.Waits()[before:]
+			require.Len(t, waits, 1)
+			assert.GreaterOrEqual(t, waits[0], tc.min, "Retry-After %q", sent)
+			assert.LessOrEqual(t, waits[0], tc.max, "Retry-After %q", sent)
+		})
+	}
+}
+
+// A Retry-After longer than MaxWait ends the call at once: the caller, who knows
+// whether waiting that long makes sense, gets the error with RetryAfter set.
+func TestRetryAfterBeyondMaxWait(t *testing.T) {
+	tests := []struct {
+		name       string
+		policy     RetryPolicy
+		code       int
+		retryAfter string
+		want       error
+		wantAfter  time.Duration
+	}{
+		{name: "6 s at 429, MaxWait 5 s", policy: DefaultRetryPolicy(), code: 429, retryAfter: "6", want: ErrTooManyRequests, wantAfter: 6 * time.Second},
+		{name: "120 s at 503, MaxWait 5 s", policy: DefaultRetryPolicy(), code: 503, retryAfter: "120", want: ErrServerFailure, wantAfter: 2 * time.Minute},
+		{name: "61 s at 429, MaxWait 1 min", policy: RetryPolicy{MaxRetries: 10, MaxWait: time.Minute}, code: 429, retryAfter: "61", want: ErrTooManyRequests, wantAfter: 61 * time.Second},
+		{name: "6 s at 429 with MaxWait 5 s from a zero", policy: RetryPolicy{MaxRetries: 5}, code: 429, retryAfter: "6", want: ErrTooManyRequests, wantAfter: 6 * time.Second},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newServer(t, sequence(answer(tc.code, "", "Retry-After", tc.retryAfter), answer(200, okBody)))
+			c, clock := newTestClient(t, s.URL, WithRetry(tc.policy))
+
+			lt, err := c.CreateLinkToken(context.Background(), validRequest())
+			assert.Nil(t, lt)
+			assertOnlySentinel(t, err, tc.want)
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, tc.wantAfter, apiErr.RetryAfter)
+			assert.Contains(t, err.Error(), "retry after "+tc.wantAfter.String())
+			assert.EqualValues(t, 1, s.hits.Load(), "attempts")
+			assert.Empty(t, clock.Waits())
+		})
+	}
+
+	t.Run("HTTP date", func(t *testing.T) {
+		clock := newFakeClock()
+		at := clock.now().Add(10 * time.Minute).Truncate(time.Second)
+		s := newServer(t, answer(503, "", "Retry-After", at.Format(http.TimeFormat)))
+		c, _ := newTestClient(t, s.URL, clock.option())
+
+		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		assertOnlySentinel(t, err, ErrServerFailure)
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, at.Sub(clock.now()), apiErr.RetryAfter, "read against the client's clock")
+		assert.EqualValues(t, 1, s.hits.Load(), "attempts")
+		assert.Empty(t, clock.Waits())
+	})
+}
+
+// WithTimeout limits one attempt: an attempt the server never answers ends at that
+// limit and is retried, and the call's error keeps the deadline as its cause. The
+// attempts are counted by the client's waits: under load an attempt may reach its
+// limit before the server has read it.
+func TestRetryAttemptTimeout(t *testing.T) {
+	t.Run("every attempt times out", func(t *testing.T) {
+		s := newServer(t, holdUntilGone)
+		c, clock := newTestClient(t, s.URL, WithTimeout(50*time.Millisecond))
+
+		lt, err := c.CreateLinkToken(context.Background(), validRequest())
+		assert.Nil(t, lt)
+		assertTransportError(t, err)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Len(t, clock.Waits(), DefaultMaxRetries, "attempts: a timed-out attempt is retried")
+		assert.LessOrEqual(t, s.hits.Load(), int32(DefaultMaxRetries+1))
+	})
+	t.Run("the body stalls in every attempt", func(t *testing.T) {
+		s := newServer(t, stallBody)
+		c, clock := newTestClient(t, s.URL, WithTimeout(50*time.Millisecond))
+
+		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		assertAttemptLimit(t, err)
+		assert.Len(t, clock.Waits(), DefaultMaxRetries, "attempts: a timed-out attempt is retried")
+	})
+	t.Run("a timed-out attempt, then an answer", func(t *testing.T) {
+		s := newServer(t, sequence(holdUntilGone, answer(200, okBody)))
+		// Long enough for an answer on a loaded machine: a later attempt that timed
+		// out too would only be retried.
+		c, clock := newTestClient(t, s.URL, WithTimeout(250*time.Millisecond))
+
+		lt, err := c.CreateLinkToken(context.Background(), validRequest())
+		require.NoError(t, err)
+		assert.Equal(t, testToken, lt.Token)
+		assert.NotEmpty(t, clock.Waits(), "the timed-out attempt was retried")
+	})
+}
