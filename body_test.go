@@ -44,6 +44,7 @@ func TestResponseBodyBound(t *testing.T) {
 		{name: "exactly 1 MiB", code: 200, body: paddedOKBody(bound)},
 		{name: "1 MiB and 1 byte", code: 200, body: paddedOKBody(bound + 1), want: ErrUnexpectedResponse},
 		{name: "1 MiB and 1 byte at 400", code: 400, body: paddedOKBody(bound + 1), want: ErrUnexpectedResponse},
+		{name: "1 MiB and 1 byte at 401", code: 401, body: paddedOKBody(bound + 1), want: ErrUnauthorized},
 		{name: "gzip inflating to exactly 1 MiB", code: 200, body: gzipped(t, paddedOKBody(bound)), header: gzipHeader},
 		{name: "gzip inflating to 1 MiB and 1 byte", code: 200, body: gzipped(t, paddedOKBody(bound+1)), header: gzipHeader, want: ErrUnexpectedResponse},
 		{name: "gzip bomb", code: 200, body: bomb, header: gzipHeader, want: ErrUnexpectedResponse},

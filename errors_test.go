@@ -1,5 +1,9 @@
 package mesh
 
+// The error types themselves: APIError's sentinel and text for values built by hand,
+// ValidationError and InvalidRequestError. How answers become APIErrors is
+// response_test.go's.
+
 import (
 	"context"
 	"encoding/json"
@@ -13,95 +17,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// TestAPIErrorSentinelOfEachAnswer sends a real call to a server that answers (code,
-// body) once, and checks the sentinel the caller sees: 401 always ErrUnauthorized,
-// then the envelope's status when present, then the HTTP code, else
-// ErrUnexpectedResponse.
-func TestAPIErrorSentinelOfEachAnswer(t *testing.T) {
-	huge := strings.Repeat(" ", maxLinkTokenBytes) // valid JSON white space, past the bound
-	tests := []struct {
-		name   string
-		code   int
-		body   string
-		header []string
-		want   error
-		status Status // the status the APIError reports
-	}{
-		{name: "401 empty", code: 401, body: "", want: ErrUnauthorized},
-		{name: "401 HTML", code: 401, body: "<html>Unauthorized</html>", header: []string{"Content-Type", "text/html"}, want: ErrUnauthorized},
-		{name: "401 with badRequest", code: 401, body: errorBody(StatusBadRequest, "invalidField", "x"), want: ErrUnauthorized, status: StatusBadRequest},
-		{name: "401 with serverFailure", code: 401, body: errorBody(StatusServerFailure, "", "x"), want: ErrUnauthorized, status: StatusServerFailure},
-		{name: "401 with ok", code: 401, body: okBody, want: ErrUnauthorized, status: StatusOK},
-
-		{name: "400 badRequest", code: 400, body: errorBody(StatusBadRequest, "missingField", "userId is required"), want: ErrBadRequest, status: StatusBadRequest},
-		{name: "403 permissionDenied", code: 403, body: errorBody(StatusPermissionDenied, "", "no"), want: ErrPermissionDenied, status: StatusPermissionDenied},
-		{name: "404 notFound", code: 404, body: errorBody(StatusNotFound, "", "API client not found"), want: ErrNotFound, status: StatusNotFound},
-		{name: "409 conflict", code: 409, body: errorBody(StatusConflict, "", "x"), want: ErrConflict, status: StatusConflict},
-		{name: "423 locked", code: 423, body: errorBody(StatusLocked, "", "x"), want: ErrLocked, status: StatusLocked},
-		{name: "429 tooManyRequest", code: 429, body: errorBody(StatusTooManyRequest, "", "x"), want: ErrTooManyRequests, status: StatusTooManyRequest},
-		{name: "451 unavailableForLegalReasons", code: 451, body: errorBody(StatusUnavailableForLegalReasons, "", "x"), want: ErrUnavailableForLegalReasons, status: StatusUnavailableForLegalReasons},
-		{name: "500 serverFailure", code: 500, body: errorBody(StatusServerFailure, "", "x"), want: ErrServerFailure, status: StatusServerFailure},
-
-		// The status decides over the code.
-		{name: "400 with serverFailure", code: 400, body: errorBody(StatusServerFailure, "", "x"), want: ErrServerFailure, status: StatusServerFailure},
-		{name: "500 with badRequest", code: 500, body: errorBody(StatusBadRequest, "", "x"), want: ErrBadRequest, status: StatusBadRequest},
-		{name: "404 with conflict", code: 404, body: errorBody(StatusConflict, "", "x"), want: ErrConflict, status: StatusConflict},
-		{name: "200 with badRequest", code: 200, body: errorBody(StatusBadRequest, "", "x"), want: ErrBadRequest, status: StatusBadRequest},
-		{name: "200 with locked", code: 200, body: errorBody(StatusLocked, "", "x"), want: ErrLocked, status: StatusLocked},
-		{name: "200 with serverFailure", code: 200, body: errorBody(StatusServerFailure, "", "x"), want: ErrServerFailure, status: StatusServerFailure},
-
-		// An unknown status leaves the code to decide.
-		{name: "400 unknown status", code: 400, body: errorBody("someFutureStatus", "", "x"), want: ErrBadRequest, status: "someFutureStatus"},
-		{name: "503 unknown status", code: 503, body: errorBody("someFutureStatus", "", "x"), want: ErrServerFailure, status: "someFutureStatus"},
-		{name: "200 unknown status", code: 200, body: errorBody("someFutureStatus", "", "x"), want: ErrUnexpectedResponse, status: "someFutureStatus"},
-		{name: "418 unknown status", code: 418, body: errorBody("someFutureStatus", "", "x"), want: ErrUnexpectedResponse, status: "someFutureStatus"},
-
-		// No status: the code decides.
-		{name: "502 HTML from a proxy", code: 502, body: "<html><body>Bad Gateway</body></html>", header: []string{"Content-Type", "text/html"}, want: ErrServerFailure},
-		{name: "503 empty", code: 503, body: "", want: ErrServerFailure},
-		{name: "504 JSON without status", code: 504, body: `{"error":"timeout"}`, want: ErrServerFailure},
-		{name: "599", code: 599, body: "", want: ErrServerFailure},
-		{name: "400 not JSON", code: 400, body: "Bad Request", header: []string{"Content-Type", "text/plain"}, want: ErrBadRequest},
-		{name: "429 empty", code: 429, body: "", want: ErrTooManyRequests},
-		{name: "405 not JSON", code: 405, body: "Method Not Allowed", want: ErrUnexpectedResponse},
-
-		// Redirects are not followed (the secret would travel along).
-		{name: "301", code: 301, body: "", header: []string{"Location", "https://elsewhere.example/"}, want: ErrUnexpectedResponse},
-		{name: "302", code: 302, body: "", header: []string{"Location", "/api/v1/linktoken2"}, want: ErrUnexpectedResponse},
-		{name: "307", code: 307, body: "", header: []string{"Location", "/api/v1/linktoken2"}, want: ErrUnexpectedResponse},
-
-		// 2xx that is not a success.
-		{name: "200 ok without token", code: 200, body: `{"status":"ok","content":{"linkToken":""}}`, want: ErrUnexpectedResponse, status: StatusOK},
-		{name: "200 ok without content", code: 200, body: `{"status":"ok","content":null}`, want: ErrUnexpectedResponse, status: StatusOK},
-		{name: "200 without status", code: 200, body: `{"content":{"linkToken":"dG9r"}}`, want: ErrUnexpectedResponse},
-		{name: "200 not JSON", code: 200, body: "<html>maintenance</html>", header: []string{"Content-Type", "text/html"}, want: ErrUnexpectedResponse},
-		{name: "204", code: 204, body: "", want: ErrUnexpectedResponse},
-
-		// Too large: the bound ends the read, whatever the envelope would have said.
-		{name: "200 ok too large", code: 200, body: okBody + huge, want: ErrUnexpectedResponse},
-		{name: "400 badRequest too large", code: 400, body: errorBody(StatusBadRequest, "", "x") + huge, want: ErrUnexpectedResponse},
-		{name: "401 too large", code: 401, body: errorBody(StatusBadRequest, "", "x") + huge, want: ErrUnauthorized},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := newServer(t, answer(tc.code, tc.body, tc.header...))
-			c, _ := newTestClient(t, srv.URL, WithRetry(RetryPolicy{}))
-			lt, err := c.CreateLinkToken(context.Background(), validRequest())
-			assert.Nil(t, lt)
-			assertOnlySentinel(t, err, tc.want)
-
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tc.code, apiErr.HTTPStatusCode)
-			assert.Equal(t, tc.status, apiErr.Status)
-			assert.EqualValues(t, 1, srv.hits.Load())
-			text := err.Error()
-			assert.NotContains(t, text, "\n")
-			assert.Less(t, len(text), 600, "error text is not one short line")
-		})
-	}
-}
 
 // Consumers build APIError values in their own fakes, with exported fields only; the
 // mapping holds for such values too, and survives wrapping.

@@ -80,6 +80,10 @@ func TestResponseErrorStatus(t *testing.T) {
 		tcase{"unknown status at 418", http.StatusTeapot, weird, ErrUnexpectedResponse},
 		tcase{"ok envelope at 500", http.StatusInternalServerError, okBody, ErrServerFailure},
 		tcase{"ok envelope at 400", http.StatusBadRequest, okBody, ErrBadRequest},
+		// The status decides over the code.
+		tcase{"serverFailure at 400", http.StatusBadRequest, errorBody(StatusServerFailure, "", "x"), ErrServerFailure},
+		tcase{"badRequest at 500", http.StatusInternalServerError, errorBody(StatusBadRequest, "", "x"), ErrBadRequest},
+		tcase{"conflict at 404", http.StatusNotFound, errorBody(StatusConflict, "", "x"), ErrConflict},
 	)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -156,6 +160,10 @@ func TestResponseNotASuccess(t *testing.T) {
 		{name: "HTML 502 from a proxy", code: 502, body: html502, header: []string{"Content-Type", "text/html"}, want: ErrServerFailure},
 		{name: "HTML 504 from a proxy", code: 504, body: html502, header: []string{"Content-Type", "text/html"}, want: ErrServerFailure},
 		{name: "empty 503", code: 503, want: ErrServerFailure},
+		{name: "JSON without status at 504", code: 504, body: `{"error":"timeout"}`, want: ErrServerFailure, wantText: "Gateway Timeout"},
+		{name: "empty 599", code: 599, want: ErrServerFailure},
+		{name: "not JSON at 400", code: 400, body: "request refused by the gateway", header: []string{"Content-Type", "text/plain"}, want: ErrBadRequest},
+		{name: "empty 429", code: 429, want: ErrTooManyRequests},
 		{name: "not JSON at 200", code: 200, body: "hello, world", header: []string{"Content-Type", "text/plain"}, want: ErrUnexpectedResponse, wantText: "not Mesh's JSON envelope (text/plain)"},
 		{name: "HTML at 200", code: 200, body: html502, header: []string{"Content-Type", "text/html; charset=utf-8"}, want: ErrUnexpectedResponse, wantText: "(text/html)"},
 		{name: "JSON array at 200", code: 200, body: "[]", want: ErrUnexpectedResponse},
