@@ -199,29 +199,6 @@ func TestResponseNotASuccess(t *testing.T) {
 	}
 }
 
-// TestResponseRedirectNotFollowed: a redirect is never followed, so the secret never
-// reaches another host, and is no answer of Mesh's.
-func TestResponseRedirectNotFollowed(t *testing.T) {
-	for _, code := range []int{301, 302, 303, 307, 308} {
-		t.Run(strconv.Itoa(code), func(t *testing.T) {
-			elsewhere := newServer(t, answer(http.StatusOK, okBody))
-			target := elsewhere.URL + linkTokenPath
-			srv := newServer(t, answer(code, okBody, "Location", target))
-			c, _ := newTestClient(t, srv.URL)
-
-			lt, err := c.CreateLinkToken(context.Background(), validRequest())
-			assert.Nil(t, lt)
-			assertOnlySentinel(t, err, ErrUnexpectedResponse)
-			apiErr := asAPIError(t, err)
-			assert.Equal(t, code, apiErr.HTTPStatusCode)
-			assert.Equal(t, target, apiErr.Header.Get("Location"))
-			assert.Contains(t, err.Error(), "redirect")
-			assert.EqualValues(t, 1, srv.hits.Load(), "a redirect is not retried")
-			assert.Zero(t, elsewhere.hits.Load(), "the other host gets nothing")
-		})
-	}
-}
-
 // TestResponseKeepsServerFields: an error keeps the server's words, its headers (but
 // Set-Cookie) and its Retry-After, in seconds or as an HTTP date.
 func TestResponseKeepsServerFields(t *testing.T) {

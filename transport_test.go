@@ -253,6 +253,8 @@ func TestRedirectsNotFollowed(t *testing.T) {
 					var apiErr *APIError
 					require.ErrorAs(t, err, &apiErr)
 					assert.Equal(t, code, apiErr.HTTPStatusCode)
+					assert.NotEmpty(t, apiErr.Header.Get("Location"), "the answer's headers are kept")
+					assert.Contains(t, err.Error(), "redirect not followed")
 					assert.EqualValues(t, 0, other.hits.Load(), "the other host received a request")
 					assert.EqualValues(t, 0, elsewhere.Load(), "the redirect was followed on the same host")
 					assert.EqualValues(t, 1, origin.hits.Load(), "a redirect is not retried")

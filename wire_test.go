@@ -8,7 +8,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"net/http/cookiejar"
 	"regexp"
 	"runtime"
 	"strings"
@@ -312,37 +311,6 @@ func TestWireLinkTokenHeaders(t *testing.T) {
 			assert.Equal(t, []string{testSecret}, r.header.Values("X-Client-Secret"))
 			require.Len(t, r.header.Values("User-Agent"), 1)
 			assert.Regexp(t, tc.wantAgent, r.header.Get("User-Agent"))
-		})
-	}
-}
-
-func TestWireNoCookieReplayed(t *testing.T) {
-	jar, err := cookiejar.New(nil)
-	require.NoError(t, err)
-	tests := []struct {
-		name string
-		opts []Option
-	}{
-		{name: "default transport"},
-		{name: "caller's http.Client with a cookie jar", opts: []Option{WithHTTPClient(&http.Client{Jar: jar})}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var rec requestRecorder
-			srv := newServer(t, rec.handler(t, func(w http.ResponseWriter, r *http.Request) {
-				http.SetCookie(w, &http.Cookie{Name: "session", Value: "s3ss10n", Path: "/"})
-				answer(http.StatusOK, okBody)(w, r)
-			}))
-			c, _ := newTestClient(t, srv.URL, tc.opts...)
-			for range 2 {
-				_, err := c.CreateLinkToken(context.Background(), validRequest())
-				require.NoError(t, err)
-			}
-			got := rec.requests()
-			require.Len(t, got, 2)
-			for i, r := range got {
-				assert.Empty(t, r.header.Values("Cookie"), "request %d sent a cookie", i+1)
-			}
 		})
 	}
 }
