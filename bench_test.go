@@ -204,6 +204,11 @@ func BenchmarkBaseline(b *testing.B) {
 	serial(b, newFloor(b, srv.URL, nil).createLinkToken)
 }
 
+func BenchmarkResty(b *testing.B) {
+	srv, _ := benchServer(b, okBody, 0)
+	serial(b, plainResty(srv.URL, transport(nil)))
+}
+
 func BenchmarkCreateLinkTokenParallel(b *testing.B) {
 	srv, _ := benchServer(b, okBody, 0)
 	parallel(b, sdkCall(benchClient(b, srv.URL)))
