@@ -110,11 +110,28 @@ func (f *floor) do(ctx context.Context, method, path string, body any, limit int
 	if err != nil {
 		return err
 	}
-	var env envelope
+	if resp.StatusCode != http.StatusOK {
+		return errors.New("floor: not ok")
+	}
+	return floorDecode(data, out)
+}
+
+// floorDecode decodes an ok envelope the plain way: the envelope with its content as
+// raw JSON, then the content.
+func floorDecode(data []byte, out any) error {
+	var env struct {
+		Status         Status          `json:"status"`
+		Message        string          `json:"message"`
+		DisplayMessage string          `json:"displayMessage"`
+		ErrorType      string          `json:"errorType"`
+		ErrorHash      string          `json:"errorHash"`
+		ErrorData      json.RawMessage `json:"errorData"`
+		Content        json.RawMessage `json:"content"`
+	}
 	if err := json.Unmarshal(data, &env); err != nil {
 		return err
 	}
-	if resp.StatusCode != http.StatusOK || env.Status != StatusOK {
+	if env.Status != StatusOK {
 		return errors.New("floor: not ok")
 	}
 	return json.Unmarshal(env.Content, out)
@@ -142,8 +159,8 @@ func plainResty(base string, rt http.RoundTripper) func(context.Context, *Create
 		if err != nil {
 			return err
 		}
-		var env envelope
-		return json.Unmarshal(data, &env)
+		var out linkTokenContent
+		return floorDecode(data, &out)
 	}
 }
 

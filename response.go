@@ -38,7 +38,10 @@ type envelope struct {
 	ErrorType      string          `json:"errorType"`
 	ErrorHash      string          `json:"errorHash"`
 	ErrorData      json.RawMessage `json:"errorData"`
-	Content        json.RawMessage `json:"content"`
+	// Content holds a pointer to the endpoint's content before decoding, so that
+	// encoding/json decodes the content straight into it, in the same pass as the
+	// envelope; a null content leaves it nil.
+	Content any `json:"content"`
 }
 
 // content is what an ok envelope carries for one endpoint.
@@ -79,12 +82,17 @@ func readBody(resp *http.Response, limit int64) (body []byte, tooLarge bool, err
 // readErr what ended the read early, if anything.
 func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limit int64, out content, now time.Time) *APIError {
 	code := resp.StatusCode
-	var env envelope
+	env := envelope{Content: out}
 	var reason string
 	var cause error
 	// A complete JSON object is complete whatever the read met after it; anything
-	// short of one is an answer cut short.
+	// short of one is an answer cut short. A value of the wrong type leaves the rest
+	// decoded: it matters only in the content of an ok answer.
 	jsonErr := json.Unmarshal(body, &env)
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(jsonErr, &typeErr) {
+		jsonErr = nil
+	}
 	switch {
 	case tooLarge:
 		reason = "answer larger than " + strconv.FormatInt(limit, 10) + " bytes"
@@ -117,18 +125,14 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 		if statusSentinel(env.Status) == nil {
 			reason = "unknown status"
 		}
-	case len(env.Content) == 0 || string(env.Content) == "null":
+	case env.Content == nil:
 		reason = "status ok without content"
+	case typeErr != nil:
+		reason = "content does not decode: " + oneLine(typeErr.Error(), 120)
+	case out.missing() != "":
+		reason = "status ok without " + out.missing()
 	default:
-		err := json.Unmarshal(env.Content, out)
-		if err == nil && out.missing() == "" {
-			return nil
-		}
-		if err != nil {
-			reason = "content does not decode: " + oneLine(err.Error(), 120)
-		} else {
-			reason = "status ok without " + out.missing()
-		}
+		return nil
 	}
 	e := &APIError{HTTPStatusCode: code, Header: headerWithoutCookies(resp.Header), reason: reason, cause: cause, unexpected: tooLarge}
 	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {

@@ -171,7 +171,7 @@ func TestResponseNotASuccess(t *testing.T) {
 		{name: "white space at 200", code: 200, body: " \r\n\t", want: ErrUnexpectedResponse, wantText: "empty answer"},
 		{name: "empty 204", code: 204, want: ErrUnexpectedResponse},
 		{name: "{} at 200", code: 200, body: "{}", want: ErrUnexpectedResponse, wantText: "no status"},
-		{name: "ok without content", code: 200, body: `{"status":"ok","message":""}`, want: ErrUnexpectedResponse, wantStatus: StatusOK, wantText: "without content"},
+		{name: "ok without content", code: 200, body: `{"status":"ok","message":""}`, want: ErrUnexpectedResponse, wantStatus: StatusOK, wantText: "without a link token"},
 		{name: "ok with content null", code: 200, body: `{"status":"ok","content":null}`, want: ErrUnexpectedResponse, wantStatus: StatusOK, wantText: "without content"},
 		{name: "ok without a token", code: 200, body: `{"status":"ok","content":{"paymentLink":"https://pay.example"}}`, want: ErrUnexpectedResponse, wantStatus: StatusOK, wantText: "without a link token"},
 		{name: "ok with an empty token", code: 200, body: `{"status":"ok","content":{"linkToken":""}}`, want: ErrUnexpectedResponse, wantStatus: StatusOK, wantText: "without a link token"},
