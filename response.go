@@ -92,6 +92,9 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(jsonErr, &typeErr) {
 		jsonErr = nil
+		if !strings.HasPrefix(typeErr.Field, "content") {
+			typeErr = nil // in a field of the envelope, which then reads as empty
+		}
 	}
 	switch {
 	case tooLarge:

@@ -244,3 +244,24 @@ func TestResponseKeepsServerFields(t *testing.T) {
 		})
 	}
 }
+
+// A value of the wrong type in a field of the envelope leaves the rest decoded: the
+// answer still reads as what its status and content say. In an ok answer's content it
+// is an error (TestResponseNotASuccess).
+func TestResponseEnvelopeFieldOfWrongType(t *testing.T) {
+	c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
+	mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, httpmock.ResponderFromMultipleResponses([]*http.Response{
+		httpmock.NewStringResponse(http.StatusOK, `{"status":"ok","message":5,"content":{"linkToken":"`+testToken+`"}}`),
+		httpmock.NewStringResponse(http.StatusBadRequest, `{"status":"badRequest","errorType":7,"message":"userId is required"}`),
+	}))
+
+	lt, err := c.CreateLinkToken(context.Background(), validRequest())
+	require.NoError(t, err)
+	assert.Equal(t, testToken, lt.Token)
+
+	_, err = c.CreateLinkToken(context.Background(), validRequest())
+	assertOnlySentinel(t, err, ErrBadRequest)
+	apiErr := asAPIError(t, err)
+	assert.Equal(t, "userId is required", apiErr.Message)
+	assert.Empty(t, apiErr.ErrorType)
+}
