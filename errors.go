@@ -57,8 +57,8 @@ type APIError struct {
 	// reason says what the SDK found wrong with the answer ("not JSON", "too large",
 	// ...), or what to check (a 401).
 	reason string
-	// unexpected makes the answer ErrUnexpectedResponse whatever its HTTP code (a body
-	// too large to read): its status, if any, was never seen.
+	// unexpected makes the answer ErrUnexpectedResponse whatever its status and code: a
+	// body too large to read, or a redirect.
 	unexpected bool
 	// cause is the error that cut the answer short, if any (a read error).
 	cause error

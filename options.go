@@ -57,7 +57,8 @@ func WithBaseURL(rawURL string) Option {
 // http.DefaultTransport), read at each call, so that httpmock.ActivateNonDefault(hc)
 // works before or after NewClient. hc.Timeout, when set, limits one attempt unless
 // WithTimeout says otherwise. hc's redirect policy and cookie jar are not used:
-// redirects are never followed and cookies never kept. hc is not modified.
+// redirects are never followed and cookies never kept. hc is not modified: a plain
+// http request that its *http.Transport would send through a proxy is refused.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) { c.httpClient, c.hcSet = hc, true }
 }

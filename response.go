@@ -137,7 +137,10 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 	default:
 		return nil
 	}
-	e := &APIError{HTTPStatusCode: code, Header: headerWithoutCookies(resp.Header), reason: reason, cause: cause, unexpected: tooLarge}
+	// Too large, its status was never read; a redirect is not Mesh's answer, whatever
+	// its body says.
+	unexpected := tooLarge || code >= 300 && code <= 399
+	e := &APIError{HTTPStatusCode: code, Header: headerWithoutCookies(resp.Header), reason: reason, cause: cause, unexpected: unexpected}
 	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
 		e.RetryAfter = d
 	}

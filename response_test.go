@@ -265,3 +265,20 @@ func TestResponseEnvelopeFieldOfWrongType(t *testing.T) {
 	assert.Equal(t, "userId is required", apiErr.Message)
 	assert.Empty(t, apiErr.ErrorType)
 }
+
+// A redirect is ErrUnexpectedResponse (sdk-contract.md: "an answer to which no
+// status applies (not JSON, a redirect, ...)"; README "Security": "a 3xx is
+// ErrUnexpectedResponse"), whatever envelope its body holds, and is not retried.
+func TestResponseRedirectIsUnexpectedWhateverItsBody(t *testing.T) {
+	for _, body := range []string{
+		errorBody(StatusNotFound, "notFound", "moved"),
+		errorBody(StatusServerFailure, "", "moved"),
+		`{"status":"ok","content":{"linkToken":"` + testToken + `"}}`,
+	} {
+		srv := newServer(t, answer(http.StatusFound, body, "Location", "https://elsewhere.test/"))
+		c, _ := newTestClient(t, srv.URL)
+		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		assertOnlySentinel(t, err, ErrUnexpectedResponse)
+		assert.EqualValues(t, 1, srv.hits.Load(), "a redirect is not retried")
+	}
+}

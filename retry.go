@@ -85,14 +85,17 @@ func (p RetryPolicy) next(n int, err error) (wait time.Duration, retry bool) {
 func retryable(err error) bool {
 	var apiErr *APIError
 	if !errors.As(err, &apiErr) {
-		// No answer: any transport failure but a certificate the client refused.
+		// No answer: any transport failure but a certificate the client refused or plain
+		// http refused before it reached a proxy.
 		var cert *tls.CertificateVerificationError
-		return !errors.As(err, &cert)
+		return !errors.As(err, &cert) && !errors.Is(err, errProxiedPlainHTTP)
 	}
 	code := apiErr.HTTPStatusCode
 	switch {
 	case code == http.StatusUnauthorized:
 		return false // ErrUnauthorized whatever the body says: the credentials stay wrong
+	case code >= 300 && code <= 399:
+		return false // a redirect not followed comes back the same
 	case code == http.StatusTooManyRequests || code >= 500 && code <= 599:
 		return true
 	case apiErr.Status == StatusTooManyRequest || apiErr.Status == StatusServerFailure:

@@ -1,6 +1,7 @@
 package mesh
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 )
@@ -47,10 +48,35 @@ func transport(hc *http.Client) http.RoundTripper {
 type callerTransport struct{ hc *http.Client }
 
 func (c callerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if t := c.hc.Transport; t != nil {
-		return t.RoundTrip(r)
+	t := c.hc.Transport
+	if t == nil {
+		t = http.DefaultTransport
 	}
-	return http.DefaultTransport.RoundTrip(r)
+	if r.URL.Scheme == "http" && proxies(t, r) {
+		if r.Body != nil {
+			_ = r.Body.Close()
+		}
+		return nil, errProxiedPlainHTTP
+	}
+	return t.RoundTrip(r)
+}
+
+// errProxiedPlainHTTP refuses to send plain http (to loopback: NewClient allows no
+// other) through the proxy of a caller's transport: the secret would cross the network
+// in clear text. The SDK's own transport never proxies plain http; a caller's is not
+// changed, so the request is refused instead.
+var errProxiedPlainHTTP = errors.New("mesh: the WithHTTPClient transport would send plain http through a proxy, " +
+	"the secret in clear text: use https, or a transport whose Proxy returns nil for loopback")
+
+// proxies reports whether t, when it is an *http.Transport, would send r through a
+// proxy. Another RoundTripper cannot be asked.
+func proxies(t http.RoundTripper, r *http.Request) bool {
+	ht, ok := t.(*http.Transport)
+	if !ok || ht.Proxy == nil {
+		return false
+	}
+	u, err := ht.Proxy(r)
+	return u != nil || err != nil
 }
 
 // CloseIdleConnections passes the call on to the caller's Transport, when it can.

@@ -339,3 +339,24 @@ func TestCloseIdleConnectionsReachesCallerTransport(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotPanics(t, c.CloseIdleConnections)
 }
+
+// Plain http is never sent through a proxy (sdk-contract.md, README
+// "Security", WithBaseURL's doc) — also when the caller's *http.Client has a Transport
+// whose Proxy is set explicitly (http.ProxyURL, a corporate proxy), not only through
+// HTTP_PROXY. The caller's transport is not changed: the request is refused, not sent.
+func TestPlainHTTPNeverThroughCallersProxy(t *testing.T) {
+	proxy := newRecordingProxy(t)
+	proxyURL, err := url.Parse(proxy.URL)
+	require.NoError(t, err)
+	target := newServer(t, answer(http.StatusOK, okBody))
+
+	hc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL)}}
+	t.Cleanup(hc.CloseIdleConnections)
+	c, clock := newTestClient(t, target.URL, WithHTTPClient(hc))
+	_, err = c.CreateLinkToken(context.Background(), validRequest())
+
+	assert.Empty(t, proxy.requests(), "the proxy saw plain http carrying the secret")
+	assert.Zero(t, target.hits.Load(), "the caller's transport is not changed: the request is refused")
+	assert.ErrorContains(t, err, "through a proxy")
+	assert.Empty(t, clock.Waits(), "a refusal is not retried")
+}
