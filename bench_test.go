@@ -116,7 +116,7 @@ func (f *floor) do(ctx context.Context, method, path string, body any, limit int
 	return floorDecode(data, out)
 }
 
-// floorDecode decodes an ok envelope the plain way: the envelope with its content as
+// floorDecode decodes an ok envelope as the SDK does: the envelope with its content as
 // raw JSON, then the content.
 func floorDecode(data []byte, out any) error {
 	var env struct {

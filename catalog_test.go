@@ -287,6 +287,7 @@ func TestCatalogErrors(t *testing.T) {
 			{name: "ok without content", handler: answer(200, `{"status":"ok","message":""}`), want: ErrUnexpectedResponse, hits: 1},
 			{name: "ok with content null", handler: answer(200, `{"status":"ok","content":null}`), want: ErrUnexpectedResponse, hits: 1},
 			{name: "ok without the list's key", handler: answer(200, `{"status":"ok","content":{"list":[]}}`), want: ErrUnexpectedResponse, hits: 1},
+			{name: "ok with an item of the wrong shape", handler: answer(200, `{"content":{"networks":[{"chainId":1}],"items":[{"name":1}],"integrations":[{"type":1}]},"status":"ok"}`), want: ErrUnexpectedResponse, hits: 1},
 			{name: "badRequest", handler: answer(400, errorBody(StatusBadRequest, "invalidField", "no")), want: ErrBadRequest, hits: 1},
 			{name: "redirect", handler: answer(302, ep.ok, "Location", "https://elsewhere.test/"), want: ErrUnexpectedResponse, hits: 1},
 		}

@@ -38,10 +38,7 @@ type envelope struct {
 	ErrorType      string          `json:"errorType"`
 	ErrorHash      string          `json:"errorHash"`
 	ErrorData      json.RawMessage `json:"errorData"`
-	// Content holds a pointer to the endpoint's content before decoding, so that
-	// encoding/json decodes the content straight into it, in the same pass as the
-	// envelope; a null content leaves it nil.
-	Content any `json:"content"`
+	Content        json.RawMessage `json:"content"` // decoded into the endpoint's type for an ok answer only
 }
 
 // content is what an ok envelope carries for one endpoint.
@@ -82,19 +79,15 @@ func readBody(resp *http.Response, limit int64) (body []byte, tooLarge bool, err
 // readErr what ended the read early, if anything.
 func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limit int64, out content, now time.Time) *APIError {
 	code := resp.StatusCode
-	env := envelope{Content: out}
+	var env envelope
 	var reason string
 	var cause error
 	// A complete JSON object is complete whatever the read met after it; anything
-	// short of one is an answer cut short. A value of the wrong type leaves the rest
-	// decoded: it matters only in the content of an ok answer.
+	// short of one is an answer cut short. A field of the wrong type reads as empty
+	// (encoding/json decodes the rest).
 	jsonErr := json.Unmarshal(body, &env)
-	var typeErr *json.UnmarshalTypeError
-	if errors.As(jsonErr, &typeErr) {
+	if typeErr := (*json.UnmarshalTypeError)(nil); errors.As(jsonErr, &typeErr) {
 		jsonErr = nil
-		if !strings.HasPrefix(typeErr.Field, "content") {
-			typeErr = nil // in a field of the envelope, which then reads as empty
-		}
 	}
 	switch {
 	case tooLarge:
@@ -128,14 +121,18 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 		if statusSentinel(env.Status) == nil {
 			reason = "unknown status"
 		}
-	case env.Content == nil:
+	case len(env.Content) == 0 || string(env.Content) == "null":
 		reason = "status ok without content"
-	case typeErr != nil:
-		reason = "content does not decode: " + oneLine(typeErr.Error(), 120)
-	case out.missing() != "":
-		reason = "status ok without " + out.missing()
 	default:
-		return nil
+		err := json.Unmarshal(env.Content, out)
+		if err == nil && out.missing() == "" {
+			return nil
+		}
+		if err != nil {
+			reason = "content does not decode: " + oneLine(err.Error(), 120)
+		} else {
+			reason = "status ok without " + out.missing()
+		}
 	}
 	// Too large, its status was never read; a redirect is not Mesh's answer, whatever
 	// its body says.

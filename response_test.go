@@ -171,7 +171,7 @@ func TestResponseNotASuccess(t *testing.T) {
 		{name: "white space at 200", code: 200, body: " \r\n\t", want: ErrUnexpectedResponse, wantText: "empty answer"},
 		{name: "empty 204", code: 204, want: ErrUnexpectedResponse},
 		{name: "{} at 200", code: 200, body: "{}", want: ErrUnexpectedResponse, wantText: "no status"},
-		{name: "ok without content", code: 200, body: `{"status":"ok","message":""}`, want: ErrUnexpectedResponse, wantStatus: StatusOK, wantText: "without a link token"},
+		{name: "ok without content", code: 200, body: `{"status":"ok","message":""}`, want: ErrUnexpectedResponse, wantStatus: StatusOK, wantText: "without content"},
 		{name: "ok with content null", code: 200, body: `{"status":"ok","content":null}`, want: ErrUnexpectedResponse, wantStatus: StatusOK, wantText: "without content"},
 		{name: "ok without a token", code: 200, body: `{"status":"ok","content":{"paymentLink":"https://pay.example"}}`, want: ErrUnexpectedResponse, wantStatus: StatusOK, wantText: "without a link token"},
 		{name: "ok with an empty token", code: 200, body: `{"status":"ok","content":{"linkToken":""}}`, want: ErrUnexpectedResponse, wantStatus: StatusOK, wantText: "without a link token"},
@@ -250,10 +250,9 @@ func TestResponseKeepsServerFields(t *testing.T) {
 // is an error (TestResponseNotASuccess).
 func TestResponseEnvelopeFieldOfWrongType(t *testing.T) {
 	c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
-	mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, httpmock.ResponderFromMultipleResponses([]*http.Response{
-		httpmock.NewStringResponse(http.StatusOK, `{"status":"ok","message":5,"content":{"linkToken":"`+testToken+`"}}`),
-		httpmock.NewStringResponse(http.StatusBadRequest, `{"status":"badRequest","errorType":7,"message":"userId is required"}`),
-	}))
+	mt.RegisterResponder(http.MethodPost, mockLinkTokenURL,
+		httpmock.NewStringResponder(http.StatusOK, `{"status":"ok","message":5,"content":{"linkToken":"`+testToken+`"}}`).
+			Then(httpmock.NewStringResponder(http.StatusBadRequest, `{"status":"badRequest","errorType":7,"message":"userId is required"}`)))
 
 	lt, err := c.CreateLinkToken(context.Background(), validRequest())
 	require.NoError(t, err)
