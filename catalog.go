@@ -141,7 +141,7 @@ const (
 // Networks returns Mesh's networks list (GET /api/v1/transfers/managed/networks): where
 // a TransferAddress's NetworkID comes from. The list changes rarely: cache it. Errors,
 // retries and the secret are handled as by CreateLinkToken; the answer is read up to
-// 8 MiB.
+// 4 MiB.
 func (c *Client) Networks(ctx context.Context) ([]Network, error) {
 	var out networksContent
 	if err := c.call(ctx, http.MethodGet, networksPath, nil, maxNetworksBytes, &out); err != nil {
@@ -152,7 +152,7 @@ func (c *Client) Networks(ctx context.Context) ([]Network, error) {
 
 // Integrations returns Mesh's integrations list (GET /api/v1/integrations): where a
 // CreateLinkTokenRequest's IntegrationID comes from. Every item may carry a base64
-// logo, so the answer is read up to 32 MiB. The list changes rarely: cache it. Errors,
+// logo, so the answer is read up to 8 MiB. The list changes rarely: cache it. Errors,
 // retries and the secret are handled as by CreateLinkToken.
 func (c *Client) Integrations(ctx context.Context) ([]Integration, error) {
 	var out integrationsContent
@@ -165,7 +165,7 @@ func (c *Client) Integrations(ctx context.Context) ([]Integration, error) {
 // TransferIntegrations returns which integrations can transfer over which networks
 // (GET /api/v1/transfers/managed/integrations). The list changes rarely: cache it.
 // Errors, retries and the secret are handled as by CreateLinkToken; the answer is read
-// up to 16 MiB.
+// up to 4 MiB.
 func (c *Client) TransferIntegrations(ctx context.Context) ([]TransferIntegration, error) {
 	var out transferIntegrationsContent
 	if err := c.call(ctx, http.MethodGet, transferIntegrationsPath, nil, maxTransferIntegrationsBytes, &out); err != nil {

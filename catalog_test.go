@@ -126,18 +126,18 @@ type catalogEndpoint struct {
 
 var catalogEndpoints = []catalogEndpoint{
 	{
-		name: "Networks", bound: 8 << 20, ok: networksAnswer,
+		name: "Networks", bound: 4 << 20, ok: networksAnswer,
 		call: func(c *Client) (any, int, error) { l, err := c.Networks(context.Background()); return l, len(l), err },
 	},
 	{
-		name: "Integrations", bound: 32 << 20, ok: integrationsAnswer,
+		name: "Integrations", bound: 8 << 20, ok: integrationsAnswer,
 		call: func(c *Client) (any, int, error) {
 			l, err := c.Integrations(context.Background())
 			return l, len(l), err
 		},
 	},
 	{
-		name: "TransferIntegrations", bound: 16 << 20, ok: transferIntegrationsAnswer,
+		name: "TransferIntegrations", bound: 4 << 20, ok: transferIntegrationsAnswer,
 		call: func(c *Client) (any, int, error) {
 			l, err := c.TransferIntegrations(context.Background())
 			return l, len(l), err

@@ -63,7 +63,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 			opt(&cfg)
 		}
 	}
-	r := &redactor{secret: clientSecret}
+	r := newRedactor(clientSecret)
 	base, problems := cfg.check(clientID, clientSecret)
 	if len(problems) > 0 {
 		return nil, errors.New(r.string("mesh: NewClient: " + strings.Join(problems, "; ")))

@@ -187,21 +187,30 @@ func (e *ValidationError) Is(target error) bool { return target == ErrValidation
 // It matches ErrValidation, and Unwrap() []error gives the same problems as []error,
 // as errors.Join would.
 type InvalidRequestError struct {
-	Problems []*ValidationError
+	Problems []*ValidationError // every problem, in the order of the request's fields
 }
 
-// Error lists every problem on one line: "mesh: invalid request: <field>: <reason>; ...".
+// maxProblemsShown bounds how many problems InvalidRequestError.Error lists, so that
+// its text stays one short line; Problems keeps them all.
+const maxProblemsShown = 5
+
+// Error lists the problems on one line: "mesh: invalid request: <field>: <reason>; ...",
+// the first few, then how many more there are in Problems.
 func (e *InvalidRequestError) Error() string {
 	var b strings.Builder
 	b.WriteString("mesh: invalid request: ")
 	for i, p := range e.Problems {
+		if i == maxProblemsShown {
+			b.WriteString("; and " + strconv.Itoa(len(e.Problems)-i) + " more (see Problems)")
+			break
+		}
 		if i > 0 {
 			b.WriteString("; ")
 		}
 		if p.Field != "" {
 			b.WriteString(p.Field + ": ")
 		}
-		b.WriteString(p.Reason)
+		b.WriteString(oneLine(p.Reason, 200))
 	}
 	return b.String()
 }

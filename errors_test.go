@@ -164,3 +164,21 @@ func TestInvalidRequestError(t *testing.T) {
 
 	assertOnlySentinel(t, &InvalidRequestError{}, ErrValidation)
 }
+
+// A request with hundreds of problems still reads as one short line: the first few,
+// then how many more Problems holds.
+func TestInvalidRequestErrorTextIsBounded(t *testing.T) {
+	req := validRequest()
+	req.TransferOptions.ToAddresses = make([]TransferAddress, 500) // each lacks networkId, symbol, address
+	err := req.Validate()
+	var invalid *InvalidRequestError
+	require.ErrorAs(t, err, &invalid)
+	require.Len(t, invalid.Problems, 1500)
+
+	text := err.Error()
+	assert.NotContains(t, text, "\n")
+	assert.Less(t, len(text), 1024, "not one short line")
+	assert.Contains(t, text, "transferOptions.toAddresses[0].networkId")
+	assert.True(t, strings.HasSuffix(text, "; and 1495 more (see Problems)"), text)
+	assert.Len(t, invalid.Unwrap(), 1500, "the tree keeps every problem")
+}

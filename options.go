@@ -53,8 +53,8 @@ func WithBaseURL(rawURL string) Option {
 	return func(c *config) { c.baseURL, c.baseURLSet = rawURL, true }
 }
 
-// WithHTTPClient makes every call go through hc's Transport (nil means
-// http.DefaultTransport), read at each call, so that httpmock.ActivateNonDefault(hc)
+// WithHTTPClient makes every call go through hc's Transport (nil means the SDK's own
+// default transport), read at each call, so that httpmock.ActivateNonDefault(hc)
 // works before or after NewClient. hc.Timeout, when set, limits one attempt unless
 // WithTimeout says otherwise. hc's redirect policy and cookie jar are not used:
 // redirects are never followed and cookies never kept. hc is not modified: a plain

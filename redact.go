@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -23,14 +25,36 @@ const maxErrorText = 240
 // chokepoint every attempt's error passes through (Client.call), so that a new path
 // cannot forget it. A Client holds it behind a pointer, so that printing a Client value
 // field by field shows an address, never the secret.
-type redactor struct{ secret string }
+type redactor struct {
+	secret string
+	// forms are the secret as it is, and as Go's %q and JSON escape it, when those
+	// differ: an error text quoting the server's bytes escapes a '"' or '\\'.
+	forms []string
+}
 
-// string replaces every occurrence of the secret in s.
-func (r *redactor) string(s string) string {
-	if r.secret == "" || !strings.Contains(s, r.secret) {
-		return s
+func newRedactor(secret string) *redactor {
+	r := &redactor{secret: secret}
+	if secret == "" {
+		return r
 	}
-	return strings.ReplaceAll(s, r.secret, redacted)
+	quoted := strconv.Quote(secret)
+	jsoned, _ := json.Marshal(secret) // a string always encodes
+	for _, f := range []string{secret, quoted[1 : len(quoted)-1], string(jsoned[1 : len(jsoned)-1])} {
+		if !slices.Contains(r.forms, f) {
+			r.forms = append(r.forms, f)
+		}
+	}
+	return r
+}
+
+// string replaces every occurrence of the secret, in any of its forms, in s.
+func (r *redactor) string(s string) string {
+	for _, f := range r.forms {
+		if strings.Contains(s, f) {
+			s = strings.ReplaceAll(s, f, redacted)
+		}
+	}
+	return s
 }
 
 // error returns err as a caller may see it: no secret in its text, its fields or
@@ -195,7 +219,7 @@ func (r *redactor) json(raw json.RawMessage) json.RawMessage {
 	// No token shows the secret, yet the bytes may: across tokens ("1234,5678" in
 	// [1234,5678]), in an escape as written ("\u0073k_..."), or in one that re-encoding
 	// wrote ("u003c" for "<"). Nothing of the value can be kept safely then.
-	if bytes.Contains(result, []byte(r.secret)) {
+	if r.string(string(result)) != string(result) {
 		return json.RawMessage(`"` + redacted + `"`)
 	}
 	return result

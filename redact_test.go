@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -121,6 +122,26 @@ func TestTransportErrorQuotingServerHidesSecret(t *testing.T) {
 			})
 		}
 	}
+}
+
+// A secret with characters an error quotes with escapes ('"', '\\') is redacted in its
+// escaped form too: a malformed header line is quoted with %q.
+func TestTransportErrorQuotingEscapedSecret(t *testing.T) {
+	const secret = `sk_"quoted"_\back\slash`
+	reply := "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Echo " + secret + "\r\n\r\n"
+	logger, log := debugLog()
+	c, err := NewClient(testClientID, secret, WithBaseURL(rawServer(t, reply)), WithLogger(logger),
+		WithRetry(RetryPolicy{}))
+	require.NoError(t, err)
+	t.Cleanup(c.CloseIdleConnections)
+
+	_, err = c.CreateLinkToken(context.Background(), validRequest())
+	require.Error(t, err)
+	for _, form := range []string{secret, strings.Trim(strconv.Quote(secret), `"`)} {
+		assertErrorHidesSecret(t, err, form)
+		assertLogHidesSecret(t, log.String(), form)
+	}
+	assert.Contains(t, err.Error(), redacted, "the echo is there, redacted")
 }
 
 // A transport failure caused by a deadline or a cancellation still says so through

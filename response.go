@@ -20,10 +20,10 @@ import (
 // A larger answer ends in ErrUnexpectedResponse after reading one byte more than its
 // bound.
 const (
-	maxLinkTokenBytes            = 1 << 20  // 1 MiB
-	maxNetworksBytes             = 8 << 20  // 8 MiB
-	maxTransferIntegrationsBytes = 16 << 20 // 16 MiB
-	maxIntegrationsBytes         = 32 << 20 // 32 MiB
+	maxLinkTokenBytes            = 1 << 20 // 1 MiB
+	maxNetworksBytes             = 4 << 20 // 4 MiB
+	maxTransferIntegrationsBytes = 4 << 20 // 4 MiB
+	maxIntegrationsBytes         = 8 << 20 // 8 MiB: a few hundred items with base64 logos
 )
 
 // namedMediaTypes are the media types an error names when an answer is not JSON: what

@@ -15,13 +15,18 @@ const maxHeaderBytes = 64 << 10
 const maxIdleConnsPerHost = 100
 
 // transport returns what a Client sends through: the Transport of the caller's
-// *http.Client (WithHTTPClient), else http.DefaultTransport. When that is an
-// *http.Transport, as it is unless a program replaced it, a tuned clone is used; a
-// replacement (a tracing wrapper, httpmock.Activate before NewClient) is used as it is.
+// *http.Client (WithHTTPClient), else the SDK's default.
 func transport(hc *http.Client) http.RoundTripper {
 	if hc != nil {
-		return callerTransport{hc}
+		return callerTransport{hc: hc, fallback: defaultTransport()}
 	}
+	return defaultTransport()
+}
+
+// defaultTransport is http.DefaultTransport: a tuned clone when it is an
+// *http.Transport, as it is unless a program replaced it; a replacement (a tracing
+// wrapper, httpmock.Activate before NewClient) is used as it is.
+func defaultTransport() http.RoundTripper {
 	t, ok := http.DefaultTransport.(*http.Transport)
 	if !ok {
 		return http.DefaultTransport
@@ -44,13 +49,16 @@ func transport(hc *http.Client) http.RoundTripper {
 
 // callerTransport sends through the Transport of a caller's *http.Client, read at each
 // call so that httpmock.ActivateNonDefault(hc) works before or after NewClient, and
-// without modifying hc.
-type callerTransport struct{ hc *http.Client }
+// without modifying hc. A nil Transport means the SDK's default, not net/http's.
+type callerTransport struct {
+	hc       *http.Client
+	fallback http.RoundTripper
+}
 
 func (c callerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	t := c.hc.Transport
 	if t == nil {
-		t = http.DefaultTransport
+		t = c.fallback
 	}
 	if r.URL.Scheme == "http" && proxies(t, r) {
 		if r.Body != nil {
@@ -59,6 +67,15 @@ func (c callerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, errProxiedPlainHTTP
 	}
 	return t.RoundTrip(r)
+}
+
+// CloseIdleConnections passes the call on to the caller's Transport, when it can, and
+// to the default the client falls back on.
+func (c callerTransport) CloseIdleConnections() {
+	c.hc.CloseIdleConnections()
+	if t, ok := c.fallback.(interface{ CloseIdleConnections() }); ok {
+		t.CloseIdleConnections()
+	}
 }
 
 // errProxiedPlainHTTP refuses to send plain http (to loopback: NewClient allows no
@@ -77,11 +94,6 @@ func proxies(t http.RoundTripper, r *http.Request) bool {
 	}
 	u, err := ht.Proxy(r)
 	return u != nil || err != nil
-}
-
-// CloseIdleConnections passes the call on to the caller's Transport, when it can.
-func (c callerTransport) CloseIdleConnections() {
-	c.hc.CloseIdleConnections()
 }
 
 // discardLogger keeps resty silent: the SDK logs its own records (WithLogger).

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -359,4 +360,18 @@ func TestPlainHTTPNeverThroughCallersProxy(t *testing.T) {
 	assert.Zero(t, target.hits.Load(), "the caller's transport is not changed: the request is refused")
 	assert.ErrorContains(t, err, "through a proxy")
 	assert.Empty(t, clock.Waits(), "a refusal is not retried")
+}
+
+// A caller's *http.Client without a Transport (one set only for its Timeout, say)
+// gets the SDK's default transport, not net/http's: response headers stay bounded.
+func TestWithHTTPClientNilTransportUsesTheSDKDefault(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Padding", strings.Repeat("a", 1<<20)) // within net/http's 10 MiB
+		answer(http.StatusOK, okBody)(w, r)
+	})
+	c, _ := newTestClient(t, srv.URL, WithHTTPClient(&http.Client{Timeout: time.Minute}), WithRetry(RetryPolicy{}))
+
+	_, err := c.CreateLinkToken(context.Background(), validRequest())
+	assertTransportError(t, err)
+	assert.ErrorContains(t, err, "headers exceeded")
 }
