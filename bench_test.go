@@ -282,7 +282,7 @@ var networksBody = func() string {
 		ID: testNetworkID, Name: "Polygon", ChainID: "137", NativeSymbol: "POL", NetworkType: NetworkTypeEVM,
 		LogoURL:              "https://frontuserfilecdn.azureedge.net/public/logos/networks/Polygon.svg",
 		SupportedTokens:      []string{"POL", "USDC", "USDT", "WETH", "DAI"},
-		Tokens:               []Token{{Symbol: "USDC", LogoURL: "https://frontuserfilecdn.azureedge.net/public/logos/tokens/USDC.svg"}},
+		Tokens:               []NetworkToken{{Symbol: "USDC", LogoURL: "https://frontuserfilecdn.azureedge.net/public/logos/tokens/USDC.svg"}},
 		SupportedBrokerTypes: []BrokerType{BrokerTypeCoinbase, BrokerTypeKraken, BrokerTypeBinanceInternational, BrokerTypeRobinhood},
 	}
 	list := make([]Network, 40)

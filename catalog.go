@@ -28,19 +28,19 @@ var _ CatalogReader = (*Client)(nil)
 // Network is one blockchain network Mesh can transfer over, from its networks list.
 // Its ID is the NetworkID of a TransferAddress.
 type Network struct {
-	ID                   string       `json:"id"`
-	Name                 string       `json:"name"`    // e.g. "Ethereum"
-	ChainID              string       `json:"chainId"` // the chain's own id, e.g. "1" for Ethereum
-	LogoURL              string       `json:"logoUrl"`
-	NativeSymbol         string       `json:"nativeSymbol"` // e.g. "ETH"
-	NetworkType          NetworkType  `json:"networkType"`
-	SupportedTokens      []string     `json:"supportedTokens"`      // symbols transferable on it
-	Tokens               []Token      `json:"tokens"`               // the same tokens, with logos
-	SupportedBrokerTypes []BrokerType `json:"supportedBrokerTypes"` // integrations that transfer over it
+	ID                   string         `json:"id"`
+	Name                 string         `json:"name"`    // e.g. "Ethereum"
+	ChainID              string         `json:"chainId"` // the chain's own id, e.g. "1" for Ethereum
+	LogoURL              string         `json:"logoUrl"`
+	NativeSymbol         string         `json:"nativeSymbol"` // e.g. "ETH"
+	NetworkType          NetworkType    `json:"networkType"`
+	SupportedTokens      []string       `json:"supportedTokens"`      // symbols transferable on it
+	Tokens               []NetworkToken `json:"tokens"`               // the same tokens, with logos
+	SupportedBrokerTypes []BrokerType   `json:"supportedBrokerTypes"` // integrations that transfer over it
 }
 
-// Token is a token of a network, with its logo.
-type Token struct {
+// NetworkToken is a token (an asset) of a network, with its logo.
+type NetworkToken struct {
 	Symbol  string `json:"symbol"`
 	LogoURL string `json:"logoUrl"`
 }
@@ -48,15 +48,15 @@ type Token struct {
 // Integration is one integration (broker, exchange, wallet) from Mesh's integrations
 // list. Its ID is the IntegrationID of a CreateLinkTokenRequest.
 type Integration struct {
-	ID                       string                `json:"id"`
-	Name                     string                `json:"name"` // e.g. "Coinbase"
-	Type                     BrokerType            `json:"type"` // ties a deprecated BrokerType to its integration
-	DeFiWalletProviderID     string                `json:"deFiWalletProviderId"`
-	Categories               []IntegrationCategory `json:"categories"`
-	CryptoTransfersSupported bool                  `json:"cryptoTransfersSupported"`
-	ForgotPasswordLink       string                `json:"forgotPasswordLink"`
-	Style                    IntegrationStyle      `json:"style"`
-	Logo                     IntegrationLogo       `json:"logo"`
+	ID                       string                `json:"id"`                       // the IntegrationID of a request
+	Name                     string                `json:"name"`                     // e.g. "Coinbase"
+	Type                     BrokerType            `json:"type"`                     // ties a deprecated BrokerType to its integration
+	DeFiWalletProviderID     string                `json:"deFiWalletProviderId"`     // the wallet provider, for DeFi wallets
+	Categories               []IntegrationCategory `json:"categories"`               // brokerage, exchange, wallet, ...
+	CryptoTransfersSupported bool                  `json:"cryptoTransfersSupported"` // whether Link can transfer crypto through it
+	ForgotPasswordLink       string                `json:"forgotPasswordLink"`       // the integration's own password reset page
+	Style                    IntegrationStyle      `json:"style"`                    // colours for a UI that lists it
+	Logo                     IntegrationLogo       `json:"logo"`                     // logos and icons for that UI
 }
 
 // IntegrationCategory is a category of an integration. It is an open set: an answer
@@ -107,12 +107,12 @@ type IntegrationLogo struct {
 // TransferIntegration says which networks an integration can transfer over, from
 // Mesh's transfer integrations list.
 type TransferIntegration struct {
-	ID                        string            `json:"id"`
-	Name                      string            `json:"name"`
-	Type                      BrokerType        `json:"type"`
-	SupportsIncomingTransfers bool              `json:"supportsIncomingTransfers"`
-	SupportsOutgoingTransfers bool              `json:"supportsOutgoingTransfers"`
-	Networks                  []TransferNetwork `json:"networks"`
+	ID                        string            `json:"id"`                        // the integration's id, as in Integration.ID
+	Name                      string            `json:"name"`                      // e.g. "Robinhood"
+	Type                      BrokerType        `json:"type"`                      // its broker type
+	SupportsIncomingTransfers bool              `json:"supportsIncomingTransfers"` // whether it can receive into the user's account there
+	SupportsOutgoingTransfers bool              `json:"supportsOutgoingTransfers"` // whether it can send from the user's account there (a deposit or payment to you)
+	Networks                  []TransferNetwork `json:"networks"`                  // the networks it transfers over
 }
 
 // TransferNetwork is a network a TransferIntegration transfers over.

@@ -69,13 +69,13 @@ var (
 		{
 			ID: ethereumID, Name: "Ethereum", ChainID: "1", LogoURL: cdn + "networks/Ethereum.svg",
 			NativeSymbol: "ETH", NetworkType: NetworkTypeEVM, SupportedTokens: []string{"ETH", "USDC", "USDT"},
-			Tokens: []Token{{Symbol: "ETH", LogoURL: cdn + "tokens/ETH.svg"}},
+			Tokens: []NetworkToken{{Symbol: "ETH", LogoURL: cdn + "tokens/ETH.svg"}},
 			SupportedBrokerTypes: []BrokerType{BrokerTypeDeFiWallet, BrokerTypeRobinhood, BrokerTypeCoinbase,
 				BrokerTypeKraken, BrokerTypeBinanceInternational, BrokerTypeBinanceUS},
 		},
 		{
 			ID: polygonID, Name: "Polygon", ChainID: "137", LogoURL: cdn + "networks/Polygon.svg", NativeSymbol: "MATIC",
-			NetworkType: NetworkTypeEVM, SupportedTokens: []string{"MATIC", "USDC"}, Tokens: []Token{},
+			NetworkType: NetworkTypeEVM, SupportedTokens: []string{"MATIC", "USDC"}, Tokens: []NetworkToken{},
 			SupportedBrokerTypes: []BrokerType{BrokerTypeRobinhood},
 		},
 	}
@@ -199,7 +199,7 @@ func TestCatalogNulls(t *testing.T) {
 			name: "network",
 			answer: `{"status":"ok","content":{"networks":[{"id":null,"name":null,"chainId":null,"logoUrl":null,"nativeSymbol":null,
 				"networkType":null,"supportedTokens":null,"tokens":[{"symbol":null,"logoUrl":null}],"supportedBrokerTypes":null}]}}`,
-			want: []Network{{Tokens: []Token{{}}}},
+			want: []Network{{Tokens: []NetworkToken{{}}}},
 		},
 		{
 			name: "integration",

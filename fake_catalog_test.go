@@ -1,14 +1,13 @@
 package mesh_test
 
-// The real SDK against meshtest's catalog, credentials and TLS: what a consumer's test
-// suite does with the fake beyond minting tokens.
+// The real SDK against meshtest's catalog: the lists decode, and the ids a caller looks
+// up in them are what a Link token request takes. (The fake's credentials and TLS are
+// meshtest's own tests' subject.)
 
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -123,48 +122,6 @@ func TestFakeAcceptsIDsFromItsCatalog(t *testing.T) {
 	}
 }
 
-// TestFakeCatalogChecksCredentials: the fake's credentials rules apply to the catalog,
-// and a client with a wrong secret gets ErrUnauthorized with the hint of a 401.
-func TestFakeCatalogChecksCredentials(t *testing.T) {
-	const wrongSecret = "meshtest-wrong-secret-51f0"
-	srv := meshtest.Start(t)
-	client, err := mesh.NewClient(meshtest.ClientID, wrongSecret, mesh.WithBaseURL(srv.URL), mesh.WithRetry(mesh.RetryPolicy{}))
-	require.NoError(t, err)
-	t.Cleanup(client.CloseIdleConnections)
-	ctx := context.Background()
-	for _, tc := range []struct {
-		name string
-		call func() error
-	}{
-		{"Networks", func() error { _, err := client.Networks(ctx); return err }},
-		{"Integrations", func() error { _, err := client.Integrations(ctx); return err }},
-		{"TransferIntegrations", func() error { _, err := client.TransferIntegrations(ctx); return err }},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			err := tc.call()
-			require.Error(t, err)
-			for _, s := range []error{
-				mesh.ErrValidation, mesh.ErrUnauthorized, mesh.ErrBadRequest, mesh.ErrPermissionDenied, mesh.ErrNotFound,
-				mesh.ErrConflict, mesh.ErrLocked, mesh.ErrTooManyRequests, mesh.ErrUnavailableForLegalReasons,
-				mesh.ErrServerFailure, mesh.ErrUnexpectedResponse,
-			} {
-				assert.Equal(t, s == mesh.ErrUnauthorized, errors.Is(err, s), "errors.Is(%v, %v)", err, s) //nolint:errorlint // comparing the sentinels themselves
-			}
-			var apiErr *mesh.APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, http.StatusUnauthorized, apiErr.HTTPStatusCode)
-			assert.Contains(t, err.Error(), "client id or secret", "the 401 says what to check")
-			assert.Contains(t, err.Error(), "environment", "the 401 names the other environment")
-			assert.NotContains(t, err.Error(), wrongSecret)
-		})
-	}
-	got := srv.Requests()
-	require.Len(t, got, 3, "a 401 is not retried")
-	for _, r := range got {
-		assert.Equal(t, wrongSecret, r.Header.Get("X-Client-Secret"), "the fake saw the wrong secret and refused it")
-	}
-}
-
 // TestFakeScriptedEmptyNetworks: a scripted Reply whose Content is an empty networks
 // list decodes to an empty list, and the next call gets the catalog again.
 func TestFakeScriptedEmptyNetworks(t *testing.T) {
@@ -180,74 +137,4 @@ func TestFakeScriptedEmptyNetworks(t *testing.T) {
 	networks, err = client.Networks(context.Background())
 	require.NoError(t, err)
 	assert.NotEmpty(t, networks, "unscripted, the fake serves its catalog")
-}
-
-// TestFakeOverTLS: with meshtest.WithTLS the server speaks https, srv.NewClient trusts
-// it for both a Link token and the catalog, and a client that does not trust it fails.
-func TestFakeOverTLS(t *testing.T) {
-	srv := meshtest.Start(t, meshtest.WithTLS())
-	require.True(t, strings.HasPrefix(srv.URL, "https://"), srv.URL)
-	client := newFakeClient(t, srv)
-	ctx := context.Background()
-
-	lt, err := client.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{UserID: "u1"})
-	require.NoError(t, err)
-	assert.NotEmpty(t, lt.Token)
-	networks, err := client.Networks(ctx)
-	require.NoError(t, err)
-	_, ok := mesh.NetworkByChainID(networks, "1")
-	assert.True(t, ok)
-	require.Len(t, srv.Requests(), 2)
-
-	untrusting, err := mesh.NewClient(meshtest.ClientID, meshtest.ClientSecret, mesh.WithBaseURL(srv.URL), mesh.WithRetry(mesh.RetryPolicy{}))
-	require.NoError(t, err)
-	t.Cleanup(untrusting.CloseIdleConnections)
-	_, err = untrusting.Networks(ctx)
-	require.Error(t, err, "the fake's certificate is self-signed")
-	var apiErr *mesh.APIError
-	assert.False(t, errors.As(err, &apiErr), "no answer: the handshake failed: %v", err)
-	assert.Len(t, srv.Requests(), 2, "the untrusting client's request never reached the handler")
-}
-
-// TestFakeWithOwnCredentials: with meshtest.WithCredentials, a client built from the
-// caller's own configuration (NewClient with those credentials, WithBaseURL(srv.URL)
-// and WithHTTPClient(srv.Client())) works, over http and https, and the default
-// credentials are refused.
-func TestFakeWithOwnCredentials(t *testing.T) {
-	const id, secret = "acme-payments", "acme-secret-0c94e1"
-	for _, tc := range []struct {
-		name string
-		opts []meshtest.Option
-	}{
-		{"http", nil},
-		{"https", []meshtest.Option{meshtest.WithTLS()}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			srv := meshtest.Start(t, append(tc.opts, meshtest.WithCredentials(id, secret))...)
-			ctx := context.Background()
-			client, err := mesh.NewClient(id, secret, mesh.WithBaseURL(srv.URL), mesh.WithHTTPClient(srv.Client()))
-			require.NoError(t, err)
-			t.Cleanup(client.CloseIdleConnections)
-
-			lt, err := client.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{UserID: "u1"})
-			require.NoError(t, err)
-			assert.NotEmpty(t, lt.Token)
-			networks, err := client.Networks(ctx)
-			require.NoError(t, err)
-			assert.NotEmpty(t, networks)
-			for i, r := range srv.Requests() {
-				assert.Equal(t, id, r.Header.Get("X-Client-Id"), "request %d", i)
-				assert.Equal(t, secret, r.Header.Get("X-Client-Secret"), "request %d", i)
-			}
-
-			defaults, err := mesh.NewClient(meshtest.ClientID, meshtest.ClientSecret,
-				mesh.WithBaseURL(srv.URL), mesh.WithHTTPClient(srv.Client()), mesh.WithRetry(mesh.RetryPolicy{}))
-			require.NoError(t, err)
-			t.Cleanup(defaults.CloseIdleConnections)
-			_, err = defaults.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{UserID: "u1"})
-			assert.ErrorIs(t, err, mesh.ErrUnauthorized, "WithCredentials replaces the default credentials")
-			_, err = defaults.Networks(ctx)
-			assert.ErrorIs(t, err, mesh.ErrUnauthorized)
-		})
-	}
 }

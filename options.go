@@ -186,7 +186,9 @@ func isLoopback(host string) bool {
 	return err == nil && addr.Unmap().IsLoopback()
 }
 
-// validHeaderValue reports whether s can be sent as a header value as it is.
+// validHeaderValue reports whether s can be sent as a header value as it is (what
+// golang.org/x/net/http/httpguts.ValidHeaderFieldValue checks; not worth a direct
+// dependency for six lines).
 func validHeaderValue(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < ' ' && c != '\t' || c == 0x7f {

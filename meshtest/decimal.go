@@ -9,7 +9,9 @@ import (
 // decimal is the exact value of a JSON number: 0.digits × 10^exp, negated when neg.
 // digits has no leading or trailing zero, and is "" for zero (of either sign). The
 // rules compare it exactly, so that -1e-400 (which a float64 rounds to -0) is
-// negative and 1.0000000000000000001 (which rounds to 1) is above 1.
+// negative and 1.0000000000000000001 (which rounds to 1) is above 1. math/big's Rat
+// reads a number exactly too, but its memory grows with the exponent (1e1000000000
+// takes gigabytes): one hostile number must not knock the fake over.
 type decimal struct {
 	neg    bool
 	digits string

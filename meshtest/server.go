@@ -184,8 +184,7 @@ func (s *Server) SetLatency(d time.Duration) {
 }
 
 // Requests returns copies of the requests received so far, in order of arrival, on
-// every path (the catalog's GETs included) and whether a scripted reply or the fake
-// itself answered them.
+// every path (the catalog's GETs included), those a scripted reply answered included.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -204,13 +203,13 @@ func (s *Server) Reset() {
 	s.requests, s.queue, s.latency = nil, nil, 0
 }
 
-// Request is one request the server received.
+// Request is one request the server received, for a test to check what the SDK sent.
 type Request struct {
-	Method   string
-	Path     string
-	Header   http.Header
-	Body     []byte // as received (none for the SDK's GETs); cut after MaxBodyBytes+1 bytes
-	Received time.Time
+	Method   string      // e.g. POST
+	Path     string      // the URL's path, e.g. LinkTokenPath
+	Header   http.Header // as received: X-Client-Id, X-Client-Secret, User-Agent, ...
+	Body     []byte      // as received (none for the SDK's GETs); cut after MaxBodyBytes+1 bytes
+	Received time.Time   // when the server began reading it
 }
 
 // clone deep-copies r, so that callers cannot change the server's record.
