@@ -196,6 +196,19 @@ func TestResponseCompleteEnvelopeThenTrouble(t *testing.T) {
 		})
 	}
 
+	// Bytes after a plain envelope in the body itself: the first JSON value is the
+	// answer, whatever follows it.
+	for _, junk := range []string{" junk", okBody, "\x00\x00", longJunk} {
+		t.Run("plain envelope then "+strconv.Quote(junk[:2]), func(t *testing.T) {
+			srv := newServer(t, answer(http.StatusOK, okBody+junk))
+			c, _ := newTestClient(t, srv.URL)
+			lt, err := c.CreateLinkToken(context.Background(), validRequest())
+			require.NoError(t, err)
+			assert.Equal(t, testToken, lt.Token)
+			assert.EqualValues(t, 1, srv.hits.Load(), "one request, one token")
+		})
+	}
+
 	t.Run("plain envelope then early close", func(t *testing.T) {
 		// The answer promises more than the envelope, and the connection closes after it.
 		srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) {

@@ -52,7 +52,7 @@ type APIError struct {
 	ErrorHash      string          // grouping hash of the error at Mesh: quote it to support
 	ErrorData      json.RawMessage // error details, any JSON, as sent (secret redacted)
 	RetryAfter     time.Duration   // from Retry-After, when the server sent one
-	Header         http.Header     // the answer's headers, Set-Cookie dropped
+	Header         http.Header     // the answer's headers, Set-Cookie and a redirect's Location dropped
 
 	// reason says what the SDK found wrong with the answer ("not JSON", "too large",
 	// ...), or what to check (a 401).

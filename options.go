@@ -99,12 +99,19 @@ func withClock(now func() time.Time, sleep func(context.Context, time.Duration) 
 func (cfg *config) check(clientID, clientSecret string) (base *url.URL, problems []string) {
 	problems = append(problems, credentialProblems("client id", clientID)...)
 	problems = append(problems, credentialProblems("client secret", clientSecret)...)
+	if len(problems) == 0 && strings.IndexFunc(clientSecret, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
+		// Mesh's secrets are printable ASCII: anything else is a paste gone wrong, and
+		// a server's echo of it could come back escaped or split past the redactor.
+		problems = append(problems, "client secret must be printable ASCII without spaces: check what was pasted")
+	}
 	raw := cfg.env.BaseURL()
 	switch {
 	case cfg.baseURLSet:
 		raw = cfg.baseURL
 	case raw == "":
-		problems = append(problems, fmt.Sprintf("unknown environment %q (use mesh.Production or mesh.Sandbox)", string(cfg.env)))
+		// Redacted before it is cut, so that no piece of a secret passed here shows.
+		shown := oneLine(newRedactor(clientSecret).string(string(cfg.env)), 40)
+		problems = append(problems, fmt.Sprintf("unknown environment %q (use mesh.Production or mesh.Sandbox)", shown))
 	}
 	if cfg.baseURLSet || raw != "" {
 		var p string
@@ -150,11 +157,14 @@ func checkBaseURL(raw, secret string) (*url.URL, string) {
 		return nil, "base URL contains the client secret"
 	}
 	u, err := url.Parse(raw)
+	shown := oneLine(raw, 100)
 	switch {
 	case err != nil:
-		return nil, fmt.Sprintf("base URL %q does not parse", raw)
+		return nil, fmt.Sprintf("base URL %q does not parse", shown)
+	case secret != "" && strings.Contains(strings.ToLower(u.Host+u.Path), strings.ToLower(secret)):
+		return nil, "base URL contains the client secret (percent-encoded)"
 	case u.Scheme == "" || u.Host == "" || u.Hostname() == "":
-		return nil, fmt.Sprintf("base URL %q is not absolute (want https://host)", raw)
+		return nil, fmt.Sprintf("base URL %q is not absolute (want https://host)", shown)
 	case u.User != nil:
 		return nil, "base URL must not carry user information"
 	case strings.ContainsAny(raw, "?#"): // an empty query or fragment too
@@ -162,9 +172,9 @@ func checkBaseURL(raw, secret string) (*url.URL, string) {
 	case u.Scheme == "https":
 		return u, ""
 	case u.Scheme != "http":
-		return nil, fmt.Sprintf("base URL %q has scheme %q (want https)", raw, u.Scheme)
+		return nil, fmt.Sprintf("base URL %q has scheme %q (want https)", shown, oneLine(u.Scheme, 20))
 	case !isLoopback(u.Hostname()):
-		return nil, fmt.Sprintf("base URL %q is plain http to a host that is not loopback: credentials would cross the network in clear text (use https)", raw)
+		return nil, fmt.Sprintf("base URL %q is plain http to a host that is not loopback: credentials would cross the network in clear text (use https)", shown)
 	}
 	if _, err := netip.ParseAddr(u.Hostname()); err != nil { // a spelling of localhost
 		port := u.Port()

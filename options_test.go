@@ -367,3 +367,49 @@ func TestWithHTTPClientNotModified(t *testing.T) {
 	assert.Empty(t, jar.Cookies(u), "hc.Jar was fed")
 	assert.EqualValues(t, 2, srv.hits.Load())
 }
+
+// A secret is printable ASCII without spaces: anything else is a paste gone wrong, and
+// an echo of it could come back escaped or split past the redactor.
+func TestNewClientRefusesSecretOutsidePrintableASCII(t *testing.T) {
+	for _, secret := range []string{"sk_live two", "sk_\xff\xfe-invalid", "sk_ünïcødé", "sk_live\u00a0nbsp"} {
+		c, err := NewClient(testClientID, secret)
+		assert.Nil(t, c)
+		require.Error(t, err, "%q", secret)
+		assert.Contains(t, err.Error(), "printable ASCII", "%q", secret)
+		assert.NotContains(t, err.Error(), secret)
+	}
+	c, err := NewClient(testClientID, `sk_"quoted"_\and-!#$%&'()*+,./:;<=>?@[]^_{|}~`)
+	require.NoError(t, err, "every printable ASCII character is fine")
+	c.CloseIdleConnections()
+}
+
+// Text that NewClient quotes from its caller is bounded, and cut only after the
+// secret was redacted from it: no piece of the secret shows.
+func TestNewClientQuotesBoundedInput(t *testing.T) {
+	longSecret := strings.Repeat("LongSecretBlock-", 8)
+	_, err := NewClient(testClientID, longSecret, WithEnvironment(Environment(longSecret)))
+	require.Error(t, err)
+	assertNoPieceOfSecret(t, err.Error(), longSecret, "NewClient's error")
+
+	_, err = NewClient(testClientID, testSecret, WithBaseURL("ftp://"+strings.Repeat("a", 100_000)))
+	require.Error(t, err)
+	assert.Less(t, len(err.Error()), 400)
+	_, err = NewClient(testClientID, testSecret, WithEnvironment(Environment(strings.Repeat("e", 100_000))))
+	require.Error(t, err)
+	assert.Less(t, len(err.Error()), 400)
+}
+
+// The secret percent-encoded in the base URL (one byte is enough) is the same mistake
+// as the secret written out: refused.
+func TestNewClientRefusesPercentEncodedSecretInBaseURL(t *testing.T) {
+	for _, base := range []string{
+		"https://example.com/%73k_live_S3CR3T-5ea36d9-do-not-print",
+		"https://example.com/sk_live_S3CR3T%2D5ea36d9-do-not-print/api",
+		"https://SK_LIVE_S3CR3T-5EA36D9-DO-NOT-PRINT.example.com/",
+	} {
+		c, err := NewClient(testClientID, testSecret, WithBaseURL(base))
+		assert.Nil(t, c)
+		require.Error(t, err, base)
+		assert.Contains(t, err.Error(), "contains the client secret")
+	}
+}

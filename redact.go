@@ -27,8 +27,8 @@ const maxErrorText = 240
 // field by field shows an address, never the secret.
 type redactor struct {
 	secret string
-	// forms are the secret as it is, and as Go's %q and JSON escape it, when those
-	// differ: an error text quoting the server's bytes escapes a '"' or '\\'.
+	// forms are the secret as it is, and as Go's %q and %+q and JSON escape it, when
+	// those differ: an error text quoting the server's bytes escapes a '"' or '\\'.
 	forms []string
 }
 
@@ -37,9 +37,9 @@ func newRedactor(secret string) *redactor {
 	if secret == "" {
 		return r
 	}
-	quoted := strconv.Quote(secret)
+	quoted, ascii := strconv.Quote(secret), strconv.QuoteToASCII(secret)
 	jsoned, _ := json.Marshal(secret) // a string always encodes
-	for _, f := range []string{secret, quoted[1 : len(quoted)-1], string(jsoned[1 : len(jsoned)-1])} {
+	for _, f := range []string{secret, quoted[1 : len(quoted)-1], ascii[1 : len(ascii)-1], string(jsoned[1 : len(jsoned)-1])} {
 		if !slices.Contains(r.forms, f) {
 			r.forms = append(r.forms, f)
 		}
@@ -135,9 +135,10 @@ func (r *redactor) apiError(e *APIError) {
 		for i, v := range values {
 			values[i] = r.string(v)
 		}
-		if clean := r.string(name); clean != name {
+		// net/http canonicalised the name's case: compare without it.
+		if r.secret != "" && strings.Contains(strings.ToLower(name), strings.ToLower(r.secret)) {
 			delete(e.Header, name)
-			e.Header[clean] = values
+			e.Header[redacted] = append(e.Header[redacted], values...)
 		}
 	}
 }

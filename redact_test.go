@@ -478,3 +478,18 @@ func TestContentTypeEchoingSecret(t *testing.T) {
 		assert.ErrorContains(t, err, "(text/html)")
 	})
 }
+
+// net/http canonicalises a header's name ("x-sk_live_..." becomes "X-Sk_live_..."): a
+// secret echoed as a name is found whatever its case, and its header renamed.
+func TestHeaderNameEchoingSecret(t *testing.T) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header()["x-"+testSecret] = []string{"1"} // sent as written
+		answer(http.StatusBadRequest, errorBody(StatusBadRequest, "", "no"))(w, r)
+	})
+	c, _ := newTestClient(t, srv.URL)
+	_, err := c.CreateLinkToken(context.Background(), validRequest())
+	assertOnlySentinel(t, err, ErrBadRequest)
+	assertErrorHidesSecret(t, err, testSecret)
+	assertNoPieceOfSecret(t, fmt.Sprintf("%#v", asAPIError(t, err).Header), testSecret, "APIError.Header")
+	assert.Equal(t, []string{"1"}, asAPIError(t, err).Header[redacted], "the value is kept under a redacted name")
+}

@@ -82,10 +82,10 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 	var env envelope
 	var reason string
 	var cause error
-	// A complete JSON object is complete whatever the read met after it; anything
-	// short of one is an answer cut short. A field of the wrong type reads as empty
-	// (encoding/json decodes the rest).
-	jsonErr := json.Unmarshal(body, &env)
+	// A complete JSON object is complete whatever the read met, or the server sent,
+	// after it; anything short of one is an answer cut short. A field of the wrong type
+	// reads as empty (encoding/json decodes the rest).
+	jsonErr := json.NewDecoder(bytes.NewReader(body)).Decode(&env) // the first value; what follows it is not read
 	if typeErr := (*json.UnmarshalTypeError)(nil); errors.As(jsonErr, &typeErr) {
 		jsonErr = nil
 	}

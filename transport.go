@@ -15,12 +15,9 @@ const maxHeaderBytes = 64 << 10
 const maxIdleConnsPerHost = 100
 
 // transport returns what a Client sends through: the Transport of the caller's
-// *http.Client (WithHTTPClient), else the SDK's default.
+// *http.Client (WithHTTPClient), else the SDK's default, behind sdkTransport.
 func transport(hc *http.Client) http.RoundTripper {
-	if hc != nil {
-		return callerTransport{hc: hc, fallback: defaultTransport()}
-	}
-	return defaultTransport()
+	return sdkTransport{hc: hc, fallback: defaultTransport()}
 }
 
 // defaultTransport is http.DefaultTransport: a tuned clone when it is an
@@ -47,18 +44,20 @@ func defaultTransport() http.RoundTripper {
 	return t
 }
 
-// callerTransport sends through the Transport of a caller's *http.Client, read at each
-// call so that httpmock.ActivateNonDefault(hc) works before or after NewClient, and
-// without modifying hc. A nil Transport means the SDK's default, not net/http's.
-type callerTransport struct {
+// sdkTransport sends through the Transport of a caller's *http.Client (hc), read at
+// each call so that httpmock.ActivateNonDefault(hc) works before or after NewClient,
+// and without modifying hc; with no hc, or a nil hc.Transport, through the SDK's
+// default. Around it, what keeps the secret in: no plain http through a proxy, and no
+// redirect's Location reaching net/http.
+type sdkTransport struct {
 	hc       *http.Client
 	fallback http.RoundTripper
 }
 
-func (c callerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	t := c.hc.Transport
-	if t == nil {
-		t = c.fallback
+func (s sdkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	t := s.fallback
+	if s.hc != nil && s.hc.Transport != nil {
+		t = s.hc.Transport
 	}
 	if r.URL.Scheme == "http" && proxies(t, r) {
 		if r.Body != nil {
@@ -66,14 +65,27 @@ func (c callerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 		return nil, errProxiedPlainHTTP
 	}
-	return t.RoundTrip(r)
+	resp, err := t.RoundTrip(r)
+	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		// net/http parses a Location before asking the redirect policy whether to
+		// follow it, and fails the call when it does not parse: a transport error,
+		// retried, where the SDK, which never follows a redirect, has an answer.
+		resp.Header.Del("Location")
+	}
+	return resp, err
 }
 
-// CloseIdleConnections passes the call on to the caller's Transport, when it can, and
-// to the default the client falls back on.
-func (c callerTransport) CloseIdleConnections() {
-	c.hc.CloseIdleConnections()
-	if t, ok := c.fallback.(interface{ CloseIdleConnections() }); ok {
+// CloseIdleConnections closes the idle connections of the caller's Transport, when it
+// can, and of the default.
+func (s sdkTransport) CloseIdleConnections() {
+	if s.hc != nil {
+		closeIdle(s.hc.Transport)
+	}
+	closeIdle(s.fallback)
+}
+
+func closeIdle(t http.RoundTripper) {
+	if t, ok := t.(interface{ CloseIdleConnections() }); ok {
 		t.CloseIdleConnections()
 	}
 }

@@ -254,7 +254,7 @@ func TestRedirectsNotFollowed(t *testing.T) {
 					var apiErr *APIError
 					require.ErrorAs(t, err, &apiErr)
 					assert.Equal(t, code, apiErr.HTTPStatusCode)
-					assert.NotEmpty(t, apiErr.Header.Get("Location"), "the answer's headers are kept")
+					assert.Empty(t, apiErr.Header.Get("Location"), "a Location never reaches net/http's redirect code")
 					assert.Contains(t, err.Error(), "redirect not followed")
 					assert.EqualValues(t, 0, other.hits.Load(), "the other host received a request")
 					assert.EqualValues(t, 0, elsewhere.Load(), "the redirect was followed on the same host")
@@ -374,4 +374,18 @@ func TestWithHTTPClientNilTransportUsesTheSDKDefault(t *testing.T) {
 	_, err := c.CreateLinkToken(context.Background(), validRequest())
 	assertTransportError(t, err)
 	assert.ErrorContains(t, err, "headers exceeded")
+}
+
+// net/http parses a redirect's Location before it asks whether to follow it: one that
+// does not parse would fail the call as a transport error, retried, each attempt
+// carrying the secret. The SDK drops a 3xx's Location: the answer is a redirect, once.
+func TestRedirectWithUnparsableLocation(t *testing.T) {
+	srv := newServer(t, answer(http.StatusFound, okBody, "Location", "http://[::1"))
+	c, clock := newTestClient(t, srv.URL)
+
+	_, err := c.CreateLinkToken(context.Background(), validRequest())
+	assertOnlySentinel(t, err, ErrUnexpectedResponse)
+	assert.Contains(t, err.Error(), "redirect not followed")
+	assert.EqualValues(t, 1, srv.hits.Load())
+	assert.Empty(t, clock.Waits())
 }
