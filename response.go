@@ -85,9 +85,9 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 	// A complete JSON object is complete whatever the read met, or the server sent,
 	// after it; anything short of one is an answer cut short. A field of the wrong type
 	// reads as empty (encoding/json decodes the rest).
-	jsonErr := json.NewDecoder(bytes.NewReader(body)).Decode(&env) // the first value; what follows it is not read
-	if typeErr := (*json.UnmarshalTypeError)(nil); errors.As(jsonErr, &typeErr) {
-		jsonErr = nil
+	jsonErr := json.Unmarshal(body, &env)
+	if jsonErr != nil {
+		jsonErr = firstValue(body, &env, jsonErr)
 	}
 	switch {
 	case tooLarge:
@@ -156,4 +156,21 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 func corruptEncoding(err error) bool {
 	var corrupt flate.CorruptInputError
 	return errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, &corrupt)
+}
+
+// firstValue handles what made json.Unmarshal of an answer fail, err: bytes after a
+// complete value (the first value is the answer, decoded again without them), and a
+// field of the wrong type (it reads as empty; encoding/json decoded the rest). It
+// returns the error that remains.
+func firstValue(body []byte, env *envelope, err error) error {
+	var syntaxErr *json.SyntaxError
+	if errors.As(err, &syntaxErr) {
+		*env = envelope{}
+		err = json.NewDecoder(bytes.NewReader(body)).Decode(env)
+	}
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) {
+		return nil
+	}
+	return err
 }
