@@ -1,7 +1,6 @@
 package mesh
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/hex"
@@ -10,11 +9,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,57 +23,6 @@ import (
 // The secret never leaves the client: not in an error (its text in any verb, its
 // fields, anything it wraps), not in fmt or slog of a Client, not in the log, not in
 // NewClient's refusal, whatever a server echoes and however it escapes it.
-
-// rawServer is a TCP server on loopback that reads each request and answers reply
-// byte for byte, then closes the connection. It returns its base URL.
-func rawServer(t *testing.T, reply string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer conn.Close()
-				req, err := http.ReadRequest(bufio.NewReader(conn))
-				if err != nil {
-					return
-				}
-				_, _ = io.Copy(io.Discard, req.Body)
-				_, _ = io.WriteString(conn, reply)
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		wg.Wait()
-	})
-	return "http://" + ln.Addr().String()
-}
-
-// debugLog is a logger at Debug level writing JSON lines into the returned buffer.
-func debugLog() (*slog.Logger, *bytes.Buffer) {
-	var buf bytes.Buffer
-	return slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})), &buf
-}
-
-// assertLogHidesSecret checks every line of a debug log: no secret, one bounded line.
-func assertLogHidesSecret(t *testing.T, log, secret string) {
-	t.Helper()
-	require.NotEmpty(t, log, "nothing was logged")
-	assert.NotContains(t, log, secret, "the log shows the secret")
-	for _, line := range strings.Split(strings.TrimSuffix(log, "\n"), "\n") {
-		assert.LessOrEqual(t, len(line), 2*maxShownError, "a log line runs long: %.200s…", line)
-	}
-}
 
 // A transport error may quote the server's bytes (a malformed status or header line):
 // the error a caller gets, and the log, show neither the secret nor a long quote.
@@ -212,15 +158,6 @@ func mockClientWithSecret(t *testing.T, secret string, opts ...Option) (*Client,
 		WithHTTPClient(&http.Client{Transport: mt}), WithRetry(RetryPolicy{})}, opts...)...)
 	require.NoError(t, err)
 	return c, mt
-}
-
-// unicodeEscaped writes every character of s as a JSON \u escape.
-func unicodeEscaped(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		fmt.Fprintf(&b, `\u%04x`, r)
-	}
-	return b.String()
 }
 
 // errorData that echoes the secret stays valid JSON, keeps every other member (a
@@ -427,19 +364,6 @@ func TestNewClientErrorHidesSecret(t *testing.T) {
 				assertErrorHidesSecret(t, err, h)
 			}
 		})
-	}
-}
-
-// assertNoPieceOfSecret checks that s shows no 12 bytes of secret in a row, in any
-// case: a server's text may be cut or lowercased before the SDK shows it.
-func assertNoPieceOfSecret(t *testing.T, s, secret, where string) {
-	t.Helper()
-	lower, sec := strings.ToLower(s), strings.ToLower(secret)
-	for i := 0; i+12 <= len(sec); i++ {
-		if strings.Contains(lower, sec[i:i+12]) {
-			t.Errorf("%s shows %q of the secret: %s", where, sec[i:i+12], s)
-			return
-		}
 	}
 }
 
