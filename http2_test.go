@@ -208,7 +208,7 @@ func TestHTTP2HostileServer(t *testing.T) {
 		}},
 		{name: "header value", want: ErrBadRequest, respond: func(s string, conn net.Conn) {
 			write(conn, headers(0, append([]string{":status", "400", "x-echo", s}, js...)...),
-				h2Frame(h2Data, h2EndStream, 1, []byte(envelopeWith("badRequest", ""))))
+				h2Frame(h2Data, h2EndStream, 1, []byte(errorBody(StatusBadRequest, "", "no"))))
 		}},
 		{name: "invalid header name", respond: func(s string, conn net.Conn) {
 			write(conn, headers(h2EndStream, ":status", "200", "x-"+s+"\x01", "v"))
@@ -221,7 +221,7 @@ func TestHTTP2HostileServer(t *testing.T) {
 		}},
 		{name: "trailer", want: ErrBadRequest, respond: func(s string, conn net.Conn) {
 			write(conn, headers(0, append([]string{":status", "400"}, js...)...),
-				h2Frame(h2Data, 0, 1, []byte(envelopeWith("badRequest", ""))),
+				h2Frame(h2Data, 0, 1, []byte(errorBody(StatusBadRequest, "", "no"))),
 				headers(h2EndStream, "x-trailer", s))
 		}},
 		{name: "complete envelope, then RST_STREAM", ok: true, respond: func(_ string, conn net.Conn) {
