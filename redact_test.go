@@ -276,35 +276,51 @@ func TestAnswerFieldsEchoingSecret(t *testing.T) {
 	}
 }
 
-// fmt and slog of a Client, by pointer or by value, alone or inside another value,
-// never show the secret (nor its hex, which %x of a string field would print).
+// fmt (any verb, fmt.Sprintln), encoding/json and slog of a Client, by pointer or by
+// value, alone or inside another value, never show the secret, whatever its shape (nor
+// its hex, which %x of a string field would print).
 func TestClientPrintingHidesSecret(t *testing.T) {
-	c, _ := newTestClient(t, mockBaseURL)
-	type holder struct{ c Client } // unexported: fmt cannot call its methods
-	values := []struct {
-		name string
-		v    any
-	}{
-		{"*Client", c},
-		{"Client value", *c},
-		{"Client value in a struct", struct{ C Client }{*c}},
-		{"Client value in an unexported field", holder{*c}},
-		{"Client values in a slice", []Client{*c}},
-		{"*Client in a map", map[string]*Client{"c": c}},
-		{"LinkTokenCreator", []LinkTokenCreator{c}},
-	}
-	leaks := []string{testSecret, hex.EncodeToString([]byte(testSecret)), strings.ToUpper(hex.EncodeToString([]byte(testSecret)))}
-	for _, v := range values {
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%d", "%x", "%X", "%q", "%o", "%b", "%t", "%e", "%c", "%U", "%p", "%T"} {
-			t.Run(v.name+" "+verb, func(t *testing.T) {
-				out := fmt.Sprintf(verb, v.v)
-				for _, leak := range leaks {
-					assert.NotContains(t, out, leak)
+	for i, secret := range unusualSecrets {
+		c, _ := newSecretClient(t, secret, mockBaseURL)
+		type holder struct{ c Client } // unexported: fmt cannot call its methods
+		values := []struct {
+			name string
+			v    any
+		}{
+			{"*Client", c},
+			{"**Client", &c},
+			{"Client value", *c},
+			{"Client value in a struct", struct{ C Client }{*c}},
+			{"Client value in an unexported field", holder{*c}},
+			{"Client value in an interface field", struct{ V any }{*c}},
+			{"Client values in a slice", []Client{*c}},
+			{"*Client in a map", map[string]*Client{"c": c}},
+			{"Client values in a map", map[string]Client{"c": *c}},
+			{"LinkTokenCreator", []LinkTokenCreator{c}},
+			{"CatalogReader", []CatalogReader{c}},
+		}
+		leaks := append(secretForms(secret), hex.EncodeToString([]byte(secret)), strings.ToUpper(hex.EncodeToString([]byte(secret))),
+			fmt.Sprintf("% x", secret))
+		for _, v := range values {
+			t.Run("secret "+strconv.Itoa(i)+" "+v.name, func(t *testing.T) {
+				shown := map[string]string{"Sprintln": fmt.Sprintln(v.v)}
+				for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%d", "%x", "%X", "% x", "%q", "%o", "%b", "%t", "%e", "%c", "%U", "%p", "%T", "%8.3v", "%-40s"} {
+					shown[verb] = fmt.Sprintf(verb, v.v)
+				}
+				if b, err := json.Marshal(v.v); err == nil {
+					shown["encoding/json"] = string(b)
+				}
+				for how, out := range shown {
+					for _, leak := range leaks {
+						assert.NotContains(t, out, leak, how)
+					}
 				}
 			})
 		}
 	}
+	c, _ := newTestClient(t, mockBaseURL)
 	assert.Equal(t, "mesh.Client{baseURL: "+mockBaseURL+", clientID: "+testClientID+", clientSecret: [REDACTED]}", fmt.Sprint(c))
+	leaks := []string{testSecret, hex.EncodeToString([]byte(testSecret)), strings.ToUpper(hex.EncodeToString([]byte(testSecret)))}
 
 	handlers := []struct {
 		name string
@@ -353,7 +369,14 @@ func TestNewClientErrorHidesSecret(t *testing.T) {
 		{"base URL with the secret as password", testSecret, []Option{WithBaseURL("https://user:" + testSecret + "@mesh.test:port")}, []string{testSecret}},
 		{"base URL with the secret in the path", testSecret, []Option{WithBaseURL("http://example.com/" + testSecret)}, []string{testSecret}},
 		{"secret that %q would escape", `sk_"quoted\secret`, []Option{WithBaseURL(`ftp://mesh.test/sk_"quoted\secret`)}, []string{"quoted"}},
-		{"secret inside the environment name", testSecret, []Option{WithEnvironment(Environment("env-" + testSecret))}, []string{testSecret}},
+	}
+	for i, s := range unusualSecrets {
+		tests = append(tests, struct {
+			name, secret string
+			opts         []Option
+			hidden       []string
+		}{"secret " + strconv.Itoa(i) + " inside the environment name and the user agent", s,
+			[]Option{WithEnvironment(Environment("env-" + s)), WithUserAgent("x\r\nX-Client-Secret: " + s)}, []string{s}})
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -361,7 +384,9 @@ func TestNewClientErrorHidesSecret(t *testing.T) {
 			require.Error(t, err)
 			assert.Nil(t, c)
 			for _, h := range tc.hidden {
-				assertErrorHidesSecret(t, err, h)
+				for _, form := range secretForms(h) {
+					assertErrorHidesSecret(t, err, form)
+				}
 			}
 		})
 	}
