@@ -157,6 +157,8 @@ func echoes() []echo {
 	}
 }
 
+// Each echo, for each secret, on the SDK's transport and on a caller's, one retry
+// allowed: the call fails, and nothing it shows holds the secret.
 func TestSecretEchoedByHostileServer(t *testing.T) {
 	transports := []struct {
 		name string
