@@ -223,6 +223,16 @@ func TestResponseCompleteEnvelopeThenTrouble(t *testing.T) {
 		assert.EqualValues(t, 1, srv.hits.Load(), "one request, one token")
 	})
 
+	t.Run("chunked envelope then a broken chunk", func(t *testing.T) {
+		reply := "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
+			strconv.FormatInt(int64(len(okBody)), 16) + "\r\n" + okBody + "\r\nzz\r\n"
+		c, clock := newTestClient(t, rawServer(t, reply))
+		lt, err := c.CreateLinkToken(context.Background(), validRequest())
+		require.NoError(t, err)
+		assert.Equal(t, testToken, lt.Token)
+		assert.Empty(t, clock.Waits(), "one request, one token")
+	})
+
 	t.Run("plain envelope then connection reset", func(t *testing.T) {
 		c, mt, _ := newMockClient(t)
 		mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, func(req *http.Request) (*http.Response, error) {

@@ -7,6 +7,7 @@ package mesh
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -168,6 +169,49 @@ func TestContextEndsAfterAnAnswer(t *testing.T) {
 	}
 }
 
+// A context that ends while an answer's body is read (its head came) ends the call at
+// once: the error matches the context's error and the answer's sentinel (a 2xx cut
+// short: ErrUnexpectedResponse), and nothing is sent again.
+func TestContextEndsWhileTheBodyIsRead(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ctx  func(t *testing.T) (ctx context.Context, stop func())
+		want error
+	}{
+		{"cancelled", func(t *testing.T) (context.Context, func()) {
+			ctx, cancel := context.WithCancel(context.Background())
+			t.Cleanup(cancel)
+			return ctx, cancel
+		}, context.Canceled},
+		{"deadline passes", func(*testing.T) (context.Context, func()) {
+			ec := newExpiringCtx(time.Now().Add(24 * time.Hour))
+			return ec, ec.expire
+		}, context.DeadlineExceeded},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, stop := tc.ctx(t)
+			// The caller's transport ends the context as soon as the answer's head is in.
+			inner := &http.Transport{}
+			t.Cleanup(inner.CloseIdleConnections)
+			hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				resp, err := inner.RoundTrip(r)
+				stop()
+				return resp, err
+			})}
+			s := newServer(t, stallBody)
+			c, clock := newTestClient(t, s.URL, WithHTTPClient(hc))
+
+			lt, err := c.CreateLinkToken(ctx, validRequest())
+			assert.Nil(t, lt)
+			assert.ErrorIs(t, err, tc.want)
+			assertOnlySentinel(t, err, ErrUnexpectedResponse)
+			assert.Equal(t, http.StatusOK, asAPIError(t, err).HTTPStatusCode)
+			assert.EqualValues(t, 1, s.hits.Load(), "attempts")
+			assert.Empty(t, clock.Waits())
+		})
+	}
+}
+
 // A call whose context ends before any answer came matches the context's error, and
 // no sentinel: there is no answer to name.
 func TestContextEndsBeforeAnyAnswer(t *testing.T) {
@@ -294,6 +338,11 @@ func TestContextNilOrZeroClient(t *testing.T) {
 			var text string
 			require.NotPanics(t, func() { text = client.c.String() })
 			assert.Contains(t, text, "mesh.Client")
+			require.NotPanics(t, func() { _, _ = client.c.GoString(), client.c.LogValue() })
+			for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+				// fmt recovers a panic of a String method, and prints it.
+				assert.NotContains(t, fmt.Sprintf(verb, client.c), "PANIC", verb)
+			}
 		})
 	}
 }

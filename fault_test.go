@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -184,21 +185,16 @@ var (
 		}
 		return false
 	}
-	// endlessTrickle sends a byte of white space every 2 ms, forever: the connection is
-	// never idle, so only a limit on the whole attempt ends it.
-	endlessTrickle faultAnswer = func(s *faultServer, c *net.TCPConn) bool {
-		if _, err := io.WriteString(c, head(200, 1<<30)); err != nil {
-			return false
-		}
-		tick := time.NewTicker(2 * time.Millisecond)
-		defer tick.Stop()
+	// endlessTrickle sends the head of an answer, then a byte of its body every 2 ms,
+	// forever: the connection is never idle, so only a limit on the whole attempt ends it.
+	endlessTrickle = trickle(head(200, 1<<30))
+	// headerTrickle sends a header line a byte every 2 ms, forever.
+	headerTrickle = trickle("HTTP/1.1 200 OK\r\nX-Slow: ")
+	// endless1xx sends informational answers (103 Early Hints), and never the answer.
+	endless1xx faultAnswer = func(_ *faultServer, c *net.TCPConn) bool {
+		hints := strings.Repeat("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n", 64)
 		for {
-			if _, err := io.WriteString(c, " "); err != nil {
-				return false
-			}
-			select {
-			case <-tick.C:
-			case <-s.closing:
+			if _, err := io.WriteString(c, hints); err != nil {
 				return false
 			}
 		}
@@ -221,6 +217,28 @@ var (
 		return true
 	}
 )
+
+// trickle sends prefix, then a byte of white space every 2 ms until the client hangs
+// up or the server closes.
+func trickle(prefix string) faultAnswer {
+	return func(s *faultServer, c *net.TCPConn) bool {
+		if _, err := io.WriteString(c, prefix); err != nil {
+			return false
+		}
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if _, err := io.WriteString(c, " "); err != nil {
+				return false
+			}
+			select {
+			case <-tick.C:
+			case <-s.closing:
+				return false
+			}
+		}
+	}
+}
 
 // resetMidBody sends the head of an ok answer and part of its body, waits until the
 // client has them (gotHead), then resets the connection.
@@ -303,6 +321,20 @@ func TestFaultInjection(t *testing.T) {
 			check: func(t *testing.T, err error) {
 				assertTransportError(t, err)
 				assert.ErrorIs(t, err, io.EOF)
+			},
+		},
+		{
+			name: "informational answers without end", fault: endless1xx, attempts: 3,
+			check: func(t *testing.T, err error) {
+				assertTransportError(t, err)
+				assert.ErrorContains(t, err, "headers exceeded "+strconv.Itoa(maxHeaderBytes), "1xx answers count in the header bound")
+			},
+		},
+		{
+			name: "a header line trickled without end", fault: headerTrickle, limit: true, attempts: 3,
+			check: func(t *testing.T, err error) {
+				assertTransportError(t, err)
+				assert.ErrorIs(t, err, context.DeadlineExceeded)
 			},
 		},
 		{

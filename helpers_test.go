@@ -4,19 +4,23 @@ package mesh
 // test file lives in that file.
 
 import (
+	"bufio"
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
 	"context"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -427,4 +431,136 @@ func gzipZeros(mib int) []byte {
 	out = append(out, 0x03, 0x00) // a final, empty, fixed-Huffman block
 	out = binary.LittleEndian.AppendUint32(out, crc)
 	return binary.LittleEndian.AppendUint32(out, uint32(mib<<20))
+}
+
+// --- hostile servers and secrets of unusual shapes ---
+
+// rawServer is a TCP server on loopback that reads each request and answers reply
+// byte for byte, then closes the connection. It returns its base URL.
+func rawServer(t *testing.T, reply string) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer conn.Close()
+				req, err := http.ReadRequest(bufio.NewReader(conn))
+				if err != nil {
+					return
+				}
+				_, _ = io.Copy(io.Discard, req.Body)
+				_, _ = io.WriteString(conn, reply)
+			}()
+		}
+	}()
+	t.Cleanup(func() {
+		_ = ln.Close()
+		wg.Wait()
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// debugLog is a logger at Debug level writing JSON lines into the returned buffer.
+func debugLog() (*slog.Logger, *bytes.Buffer) {
+	var buf bytes.Buffer
+	return slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})), &buf
+}
+
+// assertLogHidesSecret checks every line of a debug log: no secret, one bounded line.
+func assertLogHidesSecret(t *testing.T, log, secret string) {
+	t.Helper()
+	require.NotEmpty(t, log, "nothing was logged")
+	assert.NotContains(t, log, secret, "the log shows the secret")
+	for _, line := range strings.Split(strings.TrimSuffix(log, "\n"), "\n") {
+		assert.LessOrEqual(t, len(line), 2*maxShownError, "a log line runs long: %.200s…", line)
+	}
+}
+
+// unicodeEscaped writes every character of s as a JSON \u escape.
+func unicodeEscaped(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		fmt.Fprintf(&b, `\u%04x`, r)
+	}
+	return b.String()
+}
+
+// assertNoPieceOfSecret checks that s shows no 12 bytes of secret in a row, in any
+// case: a server's text may be cut or lowercased before the SDK shows it.
+func assertNoPieceOfSecret(t *testing.T, s, secret, where string) {
+	t.Helper()
+	lower, sec := strings.ToLower(s), strings.ToLower(secret)
+	for i := 0; i+12 <= len(sec); i++ {
+		if strings.Contains(lower, sec[i:i+12]) {
+			t.Errorf("%s shows %q of the secret: %s", where, sec[i:i+12], s)
+			return
+		}
+	}
+}
+
+// unusualSecrets are secrets NewClient accepts (printable ASCII without spaces) whose
+// shape an echo, or the text around it, could disguise: characters that Go's %q, JSON,
+// HTML escaping, percent-encoding, fmt verbs, regular expressions or HTTP header
+// parsing treat specially; digits only (a JSON number can carry them); short; long.
+var unusualSecrets = []string{
+	testSecret,
+	`sk"dq\bs-json-special-5e`,
+	"sk<script>&'amp-html-4c",
+	"sk'single'quote`back`tick-3a",
+	"sk%s%d%v%%%!x-percent-7a",
+	`sk.*+?^$()[]{}|regexp-9f3`,
+	"sk/with?query=1&frag#x-url-5d",
+	"sk:colon:value-header-6e",
+	"31415926535897932384626433",
+	"Zq7#x9",
+	strings.Repeat("LongSecretBlock-", 32),
+}
+
+// newSecretClient is newTestClient with secret in place of testSecret.
+func newSecretClient(t testing.TB, secret, baseURL string, opts ...Option) (*Client, *fakeClock) {
+	t.Helper()
+	clock := newFakeClock()
+	c, err := NewClient(testClientID, secret, append([]Option{WithBaseURL(baseURL), clock.option()}, opts...)...)
+	require.NoError(t, err, "%q", secret)
+	t.Cleanup(c.CloseIdleConnections)
+	return c, clock
+}
+
+// secretForms are the texts that show secret: the secret, as Go's %q and %+q and as
+// JSON escape it, and percent-encoded.
+func secretForms(secret string) []string {
+	quoted, ascii := strconv.Quote(secret), strconv.QuoteToASCII(secret)
+	jsoned, _ := json.Marshal(secret) // a string always encodes
+	return []string{secret, quoted[1 : len(quoted)-1], ascii[1 : len(ascii)-1], string(jsoned[1 : len(jsoned)-1]),
+		url.PathEscape(secret), url.QueryEscape(secret)}
+}
+
+// assertNothingShowsSecret checks what a caller sees of a call: err (its whole tree,
+// every verb and field) and log (a debug log) show secret in none of its forms, nor,
+// in any case, the whole of a short secret or 12 bytes of a longer one in a row; err's
+// text is one short line.
+func assertNothingShowsSecret(t *testing.T, err error, log, secret string) {
+	t.Helper()
+	for _, f := range secretForms(secret) {
+		assertErrorHidesSecret(t, err, f)
+		assertLogHidesSecret(t, log, f)
+	}
+	for where, s := range map[string]string{"the error": fmt.Sprintf("%v %#v", err, err), "the log": log} {
+		if len(secret) < 12 {
+			assert.NotContains(t, strings.ToLower(s), strings.ToLower(secret), "%s shows the secret in another case", where)
+		} else {
+			assertNoPieceOfSecret(t, s, secret, where)
+		}
+	}
+	assertShortLine(t, err.Error(), 2*maxShownError, "the error")
 }

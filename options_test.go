@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -120,6 +121,10 @@ func TestNewClientRefusesBaseURL(t *testing.T) {
 		{"http to 0.0.0.0", "http://0.0.0.0:8080", "not loopback"},
 		{"http to [::]", "http://[::]", "not loopback"},
 		{"http next to 127/8", "http://128.0.0.1", "not loopback"},
+		{"http to 127.1", "http://127.1", "not loopback"},
+		{"http to 127.0.0.1 in hex", "http://0x7f000001", "not loopback"},
+		{"http to 127.0.0.1 as one number", "http://2130706433", "not loopback"},
+		{"http to localhost.localdomain", "http://localhost.localdomain", "not loopback"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -129,20 +134,29 @@ func TestNewClientRefusesBaseURL(t *testing.T) {
 }
 
 // A base URL that carries the secret would put it in every error and log line that
-// names the URL: it is refused, and the refusal does not quote it.
+// names the URL: it is refused wherever the secret sits, whatever its shape, and the
+// refusal does not quote it.
 func TestNewClientRefusesBaseURLContainingSecret(t *testing.T) {
-	for _, base := range []string{
-		"https://mesh.test/" + testSecret,
-		"https://user:" + testSecret + "@mesh.test",
-		"https://mesh.test/?key=" + testSecret,
-		"http://example.com/" + testSecret,
-		"ftp://" + testSecret,
-		"https://[" + testSecret,
-		testSecret,
-	} {
-		t.Run(base, func(t *testing.T) {
-			refuse(t, testClientID, testSecret, []Option{WithBaseURL(base)}, "base URL contains the client secret")
-		})
+	places := []struct {
+		name string
+		base func(secret string) string
+	}{
+		{"path", func(s string) string { return "https://mesh.test/" + s }},
+		{"host", func(s string) string { return "https://" + s + ".mesh.test" }},
+		{"password", func(s string) string { return "https://user:" + s + "@mesh.test" }},
+		{"query", func(s string) string { return "https://mesh.test/?key=" + s }},
+		{"fragment", func(s string) string { return "https://mesh.test/#" + s }},
+		{"plain http to another host", func(s string) string { return "http://example.com/" + s }},
+		{"ftp host", func(s string) string { return "ftp://" + s }},
+		{"a URL that does not parse", func(s string) string { return "https://[" + s }},
+		{"the whole URL", func(s string) string { return s }},
+	}
+	for _, p := range places {
+		for i, secret := range unusualSecrets {
+			t.Run(p.name+" "+strconv.Itoa(i), func(t *testing.T) {
+				refuse(t, testClientID, secret, []Option{WithBaseURL(p.base(secret))}, "base URL contains the client secret")
+			})
+		}
 	}
 }
 
@@ -371,7 +385,7 @@ func TestWithHTTPClientNotModified(t *testing.T) {
 // A secret is printable ASCII without spaces: anything else is a paste gone wrong, and
 // an echo of it could come back escaped or split past the redactor.
 func TestNewClientRefusesSecretOutsidePrintableASCII(t *testing.T) {
-	for _, secret := range []string{"sk_live two", "sk_\xff\xfe-invalid", "sk_ünïcødé", "sk_live\u00a0nbsp"} {
+	for _, secret := range []string{"sk_live two", "sk_live\ttab", "sk_\xff\xfe-invalid", "sk_ünïcødé", "sk_live\u00a0nbsp", "sk_live\u200bzero-width"} {
 		c, err := NewClient(testClientID, secret)
 		assert.Nil(t, c)
 		require.Error(t, err, "%q", secret)

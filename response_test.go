@@ -5,6 +5,7 @@ package mesh
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -279,5 +280,119 @@ func TestResponseRedirectIsUnexpectedWhateverItsBody(t *testing.T) {
 		_, err := c.CreateLinkToken(context.Background(), validRequest())
 		assertOnlySentinel(t, err, ErrUnexpectedResponse)
 		assert.EqualValues(t, 1, srv.hits.Load(), "a redirect is not retried")
+	}
+}
+
+// Every answer, whatever its HTTP code and body, is a token (only an ok envelope with a
+// token, at 2xx) or an *APIError matching exactly the sentinel the contract names: 401
+// is ErrUnauthorized and a 3xx ErrUnexpectedResponse; then the envelope's error
+// status; then the code (any 5xx is ErrServerFailure); else ErrUnexpectedResponse.
+func TestResponseEveryCodeAndBody(t *testing.T) {
+	codes := []int{101, 200, 201, 202, 203, 206, 226, 299, 300, 301, 302, 304, 305, 307, 308, 399, 400, 401, 402,
+		403, 404, 405, 406, 409, 410, 418, 422, 423, 425, 429, 431, 451, 499, 500, 501, 502, 503, 504, 507, 511, 599, 600, 799, 999}
+	type body struct {
+		name   string
+		header []string
+		text   string
+		status Status // of the envelope, when the body is one
+	}
+	bodies := []body{
+		{name: "none"},
+		{name: "text", header: []string{"Content-Type", "text/plain"}, text: "upstream connect error"},
+		{name: "HTML", header: []string{"Content-Type", "text/html"}, text: "<html><body>502</body></html>"},
+		{name: "JSON array", text: `[1,2]`},
+		{name: "JSON null", text: `null`},
+		{name: "JSON string", text: `"ok"`},
+		{name: "status of the wrong type", text: `{"status":200,"content":{"linkToken":"` + testToken + `"}}`},
+		{name: "envelope labelled gzip", header: []string{"Content-Encoding", "gzip"}, text: okBody},
+	}
+	sentinelOfStatus, sentinelOfCode := map[Status]error{}, map[int]error{}
+	statuses := []Status{StatusOK, "", "OK", "BadRequest", "unauthorized", "weird"}
+	for _, s := range errorStatuses {
+		sentinelOfStatus[s.status], sentinelOfCode[s.code] = s.sentinel, s.sentinel
+		statuses = append(statuses, s.status)
+	}
+	for _, s := range statuses {
+		bodies = append(bodies,
+			body{name: "envelope " + string(s), text: errorBody(s, "someType", "m"), status: s},
+			body{name: "envelope " + string(s) + " with a token", text: `{"status":"` + string(s) + `","content":{"linkToken":"` + testToken + `"}}`, status: s})
+	}
+	want := func(code int, b body) error {
+		switch {
+		case code == http.StatusUnauthorized:
+			return ErrUnauthorized
+		case code >= 300 && code <= 399:
+			return ErrUnexpectedResponse
+		case sentinelOfStatus[b.status] != nil:
+			return sentinelOfStatus[b.status]
+		case code >= 500 && code <= 599:
+			return ErrServerFailure
+		case sentinelOfCode[code] != nil:
+			return sentinelOfCode[code]
+		}
+		return ErrUnexpectedResponse
+	}
+	for _, code := range codes {
+		for _, b := range bodies {
+			t.Run(strconv.Itoa(code)+" "+b.name, func(t *testing.T) {
+				c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
+				mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(code, []byte(b.text), b.header...))
+
+				lt, err := c.CreateLinkToken(context.Background(), validRequest())
+				if code >= 200 && code <= 299 && b.status == StatusOK && strings.HasSuffix(b.name, "with a token") {
+					require.NoError(t, err)
+					assert.Equal(t, testToken, lt.Token)
+					return
+				}
+				assert.Nil(t, lt)
+				assertOnlySentinel(t, err, want(code, b))
+				assert.Equal(t, code, asAPIError(t, err).HTTPStatusCode)
+				assertShortLine(t, err.Error(), maxShownError, "the error")
+			})
+		}
+	}
+}
+
+// Deeply nested JSON neither panics nor exhausts the stack: errorData 4000 levels deep
+// with the secret at the bottom is kept whole, redacted, and stays JSON; an answer past
+// encoding/json's depth limit is not JSON, and its code names it; an ok answer's
+// content may hold a deep member the SDK does not read, but not one past the limit.
+func TestResponseDeeplyNestedJSON(t *testing.T) {
+	deep := func(n int, inner string) string { return strings.Repeat(`{"a":[`, n) + inner + strings.Repeat(`]}`, n) }
+	tests := []struct {
+		name  string
+		code  int
+		body  string
+		want  error // nil: the token
+		depth int   // of the errorData kept, in {"a":[ levels
+	}{
+		{"errorData 4000 levels deep, the secret at the bottom", 400,
+			`{"status":"badRequest","errorData":` + deep(2000, `"`+testSecret+`"`) + `}`, ErrBadRequest, 2000},
+		{"errorData past the depth limit", 400, `{"status":"badRequest","errorData":` + deep(30000, `"`+testSecret+`"`) + `}`, ErrBadRequest, 0},
+		{"400000 arrays never closed", 409, `{"status":"conflict","errorData":` + strings.Repeat("[", 400000), ErrConflict, 0},
+		{"ok content with a member 4000 levels deep", 200, `{"status":"ok","content":{"linkToken":"` + testToken + `","x":` + deep(2000, "1") + `}}`, nil, 0},
+		{"ok content past the depth limit", 200, `{"status":"ok","content":{"linkToken":"` + testToken + `","x":` + deep(30000, "1") + `}}`, ErrUnexpectedResponse, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
+			mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(tc.code, []byte(tc.body), "Content-Type", "application/json"))
+
+			lt, err := c.CreateLinkToken(context.Background(), validRequest())
+			if tc.want == nil {
+				require.NoError(t, err)
+				assert.Equal(t, testToken, lt.Token)
+				return
+			}
+			assertOnlySentinel(t, err, tc.want)
+			assertErrorHidesSecret(t, err, testSecret)
+			assertShortLine(t, err.Error(), maxShownError, "the error")
+			data := asAPIError(t, err).ErrorData
+			assert.Equal(t, tc.depth, strings.Count(string(data), `{"a":[`), "the depth of errorData kept")
+			if tc.depth > 0 {
+				assert.True(t, json.Valid(data), "errorData is not JSON")
+				assert.Contains(t, string(data), `"`+redacted+`"`)
+			}
+		})
 	}
 }

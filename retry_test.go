@@ -59,6 +59,8 @@ func TestRetryWhatIsRetried(t *testing.T) {
 		{name: "301 redirect", failure: answer(301, "", "Location", "https://example.com/"), want: ErrUnexpectedResponse, code: 301},
 		{name: "200 not JSON", failure: answer(200, "<html>hello</html>", "Content-Type", "text/html"), want: ErrUnexpectedResponse, code: 200},
 		{name: "200 ok without a token", failure: answer(200, `{"status":"ok","content":{}}`), want: ErrUnexpectedResponse, code: 200},
+		{name: "200 ok with a token of the wrong type", failure: answer(200, `{"status":"ok","content":{"linkToken":42}}`), want: ErrUnexpectedResponse, code: 200},
+		{name: "200 unknown status with a token", failure: answer(200, `{"status":"pending","content":{"linkToken":"`+testToken+`"}}`), want: ErrUnexpectedResponse, code: 200},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -282,6 +284,7 @@ func TestRetryAfterBeyondMaxWait(t *testing.T) {
 		{name: "120 s at 503, MaxWait 5 s", policy: DefaultRetryPolicy(), code: 503, retryAfter: "120", want: ErrServerFailure, wantAfter: 2 * time.Minute},
 		{name: "61 s at 429, MaxWait 1 min", policy: RetryPolicy{MaxRetries: 10, MaxWait: time.Minute}, code: 429, retryAfter: "61", want: ErrTooManyRequests, wantAfter: 61 * time.Second},
 		{name: "6 s at 429 with MaxWait 5 s from a zero", policy: RetryPolicy{MaxRetries: 5}, code: 429, retryAfter: "6", want: ErrTooManyRequests, wantAfter: 6 * time.Second},
+		{name: "a date centuries ahead at 503, read as 24 h", policy: DefaultRetryPolicy(), code: 503, retryAfter: "Fri, 31 Dec 2999 23:59:59 GMT", want: ErrServerFailure, wantAfter: 24 * time.Hour},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -169,32 +170,68 @@ func useProxyEnv(t *testing.T, proxy string) bool {
 	return false
 }
 
+// newServerOn is newServer listening on addr, or nil when the machine has no such
+// address (no IPv6, say).
+func newServerOn(t *testing.T, addr string, h http.HandlerFunc) *server {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Logf("no server on %s: %v", addr, err)
+		return nil
+	}
+	s := &server{}
+	s.Server = &httptest.Server{Listener: ln, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.hits.Add(1)
+		h(w, r)
+	}), ReadHeaderTimeout: time.Minute}}
+	s.Start()
+	t.Cleanup(s.Close)
+	return s
+}
+
 // Plain http carries the secret in clear text: it is sent straight to the loopback
-// server, never through a proxy, however localhost is spelled (net/http's proxy rule
-// bypasses only "localhost" and loopback addresses).
+// server, never through a proxy, however loopback is spelled (net/http's proxy rule
+// bypasses only "localhost" and loopback addresses), on the SDK's transport and on a
+// caller's that reads the proxy environment.
 func TestPlainHTTPNeverProxied(t *testing.T) {
 	proxy := newRecordingProxy(t)
 	if !useProxyEnv(t, proxy.URL) {
 		return
 	}
-	target := newServer(t, answer(http.StatusOK, okBody))
-	port := target.URL[strings.LastIndex(target.URL, ":")+1:]
+	type target struct {
+		host string // as the base URL spells it
+		srv  *server
+	}
+	v4 := newServer(t, answer(http.StatusOK, okBody))
+	targets := []target{}
+	for _, host := range []string{"127.0.0.1", "localhost", "LOCALHOST", "LocalHost", "localhost.", "[::ffff:127.0.0.1]"} {
+		targets = append(targets, target{host, v4})
+	}
+	if s := newServerOn(t, "127.0.0.2:0", answer(http.StatusOK, okBody)); s != nil {
+		targets = append(targets, target{"127.0.0.2", s})
+	}
+	if s := newServerOn(t, "[::1]:0", answer(http.StatusOK, okBody)); s != nil {
+		targets = append(targets, target{"[::1]", s}, target{"[0:0:0:0:0:0:0:1]", s})
+	}
+	envTransport := &http.Transport{Proxy: http.ProxyFromEnvironment}
+	t.Cleanup(envTransport.CloseIdleConnections)
 	clients := []struct {
 		name string
 		opts []Option
 	}{
 		{"default transport", nil},
 		{"caller's client on http.DefaultTransport", []Option{WithHTTPClient(&http.Client{})}},
+		{"caller's transport reading the proxy environment", []Option{WithHTTPClient(&http.Client{Transport: envTransport})}},
 	}
-	hosts := []string{"127.0.0.1", "localhost", "LOCALHOST", "LocalHost", "localhost."}
 	for _, cl := range clients {
-		for _, host := range hosts {
-			t.Run(cl.name+" "+host, func(t *testing.T) {
-				hits, proxied := target.hits.Load(), len(proxy.requests())
-				c, _ := newTestClient(t, "http://"+host+":"+port, append([]Option{WithRetry(RetryPolicy{})}, cl.opts...)...)
+		for _, tg := range targets {
+			t.Run(cl.name+" "+tg.host, func(t *testing.T) {
+				hits, proxied := tg.srv.hits.Load(), len(proxy.requests())
+				port := tg.srv.URL[strings.LastIndex(tg.srv.URL, ":")+1:]
+				c, _ := newTestClient(t, "http://"+tg.host+":"+port, append([]Option{WithRetry(RetryPolicy{})}, cl.opts...)...)
 				_, err := c.CreateLinkToken(context.Background(), validRequest())
 				assert.NoError(t, err)
-				assert.Equal(t, hits+1, target.hits.Load(), "the request did not reach the server")
+				assert.Equal(t, hits+1, tg.srv.hits.Load(), "the request did not reach the server")
 				assert.Equal(t, proxied, len(proxy.requests()), "the proxy saw plain http: %q", proxy.requests())
 			})
 		}
@@ -228,11 +265,27 @@ func TestRedirectsNotFollowed(t *testing.T) {
 		{"default transport", nil},
 		// An http.Client follows redirects by default: only its Transport is used.
 		{"caller's client", []Option{WithHTTPClient(&http.Client{})}},
+		{"caller's client that follows every redirect", []Option{WithHTTPClient(&http.Client{
+			CheckRedirect: func(*http.Request, []*http.Request) error { return nil },
+		})}},
+	}
+	// Where a redirect points, given the other server's host:port.
+	locations := []struct {
+		where    string
+		location func(other string) string
+	}{
+		{"another host", func(other string) string { return "http://" + other + "/collect" }},
+		{"another host with user information", func(other string) string { return "http://user:pw@" + other + "/collect" }},
+		{"another host, scheme-relative", func(other string) string { return "//" + other + "/collect" }},
+		{"another host named localhost", func(other string) string {
+			return "http://localhost:" + other[strings.LastIndex(other, ":")+1:] + "/collect"
+		}},
+		{"the same host", func(string) string { return "/collect" }},
 	}
 	for _, cl := range clients {
 		for _, code := range codes {
-			for _, where := range []string{"another host", "the same host"} {
-				t.Run(cl.name+" "+strconv.Itoa(code)+" to "+where, func(t *testing.T) {
+			for _, loc := range locations {
+				t.Run(cl.name+" "+strconv.Itoa(code)+" to "+loc.where, func(t *testing.T) {
 					other := newServer(t, answer(http.StatusOK, okBody))
 					var elsewhere atomic.Int32
 					origin := newServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -240,11 +293,7 @@ func TestRedirectsNotFollowed(t *testing.T) {
 							elsewhere.Add(1)
 							return
 						}
-						location := other.URL + "/collect"
-						if where == "the same host" {
-							location = "/collect"
-						}
-						http.Redirect(w, r, location, code)
+						http.Redirect(w, r, loc.location(strings.TrimPrefix(other.URL, "http://")), code)
 					})
 					c, _ := newTestClient(t, origin.URL, cl.opts...)
 
@@ -380,12 +429,16 @@ func TestWithHTTPClientNilTransportUsesTheSDKDefault(t *testing.T) {
 // does not parse would fail the call as a transport error, retried, each attempt
 // carrying the secret. The SDK drops a 3xx's Location: the answer is a redirect, once.
 func TestRedirectWithUnparsableLocation(t *testing.T) {
-	srv := newServer(t, answer(http.StatusFound, okBody, "Location", "http://[::1"))
-	c, clock := newTestClient(t, srv.URL)
+	for _, location := range []string{"http://[::1", "http://host:port/", "http://a b/", "%zz"} {
+		t.Run(location, func(t *testing.T) {
+			srv := newServer(t, answer(http.StatusFound, okBody, "Location", location))
+			c, clock := newTestClient(t, srv.URL)
 
-	_, err := c.CreateLinkToken(context.Background(), validRequest())
-	assertOnlySentinel(t, err, ErrUnexpectedResponse)
-	assert.Contains(t, err.Error(), "redirect not followed")
-	assert.EqualValues(t, 1, srv.hits.Load())
-	assert.Empty(t, clock.Waits())
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			assertOnlySentinel(t, err, ErrUnexpectedResponse)
+			assert.Contains(t, err.Error(), "redirect not followed")
+			assert.EqualValues(t, 1, srv.hits.Load())
+			assert.Empty(t, clock.Waits())
+		})
+	}
 }

@@ -102,6 +102,10 @@ func TestLinkTokenURLRefuses(t *testing.T) {
 		{"https: with path, no host", &LinkToken{Token: stdToken("https:///link/abc")}},
 		{"https: opaque", &LinkToken{Token: stdToken("https:web.meshconnect.com")}},
 		{"javascript URL", &LinkToken{Token: stdToken("javascript:alert(1)")}},
+		{"data URL", &LinkToken{Token: stdToken("data:text/html,<script>alert(1)</script>")}},
+		{"scheme-relative URL", &LinkToken{Token: stdToken("//web.meshconnect.com/link/abc")}},
+		{"control character in the URL", &LinkToken{Token: stdToken("https://web.meshconnect.com/\x00")}},
+		{"space in the host", &LinkToken{Token: stdToken("https://web.mesh connect.com/")}},
 		{"not a URL", &LinkToken{Token: stdToken("hello world")}},
 	}
 	for _, tc := range tests {

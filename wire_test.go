@@ -254,6 +254,17 @@ func TestWireLinkTokenBody(t *testing.T) {
 			}`,
 		},
 		{
+			name: "invalid UTF-8 and text JSON must escape go out as JSON",
+			req: &CreateLinkTokenRequest{
+				UserID:          "u\xff\"}],\\u0000</script>\u2028",
+				TransferOptions: &TransferOptions{Description: "\xfe\x00\n\"", GoodsDetails: []GoodsDetails{{GoodsName: "\xff<&>"}}},
+			},
+			want: `{
+				"userId": "u\ufffd\"}],\\u0000</script>\u2028",
+				"transferOptions": {"description": "\ufffd\u0000\n\"", "goodsDetails": [{"goodsName": "\ufffd<&>"}]}
+			}`,
+		},
+		{
 			name: "non-ASCII text is sent as it is",
 			req:  &CreateLinkTokenRequest{UserID: strings.Repeat("日", 50)},
 			want: `{"userId":"` + strings.Repeat("日", 50) + `"}`,
