@@ -131,14 +131,24 @@ func (r *redactor) apiError(e *APIError) {
 	e.ErrorData = r.json(e.ErrorData)
 	e.reason = r.string(e.reason)
 	e.cause = r.error(e.cause)
+	lower := strings.ToLower(r.secret)
 	for name, values := range e.Header {
+		// A line holding the secret may come back as a name (in net/http's canonical
+		// case), or split at one of the secret's ':' into a name and a value, neither
+		// holding it whole: compare the name, and the whole line, without case.
+		nameShows := r.secret != "" && strings.Contains(strings.ToLower(name), lower)
+		lineShows := false
 		for i, v := range values {
 			values[i] = r.string(v)
+			lineShows = lineShows || r.secret != "" && strings.Contains(strings.ToLower(name+":"+values[i]), lower)
 		}
-		// net/http canonicalised the name's case: compare without it.
-		if r.secret != "" && strings.Contains(strings.ToLower(name), strings.ToLower(r.secret)) {
+		switch {
+		case nameShows: // the values are the server's own
 			delete(e.Header, name)
 			e.Header[redacted] = append(e.Header[redacted], values...)
+		case lineShows: // the values hold the rest of the secret
+			delete(e.Header, name)
+			e.Header[redacted] = append(e.Header[redacted], redacted)
 		}
 	}
 }

@@ -40,7 +40,7 @@ type echo struct {
 	name  string
 	reply func(s string) string
 	// splitsAtColon: the secret starts a header line, which net/http splits at its
-	// first ':' into a name and a value.
+	// first ':' into a name and a value, neither holding the whole secret.
 	splitsAtColon bool
 	// large: an answer of megabytes, sent for one call on one transport only.
 	large bool
@@ -175,9 +175,6 @@ func TestSecretEchoedByHostileServer(t *testing.T) {
 	for _, e := range echoes() {
 		t.Run(e.name, func(t *testing.T) {
 			for _, secret := range unusualSecrets {
-				if e.splitsAtColon && strings.Contains(secret, ":") {
-					continue // not redacted yet: the secret comes back as a name and a value
-				}
 				base := rawServer(t, e.reply(secret))
 				for i, tr := range transports {
 					if e.large && i > 0 {
