@@ -341,7 +341,9 @@ func checkProblems(t *testing.T, req *mesh.CreateLinkTokenRequest, err error) {
 		if !assert.True(t, requestPaths[generic], "%q is not a JSON path of the request", p.Field) {
 			continue
 		}
-		assert.Contains(t, err.Error(), p.Field)
+		if i < 5 { // the text names the first five problems
+			assert.Contains(t, err.Error(), p.Field)
+		}
 		for _, m := range arrayIndex.FindAllStringSubmatchIndex(p.Field, -1) {
 			array := p.Field[:m[0]]
 			i, _ := strconv.Atoi(p.Field[m[2]:m[3]])
