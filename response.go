@@ -87,7 +87,7 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 	// reads as empty (encoding/json decodes the rest).
 	jsonErr := json.Unmarshal(body, &env)
 	if jsonErr != nil {
-		jsonErr = firstValue(body, &env, jsonErr)
+		jsonErr = tolerateDecodeError(body, &env, jsonErr)
 	}
 	switch {
 	case tooLarge:
@@ -158,11 +158,11 @@ func corruptEncoding(err error) bool {
 	return errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, &corrupt)
 }
 
-// firstValue handles what made json.Unmarshal of an answer fail, err: bytes after a
-// complete value (the first value is the answer, decoded again without them), and a
-// field of the wrong type (it reads as empty; encoding/json decoded the rest). It
+// tolerateDecodeError handles what made json.Unmarshal of an answer fail, err: bytes
+// after a complete value (the first value is the answer, decoded again without them),
+// and a field of the wrong type (it reads as empty; encoding/json decoded the rest). It
 // returns the error that remains.
-func firstValue(body []byte, env *envelope, err error) error {
+func tolerateDecodeError(body []byte, env *envelope, err error) error {
 	var syntaxErr *json.SyntaxError
 	if errors.As(err, &syntaxErr) {
 		*env = envelope{}

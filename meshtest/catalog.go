@@ -52,7 +52,9 @@ const (
 )
 
 // The wire shapes of the catalog, written from mesh-catalog-api.md: every documented
-// field is present, a string Mesh may leave out as null.
+// field is present, a string Mesh may leave out as null. They mirror package mesh's
+// catalog types on purpose rather than reuse them: the fake is a second reading of the
+// wire, so that a JSON name package mesh got wrong fails its tests against the fake.
 type (
 	network struct {
 		ID                   string   `json:"id"`
