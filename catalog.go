@@ -18,9 +18,9 @@ const (
 // CatalogReader is what consumers depend on and mock to read Mesh's catalogs: the ids a
 // Link token request refers to. *Client implements it.
 type CatalogReader interface {
-	Networks(ctx context.Context) ([]Network, error)
-	Integrations(ctx context.Context) ([]Integration, error)
-	TransferIntegrations(ctx context.Context) ([]TransferIntegration, error)
+	Networks(ctx context.Context, opts ...CallOption) ([]Network, error)
+	Integrations(ctx context.Context, opts ...CallOption) ([]Integration, error)
+	TransferIntegrations(ctx context.Context, opts ...CallOption) ([]TransferIntegration, error)
 }
 
 var _ CatalogReader = (*Client)(nil)
@@ -142,9 +142,9 @@ const (
 // a TransferAddress's NetworkID comes from. The list changes rarely: cache it. Errors,
 // retries and the secret are handled as by CreateLinkToken; the answer is read up to
 // 4 MiB.
-func (c *Client) Networks(ctx context.Context) ([]Network, error) {
+func (c *Client) Networks(ctx context.Context, opts ...CallOption) ([]Network, error) {
 	var out networksContent
-	if err := c.call(ctx, http.MethodGet, networksPath, nil, maxNetworksBytes, &out); err != nil {
+	if err := c.call(ctx, request{method: http.MethodGet, path: networksPath, limit: maxNetworksBytes, out: &out}, opts); err != nil {
 		return nil, err
 	}
 	return out.Networks.items, nil
@@ -154,9 +154,9 @@ func (c *Client) Networks(ctx context.Context) ([]Network, error) {
 // CreateLinkTokenRequest's IntegrationID comes from. Every item may carry a base64
 // logo, so the answer is read up to 8 MiB. The list changes rarely: cache it. Errors,
 // retries and the secret are handled as by CreateLinkToken.
-func (c *Client) Integrations(ctx context.Context) ([]Integration, error) {
+func (c *Client) Integrations(ctx context.Context, opts ...CallOption) ([]Integration, error) {
 	var out integrationsContent
-	if err := c.call(ctx, http.MethodGet, integrationsPath, nil, maxIntegrationsBytes, &out); err != nil {
+	if err := c.call(ctx, request{method: http.MethodGet, path: integrationsPath, limit: maxIntegrationsBytes, out: &out}, opts); err != nil {
 		return nil, err
 	}
 	return out.Items.items, nil
@@ -166,9 +166,9 @@ func (c *Client) Integrations(ctx context.Context) ([]Integration, error) {
 // (GET /api/v1/transfers/managed/integrations). The list changes rarely: cache it.
 // Errors, retries and the secret are handled as by CreateLinkToken; the answer is read
 // up to 4 MiB.
-func (c *Client) TransferIntegrations(ctx context.Context) ([]TransferIntegration, error) {
+func (c *Client) TransferIntegrations(ctx context.Context, opts ...CallOption) ([]TransferIntegration, error) {
 	var out transferIntegrationsContent
-	if err := c.call(ctx, http.MethodGet, transferIntegrationsPath, nil, maxTransferIntegrationsBytes, &out); err != nil {
+	if err := c.call(ctx, request{method: http.MethodGet, path: transferIntegrationsPath, limit: maxTransferIntegrationsBytes, out: &out}, opts); err != nil {
 		return nil, err
 	}
 	return out.Integrations.items, nil

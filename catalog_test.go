@@ -6,7 +6,6 @@ package mesh
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -427,61 +426,6 @@ func TestCatalogLookups(t *testing.T) {
 			assert.False(t, Network{}.SupportsToken("ETH"))
 			assert.False(t, tn.SupportsToken("ETH"))
 			assert.False(t, tn.SupportsDevice(DeviceWeb))
-		})
-	}
-}
-
-// fakeCatalog is how a consumer mocks the catalogs in its own tests.
-type fakeCatalog struct {
-	integrations []Integration
-	err          error
-}
-
-var _ CatalogReader = fakeCatalog{}
-
-func (f fakeCatalog) Networks(context.Context) ([]Network, error) { return nil, f.err }
-func (f fakeCatalog) Integrations(context.Context) ([]Integration, error) {
-	return f.integrations, f.err
-}
-
-func (f fakeCatalog) TransferIntegrations(context.Context) ([]TransferIntegration, error) {
-	return nil, f.err
-}
-
-// integrationIDFor is consumer code: it knows only CatalogReader.
-func integrationIDFor(ctx context.Context, catalog CatalogReader, t BrokerType) (string, error) {
-	items, err := catalog.Integrations(ctx)
-	if err != nil {
-		return "", fmt.Errorf("listing integrations: %w", err)
-	}
-	i, ok := IntegrationByType(items, t)
-	if !ok {
-		return "", errors.New("no integration of type " + string(t))
-	}
-	return i.ID, nil
-}
-
-func TestCatalogReaderCanBeMocked(t *testing.T) {
-	client, _, _ := catalogClient(t, answer(http.StatusOK, integrationsAnswer))
-	tests := []struct {
-		name    string
-		catalog CatalogReader
-		want    string
-		wantErr error
-	}{
-		{name: "fake", catalog: fakeCatalog{integrations: []Integration{{ID: "fake-id", Type: BrokerTypeCoinbase}}}, want: "fake-id"},
-		{name: "fake failing", catalog: fakeCatalog{err: &APIError{HTTPStatusCode: 503}}, wantErr: ErrServerFailure},
-		{name: "*Client", catalog: client, want: coinbaseID},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := integrationIDFor(context.Background(), tc.catalog, BrokerTypeCoinbase)
-			if tc.wantErr != nil {
-				assertOnlySentinel(t, err, tc.wantErr)
-				return
-			}
-			require.NoError(t, err)
-			assert.Equal(t, tc.want, got)
 		})
 	}
 }

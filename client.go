@@ -2,10 +2,12 @@ package mesh
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime"
 	"strings"
 	"time"
@@ -15,7 +17,7 @@ import (
 
 // LinkTokenCreator is what consumers depend on and mock; *Client implements it.
 type LinkTokenCreator interface {
-	CreateLinkToken(ctx context.Context, req *CreateLinkTokenRequest) (*LinkToken, error)
+	CreateLinkToken(ctx context.Context, req *CreateLinkTokenRequest, opts ...CallOption) (*LinkToken, error)
 }
 
 var _ LinkTokenCreator = (*Client)(nil)
@@ -79,7 +81,6 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	}
 	// A fresh *http.Client: no cookie jar, so a cookie is never replayed.
 	rc := resty.NewWithClient(&http.Client{Transport: transport(cfg.httpClient)}).
-		SetBaseURL(base.String()).
 		SetHeaders(map[string]string{
 			"Accept":          "application/json",
 			"User-Agent":      userAgent,
@@ -92,11 +93,10 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 			return http.ErrUseLastResponse
 		})).
 		SetDoNotParseResponse(true). // readBody says why
-		SetLogger(discardLogger{}).
-		SetDisableWarn(true)
+		SetLogger(discardLogger{})
 	return &Client{&clientState{
 		rc:       rc,
-		baseURL:  base.String(),
+		baseURL:  strings.TrimSuffix(base.String(), "/"),
 		clientID: clientID,
 		redact:   r,
 		timeout:  timeout,
@@ -107,13 +107,38 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	}}, nil
 }
 
-// call sends one request (body, when not nil, as JSON) and decodes the content of an
-// ok answer into out, reading at most limit bytes of each answer. It retries as the
-// policy allows and stops as soon as ctx is done. Every attempt's error passes through
-// the redactor before anything else sees it.
-func (c *Client) call(ctx context.Context, method, path string, body any, limit int64, out content) error {
+// request is one call to Mesh: what to send, and how to read the answer.
+type request struct {
+	method string
+	path   string     // below the base URL
+	query  url.Values // sent when not empty
+	body   any        // sent as JSON when not nil
+	limit  int64      // the most bytes read of an answer
+	out    content    // what an ok answer's content decodes into
+	// invalid is the request's own validation error (an *InvalidRequestError), if any:
+	// reported with the options' problems, before anything is sent.
+	invalid error
+}
+
+// call sends req and decodes the content of an ok answer into req.out. It retries as
+// the policy allows and stops as soon as ctx is done. Every attempt's error passes
+// through the redactor before anything else sees it. A call that made attempts and
+// failed returns a *CallError telling how many, over how long, and what stopped it.
+func (c *Client) call(ctx context.Context, req request, opts []CallOption) (err error) {
 	if c == nil || c.clientState == nil {
 		return errNilClient
+	}
+	start := c.now()
+	cc := c.callConfig(opts)
+	var last answerInfo // the last answer, for WithResponse
+	attempts := 0
+	if cc.response != nil {
+		defer func() {
+			*cc.response = Response{StatusCode: last.status, Header: last.header, Attempts: attempts, Elapsed: c.now().Sub(start)}
+		}()
+	}
+	if err := invalid(req.invalid, cc.problems); err != nil {
+		return err
 	}
 	if ctx == nil {
 		return errNilContext
@@ -121,68 +146,120 @@ func (c *Client) call(ctx context.Context, method, path string, body any, limit 
 	if err := ctx.Err(); err != nil { // a Transport may not look at ctx before sending
 		return fmt.Errorf("mesh: %w before the first attempt", err)
 	}
-	var lastAnswer error // the last *APIError, kept when later attempts get no answer
-	for n := 1; ; n++ {
-		start := c.now()
-		status, raw := c.attempt(ctx, method, path, body, limit, out)
+	var body []byte
+	if req.body != nil {
+		if body, err = json.Marshal(req.body); err != nil {
+			return fmt.Errorf("mesh: request does not encode as JSON: %w", err)
+		}
+	}
+	target := c.baseURL + req.path
+	if len(req.query) > 0 {
+		target += "?" + req.query.Encode()
+	}
+	var lastAnswerErr error // the last *APIError, kept when later attempts get no answer
+	for {
+		attempts++
+		attemptStart := c.now()
+		a, timedOut, raw := c.attempt(ctx, req, target, body, cc.timeout)
+		if a.status != 0 {
+			last = a
+		}
 		if raw == nil {
-			c.logAttempt(ctx, method, path, n, status, c.now().Sub(start), nil)
+			c.logAttempt(ctx, req.method, req.path, attempts, a.status, c.now().Sub(attemptStart), nil)
 			return nil
 		}
-		wait, retry := c.retry.next(n, raw)
-		err := c.redact.error(raw)
-		c.logAttempt(ctx, method, path, n, status, c.now().Sub(start), err)
-		last := err
+		wait, retry := cc.retry.next(attempts, raw)
+		attemptErr := c.redact.error(raw)
+		c.logAttempt(ctx, req.method, req.path, attempts, a.status, c.now().Sub(attemptStart), attemptErr)
+		failure := &CallError{Err: attemptErr, Attempts: attempts}
 		var apiErr *APIError
-		if errors.As(err, &apiErr) {
-			lastAnswer = err
-		} else if lastAnswer != nil {
-			last = lastAnswer
+		if errors.As(attemptErr, &apiErr) {
+			lastAnswerErr = attemptErr
+		} else if lastAnswerErr != nil {
+			failure.Err = lastAnswerErr
 		}
-		if ctx.Err() != nil {
-			return abandoned(ctx.Err(), n, last)
+		switch {
+		case ctx.Err() != nil:
+			failure.stopped, failure.cause = "stopped by the context: "+ctx.Err().Error(), ctx.Err()
+		case !retry:
+			if timedOut {
+				failure.stopped = "the last attempt ran out of its per-attempt timeout (" + cc.timeout.String() + ")"
+			}
+		case deadlineBefore(ctx, c.now().Add(wait)):
+			failure.stopped, failure.cause = "stopped: the context's deadline leaves no time for another attempt", context.DeadlineExceeded
+		default:
+			c.logRetry(ctx, req.method, req.path, attempts, wait, attemptErr)
+			if err := c.sleep(ctx, wait); err == nil {
+				continue
+			} else {
+				failure.stopped, failure.cause = "stopped by the context: "+err.Error(), err
+			}
 		}
-		if !retry {
-			return err
-		}
-		if dl, ok := ctx.Deadline(); ok && !c.now().Add(wait).Before(dl) {
-			return abandoned(context.DeadlineExceeded, n, last) // no time left for another attempt
-		}
-		c.logRetry(ctx, method, path, n, wait, err)
-		if err := c.sleep(ctx, wait); err != nil {
-			return abandoned(err, n, last)
-		}
+		failure.Elapsed = c.now().Sub(start)
+		return failure
 	}
 }
 
+// invalid merges the request's validation error and the call options' problems into
+// one *InvalidRequestError, or returns nil when there are none.
+func invalid(reqErr error, optionProblems []string) error {
+	if len(optionProblems) == 0 {
+		return reqErr
+	}
+	var all InvalidRequestError
+	for _, p := range optionProblems {
+		all.add("", p)
+	}
+	var reqInvalid *InvalidRequestError
+	if errors.As(reqErr, &reqInvalid) {
+		all.Problems = append(all.Problems, reqInvalid.Problems...)
+	}
+	return &all
+}
+
+// deadlineBefore reports whether ctx's deadline comes no later than t.
+func deadlineBefore(ctx context.Context, t time.Time) bool {
+	dl, ok := ctx.Deadline()
+	return ok && !t.Before(dl)
+}
+
+// answerInfo is what WithResponse reports of an attempt's answer.
+type answerInfo struct {
+	status int         // 0 when no answer came
+	header http.Header // Set-Cookie dropped, the secret redacted
+}
+
 // attempt makes one request and reads its answer within the per-attempt timeout: the
-// HTTP status (0 when none came) and nil, an *APIError, or a transport error.
-func (c *Client) attempt(ctx context.Context, method, path string, body any, limit int64, out content) (int, error) {
-	if c.timeout > 0 {
+// answer (a zero one when none came) and nil, an *APIError, or a transport error;
+// timedOut reports that the per-attempt timeout, not the caller's context, ended it.
+func (c *Client) attempt(ctx context.Context, req request, target string, body []byte, timeout time.Duration) (a answerInfo, timedOut bool, err error) {
+	attemptCtx := ctx
+	if timeout > 0 && !deadlineBefore(ctx, time.Now().Add(timeout)) {
 		// A context rather than resty's SetTimeout (http.Client.Timeout), which costs a
-		// dozen allocations per call for the same limit.
+		// dozen allocations per call for the same limit; none when the caller's
+		// deadline comes first.
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		attemptCtx, cancel = context.WithTimeout(ctx, timeout)
 		defer cancel()
+		defer func() { timedOut = err != nil && ctx.Err() == nil && attemptCtx.Err() != nil }()
 	}
-	req := c.rc.R().SetContext(ctx)
+	r := c.rc.R().SetContext(attemptCtx)
 	if body != nil {
-		req.SetBody(body)
+		r.SetHeader("Content-Type", "application/json").SetBody(body)
 	}
-	resp, err := req.Execute(method, path)
+	resp, err := r.Execute(req.method, target)
 	if err != nil {
-		if resp != nil && resp.RawResponse != nil {
-			_ = resp.RawResponse.Body.Close()
-		}
-		return 0, fmt.Errorf("mesh: %w", err)
+		return answerInfo{}, false, fmt.Errorf("mesh: %w", err)
 	}
 	raw := resp.RawResponse
 	defer raw.Body.Close()
-	data, tooLarge, readErr := readBody(raw, limit)
-	if apiErr := decode(raw, data, tooLarge, readErr, limit, out, c.now()); apiErr != nil {
-		return raw.StatusCode, apiErr
+	a = answerInfo{status: raw.StatusCode, header: headerWithoutCookies(raw.Header)}
+	c.redact.header(a.header)
+	data, tooLarge, readErr := readBody(raw, req.limit)
+	if apiErr := decode(raw, data, tooLarge, readErr, req.limit, req.out, c.now()); apiErr != nil {
+		return a, false, apiErr
 	}
-	return raw.StatusCode, nil
+	return a, false, nil
 }
 
 // CloseIdleConnections closes the idle connections of the client's pool (those of the

@@ -231,3 +231,51 @@ func (e *InvalidRequestError) Unwrap() []error {
 func (e *InvalidRequestError) add(field, reason string) {
 	e.Problems = append(e.Problems, &ValidationError{Field: field, Reason: reason})
 }
+
+// CallError is the error of a call that sent at least one request and failed. It tells
+// the story of the call: Err, the error of the last answer (an *APIError) or of the last
+// attempt when Mesh never answered; how many attempts were made and over how long; and
+// what stopped it, when that was not the answer itself: the caller's context, or the
+// per-attempt timeout. errors.Is and errors.As see through it: to Err, whose sentinel it
+// keeps, and to context.Canceled or context.DeadlineExceeded when the context ended
+// the call.
+type CallError struct {
+	Err      error         // the last answer's *APIError, or the last attempt's transport error
+	Attempts int           // attempts made, from 1
+	Elapsed  time.Duration // from the call's start to its end
+
+	stopped string // why the call stopped before an answer ended it, or ""
+	cause   error  // the context's error, when the context ended the call
+}
+
+// Error is Err's text followed by the story: "mesh: 503 Service Unavailable: ..., after
+// 3 attempts in 1.2s".
+func (e *CallError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Err.Error())
+	b.WriteString(", after " + strconv.Itoa(e.Attempts) + " attempt")
+	if e.Attempts != 1 {
+		b.WriteString("s")
+	}
+	b.WriteString(" in " + roundDuration(e.Elapsed).String())
+	if e.stopped != "" {
+		b.WriteString("; " + e.stopped)
+	}
+	return b.String()
+}
+
+// Unwrap returns Err, and the context's error when the context ended the call.
+func (e *CallError) Unwrap() []error {
+	if e.cause != nil {
+		return []error{e.Err, e.cause}
+	}
+	return []error{e.Err}
+}
+
+// roundDuration rounds d for a message: to the millisecond, or the microsecond below one.
+func roundDuration(d time.Duration) time.Duration {
+	if d < time.Millisecond {
+		return d.Round(time.Microsecond)
+	}
+	return d.Round(time.Millisecond)
+}

@@ -321,13 +321,12 @@ func (l *linkTokenContent) missing() string {
 // RetryPolicy, and stops as soon as ctx is done. Any other failure from Mesh is an
 // *APIError matching exactly one sentinel; transport failures keep their cause
 // (errors.Is(err, context.DeadlineExceeded) holds when a deadline ended the call).
-// Answers are read up to 1 MiB. req must not change until the call returns.
-func (c *Client) CreateLinkToken(ctx context.Context, req *CreateLinkTokenRequest) (*LinkToken, error) {
-	if err := req.Validate(); err != nil {
-		return nil, err
-	}
+// Answers are read up to 1 MiB. opts change this call only (WithCallRetry,
+// WithCallTimeout, WithResponse).
+func (c *Client) CreateLinkToken(ctx context.Context, req *CreateLinkTokenRequest, opts ...CallOption) (*LinkToken, error) {
 	var out linkTokenContent
-	if err := c.call(ctx, http.MethodPost, linkTokenPath, req, maxLinkTokenBytes, &out); err != nil {
+	r := request{method: http.MethodPost, path: linkTokenPath, body: req, limit: maxLinkTokenBytes, out: &out, invalid: req.Validate()}
+	if err := c.call(ctx, r, opts); err != nil {
 		return nil, err
 	}
 	return &LinkToken{Token: out.LinkToken, PaymentLink: out.PaymentLink}, nil

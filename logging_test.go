@@ -125,7 +125,9 @@ func TestLogRecordsAtDebug(t *testing.T) {
 					assert.Equal(t, sc.errorTypes[n-1], a["errorType"].String())
 				}
 				if callErr != nil && n == attempts {
-					assert.Equal(t, callErr.Error(), a["error"].String(), "the last attempt logs the call's error")
+					var story *CallError
+					require.ErrorAs(t, callErr, &story)
+					assert.Equal(t, story.Err.Error(), a["error"].String(), "the last attempt logs the error the call ends in")
 				}
 			}
 			for _, r := range records {

@@ -126,7 +126,7 @@ func (cfg *config) check(clientID, clientSecret string) (base *url.URL, problems
 		problems = append(problems, "WithTimeout: negative timeout "+cfg.timeout.String())
 	}
 	cfg.retry = cfg.retry.withDefaults()
-	if p := cfg.retry.problem(); p != "" {
+	if p := cfg.retry.problem("WithRetry"); p != "" {
 		problems = append(problems, p)
 	}
 	if !validHeaderValue(cfg.userAgent) {

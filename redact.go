@@ -131,8 +131,14 @@ func (r *redactor) apiError(e *APIError) {
 	e.ErrorData = r.json(e.ErrorData)
 	e.reason = r.string(e.reason)
 	e.cause = r.error(e.cause)
+	r.header(e.Header)
+}
+
+// header redacts h in place: a value showing the secret reads [REDACTED], and so does
+// a line whose name shows it.
+func (r *redactor) header(h http.Header) {
 	lower := strings.ToLower(r.secret)
-	for name, values := range e.Header {
+	for name, values := range h {
 		// A line holding the secret may come back as a name (in net/http's canonical
 		// case), or split at one of the secret's ':' into a name and a value, neither
 		// holding it whole: compare the name, and the whole line, without case.
@@ -144,11 +150,11 @@ func (r *redactor) apiError(e *APIError) {
 		}
 		switch {
 		case nameShows: // the values are the server's own
-			delete(e.Header, name)
-			e.Header[redacted] = append(e.Header[redacted], values...)
+			delete(h, name)
+			h[redacted] = append(h[redacted], values...)
 		case lineShows: // the values hold the rest of the secret
-			delete(e.Header, name)
-			e.Header[redacted] = append(e.Header[redacted], redacted)
+			delete(h, name)
+			h[redacted] = append(h[redacted], redacted)
 		}
 	}
 }

@@ -51,15 +51,16 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	return p
 }
 
-// problem says what is wrong with the policy (after withDefaults), or "".
-func (p RetryPolicy) problem() string {
+// problem says what is wrong with the policy (after withDefaults), or "", naming the
+// option that gave it.
+func (p RetryPolicy) problem(option string) string {
 	switch {
 	case p.MaxRetries < 0 || p.MinWait < 0 || p.MaxWait < 0:
-		return fmt.Sprintf("WithRetry: negative field in %+v", p)
+		return fmt.Sprintf("%s: negative field in %+v", option, p)
 	case p.MaxRetries > MaxRetriesLimit:
-		return fmt.Sprintf("WithRetry: MaxRetries %d is above %d", p.MaxRetries, MaxRetriesLimit)
+		return fmt.Sprintf("%s: MaxRetries %d is above %d", option, p.MaxRetries, MaxRetriesLimit)
 	case p.MinWait > p.MaxWait:
-		return fmt.Sprintf("WithRetry: MinWait %s is above MaxWait %s", p.MinWait, p.MaxWait)
+		return fmt.Sprintf("%s: MinWait %s is above MaxWait %s", option, p.MinWait, p.MaxWait)
 	}
 	return ""
 }
@@ -130,13 +131,6 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-}
-
-// abandoned is the error of a call that ended because its context did, after
-// attempts attempts: it matches ctxErr and last, the error of the last answer (or of
-// the last attempt when Mesh never answered), whose sentinel it keeps.
-func abandoned(ctxErr error, attempts int, last error) error {
-	return fmt.Errorf("mesh: %w after %d attempt(s); last: %w", ctxErr, attempts, last)
 }
 
 // maxRetryAfter caps a Retry-After, so that an absurd value stays a sane duration.

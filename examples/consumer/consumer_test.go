@@ -89,7 +89,7 @@ type fakeCreator struct {
 }
 
 // CreateLinkToken records req, validates it and answers as scripted.
-func (f *fakeCreator) CreateLinkToken(_ context.Context, req *mesh.CreateLinkTokenRequest) (*mesh.LinkToken, error) {
+func (f *fakeCreator) CreateLinkToken(_ context.Context, req *mesh.CreateLinkTokenRequest, _ ...mesh.CallOption) (*mesh.LinkToken, error) {
 	f.got = append(f.got, req)
 	if err := req.Validate(); err != nil {
 		return nil, err
