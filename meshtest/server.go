@@ -25,27 +25,6 @@ const (
 // answered with a badRequest envelope.
 const MaxBodyBytes = 1 << 20
 
-// Option configures a Server in NewServer and Start.
-type Option func(*config)
-
-type config struct {
-	clientID, clientSecret string
-	tls                    bool
-}
-
-// WithCredentials makes the server accept clientID and clientSecret instead of
-// ClientID and ClientSecret; Server.NewClient then uses them too.
-func WithCredentials(clientID, clientSecret string) Option {
-	return func(c *config) { c.clientID, c.clientSecret = clientID, clientSecret }
-}
-
-// WithTLS makes the server speak https (httptest.NewTLSServer, a self-signed
-// certificate for 127.0.0.1): its URL is https://127.0.0.1:port. Server.Client and
-// Server.NewClient trust its certificate; other clients do not.
-func WithTLS() Option {
-	return func(c *config) { c.tls = true }
-}
-
 // Server is a fake Mesh API listening on loopback. Create it with NewServer or Start
 // and stop it with Close. All its methods are safe for concurrent use.
 type Server struct {
@@ -66,21 +45,29 @@ type Server struct {
 	clients  []*mesh.Client // made by NewClient; their idle connections are closed by Close
 }
 
-// NewServer starts a fake Mesh API on a loopback port (httptest.NewServer, or
+// NewServer starts a fake Mesh API on a loopback port (as httptest.NewServer does, or
 // httptest.NewTLSServer with WithTLS). It is usable outside tests, as the example
 // programs do. Close it when done; in a test, Start does that for you.
+//
+// A client that stalls is cut off: the server waits at most 5 s for a request's
+// headers, 10 s for a whole request (headers and body), and keeps an idle
+// keep-alive connection 10 s.
 func NewServer(opts ...Option) *Server {
-	cfg := config{clientID: ClientID, clientSecret: ClientSecret}
+	cfg := defaultConfig()
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&cfg)
 		}
 	}
 	s := &Server{cfg: cfg, done: make(chan struct{})}
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.ts.Config.ReadHeaderTimeout = cfg.readHeaderTimeout
+	s.ts.Config.ReadTimeout = cfg.readTimeout
+	s.ts.Config.IdleTimeout = cfg.idleTimeout
 	if cfg.tls {
-		s.ts = httptest.NewTLSServer(http.HandlerFunc(s.serve))
+		s.ts.StartTLS()
 	} else {
-		s.ts = httptest.NewServer(http.HandlerFunc(s.serve))
+		s.ts.Start()
 	}
 	s.URL = s.ts.URL
 	return s
@@ -108,12 +95,17 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	return s
 }
 
-// Close ends pending delays, shuts the server down (waiting for the requests it is
-// serving) and closes the idle connections of the clients that NewClient made.
-// Calling it again does nothing.
+// Close ends pending delays, shuts the server down and closes the idle connections of
+// the clients that NewClient made. It cuts every connection first, so a request still
+// being received or answered ends at once with no answer: Close returns promptly
+// even when a client stalls in the middle of a request. Calling it again does
+// nothing.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.done)
+		// httptest.Server.Close waits for the requests being served, and a request
+		// whose body never comes would keep it waiting until the read timeout.
+		s.ts.CloseClientConnections()
 		s.ts.Close()
 		s.mu.Lock()
 		clients := s.clients
