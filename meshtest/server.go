@@ -275,7 +275,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte) {
 	if r.URL.Path == LinkTokenPath {
 		method = http.MethodPost
 	} else if catalogContent(r.URL.Path) == nil {
-		s.writeError(w, mesh.StatusNotFound, "notFound", "no such endpoint: "+r.URL.Path)
+		s.writeError(w, mesh.StatusNotFound, "notFound", "no such endpoint: "+quote(r.URL.Path))
 		return
 	}
 	if r.Method != method {
