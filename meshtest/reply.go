@@ -16,8 +16,13 @@ import (
 
 // Reply is one scripted answer (see Server.Enqueue). Its zero value is an ok envelope
 // whose content is the catalog on a catalog path and a fresh link token on any other
-// path.
+// path, served to the next request whatever its path.
 type Reply struct {
+	// Path, when set, keeps the reply for the first request to that exact path (e.g.
+	// LinkTokenPath); requests to other paths pass it by and are answered by the
+	// replies behind it, or by the fake itself. "" means the next request, whatever
+	// its path.
+	Path string
 	// HTTPStatus is the HTTP code; 0 means the code that goes with Status (200 for ok
 	// or "", 400 badRequest, 403 permissionDenied, 404 notFound, 409 conflict, 423
 	// locked, 429 tooManyRequest, 451 unavailableForLegalReasons, 500 serverFailure

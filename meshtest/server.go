@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -147,9 +148,12 @@ func (s *Server) NewClient(opts ...mesh.Option) (*mesh.Client, error) {
 	return c, nil
 }
 
-// Enqueue scripts the next answers, served in order, one per request to any path and
-// with any method, before any check of credentials, route or body. When the queue is
-// empty the server behaves like Mesh.
+// Enqueue scripts the next answers, served in order, before any check of credentials,
+// route or body. A request takes the first queued reply meant for it: one whose Path
+// is its own, or one without a Path (any path, any method). A reply meant for another
+// path stays queued, in its place, for a request to its path: so a test that scripts
+// a 429 for LinkTokenPath does not lose it to the catalog GET its code makes first.
+// When no queued reply is meant for a request, the server answers like Mesh.
 func (s *Server) Enqueue(replies ...Reply) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -228,13 +232,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		panic(http.ErrAbortHandler)
 	}
-	var reply *Reply
-	if len(s.queue) > 0 {
-		next := s.queue[0]
-		s.queue[0] = Reply{}
-		s.queue = s.queue[1:]
-		reply = &next
-	}
+	reply := s.nextReply(r.URL.Path)
 	delay := s.latency
 	s.mu.Unlock()
 
@@ -249,6 +247,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.answer(w, r, body)
+}
+
+// nextReply takes the first queued reply meant for a request to path, or returns nil.
+// The caller holds s.mu.
+func (s *Server) nextReply(path string) *Reply {
+	for i, r := range s.queue {
+		if r.Path == "" || r.Path == path {
+			s.queue = slices.Delete(s.queue, i, i+1)
+			return &r
+		}
+	}
+	return nil
 }
 
 // wait sleeps for d; it reports false when the client went away or the server closed
