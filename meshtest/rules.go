@@ -142,8 +142,25 @@ func (r *rules) verifyWalletOptions(v map[string]any) {
 	for i, m := range methods {
 		r.notBlank(p+"verificationMethods["+strconv.Itoa(i)+"]", m)
 	}
+	addresses, _ := v["addresses"].([]any)
+	for i, a := range addresses {
+		r.walletAddress(p+"addresses["+strconv.Itoa(i)+"]", a.(string))
+	}
 	r.optionalUUID(p+"networkId", v["networkId"])
 	r.notBlank(p+"networkType", v["networkType"])
+}
+
+// walletAddress refuses an address the user must verify that is empty, blank, or has
+// white space around it: no wallet has such an address, so Link could never match it
+// (a destination's address gets the same "not blank" check).
+func (r *rules) walletAddress(path, a string) {
+	switch strings.TrimSpace(a) {
+	case "":
+		r.fail(path, "must not be empty or blank, got "+quote(a))
+	case a:
+	default:
+		r.fail(path, "must not have white space around it, got "+quote(a))
+	}
 }
 
 // optionalUUID refuses a value that is set (not absent, null or "") and not a UUID.
