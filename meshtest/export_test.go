@@ -8,3 +8,9 @@ import "time"
 func WithServerTimeouts(header, read, idle time.Duration) Option {
 	return func(c *config) { c.readHeaderTimeout, c.readTimeout, c.idleTimeout = header, read, idle }
 }
+
+// WithClock makes the server read the time from now: createdTimestamp,
+// executedTimestamp and a verification's timestamp.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) { c.now = now }
+}

@@ -13,6 +13,8 @@ type config struct {
 	// Content-Length, Expect: 100-continue and then nothing, headers never finished)
 	// is cut off instead of holding a connection and a goroutine for ever.
 	readHeaderTimeout, readTimeout, idleTimeout time.Duration
+
+	now func() time.Time
 }
 
 // defaultConfig is the configuration before the options.
@@ -23,6 +25,7 @@ func defaultConfig() config {
 		readHeaderTimeout: 5 * time.Second,
 		readTimeout:       10 * time.Second,
 		idleTimeout:       10 * time.Second,
+		now:               time.Now,
 	}
 }
 

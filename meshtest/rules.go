@@ -36,12 +36,27 @@ type ruleError struct {
 
 func (e *ruleError) message() string { return e.path + ": " + e.reason }
 
+// errorType is the errorType of the badRequest envelope that reports e.
+func (e *ruleError) errorType() string {
+	if e.missing {
+		return ErrorTypeMissingField
+	}
+	return ErrorTypeInvalidField
+}
+
 // rules records the first problem it is told about; later ones are ignored.
 type rules struct{ first *ruleError }
 
 func (r *rules) fail(path, reason string) {
 	if r.first == nil {
 		r.first = &ruleError{path: path, reason: reason}
+	}
+}
+
+// require refuses a required value that is empty or blank (missingField).
+func (r *rules) require(path, s string) {
+	if r.first == nil && strings.TrimSpace(s) == "" {
+		r.first = &ruleError{path: path, reason: "is required", missing: true}
 	}
 }
 

@@ -1,12 +1,10 @@
 package meshtest
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -39,11 +37,17 @@ type Server struct {
 	closeOnce sync.Once
 	seq       atomic.Uint64 // numbers the minted ids, so that they are unique
 
+	// mu guards what follows.
 	mu       sync.Mutex
 	queue    []Reply
 	requests []Request
 	latency  time.Duration
 	clients  []*mesh.Client // made by NewClient; their idle connections are closed by Close
+
+	// What Mesh would hold (link.go, transfers.go); Reset keeps it.
+	tokens        map[string]*tokenRequest // the requests of the tokens the fake minted, by token
+	transfers     []*transferWire          // in order of creation
+	verifications []verificationWire       // in order of creation
 }
 
 // NewServer starts a fake Mesh API on a loopback port (as httptest.NewServer does, or
@@ -60,7 +64,7 @@ func NewServer(opts ...Option) *Server {
 			opt(&cfg)
 		}
 	}
-	s := &Server{cfg: cfg, done: make(chan struct{})}
+	s := &Server{cfg: cfg, done: make(chan struct{}), tokens: map[string]*tokenRequest{}}
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.ts.Config.ReadHeaderTimeout = cfg.readHeaderTimeout
 	s.ts.Config.ReadTimeout = cfg.readTimeout
@@ -148,73 +152,6 @@ func (s *Server) NewClient(opts ...mesh.Option) (*mesh.Client, error) {
 	return c, nil
 }
 
-// Enqueue scripts the next answers, served in order, before any check of credentials,
-// route or body. A request takes the first queued reply meant for it: one whose Path
-// is its own, or one without a Path (any path, any method). A reply meant for another
-// path stays queued, in its place, for a request to its path: so a test that scripts
-// a 429 for LinkTokenPath does not lose it to the catalog GET its code makes first.
-// When no queued reply is meant for a request, the server answers like Mesh.
-func (s *Server) Enqueue(replies ...Reply) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, r := range replies {
-		s.queue = append(s.queue, r.clone())
-	}
-}
-
-// Pending returns how many scripted replies have not been served yet, so that a test
-// can check that its script was used up.
-func (s *Server) Pending() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.queue)
-}
-
-// SetLatency delays every answer by d (0 turns it off), on top of a scripted reply's
-// own Delay. A delay ends early, with no answer, when the client goes away or the
-// server is closed.
-func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency = d
-}
-
-// Requests returns copies of the requests received so far, in order of arrival, on
-// every path (the catalog's GETs included), those a scripted reply answered included.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
-		out[i] = r.clone()
-	}
-	return out
-}
-
-// Reset forgets the received requests, the queued replies and the latency. Link
-// tokens minted afterwards stay unique.
-func (s *Server) Reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests, s.queue, s.latency = nil, nil, 0
-}
-
-// Request is one request the server received, for a test to check what the SDK sent.
-type Request struct {
-	Method   string      // e.g. POST
-	Path     string      // the URL's path, e.g. LinkTokenPath
-	Header   http.Header // as received: X-Client-Id, X-Client-Secret, User-Agent, ...
-	Body     []byte      // as received (none for the SDK's GETs); cut after MaxBodyBytes+1 bytes
-	Received time.Time   // when the server began reading it
-}
-
-// clone deep-copies r, so that callers cannot change the server's record.
-func (r Request) clone() Request {
-	r.Header = r.Header.Clone()
-	r.Body = bytes.Clone(r.Body)
-	return r
-}
-
 // serve records the request, then answers with the next scripted reply, or as Mesh.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	received := time.Now()
@@ -224,6 +161,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.requests = append(s.requests, Request{
 		Method:   r.Method,
 		Path:     r.URL.Path,
+		RawQuery: r.URL.RawQuery,
 		Header:   r.Header.Clone(),
 		Body:     body,
 		Received: received,
@@ -243,22 +181,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler) // nobody is left to answer
 	}
 	if reply != nil {
-		s.writeReply(w, r.URL.Path, *reply)
+		s.writeReply(w, r, *reply)
 		return
 	}
 	s.answer(w, r, body)
-}
-
-// nextReply takes the first queued reply meant for a request to path, or returns nil.
-// The caller holds s.mu.
-func (s *Server) nextReply(path string) *Reply {
-	for i, r := range s.queue {
-		if r.Path == "" || r.Path == path {
-			s.queue = slices.Delete(s.queue, i, i+1)
-			return &r
-		}
-	}
-	return nil
 }
 
 // wait sleeps for d; it reports false when the client went away or the server closed
@@ -279,17 +205,32 @@ func (s *Server) wait(ctx context.Context, d time.Duration) bool {
 	}
 }
 
+// route is an endpoint of the fake: its method and what serves a request to it once
+// credentials have been accepted.
+type route struct {
+	method string
+	serve  func(s *Server, w http.ResponseWriter, r *http.Request, body []byte)
+}
+
+// routes are the fake's endpoints, by path.
+var routes = map[string]route{
+	LinkTokenPath:            {http.MethodPost, (*Server).linkToken},
+	NetworksPath:             {http.MethodGet, (*Server).serveCatalog},
+	IntegrationsPath:         {http.MethodGet, (*Server).serveCatalog},
+	TransferIntegrationsPath: {http.MethodGet, (*Server).serveCatalog},
+	TransfersPath:            {http.MethodGet, (*Server).serveTransfers},
+	WalletVerificationsPath:  {http.MethodGet, (*Server).serveVerifications},
+}
+
 // answer answers as Mesh does: route, method, credentials, then the endpoint.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte) {
-	method := http.MethodGet
-	if r.URL.Path == LinkTokenPath {
-		method = http.MethodPost
-	} else if catalogContent(r.URL.Path) == nil {
+	rt, ok := routes[r.URL.Path]
+	if !ok {
 		s.writeError(w, mesh.StatusNotFound, "notFound", "no such endpoint: "+quote(r.URL.Path))
 		return
 	}
-	if r.Method != method {
-		w.Header().Set("Allow", method)
+	if r.Method != rt.method {
+		w.Header().Set("Allow", rt.method)
 		writeText(w, http.StatusMethodNotAllowed, "Method Not Allowed\n")
 		return
 	}
@@ -302,9 +243,10 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte) {
 		writeText(w, http.StatusUnauthorized, "Unauthorized: unknown client credentials\n")
 		return
 	}
-	if method == http.MethodPost {
-		s.linkToken(w, r, body)
-		return
-	}
+	rt.serve(s, w, r, body)
+}
+
+// serveCatalog serves a catalog GET.
+func (s *Server) serveCatalog(w http.ResponseWriter, r *http.Request, _ []byte) {
 	s.writeOK(w, catalogContent(r.URL.Path))
 }
