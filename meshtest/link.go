@@ -70,8 +70,9 @@ func (s *Server) mintedRequest(method, token string) (*tokenRequest, error) {
 }
 
 // PayWithLink acts as the user who opens Link with linkToken and pays: it records
-// the pending transfer Mesh would then hold (served at TransfersPath) and returns it
-// as package mesh decodes it from the fake's JSON.
+// the pending transfer Mesh would then hold (served at TransfersPath), delivers the
+// webhook event of its first status (WithWebhook), and returns it as package mesh
+// decodes it from the fake's JSON.
 //
 // linkToken must be one this server minted (not one of a scripted Reply) for a
 // request with transferOptions.toAddresses, and not paid with before: a link token is
@@ -115,6 +116,8 @@ func (s *Server) PayWithLink(linkToken string) (*mesh.Transfer, error) {
 	s.transfers = append(s.transfers, t)
 	snapshot := *t
 	s.mu.Unlock()
+
+	s.deliver(snapshot, now)
 	return toMesh[mesh.Transfer](snapshot)
 }
 
@@ -127,8 +130,8 @@ const (
 )
 
 // SetTransferStatus moves the transfer whose Mesh id is transferID on to status, as
-// Mesh does when it learns the outcome, and returns the transfer as package mesh
-// decodes it. Succeeded sets
+// Mesh does when it learns the outcome: it delivers the webhook event of the change
+// (WithWebhook) and returns the transfer as package mesh decodes it. Succeeded sets
 // Hash (0x and 64 hexadecimal digits) and ExecutedAt (now, whole seconds); failed
 // sets neither.
 //
@@ -163,6 +166,8 @@ func (s *Server) SetTransferStatus(transferID string, status mesh.TransferStatus
 	}
 	snapshot := *t
 	s.mu.Unlock()
+
+	s.deliver(snapshot, now)
 	return toMesh[mesh.Transfer](snapshot)
 }
 

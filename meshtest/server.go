@@ -37,7 +37,10 @@ type Server struct {
 	closeOnce sync.Once
 	seq       atomic.Uint64 // numbers the minted ids, so that they are unique
 
-	// mu guards what follows.
+	webhook *http.Client // delivers the webhook events (webhook.go)
+
+	// mu guards what follows. It is never held while a webhook is delivered: the
+	// receiver may call back into the fake.
 	mu       sync.Mutex
 	queue    []Reply
 	requests []Request
@@ -48,6 +51,7 @@ type Server struct {
 	tokens        map[string]*tokenRequest // the requests of the tokens the fake minted, by token
 	transfers     []*transferWire          // in order of creation
 	verifications []verificationWire       // in order of creation
+	deliveries    []*Delivery              // every webhook delivery, in the order sent
 }
 
 // NewServer starts a fake Mesh API on a loopback port (as httptest.NewServer does, or
@@ -64,7 +68,8 @@ func NewServer(opts ...Option) *Server {
 			opt(&cfg)
 		}
 	}
-	s := &Server{cfg: cfg, done: make(chan struct{}), tokens: map[string]*tokenRequest{}}
+	cfg.check()
+	s := &Server{cfg: cfg, done: make(chan struct{}), webhook: newWebhookClient(), tokens: map[string]*tokenRequest{}}
 	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.ts.Config.ReadHeaderTimeout = cfg.readHeaderTimeout
 	s.ts.Config.ReadTimeout = cfg.readTimeout
@@ -119,6 +124,7 @@ func (s *Server) Close() {
 		for _, c := range clients {
 			c.CloseIdleConnections()
 		}
+		s.webhook.CloseIdleConnections()
 	})
 }
 

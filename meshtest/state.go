@@ -53,13 +53,13 @@ func (s *Server) Requests() []Request {
 }
 
 // Reset forgets what the test scripted and observed: the received requests, the
-// queued replies and the latency. What Mesh would hold stays:
+// queued replies, the latency and the webhook deliveries. What Mesh would hold stays:
 // the tokens the fake minted (a token paid with stays paid), the transfers and the
 // wallet verifications. Link tokens minted afterwards stay unique.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.requests, s.queue, s.latency = nil, nil, 0
+	s.requests, s.queue, s.latency, s.deliveries = nil, nil, 0, nil
 }
 
 // Request is one request the server received, for a test to check what the SDK sent.
