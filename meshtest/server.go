@@ -60,7 +60,8 @@ type Server struct {
 //
 // A client that stalls is cut off: the server waits at most 5 s for a request's
 // headers, 10 s for a whole request (headers and body), and keeps an idle
-// keep-alive connection 10 s.
+// keep-alive connection 10 s. NewServer panics when WithWebhook was given a url or
+// secret that cannot work.
 func NewServer(opts ...Option) *Server {
 	cfg := defaultConfig()
 	for _, opt := range opts {
