@@ -88,35 +88,40 @@ func TestCloseWithStalledRequest(t *testing.T) {
 	}
 }
 
-// TestStalledClientTimesOut: with short timeouts, the server itself cuts off a client
-// that stalls, without Close.
+// TestStalledClientTimesOut: the server itself cuts off a client that stalls, without
+// Close. Each case shortens only the timeout it is about, so that the steps before the
+// stall never race a short deadline on a loaded machine.
 func TestStalledClientTimesOut(t *testing.T) {
-	const short = 50 * time.Millisecond
+	const short, long = 50 * time.Millisecond, generous
 	tests := []struct {
-		name  string
-		stall func(t *testing.T, conn net.Conn)
+		name               string
+		header, read, idle time.Duration
+		stall              func(t *testing.T, conn net.Conn)
+		wantAnswerFirst    bool
 	}{
-		{"headers never finished", func(t *testing.T, conn net.Conn) {
+		{"headers never finished", short, long, long, func(t *testing.T, conn net.Conn) {
 			_, err := io.WriteString(conn, "GET "+meshtest.NetworksPath+" HTTP/1.1\r\nHost: meshtest\r\n")
 			require.NoError(t, err)
-		}},
-		{"body shorter than its Content-Length", func(t *testing.T, conn net.Conn) { stallInBody(t, conn, `{"userId":`) }},
-		{"Expect 100-continue, then nothing", func(t *testing.T, conn net.Conn) { stallInBody(t, conn, "") }},
-		{"idle after an answer", func(t *testing.T, conn net.Conn) {
+		}, false},
+		// ReadTimeout counts from the request's first byte: a second is ample for the
+		// headers and the 100 Continue before the stall.
+		{"body shorter than its Content-Length", long, time.Second, long, func(t *testing.T, conn net.Conn) { stallInBody(t, conn, `{"userId":`) }, false},
+		{"Expect 100-continue, then nothing", long, time.Second, long, func(t *testing.T, conn net.Conn) { stallInBody(t, conn, "") }, false},
+		{"idle after an answer", long, long, short, func(t *testing.T, conn net.Conn) {
 			_, err := io.WriteString(conn, "GET "+meshtest.NetworksPath+" HTTP/1.1\r\nHost: meshtest\r\n"+
 				"X-Client-Id: "+meshtest.ClientID+"\r\nX-Client-Secret: "+meshtest.ClientSecret+"\r\n\r\n")
 			require.NoError(t, err)
-		}},
+		}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := meshtest.Start(t, meshtest.WithServerTimeouts(short, 4*short, 4*short))
+			srv := meshtest.Start(t, meshtest.WithServerTimeouts(tc.header, tc.read, tc.idle))
 			conn := dial(t, srv)
 			tc.stall(t, conn)
-			require.NoError(t, conn.SetReadDeadline(time.Now().Add(generous)))
+			require.NoError(t, conn.SetReadDeadline(time.Now().Add(2*generous)))
 			got, err := io.ReadAll(conn) // ends when the server closes the connection
 			assert.False(t, isTimeout(err), "the server kept the connection open: %v", err)
-			if tc.name == "idle after an answer" {
+			if tc.wantAnswerFirst {
 				assert.True(t, strings.HasPrefix(string(got), "HTTP/1.1 200 OK\r\n"), "%q", got)
 			}
 		})
