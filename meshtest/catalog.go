@@ -186,7 +186,10 @@ func newIntegration(id, name, brokerType string, categories []string, primary co
 	return in
 }
 
-// integrations is the fake's integrations list (content.items).
+// integrationList is the fake's integrations list, built once.
+var integrationList = sync.OnceValue(integrations)
+
+// integrations builds the fake's integrations list (content.items).
 func integrations() []integration {
 	return []integration{
 		newIntegration(CoinbaseIntegrationID, "Coinbase", "coinbase", []string{"exchange"}, color.RGBA{0x00, 0x52, 0xFF, 0xFF}, "#FFFFFF"),
@@ -236,7 +239,7 @@ var catalog = sync.OnceValue(func() map[string]json.RawMessage {
 	}
 	return map[string]json.RawMessage{
 		NetworksPath:             encode(map[string]any{"networks": networks}),
-		IntegrationsPath:         encode(map[string]any{"items": integrations()}),
+		IntegrationsPath:         encode(map[string]any{"items": integrationList()}),
 		TransferIntegrationsPath: encode(map[string]any{"integrations": transferIntegrations()}),
 	}
 })

@@ -8,7 +8,9 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -143,4 +145,83 @@ func withAddress(fields string) string {
 }
 func withVerify(fields string) string {
 	return withUser(`"verifyWalletOptions":{` + fields + `}`)
+}
+
+// clock is a time that a test sets and moves, for meshtest.WithClock.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// t0 is the clock's start: a time with a fraction of a second, so that whole seconds
+// and milliseconds differ.
+var t0 = time.Unix(1_750_000_000, 250_000_000)
+
+func newClock() *clock { return &clock{now: t0} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Add moves the clock on by d.
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// mint posts body to the Link token endpoint and returns the token the fake minted.
+func mint(t *testing.T, srv *meshtest.Server, body string) string {
+	t.Helper()
+	token, isString := okContent(t, post(t, srv, body))["linkToken"].(string)
+	require.True(t, isString)
+	return token
+}
+
+// pay mints a token for body and pays with it.
+func pay(t *testing.T, srv *meshtest.Server, body string) *mesh.Transfer {
+	t.Helper()
+	tr, err := srv.PayWithLink(mint(t, srv, body))
+	require.NoError(t, err)
+	return tr
+}
+
+// payment is a token request body for user that pays fiat USD to the Polygon
+// address 0x1 in USDC, with more fields of transferOptions and of the request
+// (each "name":value, comma-separated) when given.
+func payment(user, fiat, transferFields, requestFields string) string {
+	body := `{"userId":"` + user + `","transferOptions":{"toAddresses":[{` + addrOK + `}],"amountInFiat":` + fiat
+	if transferFields != "" {
+		body += "," + transferFields
+	}
+	body += "}"
+	if requestFields != "" {
+		body += "," + requestFields
+	}
+	return body + "}"
+}
+
+// transferPage GETs the transfer list with query and returns the ids of its items, in
+// order, and its total.
+func transferPage(t *testing.T, srv *meshtest.Server, query string) (ids []string, total int) {
+	t.Helper()
+	content := okContent(t, get(t, srv, meshtest.TransfersPath+"?"+query))
+	var page struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+		Total *int `json:"total"`
+	}
+	b, err := json.Marshal(content)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &page))
+	require.NotNil(t, page.Items, "items must be a list, never null")
+	require.NotNil(t, page.Total)
+	ids = []string{}
+	for _, item := range page.Items {
+		ids = append(ids, item.ID)
+	}
+	return ids, *page.Total
 }

@@ -37,7 +37,9 @@ func (s *Server) linkToken(w http.ResponseWriter, r *http.Request, body []byte) 
 	if t, _ := req["transferOptions"].(map[string]any); t != nil && t["generatePayLink"] == true {
 		paymentLink = "https://pay.meshconnect.com/" + id
 	}
-	s.writeOK(w, tokenContent(linkToken(id), paymentLink))
+	token := linkToken(id)
+	s.rememberToken(token, body)
+	s.writeOK(w, tokenContent(token, paymentLink))
 }
 
 // jsonMediaType reports whether contentType is one that Mesh's ASP.NET server reads

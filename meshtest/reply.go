@@ -2,9 +2,6 @@ package meshtest
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -15,9 +12,16 @@ import (
 )
 
 // Reply is one scripted answer (see Server.Enqueue). Its zero value is an ok envelope
-// whose content is the catalog on a catalog path and a fresh link token on any other
-// path.
+// with the fake's own content for the request's path (the catalog, the transfers or
+// verifications its query asks for; a fresh link token on any other path, which
+// PayWithLink and VerifyWithLink do not accept as the fake's own), served to the next
+// request whatever its path.
 type Reply struct {
+	// Path, when set, keeps the reply for the first request to that exact path (e.g.
+	// LinkTokenPath); requests to other paths pass it by and are answered by the
+	// replies behind it, or by the fake itself. "" means the next request, whatever
+	// its path.
+	Path string
 	// HTTPStatus is the HTTP code; 0 means the code that goes with Status (200 for ok
 	// or "", 400 badRequest, 403 permissionDenied, 404 notFound, 409 conflict, 423
 	// locked, 429 tooManyRequest, 451 unavailableForLegalReasons, 500 serverFailure
@@ -33,11 +37,13 @@ type Reply struct {
 	// Content, when set, is sent byte for byte as the envelope's content, whatever the
 	// status and path: a custom networks list ({"networks":[]}), an odd token, null.
 	// When it is not set, an ok envelope carries the path's usual content (the catalog
-	// on a catalog path, a link token anywhere else: see LinkToken and PaymentLink)
-	// and an error envelope carries null, as Mesh's do.
+	// on a catalog path, the transfers or verifications the query asks for on
+	// TransfersPath and WalletVerificationsPath, a link token anywhere else: see
+	// LinkToken and PaymentLink) and an error envelope carries null, as Mesh's do.
 	Content json.RawMessage
-	// LinkToken is content.linkToken of an ok envelope off the catalog paths ("" means
-	// a fresh token). Ignored when Content is set.
+	// LinkToken is content.linkToken of an ok envelope off the paths of the catalog,
+	// transfers and verifications ("" means a fresh token). Ignored when Content is
+	// set.
 	LinkToken string
 	// PaymentLink is content.paymentLink of such an envelope ("" is sent as null).
 	PaymentLink string
@@ -170,8 +176,8 @@ func (s *Server) badRequest(w http.ResponseWriter, errorType, msg string) {
 	s.writeError(w, mesh.StatusBadRequest, errorType, msg)
 }
 
-// writeReply sends a scripted reply to a request for path.
-func (s *Server) writeReply(w http.ResponseWriter, path string, r Reply) {
+// writeReply sends a scripted reply to req.
+func (s *Server) writeReply(w http.ResponseWriter, req *http.Request, r Reply) {
 	h := w.Header()
 	if r.Body != "" {
 		code := r.HTTPStatus
@@ -214,13 +220,7 @@ func (s *Server) writeReply(w http.ResponseWriter, path string, r Reply) {
 	}
 	content := r.Content
 	if len(content) == 0 && status == mesh.StatusOK {
-		if content = catalogContent(path); content == nil {
-			token := r.LinkToken
-			if token == "" {
-				token = s.newToken()
-			}
-			content = tokenContent(token, r.PaymentLink)
-		}
+		content = s.usualContent(req, r)
 	}
 	b, ok := encodeEnvelope(env, content)
 	if !ok {
@@ -235,6 +235,34 @@ func (s *Server) writeReply(w http.ResponseWriter, path string, r Reply) {
 	copyHeader(h, r.Header)
 	w.WriteHeader(code)
 	_, _ = w.Write(b)
+}
+
+// usualContent is the content of a scripted ok reply r to req without Content: the
+// fake's own, the catalog on a catalog path, the transfers or verifications that
+// req's query asks for (none when it breaks a rule), else r's link token or a fresh
+// one. A fresh token of a scripted reply is not one the fake minted: PayWithLink and
+// VerifyWithLink refuse it.
+func (s *Server) usualContent(req *http.Request, r Reply) json.RawMessage {
+	switch req.URL.Path {
+	case TransfersPath:
+		if q, err := parseTransferQuery(req.URL.RawQuery); err == nil {
+			return s.transferPage(q)
+		}
+		return json.RawMessage(`{"items":[],"total":0}`)
+	case WalletVerificationsPath:
+		if q, err := parseVerificationQuery(req.URL.RawQuery); err == nil {
+			return s.verificationList(q)
+		}
+		return json.RawMessage(`{"verifications":[]}`)
+	}
+	if c := catalogContent(req.URL.Path); c != nil {
+		return c
+	}
+	token := r.LinkToken
+	if token == "" {
+		token = s.newToken()
+	}
+	return tokenContent(token, r.PaymentLink)
 }
 
 // writeJSON answers code with a JSON body.
@@ -256,27 +284,4 @@ func copyHeader(dst, src http.Header) {
 	for k, vs := range src {
 		dst[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
-}
-
-// newToken mints a fresh link token: base64 of a Link URL unique across the server's
-// life.
-func (s *Server) newToken() string {
-	return linkToken(s.newID())
-}
-
-// linkToken is the token whose Link URL ends with id.
-func linkToken(id string) string {
-	return base64.StdEncoding.EncodeToString([]byte("https://web.meshconnect.com/link/" + id))
-}
-
-// newID returns an id unique across the server's life: a counter and random bits.
-func (s *Server) newID() string {
-	return "mt" + strconv.FormatUint(s.seq.Add(1), 10) + "-" + randomHex(8)
-}
-
-// randomHex returns n random bytes from crypto/rand, in hexadecimal.
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b) // never fails (crypto/rand documents so since Go 1.24)
-	return hex.EncodeToString(b)
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Length limits of the wire spec, in UTF-16 code units, as Mesh's ASP.NET server
@@ -35,12 +36,27 @@ type ruleError struct {
 
 func (e *ruleError) message() string { return e.path + ": " + e.reason }
 
+// errorType is the errorType of the badRequest envelope that reports e.
+func (e *ruleError) errorType() string {
+	if e.missing {
+		return ErrorTypeMissingField
+	}
+	return ErrorTypeInvalidField
+}
+
 // rules records the first problem it is told about; later ones are ignored.
 type rules struct{ first *ruleError }
 
 func (r *rules) fail(path, reason string) {
 	if r.first == nil {
 		r.first = &ruleError{path: path, reason: reason}
+	}
+}
+
+// require refuses a required value that is empty or blank (missingField).
+func (r *rules) require(path, s string) {
+	if r.first == nil && strings.TrimSpace(s) == "" {
+		r.first = &ruleError{path: path, reason: "is required", missing: true}
 	}
 }
 
@@ -71,9 +87,9 @@ func checkRules(body map[string]any) *ruleError {
 	if b, ok := body["brokerType"].(string); ok {
 		switch {
 		case unsupportedBrokerTypes[b]:
-			r.fail("brokerType", "is not supported by the API: "+strconv.Quote(b))
+			r.fail("brokerType", "is not supported by the API: "+quote(b))
 		case !knownBrokerTypes[b]:
-			r.fail("brokerType", "is not a known broker type: "+strconv.Quote(b))
+			r.fail("brokerType", "is not a known broker type: "+quote(b))
 		}
 	}
 	r.optionalUUID("integrationId", body["integrationId"])
@@ -97,7 +113,7 @@ func (r *rules) transferOptions(t map[string]any) {
 	r.maxLength(p+"transactionId", t["transactionId"], maxTransactionIDLength)
 	if n, ok := t["clientFee"].(json.Number); ok {
 		if d := parseDecimal(n); d.negative() || d.cmpOne() > 0 {
-			r.fail(p+"clientFee", "must be a ratio from 0 to 1, got "+string(n))
+			r.fail(p+"clientFee", "must be a ratio from 0 to 1, got "+clip(string(n)))
 		}
 	}
 	r.notBlank(p+"transferType", t["transferType"])
@@ -141,8 +157,25 @@ func (r *rules) verifyWalletOptions(v map[string]any) {
 	for i, m := range methods {
 		r.notBlank(p+"verificationMethods["+strconv.Itoa(i)+"]", m)
 	}
+	addresses, _ := v["addresses"].([]any)
+	for i, a := range addresses {
+		r.walletAddress(p+"addresses["+strconv.Itoa(i)+"]", a.(string))
+	}
 	r.optionalUUID(p+"networkId", v["networkId"])
 	r.notBlank(p+"networkType", v["networkType"])
+}
+
+// walletAddress refuses an address the user must verify that is empty, blank, or has
+// white space around it: no wallet has such an address, so Link could never match it
+// (a destination's address gets the same "not blank" check).
+func (r *rules) walletAddress(path, a string) {
+	switch strings.TrimSpace(a) {
+	case "":
+		r.fail(path, "must not be empty or blank, got "+quote(a))
+	case a:
+	default:
+		r.fail(path, "must not have white space around it, got "+quote(a))
+	}
 }
 
 // optionalUUID refuses a value that is set (not absent, null or "") and not a UUID.
@@ -156,7 +189,7 @@ func (r *rules) optionalUUID(path string, v any) {
 // space: any other value may be one Mesh added, for Mesh to judge.
 func (r *rules) notBlank(path string, v any) {
 	if s, ok := v.(string); ok && strings.TrimSpace(s) == "" {
-		r.fail(path, "must not be empty or blank, got "+strconv.Quote(s))
+		r.fail(path, "must not be empty or blank, got "+quote(s))
 	}
 }
 
@@ -171,7 +204,7 @@ func (r *rules) maxLength(path string, v any, limit int) {
 // amount refuses a present number below 0.
 func (r *rules) amount(path string, v any) {
 	if n, ok := v.(json.Number); ok && parseDecimal(n).negative() {
-		r.fail(path, "must be a number ≥ 0, got "+string(n))
+		r.fail(path, "must be a number ≥ 0, got "+clip(string(n)))
 	}
 }
 
@@ -184,3 +217,24 @@ func utf16Len(s string) int {
 	}
 	return n
 }
+
+// maxQuote is the most bytes of the caller's own text (a value, a property or
+// parameter name, a path) that a message of the fake repeats: a 100,000-digit number
+// must not come back whole in a 100 KB message.
+const maxQuote = 64
+
+// clip returns s when it is at most maxQuote bytes long; otherwise its first bytes, cut
+// at a rune boundary, and "…".
+func clip(s string) string {
+	if len(s) <= maxQuote {
+		return s
+	}
+	i := maxQuote
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}
+
+// quote is clip(s) as a Go string literal, for a message.
+func quote(s string) string { return strconv.Quote(clip(s)) }

@@ -128,7 +128,7 @@ func (s *schema) check(v any, path string) *schemaError {
 	case json.Number:
 		// encoding/json would refuse to put it in a float64; say so in the API's terms.
 		if f, err := strconv.ParseFloat(string(v), 64); err != nil || math.IsInf(f, 0) {
-			return &schemaError{path, "must be a finite number, got " + string(v)}
+			return &schemaError{path, "must be a finite number, got " + clip(string(v))}
 		}
 	case map[string]any:
 		names := make([]string, 0, len(v))
@@ -137,9 +137,9 @@ func (s *schema) check(v any, path string) *schemaError {
 		}
 		sort.Strings(names)
 		for _, name := range names {
-			p := name
+			p := clip(name)
 			if path != "" {
-				p = path + "." + name
+				p = path + "." + p
 			}
 			f, ok := s.fields[name]
 			if !ok {

@@ -1,7 +1,6 @@
 package meshtest
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -25,27 +24,6 @@ const (
 // answered with a badRequest envelope.
 const MaxBodyBytes = 1 << 20
 
-// Option configures a Server in NewServer and Start.
-type Option func(*config)
-
-type config struct {
-	clientID, clientSecret string
-	tls                    bool
-}
-
-// WithCredentials makes the server accept clientID and clientSecret instead of
-// ClientID and ClientSecret; Server.NewClient then uses them too.
-func WithCredentials(clientID, clientSecret string) Option {
-	return func(c *config) { c.clientID, c.clientSecret = clientID, clientSecret }
-}
-
-// WithTLS makes the server speak https (httptest.NewTLSServer, a self-signed
-// certificate for 127.0.0.1): its URL is https://127.0.0.1:port. Server.Client and
-// Server.NewClient trust its certificate; other clients do not.
-func WithTLS() Option {
-	return func(c *config) { c.tls = true }
-}
-
 // Server is a fake Mesh API listening on loopback. Create it with NewServer or Start
 // and stop it with Close. All its methods are safe for concurrent use.
 type Server struct {
@@ -59,28 +37,48 @@ type Server struct {
 	closeOnce sync.Once
 	seq       atomic.Uint64 // numbers the minted ids, so that they are unique
 
+	webhook *http.Client // delivers the webhook events (webhook.go)
+
+	// mu guards what follows. It is never held while a webhook is delivered: the
+	// receiver may call back into the fake.
 	mu       sync.Mutex
 	queue    []Reply
 	requests []Request
 	latency  time.Duration
 	clients  []*mesh.Client // made by NewClient; their idle connections are closed by Close
+
+	// What Mesh would hold (link.go, transfers.go); Reset keeps it.
+	tokens        map[string]*tokenRequest // the requests of the tokens the fake minted, by token
+	transfers     []*transferWire          // in order of creation
+	verifications []verificationWire       // in order of creation
+	deliveries    []*Delivery              // every webhook delivery, in the order sent
 }
 
-// NewServer starts a fake Mesh API on a loopback port (httptest.NewServer, or
+// NewServer starts a fake Mesh API on a loopback port (as httptest.NewServer does, or
 // httptest.NewTLSServer with WithTLS). It is usable outside tests, as the example
 // programs do. Close it when done; in a test, Start does that for you.
+//
+// A client that stalls is cut off: the server waits at most 5 s for a request's
+// headers, 10 s for a whole request (headers and body), and keeps an idle
+// keep-alive connection 10 s. NewServer panics when WithWebhook was given a url or
+// secret that cannot work.
 func NewServer(opts ...Option) *Server {
-	cfg := config{clientID: ClientID, clientSecret: ClientSecret}
+	cfg := defaultConfig()
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&cfg)
 		}
 	}
-	s := &Server{cfg: cfg, done: make(chan struct{})}
+	cfg.check()
+	s := &Server{cfg: cfg, done: make(chan struct{}), webhook: newWebhookClient(), tokens: map[string]*tokenRequest{}}
+	s.ts = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.ts.Config.ReadHeaderTimeout = cfg.readHeaderTimeout
+	s.ts.Config.ReadTimeout = cfg.readTimeout
+	s.ts.Config.IdleTimeout = cfg.idleTimeout
 	if cfg.tls {
-		s.ts = httptest.NewTLSServer(http.HandlerFunc(s.serve))
+		s.ts.StartTLS()
 	} else {
-		s.ts = httptest.NewServer(http.HandlerFunc(s.serve))
+		s.ts.Start()
 	}
 	s.URL = s.ts.URL
 	return s
@@ -108,12 +106,17 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	return s
 }
 
-// Close ends pending delays, shuts the server down (waiting for the requests it is
-// serving) and closes the idle connections of the clients that NewClient made.
-// Calling it again does nothing.
+// Close ends pending delays, shuts the server down and closes the idle connections of
+// the clients that NewClient made. It cuts every connection first, so a request still
+// being received or answered ends at once with no answer: Close returns promptly
+// even when a client stalls in the middle of a request. Calling it again does
+// nothing.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		close(s.done)
+		// httptest.Server.Close waits for the requests being served, and a request
+		// whose body never comes would keep it waiting until the read timeout.
+		s.ts.CloseClientConnections()
 		s.ts.Close()
 		s.mu.Lock()
 		clients := s.clients
@@ -122,6 +125,7 @@ func (s *Server) Close() {
 		for _, c := range clients {
 			c.CloseIdleConnections()
 		}
+		s.webhook.CloseIdleConnections()
 	})
 }
 
@@ -155,70 +159,6 @@ func (s *Server) NewClient(opts ...mesh.Option) (*mesh.Client, error) {
 	return c, nil
 }
 
-// Enqueue scripts the next answers, served in order, one per request to any path and
-// with any method, before any check of credentials, route or body. When the queue is
-// empty the server behaves like Mesh.
-func (s *Server) Enqueue(replies ...Reply) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, r := range replies {
-		s.queue = append(s.queue, r.clone())
-	}
-}
-
-// Pending returns how many scripted replies have not been served yet, so that a test
-// can check that its script was used up.
-func (s *Server) Pending() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.queue)
-}
-
-// SetLatency delays every answer by d (0 turns it off), on top of a scripted reply's
-// own Delay. A delay ends early, with no answer, when the client goes away or the
-// server is closed.
-func (s *Server) SetLatency(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.latency = d
-}
-
-// Requests returns copies of the requests received so far, in order of arrival, on
-// every path (the catalog's GETs included), those a scripted reply answered included.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
-		out[i] = r.clone()
-	}
-	return out
-}
-
-// Reset forgets the received requests, the queued replies and the latency. Link
-// tokens minted afterwards stay unique.
-func (s *Server) Reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests, s.queue, s.latency = nil, nil, 0
-}
-
-// Request is one request the server received, for a test to check what the SDK sent.
-type Request struct {
-	Method   string      // e.g. POST
-	Path     string      // the URL's path, e.g. LinkTokenPath
-	Header   http.Header // as received: X-Client-Id, X-Client-Secret, User-Agent, ...
-	Body     []byte      // as received (none for the SDK's GETs); cut after MaxBodyBytes+1 bytes
-	Received time.Time   // when the server began reading it
-}
-
-// clone deep-copies r, so that callers cannot change the server's record.
-func (r Request) clone() Request {
-	r.Header = r.Header.Clone()
-	r.Body = bytes.Clone(r.Body)
-	return r
-}
-
 // serve records the request, then answers with the next scripted reply, or as Mesh.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	received := time.Now()
@@ -228,6 +168,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.requests = append(s.requests, Request{
 		Method:   r.Method,
 		Path:     r.URL.Path,
+		RawQuery: r.URL.RawQuery,
 		Header:   r.Header.Clone(),
 		Body:     body,
 		Received: received,
@@ -236,13 +177,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.mu.Unlock()
 		panic(http.ErrAbortHandler)
 	}
-	var reply *Reply
-	if len(s.queue) > 0 {
-		next := s.queue[0]
-		s.queue[0] = Reply{}
-		s.queue = s.queue[1:]
-		reply = &next
-	}
+	reply := s.nextReply(r.URL.Path)
 	delay := s.latency
 	s.mu.Unlock()
 
@@ -253,7 +188,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		panic(http.ErrAbortHandler) // nobody is left to answer
 	}
 	if reply != nil {
-		s.writeReply(w, r.URL.Path, *reply)
+		s.writeReply(w, r, *reply)
 		return
 	}
 	s.answer(w, r, body)
@@ -277,17 +212,32 @@ func (s *Server) wait(ctx context.Context, d time.Duration) bool {
 	}
 }
 
+// route is an endpoint of the fake: its method and what serves a request to it once
+// credentials have been accepted.
+type route struct {
+	method string
+	serve  func(s *Server, w http.ResponseWriter, r *http.Request, body []byte)
+}
+
+// routes are the fake's endpoints, by path.
+var routes = map[string]route{
+	LinkTokenPath:            {http.MethodPost, (*Server).linkToken},
+	NetworksPath:             {http.MethodGet, (*Server).serveCatalog},
+	IntegrationsPath:         {http.MethodGet, (*Server).serveCatalog},
+	TransferIntegrationsPath: {http.MethodGet, (*Server).serveCatalog},
+	TransfersPath:            {http.MethodGet, (*Server).serveTransfers},
+	WalletVerificationsPath:  {http.MethodGet, (*Server).serveVerifications},
+}
+
 // answer answers as Mesh does: route, method, credentials, then the endpoint.
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte) {
-	method := http.MethodGet
-	if r.URL.Path == LinkTokenPath {
-		method = http.MethodPost
-	} else if catalogContent(r.URL.Path) == nil {
-		s.writeError(w, mesh.StatusNotFound, "notFound", "no such endpoint: "+r.URL.Path)
+	rt, ok := routes[r.URL.Path]
+	if !ok {
+		s.writeError(w, mesh.StatusNotFound, "notFound", "no such endpoint: "+quote(r.URL.Path))
 		return
 	}
-	if r.Method != method {
-		w.Header().Set("Allow", method)
+	if r.Method != rt.method {
+		w.Header().Set("Allow", rt.method)
 		writeText(w, http.StatusMethodNotAllowed, "Method Not Allowed\n")
 		return
 	}
@@ -300,9 +250,10 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, body []byte) {
 		writeText(w, http.StatusUnauthorized, "Unauthorized: unknown client credentials\n")
 		return
 	}
-	if method == http.MethodPost {
-		s.linkToken(w, r, body)
-		return
-	}
+	rt.serve(s, w, r, body)
+}
+
+// serveCatalog serves a catalog GET.
+func (s *Server) serveCatalog(w http.ResponseWriter, r *http.Request, _ []byte) {
 	s.writeOK(w, catalogContent(r.URL.Path))
 }

@@ -147,6 +147,8 @@ func TestCredentials(t *testing.T) {
 		{http.MethodGet, meshtest.NetworksPath, ""},
 		{http.MethodGet, meshtest.IntegrationsPath, ""},
 		{http.MethodGet, meshtest.TransferIntegrationsPath, ""},
+		{http.MethodGet, meshtest.TransfersPath, ""},
+		{http.MethodGet, meshtest.WalletVerificationsPath + "?UserId=u1&Address=0x1", ""},
 	}
 	for _, e := range endpoints {
 		for _, tc := range headers {
@@ -182,6 +184,10 @@ func TestRouting(t *testing.T) {
 		{"POST networks", http.MethodPost, meshtest.NetworksPath, http.StatusMethodNotAllowed, http.MethodGet},
 		{"PUT integrations", http.MethodPut, meshtest.IntegrationsPath, http.StatusMethodNotAllowed, http.MethodGet},
 		{"DELETE transfer integrations", http.MethodDelete, meshtest.TransferIntegrationsPath, http.StatusMethodNotAllowed, http.MethodGet},
+		{"POST transfers", http.MethodPost, meshtest.TransfersPath, http.StatusMethodNotAllowed, http.MethodGet},
+		{"PUT wallet verifications", http.MethodPut, meshtest.WalletVerificationsPath, http.StatusMethodNotAllowed, http.MethodGet},
+		{"transfers with a trailing slash", http.MethodGet, meshtest.TransfersPath + "/", http.StatusNotFound, ""},
+		{"one transfer by id", http.MethodGet, meshtest.TransfersPath + "/42", http.StatusNotFound, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
