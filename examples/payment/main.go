@@ -1,16 +1,20 @@
-// Command payment mints a Link token for a payment in USDC to one address on a network
-// it looks up in Mesh's catalog, asks Mesh for a payment link too, and shows how to
-// route the SDK's errors.
+// Command payment is the back end of a shop taking a payment through Mesh, from the
+// order to the goods released: it looks the network up in Mesh's catalog, mints the
+// order's link token, receives Mesh's signed webhooks with webhook.NewHandler, reads the
+// transfer back from Mesh and compares it with the order, and only then marks the order
+// paid. It prints each step, and shows how to route the SDK's errors.
 //
-// Run it from the repository root. With no credentials it uses the in-process fake of
-// the API (package meshtest):
+// Run it from the repository root. With no credentials it runs the whole loop on the
+// in-process fake of the API (package meshtest), which plays the user paying in Link
+// and Mesh delivering webhooks:
 //
 //	go run ./examples/payment
 //	go run ./examples/payment -chain 137 -amount 42.50 -tx order-1002
 //	go run ./examples/payment -amount -1        # refused before sending: ErrValidation
 //
-// With credentials it calls Mesh's sandbox (MESH_ENV=production for production); pass
-// your own address:
+// With credentials it calls Mesh's sandbox (MESH_ENV=production for production) and
+// does what needs no person in Link: it mints the token and lists the order's
+// transfers. Pass your own address:
 //
 //	MESH_CLIENT_ID=... MESH_CLIENT_SECRET=... go run ./examples/payment -address 0x...
 package main
@@ -21,11 +25,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"time"
 
 	"github.com/mesh-go/mesh"
 	"github.com/mesh-go/mesh/examples/internal/exampleenv"
+	"github.com/mesh-go/mesh/meshtest"
+	"github.com/mesh-go/mesh/webhook"
 )
 
 // main parses the flags, runs the example and exits 1 with a one-line error on failure.
@@ -77,46 +85,120 @@ func (p payment) request(networkID string) *mesh.CreateLinkTokenRequest {
 	}
 }
 
-// run looks the network up, mints the token and prints the token, its Link URL and the
-// payment link.
+// run takes one order through the whole payment: with no credentials on the
+// in-process fake, which plays the user in Link and Mesh's webhooks; with credentials
+// as far as a program can go without a person in Link.
 func run(p payment, stdout, stderr io.Writer) error {
-	client, cleanup, usingFake, err := exampleenv.Client(mesh.WithUserAgent("mesh-go-example-payment"))
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if exampleenv.HasCredentials() {
+		return runOnMesh(ctx, p, stdout, stderr)
+	}
+	fmt.Fprintln(stdout, exampleenv.FakeNotice)
+	return runOnFake(ctx, p, stdout)
+}
+
+// runOnFake runs the loop a shop runs, on meshtest: the order, its token, the user
+// paying, the signed webhooks, the transfer read back and compared, the order paid.
+func runOnFake(ctx context.Context, p payment, stdout io.Writer) error {
+	// The shop's webhook receiver, on loopback, and the fake Mesh that delivers to it.
+	const webhookSecret = "whsec-example-payment" //nolint:gosec // G101: the fake's own, shown in no log
+	mux := http.NewServeMux()
+	receiver := httptest.NewServer(mux)
+	defer receiver.Close()
+	srv := meshtest.NewServer(meshtest.WithWebhook(receiver.URL+"/mesh/webhook", webhookSecret))
+	defer srv.Close()
+	client, err := srv.NewClient(mesh.WithUserAgent("mesh-go-example-payment"))
+	if err != nil {
+		return err
+	}
+	shop := newShop(client, stdout)
+	mux.Handle("POST /mesh/webhook", webhook.NewHandler(shop.onEvent, webhookSecret))
+
+	o, lt, err := startPayment(ctx, client, shop, p, stdout)
+	if err != nil {
+		return err
+	}
+
+	tr, err := srv.PayWithLink(lt.Token)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "the user pays in Link (fake): transfer %s requested\n", tr.ID)
+	if err := shop.confirmPending(ctx); err != nil {
+		return err
+	}
+
+	if _, err := srv.SetTransferStatus(tr.ID, mesh.TransferStatusSucceeded); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "the transfer settles on chain (fake)")
+	if err := shop.confirmPending(ctx); err != nil {
+		return err
+	}
+	if !shop.isPaid(o.ID) {
+		return fmt.Errorf("order %s was not paid", o.ID)
+	}
+	fmt.Fprintf(stdout, "%d webhook deliveries received and verified\n", len(srv.Deliveries()))
+	return nil
+}
+
+// runOnMesh does what can be done without a person in Link: it mints the order's
+// token, then lists the transfers that name the order, which stay empty until someone
+// pays with it.
+func runOnMesh(ctx context.Context, p payment, stdout, stderr io.Writer) error {
+	client, cleanup, _, err := exampleenv.Client(mesh.WithUserAgent("mesh-go-example-payment"))
 	defer cleanup()
 	if err != nil {
 		return err
 	}
-	if usingFake {
-		fmt.Fprintln(stderr, exampleenv.FakeNotice)
+	shop := newShop(client, stdout)
+	o, _, err := startPayment(ctx, client, shop, p, stdout)
+	if err != nil {
+		return err
 	}
+	page, err := client.Transfers(ctx, &mesh.TransferQuery{ClientTransactionID: o.ID})
+	if err != nil {
+		return fmt.Errorf("listing the order's transfers: %w", err)
+	}
+	fmt.Fprintf(stdout, "transfers for order %s: %d\n", o.ID, page.Total)
+	for _, tr := range page.Items {
+		fmt.Fprintf(stdout, "transfer %s: %s\n", tr.ID, tr.Status)
+	}
+	fmt.Fprintln(stderr, "paying needs a person in Link: open the link URL above; Mesh then delivers webhooks to the URI "+
+		"registered in its dashboard, where webhook.NewHandler receives them and the shop confirms as on the fake")
+	return nil
+}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
+// startPayment looks the network up, records the order and mints its link token.
+func startPayment(ctx context.Context, client *mesh.Client, shop *shop, p payment, stdout io.Writer) (*order, *mesh.LinkToken, error) {
 	// The networks list changes rarely: a long-running back end caches it.
 	networks, err := client.Networks(ctx)
 	if err != nil {
-		return fmt.Errorf("reading Mesh's networks: %w", err)
+		return nil, nil, fmt.Errorf("reading Mesh's networks: %w", err)
 	}
 	network, ok := mesh.NetworkByChainID(networks, p.chainID)
 	if !ok {
-		return fmt.Errorf("chain id %q is not in Mesh's networks list", p.chainID)
+		return nil, nil, fmt.Errorf("chain id %q is not in Mesh's networks list", p.chainID)
 	}
 	if !network.SupportsToken(p.symbol) {
-		return fmt.Errorf("%s is not transferable on %s (it supports %v)", p.symbol, network.Name, network.SupportedTokens)
+		return nil, nil, fmt.Errorf("%s is not transferable on %s (it supports %v)", p.symbol, network.Name, network.SupportedTokens)
 	}
-	fmt.Fprintf(stderr, "network: %s (chain %s) is %s\n", network.Name, network.ChainID, network.ID)
+	o := &order{ID: p.transactionID, UserID: p.userID, AmountUSD: p.amountUSD, Symbol: p.symbol, Address: p.address, NetworkID: network.ID}
+	shop.add(o)
+	fmt.Fprintf(stdout, "order %s: %g USD in %s to %s on %s (network %s)\n", o.ID, o.AmountUSD, o.Symbol, o.Address, network.Name, network.ID)
 
 	lt, err := client.CreateLinkToken(ctx, p.request(network.ID))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	u, err := lt.URL()
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	fmt.Fprintln(stdout, "link token:", lt.Token)
 	fmt.Fprintln(stdout, "link URL:", u)
-	fmt.Fprintln(stdout, "payment link:", lt.PaymentLink)
-	return nil
+	return o, lt, nil
 }
 
 // describe turns an error of the SDK into one line that says what to do, routing on

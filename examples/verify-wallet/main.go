@@ -1,8 +1,8 @@
 // Command verify-wallet mints a Link token that asks the user to prove, by signing a
-// message, that they own a self-hosted EVM wallet.
+// message, that they own a self-hosted EVM wallet, then reads the proof back from Mesh.
 //
 // Run it from the repository root. With no credentials it uses the in-process fake of
-// the API (package meshtest):
+// the API (package meshtest), which plays the user signing in Link:
 //
 //	go run ./examples/verify-wallet
 //	go run ./examples/verify-wallet -address 0x... -message "I own this wallet"
@@ -14,14 +14,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/mesh-go/mesh"
 	"github.com/mesh-go/mesh/examples/internal/exampleenv"
+	"github.com/mesh-go/mesh/meshtest"
 )
 
 // main parses the flags, runs the example and exits 1 with a one-line error on failure.
@@ -50,15 +53,27 @@ func main() {
 }
 
 // run looks up the network of chainID, mints the token and prints it with its Link
-// URL.
+// URL. On the fake, the fake user then signs in Link and the proof is read back from
+// Mesh; with credentials, what Mesh already holds for the address is read back.
 func run(req *mesh.CreateLinkTokenRequest, chainID string, stdout, stderr io.Writer) error {
-	client, cleanup, usingFake, err := exampleenv.Client(mesh.WithUserAgent("mesh-go-example-verify-wallet"))
-	defer cleanup()
-	if err != nil {
-		return err
-	}
-	if usingFake {
-		fmt.Fprintln(stderr, exampleenv.FakeNotice)
+	var srv *meshtest.Server
+	var client *mesh.Client
+	if exampleenv.HasCredentials() {
+		c, cleanup, _, err := exampleenv.Client(mesh.WithUserAgent("mesh-go-example-verify-wallet"))
+		defer cleanup()
+		if err != nil {
+			return err
+		}
+		client = c
+	} else {
+		fmt.Fprintln(stdout, exampleenv.FakeNotice)
+		srv = meshtest.NewServer()
+		defer srv.Close()
+		c, err := srv.NewClient(mesh.WithUserAgent("mesh-go-example-verify-wallet"))
+		if err != nil {
+			return err
+		}
+		client = c
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -83,5 +98,33 @@ func run(req *mesh.CreateLinkTokenRequest, chainID string, stdout, stderr io.Wri
 	}
 	fmt.Fprintln(stdout, "link token:", lt.Token)
 	fmt.Fprintln(stdout, "link URL:", u)
+
+	address, message := req.VerifyWalletOptions.Addresses[0], req.VerifyWalletOptions.Message
+	if srv != nil {
+		if _, err := srv.VerifyWithLink(lt.Token, address); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "the user signs the message with %s in Link (fake)\n", address)
+	} else {
+		fmt.Fprintln(stderr, "signing needs a person in Link: open the link URL above, then run this again to see the proof")
+	}
+
+	// The proof is read back from Mesh, never taken from the browser: a verification for
+	// this user, this address and this exact message (which should carry a nonce).
+	verifications, err := client.WalletVerifications(ctx, req.UserID, address)
+	if err != nil {
+		return fmt.Errorf("reading the wallet's verifications: %w", err)
+	}
+	for _, v := range verifications {
+		if v.UserID == req.UserID && strings.EqualFold(v.Address, address) && v.Message == message {
+			fmt.Fprintf(stdout, "verified: %s owns %s (%s, signature %s, at %s)\n",
+				v.UserID, v.Address, v.VerificationMethod, v.SignedMessageHash, v.VerifiedAt.Format(time.RFC3339))
+			return nil
+		}
+	}
+	fmt.Fprintf(stdout, "not verified: Mesh holds no signature of this message by %s\n", address)
+	if srv != nil {
+		return errors.New("the fake user's verification was not found")
+	}
 	return nil
 }

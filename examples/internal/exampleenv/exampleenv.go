@@ -70,3 +70,10 @@ func Client(opts ...mesh.Option) (client *mesh.Client, cleanup func(), usingFake
 	}
 	return c, c.CloseIdleConnections, false, nil
 }
+
+// HasCredentials reports whether MESH_CLIENT_ID or MESH_CLIENT_SECRET is set: Client
+// then returns a client of the real API (or an error naming the one missing), never
+// the fake.
+func HasCredentials() bool {
+	return strings.TrimSpace(os.Getenv(EnvClientID)) != "" || strings.TrimSpace(os.Getenv(EnvClientSecret)) != ""
+}
