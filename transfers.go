@@ -37,10 +37,11 @@ const (
 //
 // A transfer page holds up to MaxTransferCount items. An item of Mesh's official
 // example completed to every documented field (three fees with feeInTransferCurrency,
-// two funding methods, hash, explorer URL, token, logo and both addresses, the newer
-// page's flags) measures 2,410 bytes as compact JSON: 1,000 of them are 2.4 MB. 8 MiB
-// leaves 3.5 times that (8,388 bytes an item) for bridging details, longer ids and
-// fields Mesh adds, while a hostile or broken server still costs bounded memory.
+// two funding methods, bridging details, hash, explorer URL, token, logo and both
+// addresses, the newer page's flags: fullTransferItem in the tests) measures 2,533
+// bytes as compact JSON: 1,000 of them are 2.5 MB. 8 MiB leaves 3.3 times that (8,388
+// bytes an item) for longer ids and messages and the fields Mesh adds, while a hostile
+// or broken server still costs bounded memory.
 //
 // A verification is about 200 bytes in Mesh's example, 1.5 KB with an xPubKey and a
 // long signed message; a user's address holds a few. 1 MiB is hundreds of them.
