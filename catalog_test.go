@@ -152,28 +152,6 @@ func catalogClient(t *testing.T, h http.HandlerFunc) (*Client, *server, *fakeClo
 	return c, srv, clock
 }
 
-// zeroFields lists the fields of v that hold their zero value, walking into structs and
-// into the first element of slices: a fixture that sets every field shows none.
-func zeroFields(v reflect.Value, path string) []string {
-	switch v.Kind() {
-	case reflect.Struct:
-		var zero []string
-		for i := range v.NumField() {
-			zero = append(zero, zeroFields(v.Field(i), path+"."+v.Type().Field(i).Name)...)
-		}
-		return zero
-	case reflect.Slice:
-		if v.Len() == 0 {
-			return []string{path}
-		}
-		return zeroFields(v.Index(0), path+"[0]")
-	}
-	if v.IsZero() {
-		return []string{path}
-	}
-	return nil
-}
-
 func TestCatalogOfficialExamples(t *testing.T) {
 	wants := map[string]any{"Networks": wantNetworks, "Integrations": wantIntegrations, "TransferIntegrations": wantTransferIntegrations}
 	for _, ep := range catalogEndpoints {
@@ -307,12 +285,6 @@ func TestCatalogErrors(t *testing.T) {
 			})
 		}
 	}
-}
-
-// paddedAnswer is answer followed by white space up to exactly n bytes: still one JSON
-// value.
-func paddedAnswer(answer string, n int) string {
-	return answer + strings.Repeat(" ", n-len(answer))
 }
 
 func TestCatalogSizeBounds(t *testing.T) {

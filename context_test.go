@@ -299,6 +299,26 @@ var clientCalls = []struct {
 		_, err := c.TransferIntegrations(ctx)
 		return err
 	}},
+	{name: "Transfers", do: func(c *Client, ctx context.Context) error {
+		_, err := c.Transfers(ctx, &TransferQuery{ClientTransactionID: "order-42"})
+		return err
+	}},
+	{name: "AllTransfers", do: func(c *Client, ctx context.Context) error {
+		for _, err := range c.AllTransfers(ctx, nil) {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
+	{name: "TransferByID", do: func(c *Client, ctx context.Context) error {
+		_, err := c.TransferByID(ctx, officialTransferID)
+		return err
+	}},
+	{name: "WalletVerifications", do: func(c *Client, ctx context.Context) error {
+		_, err := c.WalletVerifications(ctx, "user-1", "address-1")
+		return err
+	}},
 }
 
 func TestContextNil(t *testing.T) {

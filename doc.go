@@ -1,7 +1,8 @@
 // Package mesh is a typed Go client for Mesh Connect's integration API: its Link token
 // endpoint (POST /api/v1/linktoken), with which back ends mint the short-lived,
-// single-use tokens that open Mesh's Link UI, and the catalogs those requests refer to
-// (networks and integrations).
+// single-use tokens that open Mesh's Link UI; the catalogs those requests refer to
+// (networks and integrations); and the transfers and wallet verifications that Link
+// sessions produce.
 //
 // Create one Client with NewClient and share it; it is safe for concurrent use:
 //
@@ -20,11 +21,17 @@
 // IntegrationByType and their siblings find an id in one line, so that no caller
 // hard-codes a UUID.
 //
+// Transfers, AllTransfers and TransferByID read the transfers that Link tokens started,
+// and WalletVerifications the wallets users proved they own. A webhook event or Link's
+// front-end callback (onTransferFinished) is a hint: before releasing goods, read the
+// transfer back with TransferByID (or find your order's with
+// TransferQuery.ClientTransactionID) and check its Status. That read is the record.
+//
 // The client secret never appears in errors, logs or fmt output, and never reaches
 // another host: redirects are not followed and plain http is refused except to
 // loopback, never through a proxy.
 //
-// Consumers test their code against the LinkTokenCreator and CatalogReader
-// interfaces, against httpmock through WithHTTPClient, or against the fake Mesh API
-// in package meshtest.
+// Consumers test their code against the LinkTokenCreator, CatalogReader and
+// TransferReader interfaces, against httpmock through WithHTTPClient, or against the
+// fake Mesh API in package meshtest.
 package mesh

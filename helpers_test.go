@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -285,6 +286,44 @@ var unsupportedBrokerTypes = map[BrokerType]bool{
 // allBrokerTypes is specBrokerTypes then meshBrokerTypeAdditions (63 values).
 func allBrokerTypes() []BrokerType {
 	return append(append([]BrokerType(nil), specBrokerTypes...), meshBrokerTypeAdditions...)
+}
+
+// --- answers and fixtures ---
+
+// paddedAnswer is answer followed by white space up to exactly n bytes: still one JSON
+// value.
+func paddedAnswer(answer string, n int) string {
+	return answer + strings.Repeat(" ", n-len(answer))
+}
+
+// zeroFields lists the fields of v that hold their zero value, walking into structs,
+// through non-nil pointers and into the first element of slices (a time.Time is one
+// value): a fixture that sets every field shows none.
+func zeroFields(v reflect.Value, path string) []string {
+	switch v.Kind() {
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			break
+		}
+		var zero []string
+		for i := range v.NumField() {
+			zero = append(zero, zeroFields(v.Field(i), path+"."+v.Type().Field(i).Name)...)
+		}
+		return zero
+	case reflect.Pointer:
+		if !v.IsNil() {
+			return zeroFields(v.Elem(), path)
+		}
+	case reflect.Slice:
+		if v.Len() == 0 {
+			return []string{path}
+		}
+		return zeroFields(v.Index(0), path+"[0]")
+	}
+	if v.IsZero() {
+		return []string{path}
+	}
+	return nil
 }
 
 // --- configuration, transport and secret ---

@@ -171,7 +171,7 @@ func TestSecretEchoedByHostileServer(t *testing.T) {
 			return []Option{WithHTTPClient(&http.Client{Transport: tr})}
 		}},
 	}
-	calls := clientCalls // CreateLinkToken, then the catalogs
+	calls := clientCalls // CreateLinkToken, then the catalogs and the transfer reads
 	for _, e := range echoes() {
 		t.Run(e.name, func(t *testing.T) {
 			for _, secret := range unusualSecrets {
@@ -184,7 +184,7 @@ func TestSecretEchoedByHostileServer(t *testing.T) {
 					c, _ := newSecretClient(t, secret, base, append(tr.opts(t), WithLogger(logger), WithRetry(RetryPolicy{MaxRetries: 1}))...)
 					for j, call := range calls {
 						if j > 0 && (i > 0 || e.large || secret != testSecret) {
-							break // the catalogs read answers as CreateLinkToken does: once is enough
+							break // the other calls read answers as CreateLinkToken does: once is enough
 						}
 						err := call.do(c, context.Background())
 						require.Error(t, err, "%s for secret %q", call.name, secret)

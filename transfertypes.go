@@ -98,41 +98,41 @@ func (t *unixSeconds) UnmarshalJSON(b []byte) error {
 // webhook or Link's onTransferFinished is a hint, this is the record. Every string may
 // be empty (Mesh sends null), and a status or type Mesh adds later is kept as it is.
 type Transfer struct {
-	ID                       string           // Mesh's transfer id
-	ClientTransactionID      string           // the TransactionID of your Link token request
-	InstitutionTransactionID string           // the source institution's id of it
-	UserID                   string           // your user id
-	Status                   TransferStatus   // pending, succeeded or failed
-	AmountInFiat             float64          // amount in fiat (AmountInFiatCurrencyCode)
-	AmountToReceiveInFiat    float64          // the same without fees
-	AmountInFiatCurrencyCode string           // e.g. "USD"
-	Amount                   float64          // amount in the token (Symbol)
-	AmountToReceive          float64          // the same without fees
-	Symbol                   string           // e.g. "USDC"
-	TokenAddress             string           // the token's contract address
-	NetworkID                string           // the network, as in Network.ID
-	NetworkName              string           // e.g. "Polygon"
-	NetworkLogoURL           string           // the network's logo
-	Hash                     string           // on-chain transaction hash, once known
-	InfoURL                  string           // block explorer page
-	DestinationAddress       string           // where the funds went
-	RefundAddress            string           // where a refund goes
-	CreatedAt                time.Time        // createdTimestamp (Unix seconds), UTC
-	ExecutedAt               time.Time        // executedTimestamp; zero when null
-	From                     *TransferSource  // the source integration; nil when null
-	SubClientID              string           // the sub-client of a B2B2B client
-	TransferType             TransferType     // deposit, payment, ...; "" when null
-	IsFeeIncluded            bool             // whether the fees are in the amount
-	SourceAmount             *float64         // what left the source; nil when null
-	DestinationAmount        *float64         // what the destination received; nil when null
-	DestinationAmountInFiat  *float64         // the same in fiat; nil when null
-	TotalFeesAmountInFiat    float64          // every fee, in fiat
-	TotalTransactionAmount   float64          // totalTransactionAmountInFiat: amount and fees, in fiat
-	GasFee                   *TransferFee     // nil when null
-	WithdrawalFee            *TransferFee     // nil when null
-	ProcessingFee            *TransferFee     // nil when null
-	FundingMethods           []FundingMethod  // how the user funded it (SmartFunding)
-	BridgingDetails          *BridgingDetails // cross-chain bridging; nil when null
+	ID                           string           // Mesh's transfer id
+	ClientTransactionID          string           // the TransactionID of your Link token request
+	InstitutionTransactionID     string           // the source institution's id of it
+	UserID                       string           // your user id
+	Status                       TransferStatus   // pending, succeeded or failed
+	AmountInFiat                 float64          // amount in fiat (AmountInFiatCurrencyCode)
+	AmountToReceiveInFiat        float64          // the same without fees
+	AmountInFiatCurrencyCode     string           // e.g. "USD"
+	Amount                       float64          // amount in the token (Symbol)
+	AmountToReceive              float64          // the same without fees
+	Symbol                       string           // e.g. "USDC"
+	TokenAddress                 string           // the token's contract address
+	NetworkID                    string           // the network, as in Network.ID
+	NetworkName                  string           // e.g. "Polygon"
+	NetworkLogoURL               string           // the network's logo
+	Hash                         string           // on-chain transaction hash, once known
+	InfoURL                      string           // block explorer page
+	DestinationAddress           string           // where the funds went
+	RefundAddress                string           // where a refund goes
+	CreatedAt                    time.Time        // createdTimestamp (Unix seconds), UTC
+	ExecutedAt                   time.Time        // executedTimestamp; zero when null
+	From                         *TransferSource  // the source integration; nil when null
+	SubClientID                  string           // the sub-client of a B2B2B client
+	TransferType                 TransferType     // deposit, payment, ...; "" when null
+	IsFeeIncluded                bool             // whether the fees are in the amount
+	SourceAmount                 *float64         // what left the source; nil when null
+	DestinationAmount            *float64         // what the destination received; nil when null
+	DestinationAmountInFiat      *float64         // the same in fiat; nil when null
+	TotalFeesAmountInFiat        float64          // every fee, in fiat
+	TotalTransactionAmountInFiat float64          // amount and fees, in fiat
+	GasFee                       *TransferFee     // nil when null
+	WithdrawalFee                *TransferFee     // nil when null
+	ProcessingFee                *TransferFee     // nil when null
+	FundingMethods               []FundingMethod  // how the user funded it (SmartFunding)
+	BridgingDetails              *BridgingDetails // cross-chain bridging; nil when null
 }
 
 // TransferSource is the integration a transfer came from.
@@ -222,41 +222,41 @@ func (t *Transfer) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*t = Transfer{
-		ID:                       w.ID,
-		ClientTransactionID:      w.ClientTransactionID,
-		InstitutionTransactionID: w.InstitutionTransactionID,
-		UserID:                   w.UserID,
-		Status:                   w.Status,
-		AmountInFiat:             w.AmountInFiat,
-		AmountToReceiveInFiat:    w.AmountToReceiveInFiat,
-		AmountInFiatCurrencyCode: w.AmountInFiatCurrencyCode,
-		Amount:                   w.Amount,
-		AmountToReceive:          w.AmountToReceive,
-		Symbol:                   w.Symbol,
-		TokenAddress:             w.TokenAddress,
-		NetworkID:                w.NetworkID,
-		NetworkName:              w.NetworkName,
-		NetworkLogoURL:           w.NetworkLogoURL,
-		Hash:                     w.Hash,
-		InfoURL:                  w.InfoURL,
-		DestinationAddress:       w.DestinationAddress,
-		RefundAddress:            w.RefundAddress,
-		CreatedAt:                time.Time(w.CreatedTimestamp),
-		ExecutedAt:               time.Time(w.ExecutedTimestamp),
-		From:                     w.From,
-		SubClientID:              w.SubClientID,
-		TransferType:             w.TransferType,
-		IsFeeIncluded:            w.IsFeeIncluded,
-		SourceAmount:             w.SourceAmount,
-		DestinationAmount:        w.DestinationAmount,
-		DestinationAmountInFiat:  w.DestinationAmountInFiat,
-		TotalFeesAmountInFiat:    w.TotalFeesAmountInFiat,
-		TotalTransactionAmount:   w.TotalTransactionAmountInFiat,
-		GasFee:                   w.GasFee,
-		WithdrawalFee:            w.WithdrawalFee,
-		ProcessingFee:            w.ProcessingFee,
-		FundingMethods:           w.FundingMethods,
-		BridgingDetails:          w.BridgingDetails,
+		ID:                           w.ID,
+		ClientTransactionID:          w.ClientTransactionID,
+		InstitutionTransactionID:     w.InstitutionTransactionID,
+		UserID:                       w.UserID,
+		Status:                       w.Status,
+		AmountInFiat:                 w.AmountInFiat,
+		AmountToReceiveInFiat:        w.AmountToReceiveInFiat,
+		AmountInFiatCurrencyCode:     w.AmountInFiatCurrencyCode,
+		Amount:                       w.Amount,
+		AmountToReceive:              w.AmountToReceive,
+		Symbol:                       w.Symbol,
+		TokenAddress:                 w.TokenAddress,
+		NetworkID:                    w.NetworkID,
+		NetworkName:                  w.NetworkName,
+		NetworkLogoURL:               w.NetworkLogoURL,
+		Hash:                         w.Hash,
+		InfoURL:                      w.InfoURL,
+		DestinationAddress:           w.DestinationAddress,
+		RefundAddress:                w.RefundAddress,
+		CreatedAt:                    time.Time(w.CreatedTimestamp),
+		ExecutedAt:                   time.Time(w.ExecutedTimestamp),
+		From:                         w.From,
+		SubClientID:                  w.SubClientID,
+		TransferType:                 w.TransferType,
+		IsFeeIncluded:                w.IsFeeIncluded,
+		SourceAmount:                 w.SourceAmount,
+		DestinationAmount:            w.DestinationAmount,
+		DestinationAmountInFiat:      w.DestinationAmountInFiat,
+		TotalFeesAmountInFiat:        w.TotalFeesAmountInFiat,
+		TotalTransactionAmountInFiat: w.TotalTransactionAmountInFiat,
+		GasFee:                       w.GasFee,
+		WithdrawalFee:                w.WithdrawalFee,
+		ProcessingFee:                w.ProcessingFee,
+		FundingMethods:               w.FundingMethods,
+		BridgingDetails:              w.BridgingDetails,
 	}
 	return nil
 }
@@ -273,7 +273,7 @@ func (t Transfer) MarshalJSON() ([]byte, error) {
 		RefundAddress: t.RefundAddress, From: t.From, SubClientID: t.SubClientID, TransferType: t.TransferType,
 		IsFeeIncluded: t.IsFeeIncluded, SourceAmount: t.SourceAmount, DestinationAmount: t.DestinationAmount,
 		DestinationAmountInFiat: t.DestinationAmountInFiat, TotalFeesAmountInFiat: t.TotalFeesAmountInFiat,
-		TotalTransactionAmountInFiat: t.TotalTransactionAmount, GasFee: t.GasFee, WithdrawalFee: t.WithdrawalFee,
+		TotalTransactionAmountInFiat: t.TotalTransactionAmountInFiat, GasFee: t.GasFee, WithdrawalFee: t.WithdrawalFee,
 		ProcessingFee: t.ProcessingFee, FundingMethods: t.FundingMethods, BridgingDetails: t.BridgingDetails,
 	}
 	type wire transferJSON // without the methods

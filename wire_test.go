@@ -366,7 +366,7 @@ func TestWireRetrySendsTheSameRequest(t *testing.T) {
 	}
 }
 
-func TestWireCatalogRequests(t *testing.T) {
+func TestWireGetRequests(t *testing.T) {
 	calls := []struct {
 		name string
 		path string
@@ -387,6 +387,16 @@ func TestWireCatalogRequests(t *testing.T) {
 			name: "TransferIntegrations", path: "/api/v1/transfers/managed/integrations",
 			call: func(c *Client) error { _, err := c.TransferIntegrations(context.Background()); return err },
 			ok:   `{"status":"ok","content":{"integrations":[]}}`,
+		},
+		{
+			name: "Transfers", path: "/api/v1/transfers/managed/mesh",
+			call: func(c *Client) error { _, err := c.Transfers(context.Background(), nil); return err },
+			ok:   `{"status":"ok","content":{"items":[],"total":0}}`,
+		},
+		{
+			name: "WalletVerifications", path: "/api/v1/wallets/verify",
+			call: func(c *Client) error { _, err := c.WalletVerifications(context.Background(), "u", "a"); return err },
+			ok:   `{"status":"ok","content":{"verifications":[]}}`,
 		},
 	}
 	for _, call := range calls {

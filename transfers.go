@@ -1,0 +1,420 @@
+package mesh
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"iter"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Paths of the transfer list and the wallet verifications below the base URL.
+const (
+	transfersPath           = "/api/v1/transfers/managed/mesh"
+	walletVerificationsPath = "/api/v1/wallets/verify"
+)
+
+// MaxTransferCount is the largest TransferQuery.Count: the maximum of Mesh's newer API
+// reference page ("Get transfers initiated by Mesh"), where the older OpenAPI document
+// said 100. It is also the most items a page may hold: a larger page is refused as
+// ErrUnexpectedResponse.
+const MaxTransferCount = 1000
+
+// Documented limits of a TransferQuery's lists.
+const (
+	maxQueryIntegrationIDs = 100
+	maxQueryStatuses       = 5
+)
+
+// Bounds of what is read of an answer (after gzip).
+//
+// A transfer page holds up to MaxTransferCount items. An item of Mesh's official
+// example completed to every documented field (three fees with feeInTransferCurrency,
+// two funding methods, bridging details, hash, explorer URL, token, logo and both
+// addresses, the newer page's flags: fullTransferItem in the tests) measures 2,533
+// bytes as compact JSON: 1,000 of them are 2.5 MB. 8 MiB leaves 3.3 times that (8,388
+// bytes an item) for longer ids and messages and the fields Mesh adds, while a hostile
+// or broken server still costs bounded memory.
+//
+// A verification is about 200 bytes in Mesh's example, 1.5 KB with an xPubKey and a
+// long signed message; a user's address holds a few. 1 MiB is hundreds of them.
+const (
+	maxTransferPageBytes        = 8 << 20 // 8 MiB
+	maxWalletVerificationsBytes = 1 << 20 // 1 MiB
+)
+
+// TransferReader is what consumers depend on and mock to read the transfers and wallet
+// verifications that Link tokens started. *Client implements it.
+type TransferReader interface {
+	Transfers(ctx context.Context, q *TransferQuery, opts ...CallOption) (*TransferPage, error)
+	TransferByID(ctx context.Context, id string, opts ...CallOption) (*Transfer, error)
+	WalletVerifications(ctx context.Context, userID, address string, opts ...CallOption) ([]WalletVerification, error)
+}
+
+var _ TransferReader = (*Client)(nil)
+
+// TransferQuery filters and pages Mesh's list of the transfers it initiated for you
+// (GET /api/v1/transfers/managed/mesh). A zero field is not sent; a nil
+// *TransferQuery is Mesh's first page, unfiltered. Each field's comment names its
+// query parameter: a ValidationError's Field names the same parameter.
+type TransferQuery struct {
+	ID                  string           // Id: Mesh's transfer id, a UUID
+	ClientTransactionID string           // ClientTransactionId: the TransactionID of your token request, at most 128 UTF-16 code units
+	UserID              string           // UserId: your user id, at most 50 UTF-16 code units
+	IntegrationIDs      []string         // IntegrationIds, repeated: source integrations (UUIDs), at most 100
+	Statuses            []TransferStatus // Statuses, repeated: at most 5; a status this SDK does not know is sent as it is
+	CreatedFrom         time.Time        // FromTimestamp: created at or after, sent as Unix seconds
+	CreatedTo           time.Time        // ToTimestamp: created at or before, sent as Unix seconds
+	MinAmountInFiat     *float64         // MinAmountInFiat: a pointer, so that an explicit 0 is sent (Float64(0))
+	MaxAmountInFiat     *float64         // MaxAmountInFiat
+	Hash                string           // Hash: the on-chain transaction hash
+	SubClientID         string           // SubClientId: a UUID
+	OrderBy             string           // OrderBy, e.g. "createdTimestamp"; any value Mesh may add is sent as it is
+	Descending          bool             // DescendingOrder: sent only when true
+	Count               int              // Count: page size, at most MaxTransferCount; 0 means Mesh's default (10)
+	Offset              int              // Offset: items to skip
+}
+
+// Validate checks q against every rule Mesh documents for the transfer list and
+// reports every problem at once, as an *InvalidRequestError (matching ErrValidation)
+// whose Problems name each query parameter ("Id", "IntegrationIds[3]", "Count"); nil
+// when q is valid. A nil q is valid. It refuses only what Mesh documents as invalid:
+// an unknown status or OrderBy value is sent for Mesh to judge. Transfers validates q
+// anyway.
+func (q *TransferQuery) Validate() error {
+	if q == nil {
+		return nil
+	}
+	var v InvalidRequestError
+	v.uuid("Id", q.ID)
+	v.maxLength("ClientTransactionId", q.ClientTransactionID, MaxTransactionIDLength)
+	v.maxLength("UserId", q.UserID, MaxUserIDLength)
+	if n := len(q.IntegrationIDs); n > maxQueryIntegrationIDs {
+		v.add("IntegrationIds", "must hold at most "+strconv.Itoa(maxQueryIntegrationIDs)+" ids, has "+strconv.Itoa(n))
+	}
+	for i, id := range q.IntegrationIDs {
+		if !isUUID(id) { // an empty entry would be sent too
+			v.add("IntegrationIds["+strconv.Itoa(i)+"]", "must be a UUID (8-4-4-4-12 hexadecimal digits), e.g. an Integration.ID")
+		}
+	}
+	if n := len(q.Statuses); n > maxQueryStatuses {
+		v.add("Statuses", "must hold at most "+strconv.Itoa(maxQueryStatuses)+" statuses, has "+strconv.Itoa(n))
+	}
+	for i, s := range q.Statuses {
+		if strings.TrimSpace(string(s)) == "" { // an empty entry would be sent too
+			v.add("Statuses["+strconv.Itoa(i)+"]", "must not be blank (e.g. succeeded)")
+		}
+	}
+	// Compared as sent: in whole seconds.
+	if !q.CreatedFrom.IsZero() && !q.CreatedTo.IsZero() && q.CreatedFrom.Unix() > q.CreatedTo.Unix() {
+		v.add("FromTimestamp", "CreatedFrom ("+q.CreatedFrom.UTC().Format(time.RFC3339)+") must not be after CreatedTo ("+
+			q.CreatedTo.UTC().Format(time.RFC3339)+")")
+	}
+	finite := func(field string, f *float64) bool {
+		if f != nil && (math.IsNaN(*f) || math.IsInf(*f, 0)) {
+			v.add(field, "must be a finite number, got "+formatFloat(*f))
+			return false
+		}
+		return f != nil
+	}
+	minSet, maxSet := finite("MinAmountInFiat", q.MinAmountInFiat), finite("MaxAmountInFiat", q.MaxAmountInFiat)
+	if minSet && maxSet && *q.MinAmountInFiat > *q.MaxAmountInFiat {
+		v.add("MinAmountInFiat", "must not be above MaxAmountInFiat ("+formatFloat(*q.MinAmountInFiat)+" > "+formatFloat(*q.MaxAmountInFiat)+")")
+	}
+	v.uuid("SubClientId", q.SubClientID)
+	v.notBlank("OrderBy", q.OrderBy)
+	switch {
+	case q.Count < 0:
+		v.add("Count", "must not be negative: 0 means Mesh's default page size")
+	case q.Count > MaxTransferCount:
+		v.add("Count", "must be at most "+strconv.Itoa(MaxTransferCount)+
+			" (the maximum of Mesh's newer API reference page; its OpenAPI document says 100), got "+strconv.Itoa(q.Count))
+	}
+	switch {
+	case q.Offset < 0:
+		v.add("Offset", "must not be negative")
+	case q.Offset > math.MaxInt32:
+		v.add("Offset", "must fit Mesh's int32, got "+strconv.Itoa(q.Offset))
+	}
+	if len(v.Problems) == 0 {
+		return nil
+	}
+	return &InvalidRequestError{Problems: v.Problems}
+}
+
+// values encodes q as Mesh's ASP.NET binder reads it: PascalCase names, a list as its
+// name repeated, times as Unix seconds, numbers without an exponent; a zero field is
+// left out. A nil q encodes as nil.
+func (q *TransferQuery) values() url.Values {
+	if q == nil {
+		return nil
+	}
+	v := url.Values{}
+	set := func(name, s string) {
+		if s != "" {
+			v.Set(name, s)
+		}
+	}
+	setTime := func(name string, t time.Time) {
+		if !t.IsZero() {
+			v.Set(name, strconv.FormatInt(t.Unix(), 10))
+		}
+	}
+	setAmount := func(name string, f *float64) {
+		if f != nil {
+			v.Set(name, strconv.FormatFloat(*f, 'f', -1, 64))
+		}
+	}
+	setInt := func(name string, n int) {
+		if n != 0 {
+			v.Set(name, strconv.Itoa(n))
+		}
+	}
+	set("Id", q.ID)
+	set("ClientTransactionId", q.ClientTransactionID)
+	set("UserId", q.UserID)
+	for _, id := range q.IntegrationIDs {
+		v.Add("IntegrationIds", id)
+	}
+	for _, s := range q.Statuses {
+		v.Add("Statuses", string(s))
+	}
+	setTime("FromTimestamp", q.CreatedFrom)
+	setTime("ToTimestamp", q.CreatedTo)
+	setAmount("MinAmountInFiat", q.MinAmountInFiat)
+	setAmount("MaxAmountInFiat", q.MaxAmountInFiat)
+	set("Hash", q.Hash)
+	set("SubClientId", q.SubClientID)
+	set("OrderBy", q.OrderBy)
+	if q.Descending {
+		v.Set("DescendingOrder", "true")
+	}
+	setInt("Count", q.Count)
+	setInt("Offset", q.Offset)
+	return v
+}
+
+// TransferPage is one page of Mesh's transfer list.
+type TransferPage struct {
+	Items []Transfer // this page's transfers, at most MaxTransferCount
+	Total int        // how many transfers match the query, over all pages
+}
+
+// Transfers reads one page of the transfers Mesh initiated for you
+// (GET /api/v1/transfers/managed/mesh) that match q; a nil q is Mesh's first page,
+// unfiltered. It validates q first and sends nothing when it is invalid (an
+// *InvalidRequestError, matching ErrValidation). Errors, retries (it is a read: safe to
+// retry) and the secret are handled as by CreateLinkToken; the answer is read up to
+// 8 MiB, and a page of more than MaxTransferCount items is refused as
+// ErrUnexpectedResponse. Statuses and fields Mesh adds later decode as data.
+//
+// Several transfers may share one ClientTransactionID (a user who failed once, then
+// paid): look for the one that succeeded.
+func (c *Client) Transfers(ctx context.Context, q *TransferQuery, opts ...CallOption) (*TransferPage, error) {
+	return c.transferPage(ctx, q, q.Validate(), opts)
+}
+
+// transferPage reads the page of q, or refuses it with invalid before sending.
+func (c *Client) transferPage(ctx context.Context, q *TransferQuery, invalid error, opts []CallOption) (*TransferPage, error) {
+	var out transferPageContent
+	r := request{method: http.MethodGet, path: transfersPath, query: q.values(), limit: maxTransferPageBytes, out: &out, invalid: invalid}
+	if err := c.call(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return &TransferPage{Items: out.Items.items, Total: *out.Total}, nil
+}
+
+// AllTransfers returns every transfer matching q, page after page from q.Offset, until
+// Total is reached or a page comes back empty; a nil q reads the whole list. q is read
+// when AllTransfers is called and never changed; each range over the sequence starts
+// again from q.Offset. q.Count sets the page size (0 is Mesh's default of 10; up to
+// MaxTransferCount means fewer requests). Each page is one call of Transfers with opts:
+// WithResponse reports the last page's call.
+//
+// The first error (an invalid q included) is yielded once, with a nil *Transfer, and
+// ends the sequence. A loop that breaks stops it without another request.
+//
+// Paging is by offset: transfers created while the sequence runs may shift a page, so
+// that an item is seen twice or not at all. Bound CreatedTo, or order by
+// createdTimestamp ascending, for a stable walk.
+func (c *Client) AllTransfers(ctx context.Context, q *TransferQuery, opts ...CallOption) iter.Seq2[*Transfer, error] {
+	var start TransferQuery
+	if q != nil {
+		start = *q
+		start.IntegrationIDs = slices.Clone(q.IntegrationIDs)
+		start.Statuses = slices.Clone(q.Statuses)
+		start.MinAmountInFiat = clonePtr(q.MinAmountInFiat)
+		start.MaxAmountInFiat = clonePtr(q.MaxAmountInFiat)
+	}
+	return func(yield func(*Transfer, error) bool) {
+		page := start
+		for {
+			p, err := c.Transfers(ctx, &page, opts...)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for i := range p.Items {
+				if !yield(&p.Items[i], nil) {
+					return
+				}
+			}
+			page.Offset += len(p.Items)
+			if len(p.Items) == 0 || page.Offset >= p.Total {
+				return
+			}
+		}
+	}
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}
+
+// TransferByID reads back the transfer with Mesh's id (Transfer.ID, or the transferId
+// of a webhook event or of Link's onTransferFinished). An event or a front-end callback
+// is a hint; this read is the record: check its Status (TransferStatusSucceeded),
+// amount and ClientTransactionID here before releasing anything.
+//
+// Mesh has no endpoint for one transfer: this is the transfer list filtered by Id. It
+// returns only an item whose ID is id (compared case-insensitively), so that a server or
+// proxy that ignores the filter cannot make it return another transfer. When there is
+// none, the error matches ErrNotFound and names id. An id that is not a UUID is refused
+// before sending (ErrValidation, Field "Id"). Errors and retries are those of
+// Transfers.
+func (c *Client) TransferByID(ctx context.Context, id string, opts ...CallOption) (*Transfer, error) {
+	var invalid error
+	if !isUUID(id) {
+		reason := "must be a UUID (8-4-4-4-12 hexadecimal digits): Mesh's transfer id, Transfer.ID"
+		if id == "" {
+			reason = "is required: " + reason
+		}
+		invalid = &InvalidRequestError{Problems: []*ValidationError{{Field: "Id", Reason: reason}}}
+	}
+	p, err := c.transferPage(ctx, &TransferQuery{ID: id}, invalid, opts)
+	if err != nil {
+		return nil, err
+	}
+	for i := range p.Items {
+		if equalFoldASCII(p.Items[i].ID, id) {
+			return &p.Items[i], nil
+		}
+	}
+	return nil, &transferNotFoundError{id: id}
+}
+
+// transferNotFoundError is TransferByID's answer when Mesh's list holds no transfer
+// with the id: it matches ErrNotFound.
+type transferNotFoundError struct{ id string } // a UUID: checked before sending
+
+func (e *transferNotFoundError) Error() string {
+	return "mesh: not found: Mesh has no transfer with id " + e.id
+}
+
+func (e *transferNotFoundError) Is(target error) bool { return target == ErrNotFound }
+
+// WalletVerifications reads the verifications Mesh holds for a user's wallet address
+// (GET /api/v1/wallets/verify): the proof that the user signed your
+// VerifyWalletOptions.Message with that wallet. Check that one carries the message (and
+// nonce) you asked for before trusting the address; Link's front-end callback is a
+// hint, this is the record.
+//
+// A blank userID or address is refused before sending (ErrValidation, Field "UserId"
+// or "Address", the query parameters they are sent as). Errors, retries and the secret
+// are handled as by CreateLinkToken; the answer is read up to 1 MiB.
+func (c *Client) WalletVerifications(ctx context.Context, userID, address string, opts ...CallOption) ([]WalletVerification, error) {
+	var v InvalidRequestError
+	if strings.TrimSpace(userID) == "" {
+		v.add("UserId", "is required: the user id of your Link token request")
+	}
+	if strings.TrimSpace(address) == "" {
+		v.add("Address", "is required: the wallet address the user verified")
+	}
+	var invalid error
+	if len(v.Problems) > 0 {
+		invalid = &InvalidRequestError{Problems: v.Problems}
+	}
+	var out walletVerificationsContent
+	r := request{method: http.MethodGet, path: walletVerificationsPath, query: url.Values{"UserId": {userID}, "Address": {address}},
+		limit: maxWalletVerificationsBytes, out: &out, invalid: invalid}
+	if err := c.call(ctx, r, opts); err != nil {
+		return nil, err
+	}
+	return out.Verifications.items, nil
+}
+
+// Contents of the ok answers.
+type (
+	transferPageContent struct {
+		Items transferItems `json:"items"`
+		Total *int          `json:"total"` // required: without it, AllTransfers would stop after one page
+	}
+	walletVerificationsContent struct {
+		Verifications list[WalletVerification] `json:"verifications"`
+	}
+)
+
+func (c *transferPageContent) missing() string {
+	if !c.Items.present {
+		return "content.items"
+	}
+	if c.Total == nil {
+		return "content.total"
+	}
+	return ""
+}
+
+func (c *walletVerificationsContent) missing() string {
+	return c.Verifications.missing("verifications")
+}
+
+// transferItems is the items of a transfer page: present (empty or null allowed), and
+// at most MaxTransferCount of them. No page can legitimately hold more than the largest
+// Count, and a small answer of many near-empty items ("{}," is 3 bytes, a Transfer
+// several hundred) would decode to far more memory than the byte bound suggests: the
+// items are decoded one by one and the page refused at the first one too many.
+type transferItems struct {
+	items   []Transfer
+	present bool
+}
+
+var errTooManyTransfers = errors.New("a transfer page holds more than " + strconv.Itoa(MaxTransferCount) + " items, the largest Count")
+
+// UnmarshalJSON decodes the items, null included, and notes that they were there.
+func (l *transferItems) UnmarshalJSON(b []byte) error {
+	l.present = true
+	dec := json.NewDecoder(bytes.NewReader(b))
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok == nil { // null
+		return nil
+	}
+	if tok != json.Delim('[') {
+		return errors.New("content.items is not an array")
+	}
+	l.items = []Transfer{}
+	for dec.More() {
+		if len(l.items) == MaxTransferCount {
+			return errTooManyTransfers
+		}
+		var t Transfer
+		if err := dec.Decode(&t); err != nil {
+			return err
+		}
+		l.items = append(l.items, t)
+	}
+	return nil
+}

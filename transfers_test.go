@@ -1,0 +1,917 @@
+package mesh
+
+// Transfers and wallet verifications: Mesh's official example answers decoded field by
+// field, the query on the wire, every validation rule with nothing sent, paging with
+// AllTransfers, TransferByID's refusal of anyone else's transfer, the bounds of a page,
+// and FuzzTransferQuery.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Mesh's official example answers (mesh-transfers-api.md), as published.
+const (
+	officialTransferID = "8e25acb5-a9e2-4d00-8772-a255f010a2a9"
+
+	transferListAnswer = `{"status":"ok","message":"","errorHash":"bf6d53f3027502c21e73e99148e1041759ce0048","errorType":"",
+ "content":{"total":10,"items":[{"id":"8e25acb5-a9e2-4d00-8772-a255f010a2a9",
+  "clientTransactionId":"123456","institutionTransactionId":"456789","userId":"123456798",
+  "status":"succeeded","amountInFiat":1000.3,"amountInFiatCurrencyCode":"USD","amount":10.123,
+  "symbol":"WETH","networkName":"Polygon","networkId":"00000000-0000-0000-0000-000000000000",
+  "createdTimestamp":1653211113,"executedTimestamp":1707462614,
+  "from":{"id":"8e25acb5-a9e2-4d00-8772-a255f010a2a9","type":"robinhood","name":"Robinhood","logoUrl":"https://logo.com/logo.jpg"},
+  "hash":"0x77f3…","gasFee":{"fee":0.0001,"feeCurrency":"MATIC","feeInFiat":0.1},
+  "transferType":"payment","isFeeIncluded":false,"sourceAmount":10.122,"destinationAmount":10,
+  "totalFeesAmountInFiat":0.5,"totalTransactionAmountInFiat":1000.5,
+  "fundingMethods":[{"type":"cryptocurrencyConversion","amount":2,"amountInFiat":20,"toSymbol":"WETH","fromAmount":1,"fromSymbol":"BTC","fee":{"fee":0.0001,"feeCurrency":"ETH","feeInFiat":0.1}}]}]}}`
+
+	verificationsAnswer = `{"content":{"verifications":[{"userId":"user-1","address":"address-1",
+"networkType":"evm","verificationMethod":"signedMessage","message":"Some test message",
+"signedMessageHash":"signature-1","timestamp":1733896980}]},"status":"ok","message":"",
+"errorHash":"bd54059170af0b1ad0553813b7854ccfa7bf4d0f","errorType":""}`
+)
+
+// The Go values the official examples decode to.
+var (
+	wantOfficialTransfer = Transfer{
+		ID: officialTransferID, ClientTransactionID: "123456", InstitutionTransactionID: "456789", UserID: "123456798",
+		Status: TransferStatusSucceeded, AmountInFiat: 1000.3, AmountInFiatCurrencyCode: "USD", Amount: 10.123,
+		Symbol: "WETH", NetworkName: "Polygon", NetworkID: "00000000-0000-0000-0000-000000000000",
+		CreatedAt: time.Unix(1653211113, 0).UTC(), ExecutedAt: time.Unix(1707462614, 0).UTC(),
+		From:          &TransferSource{ID: officialTransferID, Type: BrokerTypeRobinhood, Name: "Robinhood", LogoURL: "https://logo.com/logo.jpg"},
+		Hash:          "0x77f3…",
+		GasFee:        &TransferFee{Fee: 0.0001, FeeCurrency: "MATIC", FeeInFiat: 0.1},
+		TransferType:  TransferTypePayment,
+		IsFeeIncluded: false, SourceAmount: Float64(10.122), DestinationAmount: Float64(10),
+		TotalFeesAmountInFiat: 0.5, TotalTransactionAmountInFiat: 1000.5,
+		FundingMethods: []FundingMethod{{Type: "cryptocurrencyConversion", Amount: 2, AmountInFiat: 20, ToSymbol: "WETH",
+			FromAmount: 1, FromSymbol: "BTC", Fee: &TransferFee{Fee: 0.0001, FeeCurrency: "ETH", FeeInFiat: 0.1}}},
+	}
+	wantOfficialVerification = WalletVerification{
+		UserID: "user-1", Address: "address-1", NetworkType: NetworkTypeEVM, VerificationMethod: VerificationMethodSignedMessage,
+		Message: "Some test message", SignedMessageHash: "signature-1", VerifiedAt: time.Unix(1733896980, 0).UTC(),
+	}
+)
+
+// fullTransferItem is the official example's item completed to every documented field,
+// with the newer reference page's additions: the item whose size sets
+// maxTransferPageBytes.
+const fullTransferItem = `{"id":"8e25acb5-a9e2-4d00-8772-a255f010a2a9",
+ "clientTransactionId":"order-2024-05-22-000123456789","institutionTransactionId":"4f1c2d3e-5a6b-7c8d-9e0f-112233445566",
+ "userId":"user-0123456789abcdef0123456789","status":"succeeded","amountInFiat":1000.3,"amountToReceiveInFiat":999.8,
+ "amountInFiatCurrencyCode":"USD","amount":10.123,"amountToReceive":10.118,"symbol":"WETH",
+ "tokenAddress":"0x7ceb23fd6bc0add59e62ac25578270cff1b9f619","networkName":"Polygon","networkId":"` + polygonID + `",
+ "networkLogoUrl":"` + cdn + `networks/Polygon.svg","createdTimestamp":1653211113,"executedTimestamp":1707462614,
+ "from":{"id":"` + robinhoodID + `","type":"robinhood","name":"Robinhood","logoUrl":"` + cdn + `integrations/Robinhood.svg"},
+ "hash":"0x77f3a1c2d3e4f5061728394a5b6c7d8e9f00112233445566778899aabbccddee",
+ "infoUrl":"https://polygonscan.com/tx/0x77f3a1c2d3e4f5061728394a5b6c7d8e9f00112233445566778899aabbccddee",
+ "subClientId":"1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+ "gasFee":{"fee":0.000123456789,"feeCurrency":"MATIC","feeInFiat":0.123456,"feeInTransferCurrency":0.0000123456},
+ "withdrawalFee":{"fee":0.0002,"feeCurrency":"WETH","feeInFiat":0.5,"feeInTransferCurrency":0.0002},
+ "processingFee":{"fee":1.5,"feeCurrency":"USD","feeInFiat":1.5,"feeInTransferCurrency":0.015},
+ "transferType":"payment","isFeeIncluded":true,"sourceAmount":10.122,"destinationAmount":10,"destinationAmountInFiat":999.123,
+ "totalFeesAmountInFiat":0.5,"totalTransactionAmountInFiat":1000.5,
+ "fundingMethods":[
+  {"type":"cryptocurrencyConversion","amount":2.123456,"amountInFiat":20.12,"toSymbol":"WETH","fromAmount":1.123456,"fromSymbol":"BTC",
+   "paymentMethodType":"cryptocurrency","fee":{"fee":0.0001,"feeCurrency":"ETH","feeInFiat":0.1,"feeInTransferCurrency":0.0001}},
+  {"type":"cryptocurrencyConversion","amount":2.123456,"amountInFiat":20.12,"toSymbol":"WETH","fromAmount":1.123456,"fromSymbol":"USDC",
+   "paymentMethodType":"cryptocurrency","fee":{"fee":0.0001,"feeCurrency":"ETH","feeInFiat":0.1,"feeInTransferCurrency":0.0001}}],
+ "destinationAddress":"0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432","refundAddress":"0x1a2b3c4d5e6f708192a3b4c5d6e7f80912345678",
+ "bridgingDetails":{"status":"completed","statusDescription":"Bridged","targetSide":{"chain":"base"},"sourceSide":{"chain":"polygon"},
+  "timeline":[{"step":"sent","timestamp":1707462600}]},
+ "isSmartFundingTransfer":true,"unitPrice":98.8123,"requestedTransferAmount":10.123,"isBridgingTransfer":false}`
+
+var wantFullTransfer = Transfer{
+	ID: officialTransferID, ClientTransactionID: "order-2024-05-22-000123456789",
+	InstitutionTransactionID: "4f1c2d3e-5a6b-7c8d-9e0f-112233445566", UserID: "user-0123456789abcdef0123456789",
+	Status: TransferStatusSucceeded, AmountInFiat: 1000.3, AmountToReceiveInFiat: 999.8, AmountInFiatCurrencyCode: "USD",
+	Amount: 10.123, AmountToReceive: 10.118, Symbol: "WETH", TokenAddress: "0x7ceb23fd6bc0add59e62ac25578270cff1b9f619",
+	NetworkID: polygonID, NetworkName: "Polygon", NetworkLogoURL: cdn + "networks/Polygon.svg",
+	Hash:               "0x77f3a1c2d3e4f5061728394a5b6c7d8e9f00112233445566778899aabbccddee",
+	InfoURL:            "https://polygonscan.com/tx/0x77f3a1c2d3e4f5061728394a5b6c7d8e9f00112233445566778899aabbccddee",
+	DestinationAddress: "0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", RefundAddress: "0x1a2b3c4d5e6f708192a3b4c5d6e7f80912345678",
+	CreatedAt: time.Unix(1653211113, 0).UTC(), ExecutedAt: time.Unix(1707462614, 0).UTC(),
+	From:        &TransferSource{ID: robinhoodID, Type: BrokerTypeRobinhood, Name: "Robinhood", LogoURL: cdn + "integrations/Robinhood.svg"},
+	SubClientID: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", TransferType: TransferTypePayment, IsFeeIncluded: true,
+	SourceAmount: Float64(10.122), DestinationAmount: Float64(10), DestinationAmountInFiat: Float64(999.123),
+	TotalFeesAmountInFiat: 0.5, TotalTransactionAmountInFiat: 1000.5,
+	GasFee:        &TransferFee{Fee: 0.000123456789, FeeCurrency: "MATIC", FeeInFiat: 0.123456, FeeInTransferCurrency: Float64(0.0000123456)},
+	WithdrawalFee: &TransferFee{Fee: 0.0002, FeeCurrency: "WETH", FeeInFiat: 0.5, FeeInTransferCurrency: Float64(0.0002)},
+	ProcessingFee: &TransferFee{Fee: 1.5, FeeCurrency: "USD", FeeInFiat: 1.5, FeeInTransferCurrency: Float64(0.015)},
+	FundingMethods: []FundingMethod{
+		{Type: "cryptocurrencyConversion", Amount: 2.123456, AmountInFiat: 20.12, ToSymbol: "WETH", FromAmount: 1.123456, FromSymbol: "BTC",
+			PaymentMethodType: "cryptocurrency", Fee: &TransferFee{Fee: 0.0001, FeeCurrency: "ETH", FeeInFiat: 0.1, FeeInTransferCurrency: Float64(0.0001)}},
+		{Type: "cryptocurrencyConversion", Amount: 2.123456, AmountInFiat: 20.12, ToSymbol: "WETH", FromAmount: 1.123456, FromSymbol: "USDC",
+			PaymentMethodType: "cryptocurrency", Fee: &TransferFee{Fee: 0.0001, FeeCurrency: "ETH", FeeInFiat: 0.1, FeeInTransferCurrency: Float64(0.0001)}},
+	},
+	BridgingDetails: &BridgingDetails{Status: "completed", StatusDescription: "Bridged", TargetSide: []byte(`{"chain":"base"}`),
+		SourceSide: []byte(`{"chain":"polygon"}`), Timeline: []byte(`[{"step":"sent","timestamp":1707462600}]`)},
+}
+
+// pageAnswer is an ok answer of the transfer list holding items (JSON objects) and total.
+func pageAnswer(total int, items ...string) string {
+	return `{"status":"ok","message":"","errorType":"","content":{"total":` + strconv.Itoa(total) +
+		`,"items":[` + strings.Join(items, ",") + `]}}`
+}
+
+// idItem is a transfer item with only its id.
+func idItem(id string) string { return `{"id":"` + id + `"}` }
+
+// numberedID is the i-th of a list of distinct transfer ids.
+func numberedID(i int) string { return fmt.Sprintf("%08d-0000-4000-8000-000000000000", i) }
+
+// recorder keeps the path and query of every request a server received.
+type recorder struct {
+	mu      sync.Mutex
+	paths   []string
+	queries []url.Values
+}
+
+// wrap records each request, then runs h.
+func (rec *recorder) wrap(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		rec.mu.Lock()
+		rec.paths = append(rec.paths, r.Method+" "+r.URL.Path)
+		rec.queries = append(rec.queries, r.URL.Query())
+		rec.mu.Unlock()
+		h(w, r)
+	}
+}
+
+func (rec *recorder) Queries() []url.Values {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]url.Values(nil), rec.queries...)
+}
+
+func (rec *recorder) Paths() []string {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return append([]string(nil), rec.paths...)
+}
+
+// Offsets returns the Offset parameter of each request ("" when not sent).
+func (rec *recorder) Offsets() []string {
+	var offsets []string
+	for _, q := range rec.Queries() {
+		offsets = append(offsets, q.Get("Offset"))
+	}
+	return offsets
+}
+
+// recordingClient is a test client on a server that records each request, then answers
+// it with h.
+func recordingClient(t *testing.T, h http.HandlerFunc) (*Client, *server, *recorder) {
+	t.Helper()
+	rec := &recorder{}
+	srv := newServer(t, rec.wrap(h))
+	c, _ := newTestClient(t, srv.URL)
+	return c, srv, rec
+}
+
+// problemFields returns the Field of each problem of an *InvalidRequestError.
+func problemFields(t *testing.T, err error) []string {
+	t.Helper()
+	var invalid *InvalidRequestError
+	require.ErrorAs(t, err, &invalid)
+	fields := make([]string, len(invalid.Problems))
+	for i, p := range invalid.Problems {
+		fields[i] = p.Field
+	}
+	return fields
+}
+
+func TestTransfersOfficialExample(t *testing.T) {
+	c, srv, rec := recordingClient(t, answer(http.StatusOK, transferListAnswer))
+	page, err := c.Transfers(context.Background(), nil)
+	require.NoError(t, err)
+	assert.Equal(t, &TransferPage{Items: []Transfer{wantOfficialTransfer}, Total: 10}, page)
+	assert.EqualValues(t, 1, srv.hits.Load())
+	assert.Equal(t, []string{"GET /api/v1/transfers/managed/mesh"}, rec.Paths())
+}
+
+func TestTransferEveryField(t *testing.T) {
+	c, _, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(1, fullTransferItem)))
+	page, err := c.Transfers(context.Background(), nil)
+	require.NoError(t, err)
+	require.Len(t, page.Items, 1)
+	assert.Equal(t, wantFullTransfer, page.Items[0])
+	assert.Empty(t, zeroFields(reflect.ValueOf(page.Items[0]), "Transfer"), "a Go field the fixture does not fill")
+}
+
+func TestWalletVerificationsOfficialExample(t *testing.T) {
+	c, srv, rec := recordingClient(t, answer(http.StatusOK, verificationsAnswer))
+	got, err := c.WalletVerifications(context.Background(), "user-1", "address-1")
+	require.NoError(t, err)
+	assert.Equal(t, []WalletVerification{wantOfficialVerification}, got)
+	assert.EqualValues(t, 1, srv.hits.Load())
+	assert.Equal(t, []string{"GET /api/v1/wallets/verify"}, rec.Paths())
+	assert.Equal(t, []url.Values{{"UserId": {"user-1"}, "Address": {"address-1"}}}, rec.Queries())
+}
+
+// TestTransferDecode: nulls, statuses in any case, and what Mesh adds later decode as
+// data, never as an error.
+func TestTransferDecode(t *testing.T) {
+	tests := []struct {
+		name  string
+		items []string
+		want  []Transfer
+	}{
+		{name: "executedTimestamp and from null", items: []string{`{"id":"` + officialTransferID + `","status":"pending",
+			"createdTimestamp":1653211113,"executedTimestamp":null,"from":null,"hash":null,"gasFee":null,"fundingMethods":null,
+			"sourceAmount":null,"transferType":null,"bridgingDetails":null}`},
+			want: []Transfer{{ID: officialTransferID, Status: TransferStatusPending, CreatedAt: time.Unix(1653211113, 0).UTC()}}},
+		{name: "every field null", items: []string{`{"id":null,"clientTransactionId":null,"userId":null,"status":null,"amountInFiat":null,
+			"amount":null,"symbol":null,"networkId":null,"createdTimestamp":null,"executedTimestamp":null,"from":null,"isFeeIncluded":null,
+			"destinationAmountInFiat":null,"withdrawalFee":null,"processingFee":null,"destinationAddress":null,"refundAddress":null}`},
+			want: []Transfer{{}}},
+		{name: "an item null", items: []string{`null`}, want: []Transfer{{}}},
+		{name: "unknown status kept", items: []string{`{"id":"` + officialTransferID + `","status":"refunded"}`},
+			want: []Transfer{{ID: officialTransferID, Status: "refunded"}}},
+		{name: "unknown transfer type and broker type kept", items: []string{`{"id":"` + officialTransferID +
+			`","transferType":"teleport","from":{"type":"newBroker2027"}}`},
+			want: []Transfer{{ID: officialTransferID, TransferType: "teleport", From: &TransferSource{Type: "newBroker2027"}}}},
+		{name: "unknown fields ignored", items: []string{`{"id":"` + officialTransferID + `","status":"failed","webhookLogs":[{"responseCode":500}],
+			"isSmartFundingTransfer":true,"unitPrice":1.5,"refund":{"x":[1,{"y":null}]},"gasFee":{"fee":1,"newFeeField":"x"}}`},
+			want: []Transfer{{ID: officialTransferID, Status: TransferStatusFailed, GasFee: &TransferFee{Fee: 1}}}},
+		{name: "Succeeded in any case", items: []string{`{"status":"Succeeded"}`, `{"status":"SUCCEEDED"}`, `{"status":"sUcCeEdEd"}`,
+			`{"status":"Pending"}`, `{"status":"FAILED"}`},
+			want: []Transfer{{Status: TransferStatusSucceeded}, {Status: TransferStatusSucceeded}, {Status: TransferStatusSucceeded},
+				{Status: TransferStatusPending}, {Status: TransferStatusFailed}}},
+		{name: "a status only like a known one kept", items: []string{`{"status":"ſucceeded"}`, `{"status":" succeeded"}`},
+			want: []Transfer{{Status: "ſucceeded"}, {Status: " succeeded"}}},
+		{name: "empty page", items: nil, want: []Transfer{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(7, tc.items...)))
+			page, err := c.Transfers(context.Background(), nil)
+			require.NoError(t, err)
+			assert.Equal(t, &TransferPage{Items: tc.want, Total: 7}, page)
+		})
+	}
+
+	t.Run("page additions of the newer reference ignored", func(t *testing.T) {
+		c, _, _ := recordingClient(t, answer(http.StatusOK, `{"status":"ok","teamCode":"XY","content":{"items":[],"total":0,
+			"hasMorePages":false,"range":{"from":0,"to":0}}}`))
+		page, err := c.Transfers(context.Background(), nil)
+		require.NoError(t, err)
+		assert.Equal(t, &TransferPage{Items: []Transfer{}}, page)
+	})
+	t.Run("items null", func(t *testing.T) {
+		c, _, _ := recordingClient(t, answer(http.StatusOK, `{"status":"ok","content":{"items":null,"total":0}}`))
+		page, err := c.Transfers(context.Background(), nil)
+		require.NoError(t, err)
+		assert.Equal(t, &TransferPage{}, page)
+	})
+	t.Run("a verification's unknown values and fields", func(t *testing.T) {
+		c, _, _ := recordingClient(t, answer(http.StatusOK, `{"status":"ok","content":{"verifications":[{"userId":"u","address":"bc1q",
+			"xPubKey":"xpub6CUGRU","networkType":"quantumChain","verificationMethod":"passkey","timestamp":null,"newField":[1]}],"more":1}}`))
+		got, err := c.WalletVerifications(context.Background(), "u", "bc1q")
+		require.NoError(t, err)
+		assert.Equal(t, []WalletVerification{{UserID: "u", Address: "bc1q", XPubKey: "xpub6CUGRU", NetworkType: "quantumChain",
+			VerificationMethod: "passkey"}}, got)
+	})
+}
+
+// TestTransferQueryOnTheWire: the query the server received, exactly.
+func TestTransferQueryOnTheWire(t *testing.T) {
+	from := time.Date(2024, 5, 22, 10, 18, 33, 999_999_999, time.FixedZone("CEST", 2*3600))
+	to := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		q    *TransferQuery
+		want url.Values
+	}{
+		{name: "nil", q: nil, want: url.Values{}},
+		{name: "zero", q: &TransferQuery{}, want: url.Values{}},
+		{name: "false, zero and empty not sent", q: &TransferQuery{Descending: false, Count: 0, Offset: 0, IntegrationIDs: []string{},
+			Statuses: []TransferStatus{}}, want: url.Values{}},
+		{
+			name: "every field",
+			q: &TransferQuery{
+				ID: "8E25ACB5-A9E2-4D00-8772-A255F010A2A9", ClientTransactionID: "order 42/ä&=?#+", UserID: "user-42",
+				IntegrationIDs: []string{coinbaseID, robinhoodID, coinbaseID},
+				Statuses:       []TransferStatus{TransferStatusPending, TransferStatusFailed, "refunded"},
+				CreatedFrom:    from, CreatedTo: to,
+				MinAmountInFiat: Float64(0), MaxAmountInFiat: Float64(1e21),
+				Hash: "0x77f3", SubClientID: polygonID, OrderBy: "createdTimestamp", Descending: true, Count: 1000, Offset: 20,
+			},
+			want: url.Values{
+				"Id": {"8E25ACB5-A9E2-4D00-8772-A255F010A2A9"}, "ClientTransactionId": {"order 42/ä&=?#+"}, "UserId": {"user-42"},
+				"IntegrationIds": {coinbaseID, robinhoodID, coinbaseID},
+				"Statuses":       {"pending", "failed", "refunded"},
+				"FromTimestamp":  {"1716365913"}, "ToTimestamp": {"1717200000"},
+				"MinAmountInFiat": {"0"}, "MaxAmountInFiat": {"1000000000000000000000"},
+				"Hash": {"0x77f3"}, "SubClientId": {polygonID}, "OrderBy": {"createdTimestamp"}, "DescendingOrder": {"true"},
+				"Count": {"1000"}, "Offset": {"20"},
+			},
+		},
+		{name: "small amounts without exponent", q: &TransferQuery{MinAmountInFiat: Float64(0.000001), MaxAmountInFiat: Float64(12345.678)},
+			want: url.Values{"MinAmountInFiat": {"0.000001"}, "MaxAmountInFiat": {"12345.678"}}},
+		{name: "explicit 0 maximum", q: &TransferQuery{MaxAmountInFiat: Float64(0)}, want: url.Values{"MaxAmountInFiat": {"0"}}},
+		{name: "a time before 1970", q: &TransferQuery{CreatedFrom: time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC)},
+			want: url.Values{"FromTimestamp": {"-1"}}},
+		{name: "the Unix epoch is a time, sent", q: &TransferQuery{CreatedTo: time.Unix(0, 0)}, want: url.Values{"ToTimestamp": {"0"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, _, rec := recordingClient(t, answer(http.StatusOK, pageAnswer(0)))
+			_, err := c.Transfers(context.Background(), tc.q)
+			require.NoError(t, err)
+			assert.Equal(t, []url.Values{tc.want}, rec.Queries())
+		})
+	}
+}
+
+// TestTransferQueryValidation: each rule Mesh documents refuses, naming its query
+// parameter, and sends nothing; what Mesh accepts is sent.
+func TestTransferQueryValidation(t *testing.T) {
+	ids := func(n int) []string {
+		s := make([]string, n)
+		for i := range s {
+			s[i] = numberedID(i)
+		}
+		return s
+	}
+	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	overInt32 := math.MaxInt32
+	overInt32++
+	refused := []struct {
+		name   string
+		q      TransferQuery
+		fields []string
+		reason string // in the first problem's reason
+	}{
+		{name: "Id not a UUID", q: TransferQuery{ID: "8e25acb5"}, fields: []string{"Id"}, reason: "UUID"},
+		{name: "Id in braces", q: TransferQuery{ID: "{" + officialTransferID + "}"}, fields: []string{"Id"}},
+		{name: "Id with white space", q: TransferQuery{ID: " " + officialTransferID}, fields: []string{"Id"}},
+		{name: "IntegrationIds entries", q: TransferQuery{IntegrationIDs: []string{coinbaseID, "coinbase", "", coinbaseID, "x"}},
+			fields: []string{"IntegrationIds[1]", "IntegrationIds[2]", "IntegrationIds[4]"}},
+		{name: "101 IntegrationIds", q: TransferQuery{IntegrationIDs: ids(101)}, fields: []string{"IntegrationIds"}, reason: "at most 100"},
+		{name: "SubClientId", q: TransferQuery{SubClientID: "sub-1"}, fields: []string{"SubClientId"}},
+		{name: "6 Statuses", q: TransferQuery{Statuses: []TransferStatus{"pending", "succeeded", "failed", "a", "b", "c"}},
+			fields: []string{"Statuses"}, reason: "at most 5"},
+		{name: "blank Statuses", q: TransferQuery{Statuses: []TransferStatus{"pending", "", " \t"}},
+			fields: []string{"Statuses[1]", "Statuses[2]"}},
+		{name: "ClientTransactionId 129", q: TransferQuery{ClientTransactionID: strings.Repeat("a", 129)},
+			fields: []string{"ClientTransactionId"}, reason: "128 UTF-16"},
+		{name: "ClientTransactionId 65 emoji: 130 UTF-16 units", q: TransferQuery{ClientTransactionID: strings.Repeat("😀", 65)},
+			fields: []string{"ClientTransactionId"}},
+		{name: "UserId 51", q: TransferQuery{UserID: strings.Repeat("u", 51)}, fields: []string{"UserId"}, reason: "50 UTF-16"},
+		{name: "UserId 26 emoji: 52 UTF-16 units", q: TransferQuery{UserID: strings.Repeat("😀", 26)}, fields: []string{"UserId"}},
+		{name: "negative Count", q: TransferQuery{Count: -1}, fields: []string{"Count"}},
+		{name: "Count 1001", q: TransferQuery{Count: 1001}, fields: []string{"Count"}, reason: "newer API reference page"},
+		{name: "negative Offset", q: TransferQuery{Offset: -10}, fields: []string{"Offset"}},
+		{name: "Offset past int32", q: TransferQuery{Offset: overInt32}, fields: []string{"Offset"}, reason: "int32"},
+		{name: "CreatedFrom after CreatedTo", q: TransferQuery{CreatedFrom: at.Add(time.Second), CreatedTo: at},
+			fields: []string{"FromTimestamp"}, reason: "after CreatedTo"},
+		{name: "minimum above maximum", q: TransferQuery{MinAmountInFiat: Float64(10), MaxAmountInFiat: Float64(9.99)},
+			fields: []string{"MinAmountInFiat"}, reason: "MaxAmountInFiat"},
+		{name: "NaN minimum", q: TransferQuery{MinAmountInFiat: Float64(math.NaN()), MaxAmountInFiat: Float64(1)},
+			fields: []string{"MinAmountInFiat"}, reason: "finite"},
+		{name: "infinite maximum", q: TransferQuery{MinAmountInFiat: Float64(1), MaxAmountInFiat: Float64(math.Inf(1))},
+			fields: []string{"MaxAmountInFiat"}},
+		{name: "negative infinite minimum", q: TransferQuery{MinAmountInFiat: Float64(math.Inf(-1))}, fields: []string{"MinAmountInFiat"}},
+		{name: "blank OrderBy", q: TransferQuery{OrderBy: "  "}, fields: []string{"OrderBy"}},
+	}
+	for _, tc := range refused {
+		t.Run("refused "+tc.name, func(t *testing.T) {
+			c, srv, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(0)))
+			q := tc.q
+			page, err := c.Transfers(context.Background(), &q)
+			assert.Nil(t, page)
+			assertOnlySentinel(t, err, ErrValidation)
+			assert.Equal(t, tc.fields, problemFields(t, err))
+			var invalid *InvalidRequestError
+			require.ErrorAs(t, err, &invalid)
+			assert.Contains(t, invalid.Problems[0].Reason, tc.reason)
+			assert.Equal(t, err, q.Validate(), "Validate says what Transfers says")
+			assert.Zero(t, srv.hits.Load(), "sent a refused query")
+		})
+	}
+
+	accepted := []struct {
+		name string
+		q    TransferQuery
+	}{
+		{name: "Count 1000", q: TransferQuery{Count: 1000}},
+		{name: "Offset at int32's maximum", q: TransferQuery{Offset: math.MaxInt32}},
+		{name: "unknown statuses", q: TransferQuery{Statuses: []TransferStatus{"refunded", "Succeeded", "x", "y", "z"}}},
+		{name: "100 IntegrationIds", q: TransferQuery{IntegrationIDs: ids(100)}},
+		{name: "upper-case UUIDs", q: TransferQuery{ID: strings.ToUpper(officialTransferID), SubClientID: strings.ToUpper(polygonID)}},
+		{name: "OrderBy any non-blank value", q: TransferQuery{OrderBy: "someFutureColumn"}},
+		{name: "ClientTransactionId 128, UserId 50", q: TransferQuery{ClientTransactionID: strings.Repeat("a", 128), UserID: strings.Repeat("u", 50)}},
+		{name: "64 emoji: 128 UTF-16 units", q: TransferQuery{ClientTransactionID: strings.Repeat("😀", 64), UserID: strings.Repeat("😀", 25)}},
+		{name: "minimum equal to maximum, both 0", q: TransferQuery{MinAmountInFiat: Float64(0), MaxAmountInFiat: Float64(0)}},
+		{name: "negative amounts", q: TransferQuery{MinAmountInFiat: Float64(-5), MaxAmountInFiat: Float64(-1)}},
+		{name: "CreatedFrom equal to CreatedTo", q: TransferQuery{CreatedFrom: at, CreatedTo: at}},
+		{name: "CreatedFrom after CreatedTo within the second sent", q: TransferQuery{CreatedFrom: at.Add(999 * time.Millisecond), CreatedTo: at}},
+		{name: "only CreatedFrom", q: TransferQuery{CreatedFrom: at}},
+		{name: "any Hash", q: TransferQuery{Hash: " not a hash "}},
+	}
+	for _, tc := range accepted {
+		t.Run("accepted "+tc.name, func(t *testing.T) {
+			c, srv, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(0)))
+			q := tc.q
+			require.NoError(t, q.Validate())
+			_, err := c.Transfers(context.Background(), &q)
+			require.NoError(t, err)
+			assert.EqualValues(t, 1, srv.hits.Load())
+		})
+	}
+}
+
+func TestTransferQueryEveryProblemAtOnce(t *testing.T) {
+	q := &TransferQuery{
+		ID: "x", ClientTransactionID: strings.Repeat("a", 129), UserID: strings.Repeat("u", 51),
+		IntegrationIDs: []string{"y"}, Statuses: []TransferStatus{"pending", "", "a", "b", "c", "d"},
+		CreatedFrom: time.Unix(2, 0), CreatedTo: time.Unix(1, 0),
+		MinAmountInFiat: Float64(math.NaN()), MaxAmountInFiat: Float64(math.Inf(1)),
+		SubClientID: "z", OrderBy: " ", Count: 1001, Offset: -1,
+	}
+	want := []string{"Id", "ClientTransactionId", "UserId", "IntegrationIds[0]", "Statuses", "Statuses[1]", "FromTimestamp",
+		"MinAmountInFiat", "MaxAmountInFiat", "SubClientId", "OrderBy", "Count", "Offset"}
+	assert.Equal(t, want, problemFields(t, q.Validate()))
+
+	c, srv, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(0)))
+	var resp Response
+	_, err := c.Transfers(context.Background(), q, WithCallTimeout(-time.Second), WithResponse(&resp))
+	assertOnlySentinel(t, err, ErrValidation)
+	assert.Equal(t, append([]string{""}, want...), problemFields(t, err), "the option's problem merged in")
+	assert.Contains(t, err.Error(), "more (see Problems)")
+	assertShortLine(t, err.Error(), 2*maxShownError, "the error")
+	assert.Zero(t, srv.hits.Load())
+	assert.Zero(t, resp.Attempts)
+}
+
+// listHandler serves a list of n transfers (numberedID(0) ... numberedID(n-1)) a page at
+// a time as Mesh does (Offset, Count, 10 by default), claiming total; each answer says
+// its Offset in X-Offset.
+func listHandler(n, total int) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		offset, _ := strconv.Atoi(q.Get("Offset"))
+		count := 10
+		if s := q.Get("Count"); s != "" {
+			count, _ = strconv.Atoi(s)
+		}
+		var items []string
+		for i := offset; i < min(offset+count, n); i++ {
+			items = append(items, idItem(numberedID(i)))
+		}
+		answer(http.StatusOK, pageAnswer(total, items...), "X-Offset", strconv.Itoa(offset))(w, r)
+	}
+}
+
+// collect ranges over seq, stopping after stopAfter items when it is positive: the ids
+// yielded, and the errors.
+func collect(seq func(func(*Transfer, error) bool), stopAfter int) (ids []string, errs []error) {
+	for tr, err := range seq {
+		if err != nil {
+			errs = append(errs, err)
+			if tr != nil {
+				ids = append(ids, "with the error: "+tr.ID)
+			}
+			continue
+		}
+		ids = append(ids, tr.ID)
+		if len(ids) == stopAfter {
+			break
+		}
+	}
+	return ids, errs
+}
+
+func idRange(from, to int) []string {
+	var ids []string
+	for i := from; i < to; i++ {
+		ids = append(ids, numberedID(i))
+	}
+	return ids
+}
+
+func TestAllTransfers(t *testing.T) {
+	tests := []struct {
+		name        string
+		handler     http.HandlerFunc
+		q           *TransferQuery
+		stopAfter   int
+		wantIDs     []string
+		wantOffsets []string // of each request
+		wantErr     error
+	}{
+		{name: "pages until Total", handler: listHandler(7, 7), q: &TransferQuery{Count: 3},
+			wantIDs: idRange(0, 7), wantOffsets: []string{"", "3", "6"}},
+		{name: "from the caller's Offset", handler: listHandler(7, 7), q: &TransferQuery{Count: 3, Offset: 2},
+			wantIDs: idRange(2, 7), wantOffsets: []string{"2", "5"}},
+		{name: "nil q: Mesh's page size", handler: listHandler(12, 12), q: nil,
+			wantIDs: idRange(0, 12), wantOffsets: []string{"", "10"}},
+		{name: "Total reached on a full page: no more requests", handler: listHandler(30, 6), q: &TransferQuery{Count: 3},
+			wantIDs: idRange(0, 6), wantOffsets: []string{"", "3"}},
+		{name: "Offset advances by the items received", handler: listHandler(5, 100), q: &TransferQuery{Count: 3},
+			wantIDs: idRange(0, 5), wantOffsets: []string{"", "3", "5"}},
+		{name: "stops on an empty page", handler: listHandler(0, 100), q: &TransferQuery{Count: 3},
+			wantIDs: nil, wantOffsets: []string{""}},
+		{name: "empty list", handler: listHandler(0, 0), wantOffsets: []string{""}},
+		{name: "the first error yielded once, then nothing",
+			handler: sequence(listHandler(9, 9), answer(http.StatusBadRequest, errorBody(StatusBadRequest, "invalidField", "no"))),
+			q:       &TransferQuery{Count: 3}, wantIDs: idRange(0, 3), wantOffsets: []string{"", "3"}, wantErr: ErrBadRequest},
+		{name: "an error on the first page", handler: answer(http.StatusForbidden, errorBody(StatusPermissionDenied, "", "no")),
+			wantOffsets: []string{""}, wantErr: ErrPermissionDenied},
+		{name: "an invalid query: one error, nothing sent", handler: listHandler(9, 9), q: &TransferQuery{Count: -1},
+			wantErr: ErrValidation},
+		{name: "break in the first page", handler: listHandler(9, 9), q: &TransferQuery{Count: 3}, stopAfter: 2,
+			wantIDs: idRange(0, 2), wantOffsets: []string{""}},
+		{name: "break on a page's last item: no request for the next", handler: listHandler(9, 9), q: &TransferQuery{Count: 3},
+			stopAfter: 3, wantIDs: idRange(0, 3), wantOffsets: []string{""}},
+		{name: "break in the second page", handler: listHandler(9, 9), q: &TransferQuery{Count: 3}, stopAfter: 4,
+			wantIDs: idRange(0, 4), wantOffsets: []string{"", "3"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			// A sequence that does not stop fails on its 11th request instead of running on.
+			var requests atomic.Int32
+			c, _, rec := recordingClient(t, func(w http.ResponseWriter, r *http.Request) {
+				if requests.Add(1) > 10 {
+					answer(http.StatusBadRequest, errorBody(StatusBadRequest, "", "runaway sequence"))(w, r)
+					return
+				}
+				tc.handler(w, r)
+			})
+			var before *TransferQuery
+			if tc.q != nil {
+				before = clonePtr(tc.q)
+			}
+			ids, errs := collect(c.AllTransfers(context.Background(), tc.q), tc.stopAfter)
+			assert.Equal(t, tc.wantIDs, ids)
+			assert.Equal(t, tc.wantOffsets, rec.Offsets())
+			if tc.wantErr == nil {
+				assert.Empty(t, errs)
+			} else {
+				require.Len(t, errs, 1)
+				assertOnlySentinel(t, errs[0], tc.wantErr)
+			}
+			assert.Equal(t, before, tc.q, "the caller's query changed")
+		})
+	}
+
+	t.Run("the caller's query, read once and never changed", func(t *testing.T) {
+		c, _, rec := recordingClient(t, listHandler(7, 7))
+		q := &TransferQuery{Count: 3, Statuses: []TransferStatus{"pending"}, MinAmountInFiat: Float64(1)}
+		seq := c.AllTransfers(context.Background(), q)
+		q.Offset, q.Statuses[0], *q.MinAmountInFiat = 5, "failed", 2 // after the call: not seen
+		ids, errs := collect(seq, 0)
+		assert.Empty(t, errs)
+		assert.Equal(t, idRange(0, 7), ids)
+		for _, sent := range rec.Queries() {
+			assert.Equal(t, []string{"pending"}, sent["Statuses"])
+			assert.Equal(t, "1", sent.Get("MinAmountInFiat"))
+		}
+		assert.Equal(t, &TransferQuery{Count: 3, Offset: 5, Statuses: []TransferStatus{"failed"}, MinAmountInFiat: Float64(2)}, q)
+
+		// A second range starts again from the query's Offset.
+		again, _ := collect(seq, 0)
+		assert.Equal(t, idRange(0, 7), again)
+		assert.Equal(t, []string{"", "3", "6", "", "3", "6"}, rec.Offsets())
+	})
+
+	t.Run("options apply to each page", func(t *testing.T) {
+		c, _, _ := recordingClient(t, listHandler(7, 7))
+		var resp Response
+		ids, errs := collect(c.AllTransfers(context.Background(), &TransferQuery{Count: 3}, WithResponse(&resp)), 0)
+		assert.Empty(t, errs)
+		assert.Len(t, ids, 7)
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Equal(t, 1, resp.Attempts)
+		assert.Equal(t, "6", resp.Header.Get("X-Offset"), "WithResponse reports the last page's call")
+	})
+
+	t.Run("the call's retry policy on each page", func(t *testing.T) {
+		c, srv, _ := recordingClient(t, sequence(listHandler(9, 9), answer(http.StatusServiceUnavailable, errorBody(StatusServerFailure, "", "down"))))
+		var resp Response
+		ids, errs := collect(c.AllTransfers(context.Background(), &TransferQuery{Count: 3}, WithCallRetry(RetryPolicy{}), WithResponse(&resp)), 0)
+		assert.Equal(t, idRange(0, 3), ids)
+		require.Len(t, errs, 1)
+		assertOnlySentinel(t, errs[0], ErrServerFailure)
+		assert.EqualValues(t, 2, srv.hits.Load(), "the second page was not retried")
+		assert.Equal(t, Response{StatusCode: http.StatusServiceUnavailable, Header: resp.Header, Attempts: 1, Elapsed: resp.Elapsed}, resp)
+	})
+
+	t.Run("a bad option: one error, nothing sent", func(t *testing.T) {
+		c, srv, _ := recordingClient(t, listHandler(9, 9))
+		ids, errs := collect(c.AllTransfers(context.Background(), nil, WithResponse(nil)), 0)
+		assert.Empty(t, ids)
+		require.Len(t, errs, 1)
+		assertOnlySentinel(t, errs[0], ErrValidation)
+		assert.Zero(t, srv.hits.Load())
+	})
+}
+
+func TestTransferByID(t *testing.T) {
+	other1, other2 := numberedID(1), numberedID(2)
+	tests := []struct {
+		name    string
+		id      string
+		handler http.HandlerFunc
+		want    string // the id of the transfer returned; "" for an error
+		wantErr error
+		hits    int32
+	}{
+		{name: "found", id: officialTransferID, handler: answer(http.StatusOK, transferListAnswer), want: officialTransferID, hits: 1},
+		{name: "found, the id in another case", id: strings.ToUpper(officialTransferID),
+			handler: answer(http.StatusOK, pageAnswer(1, idItem(officialTransferID))), want: officialTransferID, hits: 1},
+		{name: "found among transfers the server should have filtered out", id: officialTransferID,
+			handler: answer(http.StatusOK, pageAnswer(3, idItem(other1), idItem(officialTransferID), idItem(other2))), want: officialTransferID, hits: 1},
+		{name: "a server that ignores the filter", id: officialTransferID,
+			handler: answer(http.StatusOK, pageAnswer(2, idItem(other1), idItem(other2))), wantErr: ErrNotFound, hits: 1},
+		{name: "an item without an id", id: officialTransferID,
+			handler: answer(http.StatusOK, pageAnswer(1, `{"status":"succeeded"}`)), wantErr: ErrNotFound, hits: 1},
+		{name: "empty list", id: officialTransferID, handler: answer(http.StatusOK, pageAnswer(0)), wantErr: ErrNotFound, hits: 1},
+		{name: "notFound from Mesh", id: officialTransferID, handler: answer(http.StatusNotFound, errorBody(StatusNotFound, "", "no such transfer")),
+			wantErr: ErrNotFound, hits: 1},
+		{name: "badRequest", id: officialTransferID, handler: answer(http.StatusBadRequest, errorBody(StatusBadRequest, "invalidField", "Id")),
+			wantErr: ErrBadRequest, hits: 1},
+		{name: "401", id: officialTransferID, handler: answer(http.StatusUnauthorized, "Unauthorized", "Content-Type", "text/plain"),
+			wantErr: ErrUnauthorized, hits: 1},
+		{name: "503 retried as every call", id: officialTransferID,
+			handler: answer(http.StatusServiceUnavailable, errorBody(StatusServerFailure, "", "down")), wantErr: ErrServerFailure, hits: 3},
+		{name: "503 then found", id: officialTransferID,
+			handler: sequence(answer(http.StatusServiceUnavailable, errorBody(StatusServerFailure, "", "down")), answer(http.StatusOK, transferListAnswer)),
+			want:    officialTransferID, hits: 2},
+		{name: "429 then found", id: officialTransferID,
+			handler: sequence(answer(http.StatusTooManyRequests, errorBody(StatusTooManyRequest, "", "slow")), answer(http.StatusOK, transferListAnswer)),
+			want:    officialTransferID, hits: 2},
+		{name: "ok without items", id: officialTransferID, handler: answer(http.StatusOK, `{"status":"ok","content":{"total":0}}`),
+			wantErr: ErrUnexpectedResponse, hits: 1},
+		{name: "empty id", id: "", handler: answer(http.StatusOK, transferListAnswer), wantErr: ErrValidation},
+		{name: "id not a UUID", id: "123456", handler: answer(http.StatusOK, transferListAnswer), wantErr: ErrValidation},
+		{name: "id with a query in it", id: officialTransferID + "&UserId=x", handler: answer(http.StatusOK, transferListAnswer), wantErr: ErrValidation},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, srv, rec := recordingClient(t, tc.handler)
+			got, err := c.TransferByID(context.Background(), tc.id)
+			assert.Equal(t, tc.hits, srv.hits.Load(), "requests")
+			if tc.wantErr != nil {
+				assert.Nil(t, got)
+				assertOnlySentinel(t, err, tc.wantErr)
+				assertNoSecret(t, err.Error(), "the error")
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got.ID)
+			for _, q := range rec.Queries() {
+				assert.Equal(t, url.Values{"Id": {tc.id}}, q)
+			}
+		})
+	}
+
+	t.Run("the official example, every field", func(t *testing.T) {
+		c, _, _ := recordingClient(t, answer(http.StatusOK, transferListAnswer))
+		got, err := c.TransferByID(context.Background(), officialTransferID)
+		require.NoError(t, err)
+		assert.Equal(t, &wantOfficialTransfer, got)
+	})
+	t.Run("not found names the id", func(t *testing.T) {
+		c, _, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(1, idItem(numberedID(1)))))
+		_, err := c.TransferByID(context.Background(), officialTransferID)
+		require.Error(t, err)
+		assert.Equal(t, "mesh: not found: Mesh has no transfer with id "+officialTransferID, err.Error())
+		var apiErr *APIError
+		assert.False(t, errors.As(err, &apiErr), "Mesh answered ok: no APIError")
+	})
+	t.Run("a refused id names the Id parameter", func(t *testing.T) {
+		c, _, _ := recordingClient(t, answer(http.StatusOK, transferListAnswer))
+		_, err := c.TransferByID(context.Background(), "")
+		assert.Equal(t, []string{"Id"}, problemFields(t, err))
+		assert.Contains(t, err.Error(), "is required")
+	})
+}
+
+func TestWalletVerifications(t *testing.T) {
+	refused := []struct {
+		name, userID, address string
+		fields                []string
+	}{
+		{name: "no user id", userID: "", address: "address-1", fields: []string{"UserId"}},
+		{name: "blank address", userID: "user-1", address: " \t", fields: []string{"Address"}},
+		{name: "both blank", userID: " ", address: "", fields: []string{"UserId", "Address"}},
+	}
+	for _, tc := range refused {
+		t.Run("refused "+tc.name, func(t *testing.T) {
+			c, srv, _ := recordingClient(t, answer(http.StatusOK, verificationsAnswer))
+			got, err := c.WalletVerifications(context.Background(), tc.userID, tc.address)
+			assert.Nil(t, got)
+			assertOnlySentinel(t, err, ErrValidation)
+			assert.Equal(t, tc.fields, problemFields(t, err))
+			assert.Zero(t, srv.hits.Load())
+		})
+	}
+
+	answers := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    []WalletVerification
+		wantErr error
+		hits    int32
+	}{
+		{name: "none", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":[]}}`), want: []WalletVerification{}, hits: 1},
+		{name: "null list", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":null}}`), hits: 1},
+		{name: "the list's key missing", handler: answer(http.StatusOK, `{"status":"ok","content":{"items":[]}}`), wantErr: ErrUnexpectedResponse, hits: 1},
+		{name: "content missing", handler: answer(http.StatusOK, `{"status":"ok"}`), wantErr: ErrUnexpectedResponse, hits: 1},
+		{name: "an item of the wrong shape", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":[{"timestamp":"x"}]}}`),
+			wantErr: ErrUnexpectedResponse, hits: 1},
+		{name: "badRequest", handler: answer(http.StatusBadRequest, errorBody(StatusBadRequest, "invalidField", "Address")), wantErr: ErrBadRequest, hits: 1},
+		{name: "503 retried", handler: answer(http.StatusServiceUnavailable, errorBody(StatusServerFailure, "", "down")), wantErr: ErrServerFailure, hits: 3},
+		{name: "over its bound", handler: answer(http.StatusOK, paddedAnswer(verificationsAnswer, maxWalletVerificationsBytes+1)),
+			wantErr: ErrUnexpectedResponse, hits: 1},
+		{name: "at its bound", handler: answer(http.StatusOK, paddedAnswer(verificationsAnswer, maxWalletVerificationsBytes)),
+			want: []WalletVerification{wantOfficialVerification}, hits: 1},
+	}
+	for _, tc := range answers {
+		t.Run(tc.name, func(t *testing.T) {
+			c, srv, _ := recordingClient(t, tc.handler)
+			got, err := c.WalletVerifications(context.Background(), "user-1", "address-1")
+			assert.Equal(t, tc.hits, srv.hits.Load(), "requests")
+			if tc.wantErr != nil {
+				assert.Nil(t, got)
+				assertOnlySentinel(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+// TestTransferPageBounds: a page is refused beyond MaxTransferCount items or its byte
+// bound, and not retried; a page of MaxTransferCount complete items fits.
+func TestTransferPageBounds(t *testing.T) {
+	items := func(n int, item func(i int) string) []string {
+		s := make([]string, n)
+		for i := range s {
+			s[i] = item(i)
+		}
+		return s
+	}
+	tests := []struct {
+		name    string
+		body    string
+		wantN   int
+		wantErr string // in the error's text; "" for a page
+	}{
+		{name: "1000 items", body: pageAnswer(1000, items(1000, func(i int) string { return idItem(numberedID(i)) })...), wantN: 1000},
+		{name: "1001 items", body: pageAnswer(1001, items(1001, func(i int) string { return idItem(numberedID(i)) })...),
+			wantErr: "more than 1000 items"},
+		{name: "100,000 empty items", body: pageAnswer(1, items(100_000, func(int) string { return "{}" })...),
+			wantErr: "more than 1000 items"},
+		{name: "1000 complete items", body: pageAnswer(1000, items(1000, func(int) string { return fullTransferItem })...), wantN: 1000},
+		{name: "one byte over the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes+1),
+			wantErr: "larger than " + strconv.Itoa(maxTransferPageBytes) + " bytes"},
+		{name: "at the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes), wantN: 1},
+		{name: "items not a list", body: `{"status":"ok","content":{"items":{"id":"x"},"total":1}}`, wantErr: "not an array"},
+		{name: "an item of the wrong shape", body: `{"status":"ok","content":{"items":[{"amount":"ten"}],"total":1}}`, wantErr: "does not decode"},
+		{name: "total missing", body: `{"status":"ok","content":{"items":[]}}`, wantErr: "without content.total"},
+		{name: "total null", body: `{"status":"ok","content":{"items":[],"total":null}}`, wantErr: "without content.total"},
+		{name: "items missing", body: `{"status":"ok","content":{"total":0,"list":[]}}`, wantErr: "without content.items"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, srv, _ := recordingClient(t, answer(http.StatusOK, tc.body))
+			page, err := c.Transfers(context.Background(), &TransferQuery{Count: 1000})
+			assert.EqualValues(t, 1, srv.hits.Load(), "requests")
+			if tc.wantErr != "" {
+				assert.Nil(t, page)
+				assertOnlySentinel(t, err, ErrUnexpectedResponse)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Len(t, page.Items, tc.wantN)
+		})
+	}
+	require.Less(t, len(pageAnswer(1000, items(1000, func(int) string { return fullTransferItem })...)), maxTransferPageBytes/3,
+		"the bound keeps three times the room of a page of complete items")
+}
+
+// FuzzTransferQuery: any query validates and encodes without panicking; a refused one
+// names only query parameters; a valid one encodes to parameters that parse back
+// (url.ParseQuery) to the same values, each one the field it came from.
+func FuzzTransferQuery(f *testing.F) {
+	f.Add(officialTransferID, "order-1", "user-1", coinbaseID+","+robinhoodID, "pending,failed", int64(1653211113), int64(0),
+		int64(1707462614), 0.0, 1000.5, uint8(3), "0x77f3", polygonID, "createdTimestamp", true, 1000, 20, uint8(0))
+	f.Add("", "", "", "", "", int64(0), int64(0), int64(0), 0.0, 0.0, uint8(0), "", "", "", false, 0, 0, uint8(0))
+	f.Add("x", strings.Repeat("😀", 65), "ä&=?#+%;", ",", " ,", int64(-1), int64(999999999), int64(-2), math.NaN(), math.Inf(1),
+		uint8(3), "\xff", "sub", " ", false, -1, -1, uint8(101))
+	f.Add(strings.ToUpper(officialTransferID), "a", "b", "", "Succeeded", int64(5), int64(1), int64(5), 1e-7, 1e21, uint8(1),
+		"h", "", "x", true, 1001, math.MaxInt32, uint8(100))
+
+	f.Fuzz(func(t *testing.T, id, ctid, userID, integrationIDs, statuses string, fromSec, fromNsec, toSec int64,
+		minAmount, maxAmount float64, amounts uint8, hash, subClientID, orderBy string, desc bool, count, offset int, extraIDs uint8) {
+		q := &TransferQuery{ID: id, ClientTransactionID: ctid, UserID: userID, Hash: hash, SubClientID: subClientID,
+			OrderBy: orderBy, Descending: desc, Count: count, Offset: offset}
+		if integrationIDs != "" {
+			q.IntegrationIDs = strings.Split(integrationIDs, ",")
+		}
+		for range extraIDs {
+			q.IntegrationIDs = append(q.IntegrationIDs, coinbaseID)
+		}
+		if statuses != "" {
+			for _, s := range strings.Split(statuses, ",") {
+				q.Statuses = append(q.Statuses, TransferStatus(s))
+			}
+		}
+		if fromSec != 0 || fromNsec != 0 {
+			q.CreatedFrom = time.Unix(fromSec, fromNsec)
+		}
+		if toSec != 0 {
+			q.CreatedTo = time.Unix(toSec, 0)
+		}
+		if amounts&1 != 0 {
+			q.MinAmountInFiat = Float64(minAmount)
+		}
+		if amounts&2 != 0 {
+			q.MaxAmountInFiat = Float64(maxAmount)
+		}
+
+		err := q.Validate()
+		values := q.values()
+		if err != nil {
+			require.ErrorIs(t, err, ErrValidation)
+			for _, field := range problemFields(t, err) {
+				name, _, _ := strings.Cut(field, "[")
+				assert.Contains(t, []string{"Id", "ClientTransactionId", "UserId", "IntegrationIds", "Statuses", "FromTimestamp",
+					"MinAmountInFiat", "MaxAmountInFiat", "SubClientId", "OrderBy", "Count", "Offset"}, name)
+			}
+			return
+		}
+		// What is valid is within every documented bound.
+		assert.LessOrEqual(t, len(q.IntegrationIDs), 100)
+		assert.LessOrEqual(t, len(q.Statuses), 5)
+		assert.True(t, count >= 0 && count <= MaxTransferCount && offset >= 0 && offset <= math.MaxInt32)
+
+		parsed, perr := url.ParseQuery(values.Encode())
+		require.NoError(t, perr)
+		assert.Equal(t, values, parsed, "the query does not parse back to what was encoded")
+
+		// Each parameter is its field, and a zero field is absent.
+		str := func(name, want string) {
+			got, ok := parsed[name]
+			if want == "" {
+				assert.False(t, ok, "%s sent for a zero field", name)
+				return
+			}
+			assert.Equal(t, []string{want}, got, name)
+		}
+		str("Id", id)
+		str("ClientTransactionId", ctid)
+		str("UserId", userID)
+		str("Hash", hash)
+		str("SubClientId", subClientID)
+		str("OrderBy", orderBy)
+		str("DescendingOrder", map[bool]string{true: "true"}[desc])
+		str("Count", map[bool]string{true: strconv.Itoa(count)}[count != 0])
+		str("Offset", map[bool]string{true: strconv.Itoa(offset)}[offset != 0])
+		for name, ts := range map[string]time.Time{"FromTimestamp": q.CreatedFrom, "ToTimestamp": q.CreatedTo} {
+			str(name, map[bool]string{true: strconv.FormatInt(ts.Unix(), 10)}[!ts.IsZero()])
+		}
+		for name, amount := range map[string]*float64{"MinAmountInFiat": q.MinAmountInFiat, "MaxAmountInFiat": q.MaxAmountInFiat} {
+			if amount == nil {
+				str(name, "")
+				continue
+			}
+			s := parsed.Get(name)
+			assert.NotContains(t, s, "e", "%s has an exponent", name)
+			back, perr := strconv.ParseFloat(s, 64)
+			require.NoError(t, perr)
+			assert.Equal(t, *amount == 0, back == 0) // 0 and -0
+			if *amount != 0 {
+				assert.Equal(t, *amount, back, name)
+			}
+		}
+		assert.Equal(t, len(q.IntegrationIDs), len(parsed["IntegrationIds"]))
+		for i, id := range q.IntegrationIDs {
+			assert.Equal(t, id, parsed["IntegrationIds"][i])
+		}
+		assert.Equal(t, len(q.Statuses), len(parsed["Statuses"]))
+		for i, s := range q.Statuses {
+			assert.Equal(t, string(s), parsed["Statuses"][i])
+		}
+	})
+}
