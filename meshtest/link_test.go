@@ -47,7 +47,7 @@ func TestPayWithLinkBuildsTheTransfer(t *testing.T) {
 				require.NotNil(t, tr.SourceAmount)
 				assert.Equal(t, 0.004786046226555188, *tr.SourceAmount)
 				assert.Equal(t, 12.5, tr.AmountInFiat)
-				assert.Equal(t, 12.5, tr.TotalTransactionAmount)
+				assert.Equal(t, 12.5, tr.TotalTransactionAmountInFiat)
 				assert.Equal(t, "USD", tr.AmountInFiatCurrencyCode)
 			}},
 		{"fiat only: one token is one USD", payment("u1", "25", "", ""), func(t *testing.T, tr *mesh.Transfer) {
