@@ -94,7 +94,8 @@ const fullTransferItem = `{"id":"8e25acb5-a9e2-4d00-8772-a255f010a2a9",
  "destinationAddress":"0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432","refundAddress":"0x1a2b3c4d5e6f708192a3b4c5d6e7f80912345678",
  "bridgingDetails":{"status":"completed","statusDescription":"Bridged","targetSide":{"chain":"base"},"sourceSide":{"chain":"polygon"},
   "timeline":[{"step":"sent","timestamp":1707462600}]},
- "isSmartFundingTransfer":true,"unitPrice":98.8123,"requestedTransferAmount":10.123,"isBridgingTransfer":false}`
+ "isSmartFundingTransfer":true,"unitPrice":98.8123,"requestedTransferAmount":10.123,"isBridgingTransfer":true,
+ "webhookLogs":[{"responseCode":200,"webhookUri":"https://shop.example/mesh/webhook","sentTimestamp":1707462615,"responseMessage":"OK"}]}`
 
 var wantFullTransfer = Transfer{
 	ID: officialTransferID, ClientTransactionID: "order-2024-05-22-000123456789",
@@ -121,6 +122,9 @@ var wantFullTransfer = Transfer{
 	},
 	BridgingDetails: &BridgingDetails{Status: "completed", StatusDescription: "Bridged", TargetSide: []byte(`{"chain":"base"}`),
 		SourceSide: []byte(`{"chain":"polygon"}`), Timeline: []byte(`[{"step":"sent","timestamp":1707462600}]`)},
+	IsSmartFundingTransfer: true, IsBridgingTransfer: true, UnitPrice: Float64(98.8123), RequestedTransferAmount: Float64(10.123),
+	WebhookLogs: []TransferWebhookLog{{ResponseCode: 200, WebhookURI: "https://shop.example/mesh/webhook",
+		SentAt: time.Unix(1707462615, 0).UTC(), ResponseMessage: "OK"}},
 }
 
 // pageAnswer is an ok answer of the transfer list holding items (JSON objects) and total.
@@ -246,9 +250,10 @@ func TestTransferDecode(t *testing.T) {
 		{name: "unknown transfer type and broker type kept", items: []string{`{"id":"` + officialTransferID +
 			`","transferType":"teleport","from":{"type":"newBroker2027"}}`},
 			want: []Transfer{{ID: officialTransferID, TransferType: "teleport", From: &TransferSource{Type: "newBroker2027"}}}},
-		{name: "unknown fields ignored", items: []string{`{"id":"` + officialTransferID + `","status":"failed","webhookLogs":[{"responseCode":500}],
-			"isSmartFundingTransfer":true,"unitPrice":1.5,"refund":{"x":[1,{"y":null}]},"gasFee":{"fee":1,"newFeeField":"x"}}`},
-			want: []Transfer{{ID: officialTransferID, Status: TransferStatusFailed, GasFee: &TransferFee{Fee: 1}}}},
+		{name: "unknown fields ignored", items: []string{`{"id":"` + officialTransferID + `","status":"failed",
+			"refund":{"x":[1,{"y":null}]},"gasFee":{"fee":1,"newFeeField":"x"},"webhookLogs":[{"responseCode":500,"retry":true}]}`},
+			want: []Transfer{{ID: officialTransferID, Status: TransferStatusFailed, GasFee: &TransferFee{Fee: 1},
+				WebhookLogs: []TransferWebhookLog{{ResponseCode: 500}}}}},
 		{name: "Succeeded in any case", items: []string{`{"status":"Succeeded"}`, `{"status":"SUCCEEDED"}`, `{"status":"sUcCeEdEd"}`,
 			`{"status":"Pending"}`, `{"status":"FAILED"}`},
 			want: []Transfer{{Status: TransferStatusSucceeded}, {Status: TransferStatusSucceeded}, {Status: TransferStatusSucceeded},

@@ -133,6 +133,48 @@ type Transfer struct {
 	ProcessingFee                *TransferFee     // nil when null
 	FundingMethods               []FundingMethod  // how the user funded it (SmartFunding)
 	BridgingDetails              *BridgingDetails // cross-chain bridging; nil when null
+
+	// Fields of Mesh's newer API reference, absent from its OpenAPI document.
+	IsSmartFundingTransfer  bool                 // funded through SmartFunding
+	IsBridgingTransfer      bool                 // crossed chains
+	UnitPrice               *float64             // the token's price in fiat; nil when absent
+	RequestedTransferAmount *float64             // the amount asked for; nil when absent
+	WebhookLogs             []TransferWebhookLog // Mesh's webhook deliveries for it, when asked for
+}
+
+// TransferWebhookLog is one webhook delivery Mesh made for a transfer, as its newer
+// API reference lists them.
+type TransferWebhookLog struct {
+	ResponseCode    int       // the receiver's HTTP answer
+	WebhookURI      string    // where it was delivered
+	SentAt          time.Time // sentTimestamp (Unix seconds), UTC; zero when null
+	ResponseMessage string    // the receiver's answer, as Mesh kept it
+}
+
+type webhookLogJSON struct {
+	ResponseCode    int         `json:"responseCode"`
+	WebhookURI      string      `json:"webhookUri"`
+	SentTimestamp   unixSeconds `json:"sentTimestamp"`
+	ResponseMessage string      `json:"responseMessage"`
+}
+
+// UnmarshalJSON decodes a log, its time from Unix seconds.
+func (l *TransferWebhookLog) UnmarshalJSON(b []byte) error {
+	var w webhookLogJSON
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*l = TransferWebhookLog{ResponseCode: w.ResponseCode, WebhookURI: w.WebhookURI, SentAt: time.Time(w.SentTimestamp), ResponseMessage: w.ResponseMessage}
+	return nil
+}
+
+// MarshalJSON encodes a log as Mesh does, its time in Unix seconds.
+func (l TransferWebhookLog) MarshalJSON() ([]byte, error) {
+	type wire webhookLogJSON
+	return json.Marshal(struct {
+		wire
+		SentTimestamp *int64 `json:"sentTimestamp"`
+	}{wire: wire{ResponseCode: l.ResponseCode, WebhookURI: l.WebhookURI, ResponseMessage: l.ResponseMessage}, SentTimestamp: unixOrNil(l.SentAt)})
 }
 
 // TransferSource is the integration a transfer came from.
@@ -177,46 +219,54 @@ type BridgingDetails struct {
 
 // transferJSON is a Transfer as it goes on the wire.
 type transferJSON struct {
-	ID                           string           `json:"id"`
-	ClientTransactionID          string           `json:"clientTransactionId"`
-	InstitutionTransactionID     string           `json:"institutionTransactionId"`
-	UserID                       string           `json:"userId"`
-	Status                       TransferStatus   `json:"status"`
-	AmountInFiat                 float64          `json:"amountInFiat"`
-	AmountToReceiveInFiat        float64          `json:"amountToReceiveInFiat"`
-	AmountInFiatCurrencyCode     string           `json:"amountInFiatCurrencyCode"`
-	Amount                       float64          `json:"amount"`
-	AmountToReceive              float64          `json:"amountToReceive"`
-	Symbol                       string           `json:"symbol"`
-	TokenAddress                 string           `json:"tokenAddress"`
-	NetworkID                    string           `json:"networkId"`
-	NetworkName                  string           `json:"networkName"`
-	NetworkLogoURL               string           `json:"networkLogoUrl"`
-	Hash                         string           `json:"hash"`
-	InfoURL                      string           `json:"infoUrl"`
-	DestinationAddress           string           `json:"destinationAddress"`
-	RefundAddress                string           `json:"refundAddress"`
-	CreatedTimestamp             unixSeconds      `json:"createdTimestamp"`
-	ExecutedTimestamp            unixSeconds      `json:"executedTimestamp"`
-	From                         *TransferSource  `json:"from"`
-	SubClientID                  string           `json:"subClientId"`
-	TransferType                 TransferType     `json:"transferType"`
-	IsFeeIncluded                bool             `json:"isFeeIncluded"`
-	SourceAmount                 *float64         `json:"sourceAmount"`
-	DestinationAmount            *float64         `json:"destinationAmount"`
-	DestinationAmountInFiat      *float64         `json:"destinationAmountInFiat"`
-	TotalFeesAmountInFiat        float64          `json:"totalFeesAmountInFiat"`
-	TotalTransactionAmountInFiat float64          `json:"totalTransactionAmountInFiat"`
-	GasFee                       *TransferFee     `json:"gasFee"`
-	WithdrawalFee                *TransferFee     `json:"withdrawalFee"`
-	ProcessingFee                *TransferFee     `json:"processingFee"`
-	FundingMethods               []FundingMethod  `json:"fundingMethods"`
-	BridgingDetails              *BridgingDetails `json:"bridgingDetails"`
+	ID                           string               `json:"id"`
+	ClientTransactionID          string               `json:"clientTransactionId"`
+	InstitutionTransactionID     string               `json:"institutionTransactionId"`
+	UserID                       string               `json:"userId"`
+	Status                       TransferStatus       `json:"status"`
+	AmountInFiat                 float64              `json:"amountInFiat"`
+	AmountToReceiveInFiat        float64              `json:"amountToReceiveInFiat"`
+	AmountInFiatCurrencyCode     string               `json:"amountInFiatCurrencyCode"`
+	Amount                       float64              `json:"amount"`
+	AmountToReceive              float64              `json:"amountToReceive"`
+	Symbol                       string               `json:"symbol"`
+	TokenAddress                 string               `json:"tokenAddress"`
+	NetworkID                    string               `json:"networkId"`
+	NetworkName                  string               `json:"networkName"`
+	NetworkLogoURL               string               `json:"networkLogoUrl"`
+	Hash                         string               `json:"hash"`
+	InfoURL                      string               `json:"infoUrl"`
+	DestinationAddress           string               `json:"destinationAddress"`
+	RefundAddress                string               `json:"refundAddress"`
+	CreatedTimestamp             unixSeconds          `json:"createdTimestamp"`
+	ExecutedTimestamp            unixSeconds          `json:"executedTimestamp"`
+	From                         *TransferSource      `json:"from"`
+	SubClientID                  string               `json:"subClientId"`
+	TransferType                 TransferType         `json:"transferType"`
+	IsFeeIncluded                bool                 `json:"isFeeIncluded"`
+	SourceAmount                 *float64             `json:"sourceAmount"`
+	DestinationAmount            *float64             `json:"destinationAmount"`
+	DestinationAmountInFiat      *float64             `json:"destinationAmountInFiat"`
+	TotalFeesAmountInFiat        float64              `json:"totalFeesAmountInFiat"`
+	TotalTransactionAmountInFiat float64              `json:"totalTransactionAmountInFiat"`
+	GasFee                       *TransferFee         `json:"gasFee"`
+	WithdrawalFee                *TransferFee         `json:"withdrawalFee"`
+	ProcessingFee                *TransferFee         `json:"processingFee"`
+	FundingMethods               []FundingMethod      `json:"fundingMethods"`
+	BridgingDetails              *BridgingDetails     `json:"bridgingDetails"`
+	IsSmartFundingTransfer       bool                 `json:"isSmartFundingTransfer"`
+	IsBridgingTransfer           bool                 `json:"isBridgingTransfer"`
+	UnitPrice                    *float64             `json:"unitPrice,omitempty"`
+	RequestedTransferAmount      *float64             `json:"requestedTransferAmount,omitempty"`
+	WebhookLogs                  []TransferWebhookLog `json:"webhookLogs,omitempty"`
 }
 
 // UnmarshalJSON decodes an item of Mesh's transfer list: timestamps from Unix seconds,
 // null as the zero value, unknown fields ignored.
 func (t *Transfer) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil // as encoding/json leaves a value on null
+	}
 	var w transferJSON
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
@@ -257,6 +307,11 @@ func (t *Transfer) UnmarshalJSON(b []byte) error {
 		ProcessingFee:                w.ProcessingFee,
 		FundingMethods:               w.FundingMethods,
 		BridgingDetails:              w.BridgingDetails,
+		IsSmartFundingTransfer:       w.IsSmartFundingTransfer,
+		IsBridgingTransfer:           w.IsBridgingTransfer,
+		UnitPrice:                    w.UnitPrice,
+		RequestedTransferAmount:      w.RequestedTransferAmount,
+		WebhookLogs:                  w.WebhookLogs,
 	}
 	return nil
 }
@@ -275,6 +330,8 @@ func (t Transfer) MarshalJSON() ([]byte, error) {
 		DestinationAmountInFiat: t.DestinationAmountInFiat, TotalFeesAmountInFiat: t.TotalFeesAmountInFiat,
 		TotalTransactionAmountInFiat: t.TotalTransactionAmountInFiat, GasFee: t.GasFee, WithdrawalFee: t.WithdrawalFee,
 		ProcessingFee: t.ProcessingFee, FundingMethods: t.FundingMethods, BridgingDetails: t.BridgingDetails,
+		IsSmartFundingTransfer: t.IsSmartFundingTransfer, IsBridgingTransfer: t.IsBridgingTransfer, UnitPrice: t.UnitPrice,
+		RequestedTransferAmount: t.RequestedTransferAmount, WebhookLogs: t.WebhookLogs,
 	}
 	type wire transferJSON // without the methods
 	return json.Marshal(struct {
@@ -322,6 +379,9 @@ type walletVerificationJSON struct {
 // UnmarshalJSON decodes an item of Mesh's verifications list, its timestamp from Unix
 // seconds.
 func (v *WalletVerification) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil // as encoding/json leaves a value on null
+	}
 	var w walletVerificationJSON
 	if err := json.Unmarshal(b, &w); err != nil {
 		return err
