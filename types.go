@@ -8,7 +8,7 @@ import (
 )
 
 // Version is the version of this SDK, sent in the User-Agent header.
-const Version = "0.2.0"
+const Version = "0.3.0"
 
 // Environment selects which Mesh deployment a Client talks to. The zero value is not
 // an environment; use Production or Sandbox.
