@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 )
@@ -66,6 +67,9 @@ func (s sdkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, errProxiedPlainHTTP
 	}
 	resp, err := t.RoundTrip(r)
+	if err == nil && resp == nil {
+		return nil, fmt.Errorf("mesh: the transport %T returned neither an answer nor an error", t)
+	}
 	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		// net/http parses a Location before asking the redirect policy whether to
 		// follow it, and fails the call when it does not parse: a transport error,

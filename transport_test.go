@@ -442,3 +442,16 @@ func TestRedirectWithUnparsableLocation(t *testing.T) {
 		})
 	}
 }
+
+// A caller's RoundTripper that returns neither an answer nor an error (a mock's
+// unregistered route, a stub returning zero values) fails the call with an error
+// naming it, never a panic.
+func TestTransportReturningNothing(t *testing.T) {
+	nothing := roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, nil })
+	c, _ := newTestClient(t, mockBaseURL, WithHTTPClient(&http.Client{Transport: nothing}), WithRetry(RetryPolicy{}))
+
+	var err error
+	require.NotPanics(t, func() { _, err = c.CreateLinkToken(context.Background(), validRequest()) })
+	assertTransportError(t, err)
+	assert.ErrorContains(t, err, "mesh.roundTripFunc")
+}
