@@ -121,13 +121,14 @@ type redactedError struct {
 func (e *redactedError) Error() string { return e.text }
 func (e *redactedError) Unwrap() error { return e.cause }
 
-// apiError redacts every field of e that the server wrote.
+// apiError redacts every field of e that the server wrote, and keeps its identifiers
+// printable.
 func (r *redactor) apiError(e *APIError) {
-	e.Status = Status(r.string(string(e.Status)))
-	e.ErrorType = r.string(e.ErrorType)
+	e.Status = Status(identifier(r.string(string(e.Status))))
+	e.ErrorType = identifier(r.string(e.ErrorType))
 	e.Message = r.string(e.Message)
 	e.DisplayMessage = r.string(e.DisplayMessage)
-	e.ErrorHash = r.string(e.ErrorHash)
+	e.ErrorHash = identifier(r.string(e.ErrorHash))
 	e.ErrorData = r.json(e.ErrorData)
 	e.reason = r.string(e.reason)
 	e.cause = r.error(e.cause)
@@ -253,13 +254,15 @@ func headerWithoutCookies(h http.Header) http.Header {
 	return c
 }
 
-// oneLine makes text fit a one-line error message: control characters become spaces,
-// invalid UTF-8 becomes U+FFFD, and the text is cut to max bytes at a rune boundary,
-// ending in "…" when cut.
+// oneLine makes text fit a one-line error message of printable text: a character that
+// is not printable (unicode.IsPrint: controls, line and paragraph separators, bidi
+// controls and other invisible format characters, spaces other than ' ') becomes a
+// space, invalid UTF-8 becomes U+FFFD, and the text is cut to max bytes at a character
+// boundary, ending in "…" when cut.
 func oneLine(s string, max int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		if !unicode.IsPrint(r) {
 			return ' '
 		}
 		return r
@@ -268,8 +271,21 @@ func oneLine(s string, max int) string {
 		return s
 	}
 	cut := max - len("…")
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
+	for !utf8.RuneStart(s[cut]) { // s is valid UTF-8: s[0] starts a character
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// identifier makes s fit an identifier field of an APIError (Status, ErrorType,
+// ErrorHash), which programs log as it is: every character that is not printable
+// (unicode.IsPrint) becomes U+FFFD, so that the field holds no control, separator or
+// bidi character.
+func identifier(s string) string {
+	return strings.Map(func(r rune) rune {
+		if !unicode.IsPrint(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }

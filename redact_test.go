@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -441,4 +442,75 @@ func TestHeaderNameEchoingSecret(t *testing.T) {
 	assertErrorHidesSecret(t, err, testSecret)
 	assertNoPieceOfSecret(t, fmt.Sprintf("%#v", asAPIError(t, err).Header), testSecret, "APIError.Header")
 	assert.Equal(t, []string{"1"}, asAPIError(t, err).Header[redacted], "the value is kept under a redacted name")
+}
+
+// Server text cannot forge log lines: Error() is one line of printable text, whatever
+// characters the server put in its fields (controls, line and paragraph separators,
+// bidi controls, invisible format characters); the identifiers (Status, ErrorType,
+// ErrorHash) hold none of them either, each replaced by U+FFFD; the free text (Message,
+// DisplayMessage) keeps the server's words as sent.
+func TestServerTextCannotForgeLogLines(t *testing.T) {
+	tests := []struct {
+		name, sent string
+		inText     string // what sent becomes in Error()
+		inID       string // what sent becomes in an identifier field
+	}{
+		{"newline", "\n", " ", "\uFFFD"},
+		{"carriage return", "\r", " ", "\uFFFD"},
+		{"ANSI escape", "\x1b[31m", " [31m", "\uFFFD[31m"},
+		{"next line (C1 control)", "\u0085", " ", "\uFFFD"},
+		{"line separator", "\u2028", " ", "\uFFFD"},
+		{"paragraph separator", "\u2029", " ", "\uFFFD"},
+		{"bidi embeddings and overrides", "\u202a\u202b\u202c\u202d\u202e", "     ", strings.Repeat("\uFFFD", 5)},
+		{"bidi isolates", "\u2066\u2067\u2068\u2069", "    ", strings.Repeat("\uFFFD", 4)},
+		{"bidi marks", "\u200e\u200f\u061c", "   ", strings.Repeat("\uFFFD", 3)},
+		{"zero-width characters", "\u200b\u200c\u200d\u2060\ufeff", "     ", strings.Repeat("\uFFFD", 5)},
+		{"no-break space", "\u00a0", " ", "\uFFFD"},
+		{"a plain space", " ", " ", " "},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			body, err := json.Marshal(map[string]string{
+				"status": "badRequest" + tc.sent, "errorType": "invalid" + tc.sent + "Field", "errorHash": "e08e" + tc.sent + "7897",
+				"message": "userId" + tc.sent + "is required", "displayMessage": "Try" + tc.sent + "again",
+			})
+			require.NoError(t, err)
+			c, mt := mockClientWithSecret(t, testSecret)
+			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewBytesResponder(http.StatusBadRequest, body))
+
+			_, err = c.CreateLinkToken(context.Background(), validRequest())
+			apiErr := asAPIError(t, err)
+			assert.Equal(t, Status("badRequest"+tc.inID), apiErr.Status)
+			assert.Equal(t, "invalid"+tc.inID+"Field", apiErr.ErrorType)
+			assert.Equal(t, "e08e"+tc.inID+"7897", apiErr.ErrorHash)
+			assert.Equal(t, "userId"+tc.sent+"is required", apiErr.Message, "free text is kept as sent")
+			assert.Equal(t, "Try"+tc.sent+"again", apiErr.DisplayMessage, "free text is kept as sent")
+			assert.Equal(t, "mesh: 400 Bad Request: badRequest"+tc.inID+" (invalid"+tc.inID+"Field): userId"+tc.inText+"is required"+
+				" [errorHash e08e"+tc.inID+"7897]", apiErr.Error())
+			for _, r := range err.Error() {
+				assert.True(t, unicode.IsPrint(r), "Error() holds %U: %q", r, err.Error())
+			}
+		})
+	}
+}
+
+// A long text from the server is cut to its bound in Error(), at a character
+// boundary, ending in "…": 200 bytes for a message.
+func TestServerTextCutAtACharacter(t *testing.T) {
+	tests := []struct {
+		name, message, shown string
+	}{
+		{"exactly the bound", strings.Repeat("x", 200), strings.Repeat("x", 200)},
+		{"one byte over", strings.Repeat("x", 201), strings.Repeat("x", 197) + "…"},
+		{"2-byte characters", strings.Repeat("é", 101), strings.Repeat("é", 98) + "…"},
+		{"3-byte characters", strings.Repeat("€", 70), strings.Repeat("€", 65) + "…"},
+		{"4-byte characters", strings.Repeat("😀", 51), strings.Repeat("😀", 49) + "…"},
+		{"invalid UTF-8, cut once replaced", strings.Repeat("\xffx", 101), strings.Repeat("\uFFFDx", 49) + "…"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := &APIError{HTTPStatusCode: http.StatusBadRequest, Message: tc.message}
+			assert.Equal(t, "mesh: 400 Bad Request: "+tc.shown, err.Error())
+		})
+	}
 }
