@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,8 +29,12 @@ const maxErrorText = 240
 // field by field shows an address, never the secret.
 type redactor struct {
 	secret string
-	// forms are the secret as it is, and as Go's %q and %+q and JSON escape it, when
-	// those differ: an error text quoting the server's bytes escapes a '"' or '\\'.
+	// forms are the texts that show the secret, lower-cased (the secret is printable
+	// ASCII, so every form is), each matched without regard to ASCII case: the secret
+	// as it is; as Go's %q and a hand-written JSON string escape it ('"' and '\\'); as
+	// json.Marshal escapes it ('<', '>' and '&' too, as \u003c...); percent-encoded by
+	// url.QueryEscape and url.PathEscape; HTML-escaped by html.EscapeString (&#39;,
+	// &#34;) and as other template engines do (&#x27;, &quot;).
 	forms []string
 }
 
@@ -37,24 +43,68 @@ func newRedactor(secret string) *redactor {
 	if secret == "" {
 		return r
 	}
-	quoted, ascii := strconv.Quote(secret), strconv.QuoteToASCII(secret)
+	quoted := strconv.Quote(secret)
 	jsoned, _ := json.Marshal(secret) // a string always encodes
-	for _, f := range []string{secret, quoted[1 : len(quoted)-1], ascii[1 : len(ascii)-1], string(jsoned[1 : len(jsoned)-1])} {
-		if !slices.Contains(r.forms, f) {
+	for _, f := range []string{
+		secret, quoted[1 : len(quoted)-1], string(jsoned[1 : len(jsoned)-1]),
+		url.QueryEscape(secret), url.PathEscape(secret),
+		html.EscapeString(secret), htmlEscapeHex(secret),
+	} {
+		if f = toLowerASCII(f); !slices.Contains(r.forms, f) {
 			r.forms = append(r.forms, f)
 		}
 	}
 	return r
 }
 
-// string replaces every occurrence of the secret, in any of its forms, in s.
+// htmlEscapeHex escapes s for HTML with &#x27; and &quot;, where html.EscapeString
+// writes &#39; and &#34;.
+var htmlEscapeHex = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&#x27;", `"`, "&quot;").Replace
+
+// string replaces every occurrence of the secret, in any of its forms and any ASCII
+// case, in s.
 func (r *redactor) string(s string) string {
+	lower := toLowerASCII(s)
 	for _, f := range r.forms {
-		if strings.Contains(s, f) {
-			s = strings.ReplaceAll(s, f, redacted)
+		if !strings.Contains(lower, f) {
+			continue
 		}
+		var b strings.Builder
+		for i := strings.Index(lower, f); i >= 0; i = strings.Index(lower, f) {
+			b.WriteString(s[:i])
+			b.WriteString(redacted)
+			s, lower = s[i+len(f):], lower[i+len(f):]
+		}
+		b.WriteString(s)
+		s = b.String()
+		lower = toLowerASCII(s)
 	}
 	return s
+}
+
+// shows reports whether s shows the secret, in any of its forms and any ASCII case.
+func (r *redactor) shows(s string) bool {
+	lower := toLowerASCII(s)
+	for _, f := range r.forms {
+		if strings.Contains(lower, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// toLowerASCII returns s with its ASCII letters in lower case, byte for byte (so that
+// an index into it is an index into s); s itself when it has no upper-case letter.
+func toLowerASCII(s string) string {
+	i := strings.IndexFunc(s, unicode.IsUpper)
+	if i < 0 {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		b[i] = lowerASCII(b[i])
+	}
+	return string(b)
 }
 
 // error returns err as a caller may see it: no secret in its text, its fields or
@@ -89,7 +139,7 @@ func (r *redactor) clean(err error) bool {
 		if e == nil {
 			continue
 		}
-		if t := e.Error(); len(t) > maxErrorText || oneLine(t, maxErrorText) != t || r.string(t) != t {
+		if t := e.Error(); len(t) > maxErrorText || oneLine(t, maxErrorText) != t || r.shows(t) {
 			return false
 		}
 		switch u := e.(type) { //nolint:errorlint // walking the tree by hand, as errors.Is does
@@ -138,19 +188,17 @@ func (r *redactor) apiError(e *APIError) {
 // header redacts h in place: a value showing the secret reads [REDACTED], and so does
 // a line whose name shows it.
 func (r *redactor) header(h http.Header) {
-	lower := strings.ToLower(r.secret)
 	for name, values := range h {
 		// A line holding the secret may come back as a name (in net/http's canonical
 		// case), or split at one of the secret's ':' into a name and a value, neither
-		// holding it whole: compare the name, and the whole line, without case.
-		nameShows := r.secret != "" && strings.Contains(strings.ToLower(name), lower)
+		// holding it whole: look at the name, and at the whole line.
 		lineShows := false
 		for i, v := range values {
 			values[i] = r.string(v)
-			lineShows = lineShows || r.secret != "" && strings.Contains(strings.ToLower(name+":"+values[i]), lower)
+			lineShows = lineShows || r.shows(name+":"+values[i])
 		}
 		switch {
-		case nameShows: // the values are the server's own
+		case r.shows(name): // the values are the server's own
 			delete(h, name)
 			h[redacted] = append(h[redacted], values...)
 		case lineShows: // the values hold the rest of the secret
@@ -184,7 +232,7 @@ func (r *redactor) json(raw json.RawMessage) json.RawMessage {
 			break
 		}
 		if err != nil { // not JSON: nothing can be kept safely
-			if r.string(string(raw)) == string(raw) {
+			if !r.shows(string(raw)) {
 				return raw
 			}
 			return json.RawMessage(`"` + redacted + `"`)
@@ -214,7 +262,7 @@ func (r *redactor) json(raw json.RawMessage) json.RawMessage {
 			b, _ := json.Marshal(s) // a string always encodes
 			out.Write(b)
 		case json.Number:
-			if r.string(string(t)) != string(t) {
+			if r.shows(string(t)) {
 				changed = true
 				out.WriteString(`"` + redacted + `"`)
 			} else {
@@ -237,7 +285,7 @@ func (r *redactor) json(raw json.RawMessage) json.RawMessage {
 	// No token shows the secret, yet the bytes may: across tokens ("1234,5678" in
 	// [1234,5678]), in an escape as written ("\u0073k_..."), or in one that re-encoding
 	// wrote ("u003c" for "<"). Nothing of the value can be kept safely then.
-	if r.string(string(result)) != string(result) {
+	if r.shows(string(result)) {
 		return json.RawMessage(`"` + redacted + `"`)
 	}
 	return result

@@ -72,9 +72,10 @@ func TestTransportErrorQuotingServerHidesSecret(t *testing.T) {
 }
 
 // A secret with characters an error quotes with escapes ('"', '\\') is redacted in its
-// escaped form too: a malformed header line is quoted with %q.
+// escaped form too: a malformed header line is quoted with %q, which leaves '<', '>'
+// and '&' as they are (JSON would escape them).
 func TestTransportErrorQuotingEscapedSecret(t *testing.T) {
-	const secret = `sk_"quoted"_\back\slash`
+	const secret = `sk_"quoted"_\back\slash_<&>`
 	reply := "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Echo " + secret + "\r\n\r\n"
 	logger, log := debugLog()
 	c, err := NewClient(testClientID, secret, WithBaseURL(rawServer(t, reply)), WithLogger(logger),
