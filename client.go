@@ -249,7 +249,7 @@ func (c *Client) attempt(ctx context.Context, req request, target string, body [
 	}
 	resp, err := r.Execute(req.method, target)
 	if err != nil {
-		return answerInfo{}, false, fmt.Errorf("mesh: %w", err)
+		return answerInfo{}, false, fmt.Errorf("mesh: %w", shortenURL(err))
 	}
 	raw := resp.RawResponse
 	defer raw.Body.Close()

@@ -108,11 +108,12 @@ func toLowerASCII(s string) string {
 }
 
 // error returns err as a caller may see it: no secret in its text, its fields or
-// anything it wraps, and a text of one short line.
+// anything it wraps, and a text of one short line of printable text.
 //
 //   - An *APIError has its fields redacted in place (it is this call's own).
-//   - An error whose whole tree is clean (no secret, each text one short line) is kept
-//     as it is, so that errors.As still finds *url.Error, net.Error and the like.
+//   - An error whose tree shows the secret nowhere is kept, so that errors.Is and
+//     errors.As still find *url.Error, syscall.Errno, *tls.CertificateVerificationError
+//     and the like; behind a bounded text when its own is long or not one line.
 //   - Anything else (a transport error that quotes the server's bytes: a malformed
 //     status or header line, HTTP/2 GOAWAY debug data) is replaced by its text,
 //     redacted and bounded, wrapping only the context error that caused it, if any.
@@ -124,23 +125,26 @@ func (r *redactor) error(err error) error {
 		r.apiError(e)
 		return e
 	}
-	if r.clean(err) {
-		return err
+	text := err.Error()
+	switch {
+	case r.showsIn(err):
+		return &boundedError{text: oneLine(r.string(text), maxErrorText), err: contextCause(err)}
+	case oneLine(text, maxErrorText) != text:
+		return &boundedError{text: oneLine(text, maxErrorText), err: err}
 	}
-	return &redactedError{text: oneLine(r.string(err.Error()), maxErrorText), cause: contextCause(err)}
+	return err
 }
 
-// clean reports whether no error in err's tree shows the secret or more than one short
-// line.
-func (r *redactor) clean(err error) bool {
+// showsIn reports whether an error in err's tree shows the secret.
+func (r *redactor) showsIn(err error) bool {
 	for todo := []error{err}; len(todo) > 0; {
 		e := todo[len(todo)-1]
 		todo = todo[:len(todo)-1]
 		if e == nil {
 			continue
 		}
-		if t := e.Error(); len(t) > maxErrorText || oneLine(t, maxErrorText) != t || r.shows(t) {
-			return false
+		if r.shows(e.Error()) {
+			return true
 		}
 		switch u := e.(type) { //nolint:errorlint // walking the tree by hand, as errors.Is does
 		case interface{ Unwrap() error }:
@@ -149,7 +153,7 @@ func (r *redactor) clean(err error) bool {
 			todo = append(todo, u.Unwrap()...)
 		}
 	}
-	return true
+	return false
 }
 
 // contextCause returns the context error err matches, or nil.
@@ -162,14 +166,30 @@ func contextCause(err error) error {
 	return nil
 }
 
-// redactedError stands for an error whose text could not be shown as it was.
-type redactedError struct {
-	text  string // redacted, one line, bounded
-	cause error  // context.Canceled or context.DeadlineExceeded, when one caused it
+// boundedError stands for an error whose text could not be shown as it was: too long,
+// not one line, or showing the secret.
+type boundedError struct {
+	text string // redacted, one line, bounded
+	// err is what it wraps: the error itself when it shows no secret; else only
+	// context.Canceled or context.DeadlineExceeded, when one caused it.
+	err error
 }
 
-func (e *redactedError) Error() string { return e.text }
-func (e *redactedError) Unwrap() error { return e.cause }
+func (e *boundedError) Error() string { return e.text }
+func (e *boundedError) Unwrap() error { return e.err }
+
+// maxURLText bounds the URL of a *url.Error: a long base URL would fill the error's
+// text and push out its cause.
+const maxURLText = 100
+
+// shortenURL cuts the URL of the *url.Error in err, if any, to maxURLText bytes.
+func shortenURL(err error) error {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		urlErr.URL = oneLine(urlErr.URL, maxURLText)
+	}
+	return err
+}
 
 // apiError redacts every field of e that the server wrote, and keeps its identifiers
 // printable.

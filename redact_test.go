@@ -3,15 +3,26 @@ package mesh
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"math/big"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unicode"
@@ -134,6 +145,83 @@ func TestTransportErrorKeepsContextCause(t *testing.T) {
 			assertLogHidesSecret(t, log.String(), testSecret)
 		})
 	}
+}
+
+// A transport error that shows no secret keeps its tree, however long its text (a
+// gateway's long base URL, a certificate listing many names): errors.Is and errors.As
+// find its causes as net/http made them, and its text is one bounded line that shows
+// the cause, the request's URL shortened.
+func TestLongTransportErrorKeepsItsTree(t *testing.T) {
+	tests := []struct {
+		name   string
+		client func(t *testing.T) (base string, opts []Option)
+		is     error // a cause errors.Is finds
+		as     any   // a pointer to a type errors.As finds
+		shown  string
+	}{
+		{"connection refused at a 166-byte base URL", func(t *testing.T) (string, []Option) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			require.NoError(t, err)
+			addr := ln.Addr().String()
+			require.NoError(t, ln.Close()) // nothing listens there now
+			base := "http://" + addr + "/"
+			return base + strings.Repeat("g", 166-len(base)), nil
+		}, syscall.ECONNREFUSED, new(*net.OpError), "connection refused"},
+		{"a certificate for 20 other names", func(t *testing.T) (string, []Option) {
+			names := make([]string, 20)
+			for i := range names {
+				names[i] = fmt.Sprintf("gateway-%02d.payments.example.com", i)
+			}
+			cert, roots := selfSignedCert(t, names)
+			srv := httptest.NewUnstartedServer(answer(http.StatusOK, okBody))
+			srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+			srv.StartTLS()
+			t.Cleanup(srv.Close)
+			tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}
+			t.Cleanup(tr.CloseIdleConnections)
+			// By name: a certificate without IP addresses is refused at once for an IP.
+			return strings.Replace(srv.URL, "127.0.0.1", "localhost", 1), []Option{WithHTTPClient(&http.Client{Transport: tr})}
+		}, nil, new(*tls.CertificateVerificationError), "certificate is valid for gateway-00"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			base, opts := tc.client(t)
+			c, _ := newTestClient(t, base, append(opts, WithRetry(RetryPolicy{}))...)
+
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			assertTransportError(t, err)
+			if tc.is != nil {
+				assert.ErrorIs(t, err, tc.is)
+			}
+			assert.ErrorAs(t, err, tc.as)
+			var urlErr *url.Error
+			require.ErrorAs(t, err, &urlErr)
+			assert.True(t, strings.HasPrefix(base+linkTokenPath, strings.TrimSuffix(urlErr.URL, "…")), "URL %q", urlErr.URL)
+			assert.Contains(t, err.Error(), tc.shown, "the cause is shown")
+			assertShortLine(t, err.Error(), maxShownError, "the error")
+		})
+	}
+}
+
+// selfSignedCert is a certificate for names, signed by itself, and a pool that trusts
+// it.
+func selfSignedCert(t *testing.T, names []string) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: names[0]}, DNSNames: names,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA: true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	cert, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	roots := x509.NewCertPool()
+	roots.AddCert(cert)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, roots
 }
 
 // jsonTokens is the token sequence of a JSON value, duplicated keys and order kept.
