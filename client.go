@@ -87,11 +87,6 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 			"X-Client-Id":     clientID,
 			"X-Client-Secret": clientSecret,
 		}).
-		// Never follow a redirect: net/http would copy X-Client-Secret to the target,
-		// whatever its host. The 3xx itself becomes ErrUnexpectedResponse.
-		SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		})).
 		SetDoNotParseResponse(true). // readBody says why
 		SetLogger(discardLogger{})
 	return &Client{&clientState{

@@ -71,9 +71,11 @@ func (s sdkTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("mesh: the transport %T returned neither an answer nor an error", t)
 	}
 	if err == nil && resp.StatusCode >= 300 && resp.StatusCode <= 399 {
-		// net/http parses a Location before asking the redirect policy whether to
-		// follow it, and fails the call when it does not parse: a transport error,
-		// retried, where the SDK, which never follows a redirect, has an answer.
+		// Without a Location, net/http hands a 3xx back as the answer
+		// (ErrUnexpectedResponse): a redirect is never followed, which would send
+		// X-Client-Secret again to the target, whatever its host; and one whose
+		// Location does not parse is an answer, not a transport error retried (a
+		// redirect policy is asked only after the Location parsed).
 		resp.Header.Del("Location")
 	}
 	return resp, err
