@@ -87,11 +87,6 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 			"X-Client-Id":     clientID,
 			"X-Client-Secret": clientSecret,
 		}).
-		// Never follow a redirect: net/http would copy X-Client-Secret to the target,
-		// whatever its host. The 3xx itself becomes ErrUnexpectedResponse.
-		SetRedirectPolicy(resty.RedirectPolicyFunc(func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		})).
 		SetDoNotParseResponse(true). // readBody says why
 		SetLogger(discardLogger{})
 	return &Client{&clientState{
@@ -249,7 +244,7 @@ func (c *Client) attempt(ctx context.Context, req request, target string, body [
 	}
 	resp, err := r.Execute(req.method, target)
 	if err != nil {
-		return answerInfo{}, false, fmt.Errorf("mesh: %w", err)
+		return answerInfo{}, false, fmt.Errorf("mesh: %w", shortenURL(err))
 	}
 	raw := resp.RawResponse
 	defer raw.Body.Close()

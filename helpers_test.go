@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"html"
 	"io"
 	"log/slog"
 	"net"
@@ -28,6 +29,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -575,14 +577,32 @@ func newSecretClient(t testing.TB, secret, baseURL string, opts ...Option) (*Cli
 	return c, clock
 }
 
-// secretForms are the texts that show secret: the secret, as Go's %q and %+q and as
-// JSON escape it, and percent-encoded.
+// secretForms are the texts that show secret: the secret, upper-cased and
+// lower-cased; as Go's %q and as JSON escape it; percent-encoded (url.QueryEscape and
+// url.PathEscape, upper-case and lower-case hex); HTML-escaped (&#39; and &#34;, or
+// &#x27; and &quot;).
 func secretForms(secret string) []string {
-	quoted, ascii := strconv.Quote(secret), strconv.QuoteToASCII(secret)
+	quoted := strconv.Quote(secret)
 	jsoned, _ := json.Marshal(secret) // a string always encodes
-	return []string{secret, quoted[1 : len(quoted)-1], ascii[1 : len(ascii)-1], string(jsoned[1 : len(jsoned)-1]),
-		url.PathEscape(secret), url.QueryEscape(secret)}
+	return []string{secret, strings.ToUpper(secret), strings.ToLower(secret), quoted[1 : len(quoted)-1], string(jsoned[1 : len(jsoned)-1]),
+		url.PathEscape(secret), url.QueryEscape(secret), lowerHex(url.PathEscape(secret)), lowerHex(url.QueryEscape(secret)),
+		html.EscapeString(secret), htmlEscapeQuot(secret)}
 }
+
+// lowerHex writes the hex digits of every percent escape in s in lower case.
+func lowerHex(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1], b[i+2] = byte(unicode.ToLower(rune(b[i+1]))), byte(unicode.ToLower(rune(b[i+2])))
+		}
+	}
+	return string(b)
+}
+
+// htmlEscapeQuot escapes s for HTML as many template engines do: as html.EscapeString,
+// but with &#x27; for ' and &quot; for ".
+var htmlEscapeQuot = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&#x27;", `"`, "&quot;").Replace
 
 // assertNothingShowsSecret checks what a caller sees of a call: err (its whole tree,
 // every verb and field) and log (a debug log) show secret in none of its forms, nor,

@@ -193,6 +193,7 @@ func TestHTTP2HostileServer(t *testing.T) {
 		name    string
 		respond func(secret string, conn net.Conn)
 		want    error // the sentinel of the answer; nil: a transport failure, retried
+		retried bool  // an answer that is retried (a 2xx cut short)
 		ok      bool  // a token
 	}{
 		{name: "GOAWAY debug data", respond: func(s string, conn net.Conn) {
@@ -228,6 +229,13 @@ func TestHTTP2HostileServer(t *testing.T) {
 			write(conn, headers(0, append([]string{":status", "200"}, js...)...),
 				h2Frame(h2Data, 0, 1, []byte(okBody)), h2RSTStreamFrame(1, internalError))
 		}},
+		{name: "half an envelope, then GOAWAY and close", want: ErrUnexpectedResponse, retried: true, respond: func(s string, conn net.Conn) {
+			// The read error that cuts the answer short is the APIError's cause, and quotes
+			// the debug data.
+			write(conn, headers(0, append([]string{":status", "200"}, js...)...),
+				h2Frame(h2Data, 0, 1, []byte(okBody[:len(okBody)/2])), h2GoAwayFrame(1, internalError, "bad credential "+s))
+			_ = conn.Close()
+		}},
 		{name: "complete envelope, then GOAWAY and close", ok: true, respond: func(s string, conn net.Conn) {
 			write(conn, headers(0, append([]string{":status", "200"}, js...)...),
 				h2Frame(h2Data, 0, 1, []byte(okBody)), h2GoAwayFrame(1, internalError, s))
@@ -251,6 +259,9 @@ func TestHTTP2HostileServer(t *testing.T) {
 				case sc.want == nil:
 					assertTransportError(t, err)
 					assert.Len(t, clock.Waits(), 1, "a transport failure is retried")
+				case sc.retried:
+					assertOnlySentinel(t, err, sc.want)
+					assert.Len(t, clock.Waits(), 1, "an answer cut short is retried")
 				default:
 					assertOnlySentinel(t, err, sc.want)
 					assert.Empty(t, clock.Waits(), "an answer of 400 is not retried")

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"html"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,8 +29,12 @@ const maxErrorText = 240
 // field by field shows an address, never the secret.
 type redactor struct {
 	secret string
-	// forms are the secret as it is, and as Go's %q and %+q and JSON escape it, when
-	// those differ: an error text quoting the server's bytes escapes a '"' or '\\'.
+	// forms are the texts that show the secret, lower-cased (the secret is printable
+	// ASCII, so every form is), each matched without regard to ASCII case: the secret
+	// as it is; as Go's %q and a hand-written JSON string escape it ('"' and '\\'); as
+	// json.Marshal escapes it ('<', '>' and '&' too, as \u003c...); percent-encoded by
+	// url.QueryEscape and url.PathEscape; HTML-escaped by html.EscapeString (&#39;,
+	// &#34;) and as other template engines do (&#x27;, &quot;).
 	forms []string
 }
 
@@ -37,32 +43,77 @@ func newRedactor(secret string) *redactor {
 	if secret == "" {
 		return r
 	}
-	quoted, ascii := strconv.Quote(secret), strconv.QuoteToASCII(secret)
+	quoted := strconv.Quote(secret)
 	jsoned, _ := json.Marshal(secret) // a string always encodes
-	for _, f := range []string{secret, quoted[1 : len(quoted)-1], ascii[1 : len(ascii)-1], string(jsoned[1 : len(jsoned)-1])} {
-		if !slices.Contains(r.forms, f) {
+	for _, f := range []string{
+		secret, quoted[1 : len(quoted)-1], string(jsoned[1 : len(jsoned)-1]),
+		url.QueryEscape(secret), url.PathEscape(secret),
+		html.EscapeString(secret), htmlEscapeHex(secret),
+	} {
+		if f = toLowerASCII(f); !slices.Contains(r.forms, f) {
 			r.forms = append(r.forms, f)
 		}
 	}
 	return r
 }
 
-// string replaces every occurrence of the secret, in any of its forms, in s.
+// htmlEscapeHex escapes s for HTML with &#x27; and &quot;, where html.EscapeString
+// writes &#39; and &#34;.
+var htmlEscapeHex = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&#x27;", `"`, "&quot;").Replace
+
+// string replaces every occurrence of the secret, in any of its forms and any ASCII
+// case, in s.
 func (r *redactor) string(s string) string {
+	lower := toLowerASCII(s)
 	for _, f := range r.forms {
-		if strings.Contains(s, f) {
-			s = strings.ReplaceAll(s, f, redacted)
+		if !strings.Contains(lower, f) {
+			continue
 		}
+		var b strings.Builder
+		for i := strings.Index(lower, f); i >= 0; i = strings.Index(lower, f) {
+			b.WriteString(s[:i])
+			b.WriteString(redacted)
+			s, lower = s[i+len(f):], lower[i+len(f):]
+		}
+		b.WriteString(s)
+		s = b.String()
+		lower = toLowerASCII(s)
 	}
 	return s
 }
 
+// shows reports whether s shows the secret, in any of its forms and any ASCII case.
+func (r *redactor) shows(s string) bool {
+	lower := toLowerASCII(s)
+	for _, f := range r.forms {
+		if strings.Contains(lower, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// toLowerASCII returns s with its ASCII letters in lower case, byte for byte (so that
+// an index into it is an index into s); s itself when it has no upper-case letter.
+func toLowerASCII(s string) string {
+	i := strings.IndexFunc(s, unicode.IsUpper)
+	if i < 0 {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		b[i] = lowerASCII(b[i])
+	}
+	return string(b)
+}
+
 // error returns err as a caller may see it: no secret in its text, its fields or
-// anything it wraps, and a text of one short line.
+// anything it wraps, and a text of one short line of printable text.
 //
 //   - An *APIError has its fields redacted in place (it is this call's own).
-//   - An error whose whole tree is clean (no secret, each text one short line) is kept
-//     as it is, so that errors.As still finds *url.Error, net.Error and the like.
+//   - An error whose tree shows the secret nowhere is kept, so that errors.Is and
+//     errors.As still find *url.Error, syscall.Errno, *tls.CertificateVerificationError
+//     and the like; behind a bounded text when its own is long or not one line.
 //   - Anything else (a transport error that quotes the server's bytes: a malformed
 //     status or header line, HTTP/2 GOAWAY debug data) is replaced by its text,
 //     redacted and bounded, wrapping only the context error that caused it, if any.
@@ -74,23 +125,26 @@ func (r *redactor) error(err error) error {
 		r.apiError(e)
 		return e
 	}
-	if r.clean(err) {
-		return err
+	text := err.Error()
+	switch {
+	case r.showsIn(err):
+		return &boundedError{text: oneLine(r.string(text), maxErrorText), err: contextCause(err)}
+	case oneLine(text, maxErrorText) != text:
+		return &boundedError{text: oneLine(text, maxErrorText), err: err}
 	}
-	return &redactedError{text: oneLine(r.string(err.Error()), maxErrorText), cause: contextCause(err)}
+	return err
 }
 
-// clean reports whether no error in err's tree shows the secret or more than one short
-// line.
-func (r *redactor) clean(err error) bool {
+// showsIn reports whether an error in err's tree shows the secret.
+func (r *redactor) showsIn(err error) bool {
 	for todo := []error{err}; len(todo) > 0; {
 		e := todo[len(todo)-1]
 		todo = todo[:len(todo)-1]
 		if e == nil {
 			continue
 		}
-		if t := e.Error(); len(t) > maxErrorText || oneLine(t, maxErrorText) != t || r.string(t) != t {
-			return false
+		if r.shows(e.Error()) {
+			return true
 		}
 		switch u := e.(type) { //nolint:errorlint // walking the tree by hand, as errors.Is does
 		case interface{ Unwrap() error }:
@@ -99,7 +153,7 @@ func (r *redactor) clean(err error) bool {
 			todo = append(todo, u.Unwrap()...)
 		}
 	}
-	return true
+	return false
 }
 
 // contextCause returns the context error err matches, or nil.
@@ -112,22 +166,39 @@ func contextCause(err error) error {
 	return nil
 }
 
-// redactedError stands for an error whose text could not be shown as it was.
-type redactedError struct {
-	text  string // redacted, one line, bounded
-	cause error  // context.Canceled or context.DeadlineExceeded, when one caused it
+// boundedError stands for an error whose text could not be shown as it was: too long,
+// not one line, or showing the secret.
+type boundedError struct {
+	text string // redacted, one line, bounded
+	// err is what it wraps: the error itself when it shows no secret; else only
+	// context.Canceled or context.DeadlineExceeded, when one caused it.
+	err error
 }
 
-func (e *redactedError) Error() string { return e.text }
-func (e *redactedError) Unwrap() error { return e.cause }
+func (e *boundedError) Error() string { return e.text }
+func (e *boundedError) Unwrap() error { return e.err }
 
-// apiError redacts every field of e that the server wrote.
+// maxURLText bounds the URL of a *url.Error: a long base URL would fill the error's
+// text and push out its cause.
+const maxURLText = 100
+
+// shortenURL cuts the URL of the *url.Error in err, if any, to maxURLText bytes.
+func shortenURL(err error) error {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		urlErr.URL = oneLine(urlErr.URL, maxURLText)
+	}
+	return err
+}
+
+// apiError redacts every field of e that the server wrote, and keeps its identifiers
+// printable.
 func (r *redactor) apiError(e *APIError) {
-	e.Status = Status(r.string(string(e.Status)))
-	e.ErrorType = r.string(e.ErrorType)
+	e.Status = Status(identifier(r.string(string(e.Status))))
+	e.ErrorType = identifier(r.string(e.ErrorType))
 	e.Message = r.string(e.Message)
 	e.DisplayMessage = r.string(e.DisplayMessage)
-	e.ErrorHash = r.string(e.ErrorHash)
+	e.ErrorHash = identifier(r.string(e.ErrorHash))
 	e.ErrorData = r.json(e.ErrorData)
 	e.reason = r.string(e.reason)
 	e.cause = r.error(e.cause)
@@ -137,19 +208,17 @@ func (r *redactor) apiError(e *APIError) {
 // header redacts h in place: a value showing the secret reads [REDACTED], and so does
 // a line whose name shows it.
 func (r *redactor) header(h http.Header) {
-	lower := strings.ToLower(r.secret)
 	for name, values := range h {
 		// A line holding the secret may come back as a name (in net/http's canonical
 		// case), or split at one of the secret's ':' into a name and a value, neither
-		// holding it whole: compare the name, and the whole line, without case.
-		nameShows := r.secret != "" && strings.Contains(strings.ToLower(name), lower)
+		// holding it whole: look at the name, and at the whole line.
 		lineShows := false
 		for i, v := range values {
 			values[i] = r.string(v)
-			lineShows = lineShows || r.secret != "" && strings.Contains(strings.ToLower(name+":"+values[i]), lower)
+			lineShows = lineShows || r.shows(name+":"+values[i])
 		}
 		switch {
-		case nameShows: // the values are the server's own
+		case r.shows(name): // the values are the server's own
 			delete(h, name)
 			h[redacted] = append(h[redacted], values...)
 		case lineShows: // the values hold the rest of the secret
@@ -183,7 +252,7 @@ func (r *redactor) json(raw json.RawMessage) json.RawMessage {
 			break
 		}
 		if err != nil { // not JSON: nothing can be kept safely
-			if r.string(string(raw)) == string(raw) {
+			if !r.shows(string(raw)) {
 				return raw
 			}
 			return json.RawMessage(`"` + redacted + `"`)
@@ -213,7 +282,7 @@ func (r *redactor) json(raw json.RawMessage) json.RawMessage {
 			b, _ := json.Marshal(s) // a string always encodes
 			out.Write(b)
 		case json.Number:
-			if r.string(string(t)) != string(t) {
+			if r.shows(string(t)) {
 				changed = true
 				out.WriteString(`"` + redacted + `"`)
 			} else {
@@ -236,7 +305,7 @@ func (r *redactor) json(raw json.RawMessage) json.RawMessage {
 	// No token shows the secret, yet the bytes may: across tokens ("1234,5678" in
 	// [1234,5678]), in an escape as written ("\u0073k_..."), or in one that re-encoding
 	// wrote ("u003c" for "<"). Nothing of the value can be kept safely then.
-	if r.string(string(result)) != string(result) {
+	if r.shows(string(result)) {
 		return json.RawMessage(`"` + redacted + `"`)
 	}
 	return result
@@ -253,13 +322,15 @@ func headerWithoutCookies(h http.Header) http.Header {
 	return c
 }
 
-// oneLine makes text fit a one-line error message: control characters become spaces,
-// invalid UTF-8 becomes U+FFFD, and the text is cut to max bytes at a rune boundary,
-// ending in "…" when cut.
+// oneLine makes text fit a one-line error message of printable text: a character that
+// is not printable (unicode.IsPrint: controls, line and paragraph separators, bidi
+// controls and other invisible format characters, spaces other than ' ') becomes a
+// space, invalid UTF-8 becomes U+FFFD, and the text is cut to max bytes at a character
+// boundary, ending in "…" when cut.
 func oneLine(s string, max int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		if !unicode.IsPrint(r) {
 			return ' '
 		}
 		return r
@@ -268,8 +339,21 @@ func oneLine(s string, max int) string {
 		return s
 	}
 	cut := max - len("…")
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
+	for !utf8.RuneStart(s[cut]) { // s is valid UTF-8: s[0] starts a character
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// identifier makes s fit an identifier field of an APIError (Status, ErrorType,
+// ErrorHash), which programs log as it is: every character that is not printable
+// (unicode.IsPrint) becomes U+FFFD, so that the field holds no control, separator or
+// bidi character.
+func identifier(s string) string {
+	return strings.Map(func(r rune) rune {
+		if !unicode.IsPrint(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }

@@ -6,7 +6,10 @@ package mesh
 
 import (
 	"context"
+	"encoding/json"
+	"html"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -71,6 +74,14 @@ func echoes() []echo {
 	raw := func(name, reply string) echo {
 		return echo{name: name, reply: func(s string) string { return strings.ReplaceAll(reply, "{S}", s) }}
 	}
+	// encoded echoes the secret, encoded by enc, in the message, the errorHash and
+	// errorData.
+	encoded := func(name string, enc func(string) string) echo {
+		return echo{name: name, reply: envelope("400 Bad Request", "badRequest", func(s string) string {
+			e := j(enc(s))
+			return `,"message":"got ` + e + ` here","errorHash":"` + e + `","errorData":{"echo":"` + e + `"}`
+		})}
+	}
 	deep := func(n int, inner string) string { return strings.Repeat(`{"a":[`, n) + inner + strings.Repeat(`]}`, n) }
 	return []echo{
 		// The envelope's fields.
@@ -104,6 +115,23 @@ func echoes() []echo {
 			return strings.ReplaceAll(`{"status":"ok","content":{"linkToken":{"{S}":"{S}"},"paymentLink":["{S}"]}}`, "{S}", j(s))
 		})},
 		{name: "content a string", reply: answer("200 OK", js, func(s string) string { return `{"status":"ok","content":"` + j(s) + `"}` })},
+
+		// The secret as a server, a template engine or a URL encodes it.
+		encoded("upper-cased", strings.ToUpper),
+		encoded("lower-cased", strings.ToLower),
+		encoded("query-escaped", url.QueryEscape),
+		encoded("path-escaped", url.PathEscape),
+		encoded("query-escaped in lower-case hex", func(s string) string { return lowerHex(url.QueryEscape(s)) }),
+		encoded("path-escaped in lower-case hex, upper-cased letters", func(s string) string {
+			return lowerHex(url.PathEscape(strings.ToUpper(s)))
+		}),
+		encoded("HTML-escaped", html.EscapeString),
+		encoded("HTML-escaped with &#x27; and &quot;", htmlEscapeQuot),
+		encoded("upper-cased and HTML-escaped", func(s string) string { return strings.ToUpper(htmlEscapeQuot(s)) }),
+		encoded("JSON-escaped inside JSON text", func(s string) string { // a message quoting a request as json.Marshal wrote it
+			b, _ := json.Marshal(map[string]string{"clientSecret": s}) // a string always encodes
+			return string(b)
+		}),
 
 		// errorData in every JSON form; a number when the secret is digits, else not JSON.
 		errorData("string", func(s string) string { return `"` + j(s) + `"` }),

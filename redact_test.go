@@ -3,17 +3,29 @@ package mesh
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"math/big"
+	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -71,9 +83,10 @@ func TestTransportErrorQuotingServerHidesSecret(t *testing.T) {
 }
 
 // A secret with characters an error quotes with escapes ('"', '\\') is redacted in its
-// escaped form too: a malformed header line is quoted with %q.
+// escaped form too: a malformed header line is quoted with %q, which leaves '<', '>'
+// and '&' as they are (JSON would escape them).
 func TestTransportErrorQuotingEscapedSecret(t *testing.T) {
-	const secret = `sk_"quoted"_\back\slash`
+	const secret = `sk_"quoted"_\back\slash_<&>`
 	reply := "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Echo " + secret + "\r\n\r\n"
 	logger, log := debugLog()
 	c, err := NewClient(testClientID, secret, WithBaseURL(rawServer(t, reply)), WithLogger(logger),
@@ -132,6 +145,95 @@ func TestTransportErrorKeepsContextCause(t *testing.T) {
 			assertLogHidesSecret(t, log.String(), testSecret)
 		})
 	}
+}
+
+// A transport error that shows no secret keeps its tree, however long its text (a
+// gateway's long base URL, a certificate listing many names): errors.Is and errors.As
+// find its causes as net/http made them, and its text is one bounded line that shows
+// the cause, the request's URL shortened.
+func TestLongTransportErrorKeepsItsTree(t *testing.T) {
+	tests := []struct {
+		name   string
+		client func(t *testing.T) (base string, opts []Option)
+		is     error // a cause errors.Is finds
+		as     any   // a pointer to a type errors.As finds
+		shown  string
+	}{
+		{"connection refused at a 166-byte base URL", func(t *testing.T) (string, []Option) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			require.NoError(t, err)
+			addr := ln.Addr().String()
+			require.NoError(t, ln.Close()) // nothing listens there now
+			base := "http://" + addr + "/"
+			return base + strings.Repeat("g", 166-len(base)), nil
+		}, syscall.ECONNREFUSED, new(*net.OpError), "connection refused"},
+		{"a certificate for 20 other names", func(t *testing.T) (string, []Option) {
+			names := make([]string, 20)
+			for i := range names {
+				names[i] = fmt.Sprintf("gateway-%02d.payments.example.com", i)
+			}
+			cert, roots := selfSignedCert(t, names)
+			srv := httptest.NewUnstartedServer(answer(http.StatusOK, okBody))
+			srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+			srv.StartTLS()
+			t.Cleanup(srv.Close)
+			tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}
+			t.Cleanup(tr.CloseIdleConnections)
+			// By name: a certificate without IP addresses is refused at once for an IP.
+			return strings.Replace(srv.URL, "127.0.0.1", "localhost", 1), []Option{WithHTTPClient(&http.Client{Transport: tr})}
+		}, nil, new(*tls.CertificateVerificationError), "certificate is valid for gateway-00"},
+		{"a caller's transport error that unwraps to nil", func(*testing.T) (string, []Option) {
+			fail := roundTripFunc(func(*http.Request) (*http.Response, error) {
+				return nil, &unwrapsToNil{text: "gateway refused: " + strings.Repeat("policy ", 40)}
+			})
+			return mockBaseURL, []Option{WithHTTPClient(&http.Client{Transport: fail})}
+		}, nil, new(*unwrapsToNil), "gateway refused: policy"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			base, opts := tc.client(t)
+			c, _ := newTestClient(t, base, append(opts, WithRetry(RetryPolicy{}))...)
+
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			assertTransportError(t, err)
+			if tc.is != nil {
+				assert.ErrorIs(t, err, tc.is)
+			}
+			assert.ErrorAs(t, err, tc.as)
+			var urlErr *url.Error
+			require.ErrorAs(t, err, &urlErr)
+			assert.True(t, strings.HasPrefix(base+linkTokenPath, strings.TrimSuffix(urlErr.URL, "…")), "URL %q", urlErr.URL)
+			assert.Contains(t, err.Error(), tc.shown, "the cause is shown")
+			assertShortLine(t, err.Error(), maxShownError, "the error")
+		})
+	}
+}
+
+// unwrapsToNil is an error whose Unwrap returns nil, as a wrapper without a cause does.
+type unwrapsToNil struct{ text string }
+
+func (e *unwrapsToNil) Error() string { return e.text }
+func (e *unwrapsToNil) Unwrap() error { return nil }
+
+// selfSignedCert is a certificate for names, signed by itself, and a pool that trusts
+// it.
+func selfSignedCert(t *testing.T, names []string) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: names[0]}, DNSNames: names,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA: true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	cert, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	roots := x509.NewCertPool()
+	roots.AddCert(cert)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, roots
 }
 
 // jsonTokens is the token sequence of a JSON value, duplicated keys and order kept.
@@ -441,4 +543,75 @@ func TestHeaderNameEchoingSecret(t *testing.T) {
 	assertErrorHidesSecret(t, err, testSecret)
 	assertNoPieceOfSecret(t, fmt.Sprintf("%#v", asAPIError(t, err).Header), testSecret, "APIError.Header")
 	assert.Equal(t, []string{"1"}, asAPIError(t, err).Header[redacted], "the value is kept under a redacted name")
+}
+
+// Server text cannot forge log lines: Error() is one line of printable text, whatever
+// characters the server put in its fields (controls, line and paragraph separators,
+// bidi controls, invisible format characters); the identifiers (Status, ErrorType,
+// ErrorHash) hold none of them either, each replaced by U+FFFD; the free text (Message,
+// DisplayMessage) keeps the server's words as sent.
+func TestServerTextCannotForgeLogLines(t *testing.T) {
+	tests := []struct {
+		name, sent string
+		inText     string // what sent becomes in Error()
+		inID       string // what sent becomes in an identifier field
+	}{
+		{"newline", "\n", " ", "\uFFFD"},
+		{"carriage return", "\r", " ", "\uFFFD"},
+		{"ANSI escape", "\x1b[31m", " [31m", "\uFFFD[31m"},
+		{"next line (C1 control)", "\u0085", " ", "\uFFFD"},
+		{"line separator", "\u2028", " ", "\uFFFD"},
+		{"paragraph separator", "\u2029", " ", "\uFFFD"},
+		{"bidi embeddings and overrides", "\u202a\u202b\u202c\u202d\u202e", "     ", strings.Repeat("\uFFFD", 5)},
+		{"bidi isolates", "\u2066\u2067\u2068\u2069", "    ", strings.Repeat("\uFFFD", 4)},
+		{"bidi marks", "\u200e\u200f\u061c", "   ", strings.Repeat("\uFFFD", 3)},
+		{"zero-width characters", "\u200b\u200c\u200d\u2060\ufeff", "     ", strings.Repeat("\uFFFD", 5)},
+		{"no-break space", "\u00a0", " ", "\uFFFD"},
+		{"a plain space", " ", " ", " "},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			body, err := json.Marshal(map[string]string{
+				"status": "badRequest" + tc.sent, "errorType": "invalid" + tc.sent + "Field", "errorHash": "e08e" + tc.sent + "7897",
+				"message": "userId" + tc.sent + "is required", "displayMessage": "Try" + tc.sent + "again",
+			})
+			require.NoError(t, err)
+			c, mt := mockClientWithSecret(t, testSecret)
+			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewBytesResponder(http.StatusBadRequest, body))
+
+			_, err = c.CreateLinkToken(context.Background(), validRequest())
+			apiErr := asAPIError(t, err)
+			assert.Equal(t, Status("badRequest"+tc.inID), apiErr.Status)
+			assert.Equal(t, "invalid"+tc.inID+"Field", apiErr.ErrorType)
+			assert.Equal(t, "e08e"+tc.inID+"7897", apiErr.ErrorHash)
+			assert.Equal(t, "userId"+tc.sent+"is required", apiErr.Message, "free text is kept as sent")
+			assert.Equal(t, "Try"+tc.sent+"again", apiErr.DisplayMessage, "free text is kept as sent")
+			assert.Equal(t, "mesh: 400 Bad Request: badRequest"+tc.inID+" (invalid"+tc.inID+"Field): userId"+tc.inText+"is required"+
+				" [errorHash e08e"+tc.inID+"7897]", apiErr.Error())
+			for _, r := range err.Error() {
+				assert.True(t, unicode.IsPrint(r), "Error() holds %U: %q", r, err.Error())
+			}
+		})
+	}
+}
+
+// A long text from the server is cut to its bound in Error(), at a character
+// boundary, ending in "…": 200 bytes for a message.
+func TestServerTextCutAtACharacter(t *testing.T) {
+	tests := []struct {
+		name, message, shown string
+	}{
+		{"exactly the bound", strings.Repeat("x", 200), strings.Repeat("x", 200)},
+		{"one byte over", strings.Repeat("x", 201), strings.Repeat("x", 197) + "…"},
+		{"2-byte characters", strings.Repeat("é", 101), strings.Repeat("é", 98) + "…"},
+		{"3-byte characters", strings.Repeat("€", 70), strings.Repeat("€", 65) + "…"},
+		{"4-byte characters", strings.Repeat("😀", 51), strings.Repeat("😀", 49) + "…"},
+		{"invalid UTF-8, cut once replaced", strings.Repeat("\xffx", 101), strings.Repeat("\uFFFDx", 49) + "…"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := &APIError{HTTPStatusCode: http.StatusBadRequest, Message: tc.message}
+			assert.Equal(t, "mesh: 400 Bad Request: "+tc.shown, err.Error())
+		})
+	}
 }
