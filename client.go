@@ -56,9 +56,10 @@ type clientState struct {
 // with waits from 500 ms to 5 s, a pool of 100 idle connections per host, no cookie
 // jar, no redirects. It makes no network call. It fails, and never panics, on a bad
 // id, secret or option, naming every problem (never the secret): a blank id or secret,
-// or one with leading or trailing white space; a secret that is not printable ASCII
-// without spaces; a base URL that is not absolute, that contains the secret (even
-// percent-encoded), or that is plain http to a host that is not loopback.
+// or one with leading or trailing white space; an id that is the secret (a Client
+// prints its id); a secret that is not printable ASCII without spaces; a base URL
+// that is not absolute, that contains the secret (even percent-encoded), or that is
+// plain http to a host that is not loopback.
 func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	cfg := defaultConfig()
 	for _, opt := range opts {

@@ -85,12 +85,19 @@ func TestNewClientRefusesCredentials(t *testing.T) {
 		{"NUL inside the id", "client\x00id", testSecret, []string{"client id", "header"}},
 		{"CR inside the secret", testClientID, "sk_live\rX-Evil: 1", []string{"client secret", "header"}},
 		{"DEL inside the secret", testClientID, "sk_live\x7fabc", []string{"client secret", "header"}},
+		{"secret as the id", testSecret, testSecret, []string{"client id is the client secret"}},
+		{"secret as the id, with a newline", testSecret + "\n", testSecret, []string{"client id is the client secret", "trim"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			refuse(t, tc.id, tc.secret, []Option{WithBaseURL(mockBaseURL)}, tc.want...)
 		})
 	}
+	t.Run("both empty: the id is not called the secret", func(t *testing.T) {
+		_, err := NewClient("", "")
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "is the client secret")
+	})
 }
 
 func TestNewClientRefusesBaseURL(t *testing.T) {
