@@ -201,21 +201,17 @@ func (c *Client) call(ctx context.Context, req request, opts []CallOption) (err 
 	}
 }
 
-// invalid merges the request's validation error and the call options' problems into
+// invalid merges the call options' problems and the request's validation error into
 // one *InvalidRequestError, or returns nil when there are none.
-func invalid(reqErr error, optionProblems []string) error {
-	if len(optionProblems) == 0 {
+func invalid(reqErr error, options InvalidRequestError) error {
+	if len(options.Problems) == 0 {
 		return reqErr
-	}
-	var all InvalidRequestError
-	for _, p := range optionProblems {
-		all.add("", p)
 	}
 	var reqInvalid *InvalidRequestError
 	if errors.As(reqErr, &reqInvalid) {
-		all.Problems = append(all.Problems, reqInvalid.Problems...)
+		options.Problems = append(options.Problems, reqInvalid.Problems...)
 	}
-	return &all
+	return &options
 }
 
 // deadlineBefore reports whether ctx's deadline comes no later than t.

@@ -25,6 +25,7 @@ func refusal(t *testing.T, err error) []string {
 		require.NotNil(t, p)
 		assert.Same(t, p, tree[i], "Unwrap()[%d] is not Problems[%d]", i, i)
 		assert.NotEmpty(t, p.Reason, "problem of %q has no reason", p.Field)
+		assert.NotEmpty(t, p.Code, "problem of %q has no code", p.Field)
 		assert.ErrorIs(t, p, ErrValidation)
 		fields[i] = p.Field
 	}
