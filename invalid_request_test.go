@@ -74,6 +74,7 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 		},
 		VerifyWalletOptions: &VerifyWalletOptions{
 			VerificationMethods: []VerificationMethod{VerificationMethodSignedMessage, "\t"},
+			Addresses:           []string{"0xabc", " 0xdef"},
 			NetworkID:           "nope",
 			NetworkType:         " ",
 		},
@@ -87,7 +88,7 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 		"transferOptions.amountInFiat", "transferOptions.transactionId", "transferOptions.clientFee",
 		"transferOptions.transferType", "transferOptions.description", "transferOptions.goodsDetails[1].goodsType",
 		"verifyWalletOptions.verificationMethods[1]", "verifyWalletOptions.message",
-		"verifyWalletOptions.networkId", "verifyWalletOptions.networkType",
+		"verifyWalletOptions.addresses[1]", "verifyWalletOptions.networkId", "verifyWalletOptions.networkType",
 	}
 	checkValidate(t, req, want...)
 }
@@ -205,6 +206,7 @@ func TestRefusalCodes(t *testing.T) {
 		{"networkId not a UUID", func(r *CreateLinkTokenRequest) { r.TransferOptions.ToAddresses[0].NetworkID = "eth" }, nil, want{addr + "networkId", CodeNotUUID, 0}},
 		{"symbol missing", func(r *CreateLinkTokenRequest) { r.TransferOptions.ToAddresses[0].Symbol = "" }, nil, want{addr + "symbol", CodeRequired, 0}},
 		{"address blank", func(r *CreateLinkTokenRequest) { r.TransferOptions.ToAddresses[0].Address = "\n" }, nil, want{addr + "address", CodeRequired, 0}},
+		{"symbol untrimmed", func(r *CreateLinkTokenRequest) { r.TransferOptions.ToAddresses[0].Symbol = "USDC\n" }, nil, want{addr + "symbol", CodeUntrimmed, 0}},
 		{"destination amount negative", func(r *CreateLinkTokenRequest) { r.TransferOptions.ToAddresses[0].MinAmount = Float64(-1) }, nil, want{addr + "minAmount", CodeOutOfRange, 0}},
 		{"amountInFiat not finite", func(r *CreateLinkTokenRequest) { r.TransferOptions.AmountInFiat = Float64(math.Inf(1)) }, nil, want{to + "amountInFiat", CodeOutOfRange, 0}},
 		{"transactionId too long", func(r *CreateLinkTokenRequest) { r.TransferOptions.TransactionID = strings.Repeat("t", 129) }, nil, want{to + "transactionId", CodeTooLong, 128}},
@@ -218,6 +220,12 @@ func TestRefusalCodes(t *testing.T) {
 		{"message missing", func(r *CreateLinkTokenRequest) {
 			r.VerifyWalletOptions = &VerifyWalletOptions{VerificationMethods: []VerificationMethod{VerificationMethodSignedMessage}}
 		}, nil, want{"verifyWalletOptions.message", CodeRequired, 0}},
+		{"wallet address blank", func(r *CreateLinkTokenRequest) {
+			r.VerifyWalletOptions = &VerifyWalletOptions{Addresses: []string{" "}}
+		}, nil, want{"verifyWalletOptions.addresses[0]", CodeBlank, 0}},
+		{"wallet address untrimmed", func(r *CreateLinkTokenRequest) {
+			r.VerifyWalletOptions = &VerifyWalletOptions{Addresses: []string{"0xabc "}}
+		}, nil, want{"verifyWalletOptions.addresses[0]", CodeUntrimmed, 0}},
 		{"wallet networkId not a UUID", func(r *CreateLinkTokenRequest) { r.VerifyWalletOptions = &VerifyWalletOptions{NetworkID: "x"} }, nil, want{"verifyWalletOptions.networkId", CodeNotUUID, 0}},
 		{"networkType blank", func(r *CreateLinkTokenRequest) { r.VerifyWalletOptions = &VerifyWalletOptions{NetworkType: " "} }, nil, want{"verifyWalletOptions.networkType", CodeBlank, 0}},
 		{"WithCallRetry out of bounds", nil, WithCallRetry(RetryPolicy{MaxRetries: 11}), want{"", CodeInvalid, 0}},

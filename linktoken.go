@@ -84,8 +84,8 @@ type TransferOptions struct {
 // TransferAddress is one destination of a transfer.
 type TransferAddress struct {
 	NetworkID           string   `json:"networkId"`                     // required: a UUID from Mesh's networks list
-	Symbol              string   `json:"symbol"`                        // required: asset symbol, e.g. "USDC"
-	Address             string   `json:"address"`                       // required: destination address
+	Symbol              string   `json:"symbol"`                        // required, no surrounding white space: asset symbol, e.g. "USDC"
+	Address             string   `json:"address"`                       // required, no surrounding white space: destination address
 	AddressTag          string   `json:"addressTag,omitempty"`          // memo or tag on chains that use one (XRP, ...)
 	Amount              *float64 `json:"amount,omitempty"`              // amount of tokens, finite and ≥ 0
 	DisplayAmountInFiat *float64 `json:"displayAmountInFiat,omitempty"` // fiat amount to display, finite and ≥ 0
@@ -118,7 +118,8 @@ type VerifyWalletOptions struct {
 	Message string `json:"message,omitempty"`
 	// VerificationMethods are the accepted proofs (Mesh's default: signed message).
 	VerificationMethods []VerificationMethod `json:"verificationMethods,omitempty"`
-	// Addresses the user must verify; any other address fails.
+	// Addresses the user must verify; any other address fails. Each is checked as a
+	// TransferAddress's Address: not blank, no leading or trailing white space.
 	Addresses []string `json:"addresses,omitempty"`
 	// NetworkID (a UUID) is the network to verify; Mesh checks it only with Addresses.
 	NetworkID string `json:"networkId,omitempty"`
@@ -197,11 +198,13 @@ func (a *TransferAddress) validate(v *InvalidRequestError, i int) {
 	case !isUUID(a.NetworkID):
 		v.addCode(path("networkId"), CodeNotUUID, "must be a UUID from Mesh's networks list (Client.Networks)")
 	}
-	if strings.TrimSpace(a.Symbol) == "" {
-		v.addCode(path("symbol"), CodeRequired, "is required, e.g. USDC")
-	}
-	if strings.TrimSpace(a.Address) == "" {
-		v.addCode(path("address"), CodeRequired, "is required")
+	for _, f := range [...]struct{ name, value, reason string }{{"symbol", a.Symbol, "is required, e.g. USDC"}, {"address", a.Address, "is required"}} {
+		switch {
+		case strings.TrimSpace(f.value) == "":
+			v.addCode(path(f.name), CodeRequired, f.reason)
+		case untrimmed(f.value):
+			v.addCode(path(f.name), CodeUntrimmed, untrimmedReason)
+		}
 	}
 	for _, f := range [...]struct {
 		name  string
@@ -223,6 +226,14 @@ func (w *VerifyWalletOptions) validate(v *InvalidRequestError) {
 	}
 	if signed && strings.TrimSpace(w.Message) == "" {
 		v.addCode("verifyWalletOptions.message", CodeRequired, "is required with the signedMessage verification method: the text the user signs")
+	}
+	for i, a := range w.Addresses { // checked as a destination's address is
+		switch {
+		case strings.TrimSpace(a) == "":
+			v.addCode("verifyWalletOptions.addresses["+strconv.Itoa(i)+"]", CodeBlank, "must not be blank: drop the empty entry")
+		case untrimmed(a):
+			v.addCode("verifyWalletOptions.addresses["+strconv.Itoa(i)+"]", CodeUntrimmed, untrimmedReason)
+		}
 	}
 	v.uuid("verifyWalletOptions.networkId", w.NetworkID)
 	v.notBlank("verifyWalletOptions.networkType", string(w.NetworkType))
@@ -247,6 +258,11 @@ const blankReason = "must not be blank: leave it empty to not send it"
 
 // isBlank reports whether s is set but holds only white space.
 func isBlank(s string) bool { return s != "" && strings.TrimSpace(s) == "" }
+
+const untrimmedReason = "has leading or trailing white space: trim it (strings.TrimSpace)"
+
+// untrimmed reports whether s starts or ends with white space.
+func untrimmed(s string) bool { return strings.TrimSpace(s) != s }
 
 // maxLength refuses s longer than limit UTF-16 code units.
 func (v *InvalidRequestError) maxLength(field, s string, limit int) {

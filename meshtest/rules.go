@@ -119,9 +119,7 @@ func (r *rules) address(p string, a map[string]any) {
 		r.fail(p+"networkId", "must be a UUID")
 	}
 	for _, f := range [...]string{"symbol", "address"} {
-		if s, _ := a[f].(string); strings.TrimSpace(s) == "" {
-			r.fail(p+f, "is required")
-		}
+		r.trimmed(p+f, a[f])
 	}
 	for _, f := range [...]string{"amount", "displayAmountInFiat", "minAmount", "minAmountInFiat"} {
 		r.amount(p+f, a[f])
@@ -141,8 +139,24 @@ func (r *rules) verifyWalletOptions(v map[string]any) {
 	for i, m := range methods {
 		r.notBlank(p+"verificationMethods["+strconv.Itoa(i)+"]", m)
 	}
+	addresses, _ := v["addresses"].([]any)
+	for i, a := range addresses {
+		r.trimmed(p+"addresses["+strconv.Itoa(i)+"]", a)
+	}
 	r.optionalUUID(p+"networkId", v["networkId"])
 	r.notBlank(p+"networkType", v["networkType"])
+}
+
+// trimmed refuses an address or a symbol that is absent, null, blank, or has leading or
+// trailing white space: stricter than Mesh documents, since such a value is a paste
+// gone wrong that could send funds astray.
+func (r *rules) trimmed(path string, v any) {
+	switch s, _ := v.(string); {
+	case strings.TrimSpace(s) == "":
+		r.fail(path, "is required")
+	case strings.TrimSpace(s) != s:
+		r.fail(path, "has leading or trailing white space")
+	}
 }
 
 // optionalUUID refuses a value that is set (not absent, null or "") and not a UUID.
