@@ -16,7 +16,7 @@ type callConfig struct {
 	retry    RetryPolicy
 	timeout  time.Duration // of one attempt; 0 means none
 	response *Response
-	problems []string // what is wrong with the options, reported as ErrValidation
+	problems InvalidRequestError // what is wrong with the options, reported as ErrValidation
 }
 
 // WithCallRetry replaces the client's retry policy for this call only. It is checked
@@ -26,7 +26,7 @@ func WithCallRetry(p RetryPolicy) CallOption {
 	return func(c *callConfig) {
 		p = p.withDefaults()
 		if problem := p.problem("WithCallRetry"); problem != "" {
-			c.problems = append(c.problems, problem)
+			c.problems.add("", problem)
 			return
 		}
 		c.retry = p
@@ -39,7 +39,7 @@ func WithCallRetry(p RetryPolicy) CallOption {
 func WithCallTimeout(d time.Duration) CallOption {
 	return func(c *callConfig) {
 		if d < 0 {
-			c.problems = append(c.problems, "WithCallTimeout: negative timeout "+d.String())
+			c.problems.addCode("", CodeOutOfRange, "WithCallTimeout: negative timeout "+d.String())
 			return
 		}
 		c.timeout = d
@@ -53,7 +53,7 @@ func WithCallTimeout(d time.Duration) CallOption {
 func WithResponse(r *Response) CallOption {
 	return func(c *callConfig) {
 		if r == nil {
-			c.problems = append(c.problems, "WithResponse: nil *Response (pass &resp)")
+			c.problems.addCode("", CodeRequired, "WithResponse: nil *Response (pass &resp)")
 			return
 		}
 		c.response = r

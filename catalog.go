@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
-	"strings"
 )
 
 // Paths of the catalog endpoints below the base URL.
@@ -212,55 +211,58 @@ func (l *list[T]) missing(key string) string {
 }
 
 // Lookups on the catalogs. Ids, chain ids and types compare exactly; names and token
-// symbols compare case-insensitively (strings.EqualFold). Each returns the first match
-// and whether there was one.
+// symbols compare ASCII case-insensitively ("usdc" finds "USDC", but "UſDC", with a
+// long s, does not). An empty key finds nothing, so that an unset value (an empty
+// environment variable) never finds an item that lacks the field. Each returns the
+// first match and whether there was one.
 
 // NetworkByChainID finds the network with the chain's own id, e.g. "1" for Ethereum or
 // "137" for Polygon.
 func NetworkByChainID(networks []Network, chainID string) (Network, bool) {
-	return find(networks, func(n Network) bool { return n.ChainID == chainID })
+	return find(networks, chainID, func(n Network) bool { return n.ChainID == chainID })
 }
 
-// NetworkByName finds a network by name, e.g. "ethereum", case-insensitively.
+// NetworkByName finds a network by name, e.g. "ethereum", ASCII case-insensitively.
 func NetworkByName(networks []Network, name string) (Network, bool) {
-	return find(networks, func(n Network) bool { return strings.EqualFold(n.Name, name) })
+	return find(networks, name, func(n Network) bool { return equalFoldASCII(n.Name, name) })
 }
 
 // IntegrationByType finds the integration of a broker type: the way from a deprecated
 // BrokerType to its IntegrationID.
 func IntegrationByType(integrations []Integration, t BrokerType) (Integration, bool) {
-	return find(integrations, func(i Integration) bool { return i.Type == t })
+	return find(integrations, string(t), func(i Integration) bool { return i.Type == t })
 }
 
-// IntegrationByName finds an integration by name, e.g. "Coinbase", case-insensitively.
+// IntegrationByName finds an integration by name, e.g. "Coinbase", ASCII
+// case-insensitively.
 func IntegrationByName(integrations []Integration, name string) (Integration, bool) {
-	return find(integrations, func(i Integration) bool { return strings.EqualFold(i.Name, name) })
+	return find(integrations, name, func(i Integration) bool { return equalFoldASCII(i.Name, name) })
 }
 
 // TransferIntegrationByType finds what the integration of a broker type can transfer.
 func TransferIntegrationByType(integrations []TransferIntegration, t BrokerType) (TransferIntegration, bool) {
-	return find(integrations, func(i TransferIntegration) bool { return i.Type == t })
+	return find(integrations, string(t), func(i TransferIntegration) bool { return i.Type == t })
 }
 
-// SupportsToken reports whether symbol (e.g. "usdc", case-insensitively) can be
+// SupportsToken reports whether symbol (e.g. "usdc", ASCII case-insensitively) can be
 // transferred on the network.
 func (n Network) SupportsToken(symbol string) bool { return containsFold(n.SupportedTokens, symbol) }
 
 // Network finds the network with id (a Network.ID) among those the integration
 // transfers over.
 func (t TransferIntegration) Network(id string) (TransferNetwork, bool) {
-	return find(t.Networks, func(n TransferNetwork) bool { return n.ID == id })
+	return find(t.Networks, id, func(n TransferNetwork) bool { return n.ID == id })
 }
 
-// Supports reports whether the integration transfers symbol (case-insensitively) over
-// the network with id (a Network.ID).
+// Supports reports whether the integration transfers symbol (ASCII
+// case-insensitively) over the network with id (a Network.ID).
 func (t TransferIntegration) Supports(networkID, symbol string) bool {
 	n, ok := t.Network(networkID)
 	return ok && n.SupportsToken(symbol)
 }
 
-// SupportsToken reports whether symbol (case-insensitively) can be transferred on the
-// network through its integration.
+// SupportsToken reports whether symbol (ASCII case-insensitively) can be transferred on
+// the network through its integration.
 func (n TransferNetwork) SupportsToken(symbol string) bool {
 	return containsFold(n.SupportedTokens, symbol)
 }
@@ -268,14 +270,18 @@ func (n TransferNetwork) SupportsToken(symbol string) bool {
 // SupportsDevice reports whether transfers over the network work on device d.
 func (n TransferNetwork) SupportsDevice(d Device) bool { return slices.Contains(n.SupportedDevices, d) }
 
-func find[T any](items []T, match func(T) bool) (T, bool) {
-	if i := slices.IndexFunc(items, match); i >= 0 {
-		return items[i], true
+// find returns the first item that matches; an empty key finds nothing.
+func find[T any](items []T, key string, match func(T) bool) (T, bool) {
+	if key != "" {
+		if i := slices.IndexFunc(items, match); i >= 0 {
+			return items[i], true
+		}
 	}
 	var zero T
 	return zero, false
 }
 
+// containsFold reports whether list holds s, ASCII case-insensitively; "" is never held.
 func containsFold(list []string, s string) bool {
-	return slices.ContainsFunc(list, func(v string) bool { return strings.EqualFold(v, s) })
+	return s != "" && slices.ContainsFunc(list, func(v string) bool { return equalFoldASCII(v, s) })
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -322,10 +323,31 @@ func TestCatalogSizeBounds(t *testing.T) {
 	})
 }
 
+// lookup fixtures: the official examples, plus items Mesh sends with fields null (a
+// network without a chain id or name, an integration without a type or name, a token
+// list holding null), which an empty key must not find.
+const (
+	solanaID = "0ec3f5a5-4e7d-4a8e-9a3f-4d1c2b3a4f5e"
+	krakenID = "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9"
+	nullID   = "00000000-0000-4000-8000-000000000000"
+)
+
+func lookupFixtures() ([]Network, []Integration, TransferIntegration) {
+	networks := append(slices.Clone(wantNetworks),
+		Network{ID: solanaID, Name: "Solana", NetworkType: NetworkTypeSolana, SupportedTokens: []string{"SOL", "USDC"}},
+		Network{ID: nullID, SupportedTokens: []string{""}})
+	integrations := append(slices.Clone(wantIntegrations),
+		Integration{ID: krakenID, Name: "Kraken", Type: BrokerTypeKraken},
+		Integration{ID: nullID})
+	robinhood := wantTransferIntegrations[0]
+	robinhood.Networks = append(slices.Clone(robinhood.Networks), TransferNetwork{Name: "no id", SupportedTokens: []string{""}})
+	return networks, integrations, robinhood
+}
+
 func TestCatalogLookups(t *testing.T) {
-	networks, integrations, transfers := wantNetworks, wantIntegrations, wantTransferIntegrations
-	robinhood := transfers[0]
-	ethereum, polygon := robinhood.Networks[0], robinhood.Networks[1]
+	networks, integrations, robinhood := lookupFixtures()
+	transfers := []TransferIntegration{robinhood, {ID: nullID}}
+	ethereum, polygon, noID := robinhood.Networks[0], robinhood.Networks[1], robinhood.Networks[2]
 	// id returns the id a lookup found, so that each case reads on one line.
 	id := func(v any, ok bool) (string, bool) { return reflect.ValueOf(v).FieldByName("ID").String(), ok }
 	is := func(ok bool) (string, bool) { return "", ok }
@@ -339,25 +361,40 @@ func TestCatalogLookups(t *testing.T) {
 		{"network by chain id 137", func() (string, bool) { return id(NetworkByChainID(networks, "137")) }, polygonID, true},
 		{"network by unknown chain id", func() (string, bool) { return id(NetworkByChainID(networks, "56")) }, "", false},
 		{"network by chain id is exact", func() (string, bool) { return id(NetworkByChainID(networks, "01")) }, "", false},
+		{"network by chain id is exact: no trimming", func() (string, bool) { return id(NetworkByChainID(networks, " 1")) }, "", false},
+		{"network by empty chain id", func() (string, bool) { return id(NetworkByChainID(networks, "")) }, "", false},
 		{"network by name, other case", func() (string, bool) { return id(NetworkByName(networks, "ETHEREUM")) }, ethereumID, true},
 		{"network by name", func() (string, bool) { return id(NetworkByName(networks, "polygon")) }, polygonID, true},
-		{"network by unknown name", func() (string, bool) { return id(NetworkByName(networks, "Solana")) }, "", false},
+		{"network by unknown name", func() (string, bool) { return id(NetworkByName(networks, "Tron")) }, "", false},
+		{"network by name with a long s", func() (string, bool) { return id(NetworkByName(networks, "\u017folana")) }, "", false},
+		{"network by empty name", func() (string, bool) { return id(NetworkByName(networks, "")) }, "", false},
 		{"integration by type coinbase", func() (string, bool) { return id(IntegrationByType(integrations, BrokerTypeCoinbase)) }, coinbaseID, true},
 		{"integration by type deFiWallet", func() (string, bool) { return id(IntegrationByType(integrations, BrokerTypeDeFiWallet)) }, coinCircleID, true},
-		{"integration by unknown type", func() (string, bool) { return id(IntegrationByType(integrations, BrokerTypeKraken)) }, "", false},
+		{"integration by unknown type", func() (string, bool) { return id(IntegrationByType(integrations, BrokerTypeGemini)) }, "", false},
+		{"integration by empty type", func() (string, bool) { return id(IntegrationByType(integrations, "")) }, "", false},
 		{"integration by name, other case", func() (string, bool) { return id(IntegrationByName(integrations, "cOINBASE")) }, coinbaseID, true},
-		{"integration by unknown name", func() (string, bool) { return id(IntegrationByName(integrations, "Kraken")) }, "", false},
+		{"integration by name, ASCII case", func() (string, bool) { return id(IntegrationByName(integrations, "KRAKEN")) }, krakenID, true},
+		{"integration by name with a Kelvin sign", func() (string, bool) { return id(IntegrationByName(integrations, "\u212araken")) }, "", false},
+		{"integration by unknown name", func() (string, bool) { return id(IntegrationByName(integrations, "Gemini")) }, "", false},
+		{"integration by empty name", func() (string, bool) { return id(IntegrationByName(integrations, "")) }, "", false},
 		{"transfer integration by type", func() (string, bool) { return id(TransferIntegrationByType(transfers, BrokerTypeRobinhood)) }, robinhoodID, true},
 		{"transfer integration by unknown type", func() (string, bool) { return id(TransferIntegrationByType(transfers, BrokerTypeCoinbase)) }, "", false},
+		{"transfer integration by empty type", func() (string, bool) { return id(TransferIntegrationByType(transfers, "")) }, "", false},
 		{"network supports a token, other case", func() (string, bool) { return is(networks[0].SupportsToken("usdt")) }, "", true},
 		{"network does not support a token", func() (string, bool) { return is(networks[1].SupportsToken("ETH")) }, "", false},
+		{"network does not support a look-alike token", func() (string, bool) { return is(networks[2].SupportsToken("U\u017fDC")) }, "", false},
+		{"network does not support the empty token", func() (string, bool) { return is(networks[3].SupportsToken("")) }, "", false},
 		{"transfer integration's network", func() (string, bool) { return id(robinhood.Network(polygonID)) }, polygonID, true},
 		{"transfer integration's unknown network", func() (string, bool) { return id(robinhood.Network(coinbaseID)) }, "", false},
+		{"transfer integration's network by empty id", func() (string, bool) { return id(robinhood.Network("")) }, "", false},
 		{"transfer integration supports", func() (string, bool) { return is(robinhood.Supports(ethereumID, "usdc")) }, "", true},
 		{"transfer integration, token not on that network", func() (string, bool) { return is(robinhood.Supports(polygonID, "USDT")) }, "", false},
 		{"transfer integration, unknown network", func() (string, bool) { return is(robinhood.Supports(coinbaseID, "USDC")) }, "", false},
+		{"transfer integration, look-alike token", func() (string, bool) { return is(robinhood.Supports(ethereumID, "U\u017fDC")) }, "", false},
+		{"transfer integration, empty network id", func() (string, bool) { return is(robinhood.Supports("", "")) }, "", false},
 		{"transfer network supports a token", func() (string, bool) { return is(polygon.SupportsToken("matic")) }, "", true},
 		{"transfer network does not support a token", func() (string, bool) { return is(polygon.SupportsToken("USDT")) }, "", false},
+		{"transfer network does not support the empty token", func() (string, bool) { return is(noID.SupportsToken("")) }, "", false},
 		{"transfer network supports a device", func() (string, bool) { return is(ethereum.SupportsDevice(DeviceIOS)) }, "", true},
 		{"transfer network does not support a device", func() (string, bool) { return is(polygon.SupportsDevice(DeviceIOS)) }, "", false},
 	}

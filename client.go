@@ -56,9 +56,10 @@ type clientState struct {
 // with waits from 500 ms to 5 s, a pool of 100 idle connections per host, no cookie
 // jar, no redirects. It makes no network call. It fails, and never panics, on a bad
 // id, secret or option, naming every problem (never the secret): a blank id or secret,
-// or one with leading or trailing white space; a secret that is not printable ASCII
-// without spaces; a base URL that is not absolute, that contains the secret (even
-// percent-encoded), or that is plain http to a host that is not loopback.
+// or one with leading or trailing white space; an id that is the secret (a Client
+// prints its id); a secret that is not printable ASCII without spaces; a base URL
+// that is not absolute, that contains the secret (even percent-encoded), or that is
+// plain http to a host that is not loopback.
 func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	cfg := defaultConfig()
 	for _, opt := range opts {
@@ -195,21 +196,17 @@ func (c *Client) call(ctx context.Context, req request, opts []CallOption) (err 
 	}
 }
 
-// invalid merges the request's validation error and the call options' problems into
+// invalid merges the call options' problems and the request's validation error into
 // one *InvalidRequestError, or returns nil when there are none.
-func invalid(reqErr error, optionProblems []string) error {
-	if len(optionProblems) == 0 {
+func invalid(reqErr error, options InvalidRequestError) error {
+	if len(options.Problems) == 0 {
 		return reqErr
-	}
-	var all InvalidRequestError
-	for _, p := range optionProblems {
-		all.add("", p)
 	}
 	var reqInvalid *InvalidRequestError
 	if errors.As(reqErr, &reqInvalid) {
-		all.Problems = append(all.Problems, reqInvalid.Problems...)
+		options.Problems = append(options.Problems, reqInvalid.Problems...)
 	}
-	return &all
+	return &options
 }
 
 // deadlineBefore reports whether ctx's deadline comes no later than t.

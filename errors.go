@@ -166,10 +166,29 @@ func statusSentinel(s Status) error {
 }
 
 // ValidationError is one problem with a request, found before anything was sent.
+// Reason is written for the developer; Code and Limit let an application write its own
+// message for its users, e.g. "at most 50 characters" for Code CodeTooLong, Limit 50.
 type ValidationError struct {
-	Field  string // JSON path of the field, e.g. "transferOptions.toAddresses[0].networkId"
+	Field  string // JSON path of the field, e.g. "transferOptions.toAddresses[0].networkId"; "" for a per-call option
+	Code   string // what kind of problem: one of the Code constants
+	Limit  int    // the limit broken, for CodeTooLong (UTF-16 code units) and CodeTooMany (items); else 0
 	Reason string // what is wrong with it, and what to do
 }
+
+// Codes of a ValidationError: what kind of problem a field has. The set may grow in a
+// minor release; treat an unknown code as CodeInvalid.
+const (
+	CodeRequired     = "required"      // a required value is missing: empty, or white space only
+	CodeBlank        = "blank"         // an optional value, or an item of a list, is white space only or empty
+	CodeUntrimmed    = "untrimmed"     // the value has leading or trailing white space
+	CodeTooLong      = "too_long"      // longer than Limit UTF-16 code units
+	CodeTooMany      = "too_many"      // more than Limit items
+	CodeNotUUID      = "not_uuid"      // not a UUID (8-4-4-4-12 hexadecimal digits)
+	CodeOutOfRange   = "out_of_range"  // a number out of its range: negative, not finite, a ratio above 1
+	CodeUnknownValue = "unknown_value" // not a value of a closed set (BrokerType)
+	CodeUnsupported  = "unsupported"   // a known value that the API refuses
+	CodeInvalid      = "invalid"       // any other problem
+)
 
 // Error returns "mesh: invalid request: <field>: <reason>".
 func (e *ValidationError) Error() string {
@@ -227,9 +246,15 @@ func (e *InvalidRequestError) Unwrap() []error {
 	return errs
 }
 
-// add records one problem.
-func (e *InvalidRequestError) add(field, reason string) {
-	e.Problems = append(e.Problems, &ValidationError{Field: field, Reason: reason})
+// add records a problem of the kind CodeInvalid; addCode and addLimit name its kind.
+func (e *InvalidRequestError) add(field, reason string) { e.addCode(field, CodeInvalid, reason) }
+
+// addCode records a problem of the kind code.
+func (e *InvalidRequestError) addCode(field, code, reason string) { e.addLimit(field, code, 0, reason) }
+
+// addLimit records a problem of the kind code that breaks limit.
+func (e *InvalidRequestError) addLimit(field, code string, limit int, reason string) {
+	e.Problems = append(e.Problems, &ValidationError{Field: field, Code: code, Limit: limit, Reason: reason})
 }
 
 // CallError is the error of a call that sent at least one request and failed. It tells

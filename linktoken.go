@@ -84,8 +84,8 @@ type TransferOptions struct {
 // TransferAddress is one destination of a transfer.
 type TransferAddress struct {
 	NetworkID           string   `json:"networkId"`                     // required: a UUID from Mesh's networks list
-	Symbol              string   `json:"symbol"`                        // required: asset symbol, e.g. "USDC"
-	Address             string   `json:"address"`                       // required: destination address
+	Symbol              string   `json:"symbol"`                        // required, no surrounding white space: asset symbol, e.g. "USDC"
+	Address             string   `json:"address"`                       // required, no surrounding white space: destination address
 	AddressTag          string   `json:"addressTag,omitempty"`          // memo or tag on chains that use one (XRP, ...)
 	Amount              *float64 `json:"amount,omitempty"`              // amount of tokens, finite and ≥ 0
 	DisplayAmountInFiat *float64 `json:"displayAmountInFiat,omitempty"` // fiat amount to display, finite and ≥ 0
@@ -118,7 +118,8 @@ type VerifyWalletOptions struct {
 	Message string `json:"message,omitempty"`
 	// VerificationMethods are the accepted proofs (Mesh's default: signed message).
 	VerificationMethods []VerificationMethod `json:"verificationMethods,omitempty"`
-	// Addresses the user must verify; any other address fails.
+	// Addresses the user must verify; any other address fails. Each is checked as a
+	// TransferAddress's Address: not blank, no leading or trailing white space.
 	Addresses []string `json:"addresses,omitempty"`
 	// NetworkID (a UUID) is the network to verify; Mesh checks it only with Addresses.
 	NetworkID string `json:"networkId,omitempty"`
@@ -129,27 +130,28 @@ type VerifyWalletOptions struct {
 
 // Validate checks r against every rule Mesh documents and reports every problem at
 // once, as an *InvalidRequestError (matching ErrValidation) whose Problems name each
-// field's JSON path; nil when r is valid. It refuses only what Mesh documents as
-// invalid: an unknown TransferType, NetworkType, VerificationMethod or GoodsType is
-// sent for Mesh to judge, since Mesh adds values; only BrokerType is a closed list.
+// field's JSON path and the kind of problem (Code, and Limit where there is one); nil
+// when r is valid. It refuses only what Mesh documents as invalid: an unknown
+// TransferType, NetworkType, VerificationMethod or GoodsType is sent for Mesh to judge,
+// since Mesh adds values; only BrokerType is a closed list.
 func (r *CreateLinkTokenRequest) Validate() error {
 	if r == nil {
-		return &InvalidRequestError{Problems: []*ValidationError{{Reason: "request is nil: pass a *CreateLinkTokenRequest with at least UserID"}}}
+		return &InvalidRequestError{Problems: []*ValidationError{{Code: CodeRequired, Reason: "request is nil: pass a *CreateLinkTokenRequest with at least UserID"}}}
 	}
 	var v InvalidRequestError
 	switch n := utf16Len(r.UserID); {
 	case strings.TrimSpace(r.UserID) == "":
-		v.add("userId", "is required: a stable id of the user in your system")
+		v.addCode("userId", CodeRequired, "is required: a stable id of the user in your system")
 	case n > MaxUserIDLength:
-		v.add("userId", "must be at most "+strconv.Itoa(MaxUserIDLength)+" UTF-16 code units, has "+strconv.Itoa(n)+
+		v.addLimit("userId", CodeTooLong, MaxUserIDLength, "must be at most "+strconv.Itoa(MaxUserIDLength)+" UTF-16 code units, has "+strconv.Itoa(n)+
 			": use a shorter stable id, e.g. a hash of yours")
 	}
 	if r.BrokerType != "" {
 		switch {
 		case !r.BrokerType.IsKnown():
-			v.add("brokerType", "is not a known broker type (see mesh.BrokerTypes; prefer IntegrationID)")
+			v.addCode("brokerType", CodeUnknownValue, "is not a known broker type (see mesh.BrokerTypes; prefer IntegrationID)")
 		case !r.BrokerType.IsSupported():
-			v.add("brokerType", "is not supported by the API (prefer IntegrationID)")
+			v.addCode("brokerType", CodeUnsupported, "is not supported by the API (prefer IntegrationID)")
 		}
 	}
 	v.uuid("integrationId", r.IntegrationID)
@@ -173,13 +175,13 @@ func (t *TransferOptions) validate(v *InvalidRequestError) {
 	v.amount("transferOptions.amountInFiat", t.AmountInFiat)
 	v.maxLength("transferOptions.transactionId", t.TransactionID, MaxTransactionIDLength)
 	if f := t.ClientFee; f != nil && !(*f >= 0 && *f <= 1) { // also refuses NaN
-		v.add("transferOptions.clientFee", "must be a ratio from 0 to 1 (0.025 is 2.5%), got "+formatFloat(*f))
+		v.addCode("transferOptions.clientFee", CodeOutOfRange, "must be a ratio from 0 to 1 (0.025 is 2.5%), got "+formatFloat(*f))
 	}
 	v.notBlank("transferOptions.transferType", string(t.TransferType))
 	v.maxLength("transferOptions.description", t.Description, MaxDescriptionLength)
 	for i := range t.GoodsDetails {
 		if g := t.GoodsDetails[i].GoodsType; isBlank(g) { // the path is built only for a problem
-			v.add("transferOptions.goodsDetails["+strconv.Itoa(i)+"].goodsType", blankReason)
+			v.addCode("transferOptions.goodsDetails["+strconv.Itoa(i)+"].goodsType", CodeBlank, blankReason)
 		}
 	}
 }
@@ -192,22 +194,24 @@ func (a *TransferAddress) validate(v *InvalidRequestError, i int) {
 	}
 	switch {
 	case a.NetworkID == "":
-		v.add(path("networkId"), "is required: a network id from Mesh's networks list (Client.Networks)")
+		v.addCode(path("networkId"), CodeRequired, "is required: a network id from Mesh's networks list (Client.Networks)")
 	case !isUUID(a.NetworkID):
-		v.add(path("networkId"), "must be a UUID from Mesh's networks list (Client.Networks)")
+		v.addCode(path("networkId"), CodeNotUUID, "must be a UUID from Mesh's networks list (Client.Networks)")
 	}
-	if strings.TrimSpace(a.Symbol) == "" {
-		v.add(path("symbol"), "is required, e.g. USDC")
-	}
-	if strings.TrimSpace(a.Address) == "" {
-		v.add(path("address"), "is required")
+	for _, f := range [...]struct{ name, value, reason string }{{"symbol", a.Symbol, "is required, e.g. USDC"}, {"address", a.Address, "is required"}} {
+		switch {
+		case strings.TrimSpace(f.value) == "":
+			v.addCode(path(f.name), CodeRequired, f.reason)
+		case untrimmed(f.value):
+			v.addCode(path(f.name), CodeUntrimmed, untrimmedReason)
+		}
 	}
 	for _, f := range [...]struct {
 		name  string
 		value *float64
 	}{{"amount", a.Amount}, {"displayAmountInFiat", a.DisplayAmountInFiat}, {"minAmount", a.MinAmount}, {"minAmountInFiat", a.MinAmountInFiat}} {
 		if !validAmount(f.value) {
-			v.add(path(f.name), amountReason(*f.value))
+			v.addCode(path(f.name), CodeOutOfRange, amountReason(*f.value))
 		}
 	}
 }
@@ -216,12 +220,20 @@ func (w *VerifyWalletOptions) validate(v *InvalidRequestError) {
 	signed := false
 	for i, m := range w.VerificationMethods {
 		if m == "" || isBlank(string(m)) { // an item is sent even when empty
-			v.add("verifyWalletOptions.verificationMethods["+strconv.Itoa(i)+"]", "must not be blank (e.g. signedMessage)")
+			v.addCode("verifyWalletOptions.verificationMethods["+strconv.Itoa(i)+"]", CodeBlank, "must not be blank (e.g. signedMessage)")
 		}
 		signed = signed || m == VerificationMethodSignedMessage
 	}
 	if signed && strings.TrimSpace(w.Message) == "" {
-		v.add("verifyWalletOptions.message", "is required with the signedMessage verification method: the text the user signs")
+		v.addCode("verifyWalletOptions.message", CodeRequired, "is required with the signedMessage verification method: the text the user signs")
+	}
+	for i, a := range w.Addresses { // checked as a destination's address is
+		switch {
+		case strings.TrimSpace(a) == "":
+			v.addCode("verifyWalletOptions.addresses["+strconv.Itoa(i)+"]", CodeBlank, "must not be blank: drop the empty entry")
+		case untrimmed(a):
+			v.addCode("verifyWalletOptions.addresses["+strconv.Itoa(i)+"]", CodeUntrimmed, untrimmedReason)
+		}
 	}
 	v.uuid("verifyWalletOptions.networkId", w.NetworkID)
 	v.notBlank("verifyWalletOptions.networkType", string(w.NetworkType))
@@ -230,7 +242,7 @@ func (w *VerifyWalletOptions) validate(v *InvalidRequestError) {
 // uuid refuses a set field that is not a UUID.
 func (v *InvalidRequestError) uuid(field, s string) {
 	if s != "" && !isUUID(s) {
-		v.add(field, "must be a UUID (8-4-4-4-12 hexadecimal digits)")
+		v.addCode(field, CodeNotUUID, "must be a UUID (8-4-4-4-12 hexadecimal digits)")
 	}
 }
 
@@ -238,7 +250,7 @@ func (v *InvalidRequestError) uuid(field, s string) {
 // unset and not sent.
 func (v *InvalidRequestError) notBlank(field, s string) {
 	if isBlank(s) {
-		v.add(field, blankReason)
+		v.addCode(field, CodeBlank, blankReason)
 	}
 }
 
@@ -247,17 +259,22 @@ const blankReason = "must not be blank: leave it empty to not send it"
 // isBlank reports whether s is set but holds only white space.
 func isBlank(s string) bool { return s != "" && strings.TrimSpace(s) == "" }
 
+const untrimmedReason = "has leading or trailing white space: trim it (strings.TrimSpace)"
+
+// untrimmed reports whether s starts or ends with white space.
+func untrimmed(s string) bool { return strings.TrimSpace(s) != s }
+
 // maxLength refuses s longer than limit UTF-16 code units.
 func (v *InvalidRequestError) maxLength(field, s string, limit int) {
 	if n := utf16Len(s); n > limit {
-		v.add(field, "must be at most "+strconv.Itoa(limit)+" UTF-16 code units, has "+strconv.Itoa(n))
+		v.addLimit(field, CodeTooLong, limit, "must be at most "+strconv.Itoa(limit)+" UTF-16 code units, has "+strconv.Itoa(n))
 	}
 }
 
 // amount refuses a set amount that is negative, NaN or infinite.
 func (v *InvalidRequestError) amount(field string, f *float64) {
 	if !validAmount(f) {
-		v.add(field, amountReason(*f))
+		v.addCode(field, CodeOutOfRange, amountReason(*f))
 	}
 }
 

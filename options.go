@@ -99,6 +99,10 @@ func withClock(now func() time.Time, sleep func(context.Context, time.Duration) 
 func (cfg *config) check(clientID, clientSecret string) (base *url.URL, problems []string) {
 	problems = append(problems, credentialProblems("client id", clientID)...)
 	problems = append(problems, credentialProblems("client secret", clientSecret)...)
+	if id := strings.TrimSpace(clientID); id != "" && id == strings.TrimSpace(clientSecret) {
+		// A Client prints its id: an id that is the secret would be printed in full.
+		problems = append(problems, "client id is the client secret: pass the client id as the first argument")
+	}
 	if len(problems) == 0 && strings.IndexFunc(clientSecret, func(r rune) bool { return r <= ' ' || r > '~' }) >= 0 {
 		// Mesh's secrets are printable ASCII: anything else is a paste gone wrong, and
 		// a server's echo of it could come back escaped or split past the redactor.

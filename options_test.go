@@ -85,12 +85,19 @@ func TestNewClientRefusesCredentials(t *testing.T) {
 		{"NUL inside the id", "client\x00id", testSecret, []string{"client id", "header"}},
 		{"CR inside the secret", testClientID, "sk_live\rX-Evil: 1", []string{"client secret", "header"}},
 		{"DEL inside the secret", testClientID, "sk_live\x7fabc", []string{"client secret", "header"}},
+		{"secret as the id", testSecret, testSecret, []string{"client id is the client secret"}},
+		{"secret as the id, with a newline", testSecret + "\n", testSecret, []string{"client id is the client secret", "trim"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			refuse(t, tc.id, tc.secret, []Option{WithBaseURL(mockBaseURL)}, tc.want...)
 		})
 	}
+	t.Run("both empty: the id is not called the secret", func(t *testing.T) {
+		_, err := NewClient("", "")
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "is the client secret")
+	})
 }
 
 func TestNewClientRefusesBaseURL(t *testing.T) {
@@ -342,6 +349,46 @@ func TestWithHTTPClientTimeout(t *testing.T) {
 			}
 			assert.EqualValues(t, 1, srv.hits.Load())
 			assert.Equal(t, tc.hcTimeout, hc.Timeout, "hc was modified")
+		})
+	}
+}
+
+// The limit of one attempt, read where it acts: the deadline of the request's context
+// that the Transport sees, for a call whose own context has none. An &http.Client{}
+// without Timeout keeps the 30 s default. The tolerance is on the deadline's value,
+// not on how long anything took.
+func TestAttemptDeadline(t *testing.T) {
+	tests := []struct {
+		name string
+		hc   *http.Client
+		opts []Option
+		want time.Duration // 0: no deadline
+	}{
+		{"WithHTTPClient(&http.Client{}) keeps the default", &http.Client{}, nil, 30 * time.Second},
+		{"hc.Timeout", &http.Client{Timeout: 7 * time.Second}, nil, 7 * time.Second},
+		{"WithTimeout(0) lifts the default", &http.Client{}, []Option{WithTimeout(0)}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var left []time.Duration // the time left before each attempt's deadline
+			tc.hc.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if dl, ok := r.Context().Deadline(); ok {
+					left = append(left, time.Until(dl))
+				}
+				resp := httpmock.NewStringResponse(http.StatusOK, okBody)
+				resp.Header.Set("Content-Type", "application/json")
+				return resp, nil
+			})
+			c, _ := newTestClient(t, mockBaseURL, append([]Option{WithHTTPClient(tc.hc)}, tc.opts...)...)
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			require.NoError(t, err)
+			if tc.want == 0 {
+				assert.Empty(t, left)
+				return
+			}
+			require.Len(t, left, 1)
+			assert.LessOrEqual(t, left[0], tc.want)
+			assert.Greater(t, left[0], tc.want-5*time.Second)
 		})
 	}
 }

@@ -25,6 +25,7 @@ func refusal(t *testing.T, err error) []string {
 		require.NotNil(t, p)
 		assert.Same(t, p, tree[i], "Unwrap()[%d] is not Problems[%d]", i, i)
 		assert.NotEmpty(t, p.Reason, "problem of %q has no reason", p.Field)
+		assert.NotEmpty(t, p.Code, "problem of %q has no code", p.Field)
 		assert.ErrorIs(t, p, ErrValidation)
 		fields[i] = p.Field
 	}
@@ -398,25 +399,38 @@ func TestValidateClientFee(t *testing.T) {
 	}
 }
 
-func TestValidateAddressRequiredFields(t *testing.T) {
+// A destination's symbol and address, and each address of verifyWalletOptions: not
+// blank, and no leading or trailing white space (a paste gone wrong).
+func TestValidateAddresses(t *testing.T) {
 	const p = "transferOptions.toAddresses[1]."
+	const w = "verifyWalletOptions.addresses[1]"
 	tests := []struct {
 		name   string
-		mutate func(*TransferAddress)
+		mutate func(a *TransferAddress, wallet *VerifyWalletOptions)
 		want   []string
 	}{
-		{"all present", func(*TransferAddress) {}, nil},
-		{"symbol empty", func(a *TransferAddress) { a.Symbol = "" }, []string{p + "symbol"}},
-		{"symbol blank", func(a *TransferAddress) { a.Symbol = " \t" }, []string{p + "symbol"}},
-		{"address empty", func(a *TransferAddress) { a.Address = "" }, []string{p + "address"}},
-		{"address blank", func(a *TransferAddress) { a.Address = "\n" }, []string{p + "address"}},
-		{"all missing", func(a *TransferAddress) { *a = TransferAddress{} }, []string{p + "networkId", p + "symbol", p + "address"}},
+		{"all present", func(*TransferAddress, *VerifyWalletOptions) {}, nil},
+		{"symbol empty", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Symbol = "" }, []string{p + "symbol"}},
+		{"symbol blank", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Symbol = " \t" }, []string{p + "symbol"}},
+		{"symbol with a trailing space", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Symbol = "USDC " }, []string{p + "symbol"}},
+		{"address empty", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Address = "" }, []string{p + "address"}},
+		{"address blank", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Address = "\n" }, []string{p + "address"}},
+		{"address read from a file", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Address += "\n" }, []string{p + "address"}},
+		{"address with a leading no-break space", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Address = "\u00a0" + a.Address }, []string{p + "address"}},
+		{"address with a space inside: Mesh judges", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Address = "bc1q w508" }, nil},
+		{"all missing", func(a *TransferAddress, _ *VerifyWalletOptions) { *a = TransferAddress{} }, []string{p + "networkId", p + "symbol", p + "address"}},
+		{"wallet address empty", func(_ *TransferAddress, v *VerifyWalletOptions) { v.Addresses[1] = "" }, []string{w}},
+		{"wallet address blank", func(_ *TransferAddress, v *VerifyWalletOptions) { v.Addresses[1] = " \r\n" }, []string{w}},
+		{"wallet address with a trailing newline", func(_ *TransferAddress, v *VerifyWalletOptions) { v.Addresses[1] += "\n" }, []string{w}},
+		{"wallet address with a leading tab", func(_ *TransferAddress, v *VerifyWalletOptions) { v.Addresses[1] = "\t" + v.Addresses[1] }, []string{w}},
+		{"no wallet address", func(_ *TransferAddress, v *VerifyWalletOptions) { v.Addresses = nil }, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			req := validRequest()
 			req.TransferOptions.ToAddresses = []TransferAddress{validAddress(), validAddress()}
-			tc.mutate(&req.TransferOptions.ToAddresses[1])
+			req.VerifyWalletOptions = &VerifyWalletOptions{Addresses: []string{"0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", "0x0000000000000000000000000000000000000001"}}
+			tc.mutate(&req.TransferOptions.ToAddresses[1], req.VerifyWalletOptions)
 			checkValidate(t, req, tc.want...)
 		})
 	}

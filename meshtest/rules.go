@@ -135,9 +135,7 @@ func (r *rules) address(p string, a map[string]any) {
 		r.fail(p+"networkId", "must be a UUID")
 	}
 	for _, f := range [...]string{"symbol", "address"} {
-		if s, _ := a[f].(string); strings.TrimSpace(s) == "" {
-			r.fail(p+f, "is required")
-		}
+		r.trimmed(p+f, a[f])
 	}
 	for _, f := range [...]string{"amount", "displayAmountInFiat", "minAmount", "minAmountInFiat"} {
 		r.amount(p+f, a[f])
@@ -159,22 +157,21 @@ func (r *rules) verifyWalletOptions(v map[string]any) {
 	}
 	addresses, _ := v["addresses"].([]any)
 	for i, a := range addresses {
-		r.walletAddress(p+"addresses["+strconv.Itoa(i)+"]", a.(string))
+		r.trimmed(p+"addresses["+strconv.Itoa(i)+"]", a)
 	}
 	r.optionalUUID(p+"networkId", v["networkId"])
 	r.notBlank(p+"networkType", v["networkType"])
 }
 
-// walletAddress refuses an address the user must verify that is empty, blank, or has
-// white space around it: no wallet has such an address, so Link could never match it
-// (a destination's address gets the same "not blank" check).
-func (r *rules) walletAddress(path, a string) {
-	switch strings.TrimSpace(a) {
-	case "":
-		r.fail(path, "must not be empty or blank, got "+quote(a))
-	case a:
-	default:
-		r.fail(path, "must not have white space around it, got "+quote(a))
+// trimmed refuses an address or a symbol that is absent, null, blank, or has leading or
+// trailing white space: stricter than Mesh documents, since such a value is a paste
+// gone wrong that could send funds astray.
+func (r *rules) trimmed(path string, v any) {
+	switch s, _ := v.(string); {
+	case strings.TrimSpace(s) == "":
+		r.fail(path, "is required")
+	case strings.TrimSpace(s) != s:
+		r.fail(path, "has leading or trailing white space")
 	}
 }
 

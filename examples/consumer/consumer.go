@@ -1,18 +1,23 @@
-// Package consumer is an example of a Go backend that serves Mesh link tokens to its
-// front end, written against mesh.LinkTokenCreator so that it can be tested without
-// Mesh. Its tests (consumer_test.go) show the three ways to do that: a hand-written
-// fake of the interface, httpmock under a real *mesh.Client, and the meshtest server.
+// Command consumer is an example of a Go backend that serves Mesh link tokens to its
+// front end: an HTTP handler written against mesh.LinkTokenCreator, so that it can be
+// tested without Mesh. Its tests (consumer_test.go) show the three ways to do that: a
+// hand-written fake of the interface, httpmock under a real *mesh.Client, and the
+// meshtest server.
 //
-// It is a package, not a program; run its tests from the repository root with
+// Run it from the repository root: it serves the handler on a loopback port, asks it
+// for a token as the front end would, and prints the answer. With no credentials it
+// uses the in-process fake of the API (package meshtest); with MESH_CLIENT_ID and
+// MESH_CLIENT_SECRET, Mesh's sandbox (MESH_ENV=production for production):
 //
+//	go run ./examples/consumer
 //	go test ./examples/consumer
 //
-// and mount the handler in your own server:
+// In your own server, mount the handler behind your authentication:
 //
 //	client, err := mesh.NewClient(id, secret)
 //	...
-//	mux.Handle("POST /api/link-token", requireLogin(consumer.LinkTokenHandler{Mesh: client}))
-package consumer
+//	mux.Handle("POST /api/link-token", requireLogin(LinkTokenHandler{Mesh: client}))
+package main
 
 import (
 	"encoding/json"

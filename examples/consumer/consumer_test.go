@@ -1,4 +1,4 @@
-package consumer_test
+package main_test
 
 // The three ways to test code that uses the SDK, each in its own test:
 //
@@ -30,7 +30,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mesh-go/mesh"
-	"github.com/mesh-go/mesh/examples/consumer"
+	consumer "github.com/mesh-go/mesh/examples/consumer"
 	"github.com/mesh-go/mesh/meshtest"
 )
 

@@ -39,21 +39,21 @@ func main() {
 		fmt.Fprintf(os.Stderr, "integrations: unexpected argument %q\n", flag.Arg(0))
 		os.Exit(2)
 	}
-	if err := run(mesh.BrokerType(*brokerType), *name, *userID, os.Stdout, os.Stderr); err != nil {
+	if err := run(mesh.BrokerType(*brokerType), *name, *userID, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "integrations:", err)
 		os.Exit(1)
 	}
 }
 
 // run prints the catalogs, then mints a token for the chosen integration.
-func run(brokerType mesh.BrokerType, name, userID string, stdout, stderr io.Writer) error {
+func run(brokerType mesh.BrokerType, name, userID string, stdout io.Writer) error {
 	client, cleanup, usingFake, err := exampleenv.Client(mesh.WithUserAgent("mesh-go-example-integrations"))
 	defer cleanup()
 	if err != nil {
 		return err
 	}
 	if usingFake {
-		fmt.Fprintln(stderr, exampleenv.FakeNotice)
+		fmt.Fprintln(stdout, exampleenv.FakeNotice)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -34,22 +34,22 @@ func main() {
 		fmt.Fprintf(os.Stderr, "quickstart: unexpected argument %q\n", flag.Arg(0))
 		os.Exit(2)
 	}
-	if err := run(*userID, *timeout, os.Stdout, os.Stderr); err != nil {
+	if err := run(*userID, *timeout, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "quickstart:", err)
 		os.Exit(1)
 	}
 }
 
-// run mints a token for userID and prints it and its Link URL on stdout; notes go to
-// stderr.
-func run(userID string, timeout time.Duration, stdout, stderr io.Writer) error {
+// run mints a token for userID and prints it and its Link URL on stdout, after a note
+// when it uses the in-process fake.
+func run(userID string, timeout time.Duration, stdout io.Writer) error {
 	client, cleanup, usingFake, err := exampleenv.Client(mesh.WithUserAgent("mesh-go-example-quickstart"))
 	defer cleanup()
 	if err != nil {
 		return err
 	}
 	if usingFake {
-		fmt.Fprintln(stderr, exampleenv.FakeNotice)
+		fmt.Fprintln(stdout, exampleenv.FakeNotice)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)

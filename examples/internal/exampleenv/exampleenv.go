@@ -28,7 +28,8 @@ const (
 	EnvEnvironment  = "MESH_ENV"
 )
 
-// FakeNotice is what a program may print when Client returned the in-process fake.
+// FakeNotice is what a program prints on stdout, beside its results, when Client
+// returned the in-process fake: a token from the fake must not pass for Mesh's.
 const FakeNotice = "no " + EnvClientID + "/" + EnvClientSecret + ": using the in-process fake Mesh API (meshtest)"
 
 // Client returns a client configured from the environment (see the package doc), with

@@ -1,0 +1,394 @@
+package mesh
+
+// CatalogCache: each list served from memory for its TTL, one call to Mesh for many
+// callers, the copy in memory while Mesh fails within the max staleness, each caller's
+// own context, copies the caller may modify. Every test runs in a synctest bubble:
+// time.Sleep moves the bubble's clock at once, and synctest.Wait is the barrier that
+// says every caller is waiting, so nothing depends on the machine's speed.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"net/http"
+	"reflect"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fakeCatalogReader answers each list with a fresh copy of the official examples (as a
+// Client decodes a new list per call), or err; while gate
+// is open (non-nil), every call waits for it to close. It records each call's context.
+type fakeCatalogReader struct {
+	mu   sync.Mutex
+	err  error
+	gate chan struct{}
+	ctxs map[string][]context.Context
+}
+
+func (f *fakeCatalogReader) answer(ctx context.Context, list string) error {
+	f.mu.Lock()
+	if f.ctxs == nil {
+		f.ctxs = map[string][]context.Context{}
+	}
+	f.ctxs[list] = append(f.ctxs[list], ctx)
+	gate, err := f.gate, f.err
+	f.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	return err
+}
+
+func (f *fakeCatalogReader) Networks(ctx context.Context, _ ...CallOption) ([]Network, error) {
+	if err := f.answer(ctx, "Networks"); err != nil {
+		return nil, err
+	}
+	return freshCopy(wantNetworks), nil
+}
+
+func (f *fakeCatalogReader) Integrations(ctx context.Context, _ ...CallOption) ([]Integration, error) {
+	if err := f.answer(ctx, "Integrations"); err != nil {
+		return nil, err
+	}
+	return freshCopy(wantIntegrations), nil
+}
+
+func (f *fakeCatalogReader) TransferIntegrations(ctx context.Context, _ ...CallOption) ([]TransferIntegration, error) {
+	if err := f.answer(ctx, "TransferIntegrations"); err != nil {
+		return nil, err
+	}
+	return freshCopy(wantTransferIntegrations), nil
+}
+
+// freshCopy is a deep copy of v, through JSON.
+func freshCopy[T any](v T) T {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	var out T
+	if err := json.Unmarshal(b, &out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// set changes what the reader answers next.
+func (f *fakeCatalogReader) set(err error, gate chan struct{}) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.err, f.gate = err, gate
+}
+
+// calls returns the contexts of the calls of list so far.
+func (f *fakeCatalogReader) calls(list string) []context.Context {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]context.Context(nil), f.ctxs[list]...)
+}
+
+// cacheList is one list of a CatalogReader: get reads it (a nil list as nil any).
+type cacheList struct {
+	name string
+	want any
+	get  func(context.Context, CatalogReader) (any, error)
+}
+
+var cacheLists = []cacheList{
+	{"Networks", wantNetworks, func(ctx context.Context, r CatalogReader) (any, error) {
+		l, err := r.Networks(ctx)
+		return orNil(l, err)
+	}},
+	{"Integrations", wantIntegrations, func(ctx context.Context, r CatalogReader) (any, error) {
+		l, err := r.Integrations(ctx)
+		return orNil(l, err)
+	}},
+	{"TransferIntegrations", wantTransferIntegrations, func(ctx context.Context, r CatalogReader) (any, error) {
+		l, err := r.TransferIntegrations(ctx)
+		return orNil(l, err)
+	}},
+}
+
+func orNil[T any](l []T, err error) (any, error) {
+	if l == nil {
+		return nil, err
+	}
+	return l, err
+}
+
+// serverDown is a failure as a Client returns it: a 503 after its retries.
+var serverDown = &CallError{Err: &APIError{HTTPStatusCode: http.StatusServiceUnavailable, Status: StatusServerFailure}, Attempts: 3}
+
+func TestCatalogCacheTTL(t *testing.T) {
+	tests := []struct {
+		name string
+		opts []CacheOption
+		ttl  time.Duration
+	}{
+		{"default: 1 hour", nil, time.Hour},
+		{"CacheTTL", []CacheOption{CacheTTL(10 * time.Minute)}, 10 * time.Minute},
+		{"nil options are ignored", []CacheOption{nil, CacheTTL(time.Minute), nil}, time.Minute},
+	}
+	for _, l := range cacheLists {
+		for _, tc := range tests {
+			t.Run(l.name+"/"+tc.name, func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					r := &fakeCatalogReader{}
+					c := NewCatalogCache(r, tc.opts...)
+					get := func(wantCalls int) {
+						t.Helper()
+						got, err := l.get(context.Background(), c)
+						require.NoError(t, err)
+						assert.Equal(t, l.want, got)
+						assert.Len(t, r.calls(l.name), wantCalls, "calls to Mesh")
+					}
+					get(1)
+					get(1)
+					time.Sleep(tc.ttl - time.Nanosecond)
+					get(1)
+					time.Sleep(time.Nanosecond)
+					get(2)
+					for _, other := range cacheLists {
+						if other.name != l.name {
+							assert.Empty(t, r.calls(other.name), "each list is read on its own")
+						}
+					}
+				})
+			})
+		}
+	}
+	t.Run("CacheTTL(0) asks Mesh on every call", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			r := &fakeCatalogReader{}
+			c := NewCatalogCache(r, CacheTTL(0), CacheMaxStale(0))
+			for range 3 {
+				got, err := c.Networks(context.Background())
+				require.NoError(t, err)
+				assert.Equal(t, wantNetworks, got)
+			}
+			assert.Len(t, r.calls("Networks"), 3)
+		})
+	})
+}
+
+// Fifty callers of an expired list wait for one call to Mesh, and all get its answer.
+func TestCatalogCacheSingleFlight(t *testing.T) {
+	for _, l := range cacheLists {
+		t.Run(l.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				gate := make(chan struct{})
+				r := &fakeCatalogReader{gate: gate}
+				c := NewCatalogCache(r)
+				const callers = 50
+				got := make([]any, callers)
+				errs := make([]error, callers)
+				var wg sync.WaitGroup
+				for i := range callers {
+					wg.Go(func() { got[i], errs[i] = l.get(context.Background(), c) })
+				}
+				synctest.Wait() // every caller waits, and the one call to Mesh is held at the gate
+				assert.Len(t, r.calls(l.name), 1)
+				close(gate)
+				wg.Wait()
+				for i := range callers {
+					require.NoError(t, errs[i])
+					assert.Equal(t, l.want, got[i])
+				}
+				assert.Len(t, r.calls(l.name), 1, "calls to Mesh")
+			})
+		})
+	}
+}
+
+// While Mesh fails, the copy in memory is served until it is TTL + max staleness old;
+// then, and with no copy at all, the error of the refresh, its sentinel kept.
+func TestCatalogCacheStale(t *testing.T) {
+	const ttl = time.Hour
+	tests := []struct {
+		name     string
+		maxStale time.Duration // -1: the default
+		served   time.Duration // how long past the TTL the copy is served
+	}{
+		{"default: 24 hours", -1, 24 * time.Hour},
+		{"CacheMaxStale", 2 * time.Hour, 2 * time.Hour},
+		{"CacheMaxStale(0): nothing past the TTL", 0, 0},
+	}
+	for _, l := range cacheLists {
+		for _, tc := range tests {
+			t.Run(l.name+"/"+tc.name, func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) {
+					r := &fakeCatalogReader{}
+					opts := []CacheOption{CacheTTL(ttl)}
+					if tc.maxStale >= 0 {
+						opts = append(opts, CacheMaxStale(tc.maxStale))
+					}
+					c := NewCatalogCache(r, opts...)
+					_, err := l.get(context.Background(), c)
+					require.NoError(t, err)
+					r.set(serverDown, nil)
+
+					time.Sleep(ttl)
+					if tc.served > 0 {
+						got, err := l.get(context.Background(), c)
+						require.NoError(t, err, "the copy, past its TTL")
+						assert.Equal(t, l.want, got)
+						time.Sleep(tc.served - time.Nanosecond)
+						got, err = l.get(context.Background(), c)
+						require.NoError(t, err, "the copy, at the end of its staleness")
+						assert.Equal(t, l.want, got)
+						time.Sleep(time.Nanosecond)
+					}
+					got, err := l.get(context.Background(), c)
+					assert.Nil(t, got)
+					assertOnlySentinel(t, err, ErrServerFailure)
+					var apiErr *APIError
+					assert.ErrorAs(t, err, &apiErr)
+
+					r.set(nil, nil) // Mesh is back
+					got, err = l.get(context.Background(), c)
+					require.NoError(t, err)
+					assert.Equal(t, l.want, got)
+				})
+			})
+		}
+	}
+	t.Run("no copy yet: the error, sentinel kept, however long the staleness", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			unauthorized := &CallError{Err: &APIError{HTTPStatusCode: http.StatusUnauthorized}, Attempts: 1}
+			r := &fakeCatalogReader{err: unauthorized}
+			got, err := NewCatalogCache(r, CacheMaxStale(math.MaxInt64)).Integrations(context.Background())
+			assert.Nil(t, got)
+			assertOnlySentinel(t, err, ErrUnauthorized)
+			assert.Same(t, unauthorized, err)
+		})
+	})
+	t.Run("CacheMaxStale(math.MaxInt64): the copy for ever", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			r := &fakeCatalogReader{}
+			c := NewCatalogCache(r, CacheTTL(ttl), CacheMaxStale(math.MaxInt64))
+			_, err := c.Networks(context.Background())
+			require.NoError(t, err)
+			r.set(serverDown, nil)
+			time.Sleep(100 * 365 * 24 * time.Hour)
+			got, err := c.Networks(context.Background())
+			require.NoError(t, err)
+			assert.Equal(t, wantNetworks, got)
+		})
+	})
+}
+
+type ctxKey struct{}
+
+// A caller whose context ends stops waiting with its context's error; the refresh goes
+// on for the others, with the values of the context that started it but not its end.
+func TestCatalogCacheCallerContext(t *testing.T) {
+	tests := []struct {
+		name    string
+		starter bool // the caller whose context ends started the refresh
+		end     func(context.Context) (context.Context, func())
+		want    error
+	}{
+		{"a waiter cancelled", false, func(ctx context.Context) (context.Context, func()) {
+			return context.WithCancel(ctx)
+		}, context.Canceled},
+		{"the starter cancelled", true, func(ctx context.Context) (context.Context, func()) {
+			return context.WithCancel(ctx)
+		}, context.Canceled},
+		{"a waiter's deadline", false, func(ctx context.Context) (context.Context, func()) {
+			ctx, cancel := context.WithTimeout(ctx, time.Second)
+			return ctx, func() { time.Sleep(2 * time.Second); cancel() } // the deadline, then cancel to release it
+		}, context.DeadlineExceeded},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				gate := make(chan struct{})
+				r := &fakeCatalogReader{gate: gate}
+				c := NewCatalogCache(r)
+				ending, end := tc.end(context.WithValue(context.Background(), ctxKey{}, "trace-1"))
+				patient := context.WithValue(context.Background(), ctxKey{}, "trace-1")
+				first, second := patient, ending
+				if tc.starter {
+					first, second = ending, patient
+				}
+				var wg sync.WaitGroup
+				results := map[context.Context]error{}
+				var mu sync.Mutex
+				for _, ctx := range []context.Context{first, second} {
+					wg.Go(func() {
+						_, err := c.Networks(ctx)
+						mu.Lock()
+						results[ctx] = err
+						mu.Unlock()
+					})
+					synctest.Wait() // first the starter, then the waiter
+				}
+				end()
+				synctest.Wait()
+				mu.Lock()
+				err, returned := results[ending]
+				_, patientReturned := results[patient]
+				mu.Unlock()
+				require.True(t, returned, "the caller whose context ended is still waiting")
+				assert.ErrorIs(t, err, tc.want)
+				assert.False(t, patientReturned)
+
+				calls := r.calls("Networks")
+				require.Len(t, calls, 1)
+				assert.NoError(t, calls[0].Err(), "the refresh was cancelled")
+				assert.Equal(t, "trace-1", calls[0].Value(ctxKey{}), "the refresh lost the context's values")
+				close(gate)
+				wg.Wait()
+				assert.NoError(t, results[patient])
+			})
+		})
+	}
+}
+
+// scribble overwrites every string and bool reachable from v, through structs and
+// slices: what a caller may do to the list it got.
+func scribble(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString("scribbled")
+	case reflect.Bool:
+		v.SetBool(!v.Bool())
+	case reflect.Struct:
+		for i := range v.NumField() {
+			scribble(v.Field(i))
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			scribble(v.Index(i))
+		}
+	}
+}
+
+func TestCatalogCacheReturnsCopies(t *testing.T) {
+	for _, l := range cacheLists {
+		t.Run(l.name, func(t *testing.T) {
+			c := NewCatalogCache(&fakeCatalogReader{})
+			got, err := l.get(context.Background(), c)
+			require.NoError(t, err)
+			scribble(reflect.ValueOf(got))
+			require.NotEqual(t, l.want, got, "scribble changed nothing")
+			again, err := l.get(context.Background(), c)
+			require.NoError(t, err)
+			assert.Equal(t, l.want, again, "a caller's change reached the cache")
+		})
+	}
+}
+
+func TestCatalogCacheMisuse(t *testing.T) {
+	assert.PanicsWithValue(t, "mesh: NewCatalogCache: nil CatalogReader", func() { NewCatalogCache(nil) })
+	var nilCtx context.Context
+	_, err := NewCatalogCache(&fakeCatalogReader{}).Networks(nilCtx)
+	assert.True(t, errors.Is(err, errNilContext), "%v", err)
+}
