@@ -172,8 +172,10 @@ func runOnMesh(ctx context.Context, p payment, stdout, stderr io.Writer) error {
 
 // startPayment looks the network up, records the order and mints its link token.
 func startPayment(ctx context.Context, client *mesh.Client, shop *shop, p payment, stdout io.Writer) (*order, *mesh.LinkToken, error) {
-	// The networks list changes rarely: a long-running back end caches it.
-	networks, err := client.Networks(ctx)
+	// The networks list changes rarely: the shop reads it through its catalog cache, one
+	// per process, which asks Mesh at most once an hour and serves the last list for a
+	// day while Mesh fails.
+	networks, err := shop.catalog.Networks(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading Mesh's networks: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mesh-go/mesh"
 	"github.com/mesh-go/mesh/webhook"
@@ -27,8 +28,9 @@ type order struct {
 // orders and the webhook events it has seen in a database, the event ids under a unique
 // key; maps stand in for them here.
 type shop struct {
-	mesh mesh.TransferReader // where a transfer is read back: the record, not the event
-	out  io.Writer
+	mesh    mesh.TransferReader // where a transfer is read back: the record, not the event
+	catalog mesh.CatalogReader  // Mesh's catalogs, cached
+	out     io.Writer
 
 	mu      sync.Mutex
 	orders  map[string]*order
@@ -37,8 +39,15 @@ type shop struct {
 	pending []string          // transfer ids to confirm, recorded by onEvent
 }
 
-func newShop(r mesh.TransferReader, out io.Writer) *shop {
-	return &shop{mesh: r, out: out, orders: map[string]*order{}, paid: map[string]string{}, seen: map[string]bool{}}
+func newShop(client *mesh.Client, out io.Writer) *shop {
+	return &shop{
+		mesh:    client,
+		catalog: mesh.NewCatalogCache(client, mesh.CacheTTL(time.Hour), mesh.CacheMaxStale(24*time.Hour)),
+		out:     out,
+		orders:  map[string]*order{},
+		paid:    map[string]string{},
+		seen:    map[string]bool{},
+	}
 }
 
 func (s *shop) add(o *order) {
