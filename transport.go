@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 )
 
 // maxHeaderBytes bounds the headers of an answer on the SDK's own transport (net/http's
@@ -33,15 +32,8 @@ func defaultTransport() http.RoundTripper {
 	t.MaxIdleConns = maxIdleConnsPerHost
 	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
 	t.MaxResponseHeaderBytes = maxHeaderBytes
-	// Plain http goes only to loopback (NewClient checks), and never through a proxy:
-	// the secret would cross the network in clear text.
-	proxy := t.Proxy
-	t.Proxy = func(r *http.Request) (*url.URL, error) {
-		if proxy == nil || r.URL.Scheme != "https" {
-			return nil, nil
-		}
-		return proxy(r)
-	}
+	// Its Proxy (http.ProxyFromEnvironment) never proxies plain http: NewClient allows
+	// it to loopback only, spelled as net/http's proxy rule bypasses it (checkBaseURL).
 	return t
 }
 
