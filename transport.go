@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 )
 
 // maxHeaderBytes bounds the headers of an answer on the SDK's own transport (net/http's
@@ -15,27 +16,54 @@ const maxHeaderBytes = 64 << 10
 const maxIdleConnsPerHost = 100
 
 // transport returns what a Client sends through: the Transport of the caller's
-// *http.Client (WithHTTPClient), else the SDK's default, behind sdkTransport.
+// *http.Client (WithHTTPClient), else the default, behind sdkTransport.
 func transport(hc *http.Client) http.RoundTripper {
 	return sdkTransport{hc: hc, fallback: defaultTransport()}
 }
 
-// defaultTransport is http.DefaultTransport: a tuned clone when it is an
-// *http.Transport, as it is unless a program replaced it; a replacement (a tracing
-// wrapper, httpmock.Activate before NewClient) is used as it is.
+// defaultTransport is what a Client without a Transport of its own sends through:
+// Transport() while http.DefaultTransport is net/http's own; the replacement, as it
+// is, when a program replaced it (a tracing wrapper, httpmock.Activate before
+// NewClient, an *http.Transport of its own).
 func defaultTransport() http.RoundTripper {
-	t, ok := http.DefaultTransport.(*http.Transport)
-	if !ok {
-		return http.DefaultTransport
+	if t, ok := http.DefaultTransport.(*http.Transport); ok && t == netHTTPTransport {
+		return Transport()
 	}
-	t = t.Clone()
-	t.MaxIdleConns = maxIdleConnsPerHost
+	return http.DefaultTransport
+}
+
+// netHTTPTransport is net/http's own DefaultTransport, taken before a program can
+// replace it; nil when a package initialised before this one replaced it.
+var netHTTPTransport, _ = http.DefaultTransport.(*http.Transport)
+
+// Transport returns the SDK's transport: the one *http.Transport that every Client
+// without a Transport of its own shares (no WithHTTPClient, or an *http.Client whose
+// Transport is nil), as http.Clients share http.DefaultTransport, so that a Client per
+// call costs no pool per call. It is a clone of net/http's DefaultTransport, made at
+// the first call, that keeps up to 100 idle connections per host (net/http keeps 2)
+// and reads at most 64 KiB of response headers (net/http reads up to 10 MiB).
+//
+// Wrap it to trace or measure the calls without losing its pool, and hand the wrapper
+// to WithHTTPClient:
+//
+//	mesh.WithHTTPClient(&http.Client{Transport: otelhttp.NewTransport(mesh.Transport())})
+//
+// Client.CloseIdleConnections reaches it through a wrapper that has a
+// CloseIdleConnections method or an Unwrap() http.RoundTripper method. It is shared:
+// never change its fields; Clone it for a variant.
+func Transport() *http.Transport { return sharedTransport() }
+
+var sharedTransport = sync.OnceValue(func() *http.Transport {
+	t := new(http.Transport) // net/http's was replaced before this package was initialised
+	if netHTTPTransport != nil {
+		t = netHTTPTransport.Clone()
+	}
 	t.MaxIdleConnsPerHost = maxIdleConnsPerHost
 	t.MaxResponseHeaderBytes = maxHeaderBytes
 	// Its Proxy (http.ProxyFromEnvironment) never proxies plain http: NewClient allows
 	// it to loopback only, spelled as net/http's proxy rule bypasses it (checkBaseURL).
 	return t
-}
+})
 
 // sdkTransport sends through the Transport of a caller's *http.Client (hc), read at
 // each call so that httpmock.ActivateNonDefault(hc) works before or after NewClient,
@@ -82,9 +110,14 @@ func (s sdkTransport) CloseIdleConnections() {
 	closeIdle(s.fallback)
 }
 
+// closeIdle closes t's idle connections when it can, or those of the RoundTripper it
+// wraps, when it says which (an Unwrap() http.RoundTripper method).
 func closeIdle(t http.RoundTripper) {
-	if t, ok := t.(interface{ CloseIdleConnections() }); ok {
+	switch t := t.(type) {
+	case interface{ CloseIdleConnections() }:
 		t.CloseIdleConnections()
+	case interface{ Unwrap() http.RoundTripper }:
+		closeIdle(t.Unwrap())
 	}
 }
 

@@ -63,6 +63,23 @@ func TestDefaultTransportReplaced(t *testing.T) {
 			assert.EqualValues(t, i+1, srv.hits.Load())
 		}
 	})
+	t.Run("by a program's own *http.Transport", func(t *testing.T) {
+		srv := newServer(t, answer(http.StatusOK, okBody))
+		var dials atomic.Int32
+		own := &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			dials.Add(1)
+			return (&net.Dialer{}).DialContext(ctx, network, addr)
+		}}
+		t.Cleanup(own.CloseIdleConnections)
+		orig := http.DefaultTransport
+		http.DefaultTransport = own
+		t.Cleanup(func() { http.DefaultTransport = orig })
+
+		c := newClientNoPanic(t, WithBaseURL(srv.URL), WithRetry(RetryPolicy{}))
+		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		require.NoError(t, err)
+		assert.EqualValues(t, 1, dials.Load(), "the call went around the program's transport")
+	})
 	t.Run("by httpmock.Activate before NewClient", func(t *testing.T) {
 		httpmock.Activate()
 		t.Cleanup(httpmock.DeactivateAndReset)
@@ -369,6 +386,34 @@ func (j *recordingJar) Cookies(*url.URL) []*http.Cookie {
 	return append([]*http.Cookie(nil), j.cookies...)
 }
 
+// Clients without a Transport of their own share one pool, as http.Clients share
+// http.DefaultTransport, and so do those that wrap Transport(): a Client per call
+// leaves no connection per call behind.
+func TestClientsShareOnePool(t *testing.T) {
+	var conns atomic.Int32
+	srv := httptest.NewUnstartedServer(answer(http.StatusOK, okBody))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	wrapped := roundTripFunc(func(r *http.Request) (*http.Response, error) { return Transport().RoundTrip(r) })
+	for _, opts := range [][]Option{
+		nil,                              // the default transport
+		{WithHTTPClient(&http.Client{})}, // a caller's client without Transport
+		{WithHTTPClient(&http.Client{Transport: wrapped})}, // a wrapper of the SDK's transport
+	} {
+		for range 10 {
+			c, _ := newTestClient(t, srv.URL, opts...)
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			require.NoError(t, err)
+		}
+	}
+	assert.EqualValues(t, 1, conns.Load(), "30 calls, each by a new Client, on one connection")
+}
+
 // idleCloser is a Transport that counts CloseIdleConnections.
 type idleCloser struct {
 	http.RoundTripper
@@ -377,12 +422,23 @@ type idleCloser struct {
 
 func (i *idleCloser) CloseIdleConnections() { i.closed.Add(1) }
 
+// unwrapper is a RoundTripper wrapping another, which it returns from Unwrap.
+type unwrapper struct{ http.RoundTripper }
+
+func (u unwrapper) Unwrap() http.RoundTripper { return u.RoundTripper }
+
 func TestCloseIdleConnectionsReachesCallerTransport(t *testing.T) {
 	rt := &idleCloser{RoundTripper: httpmock.NewMockTransport()}
 	c, err := NewClient(testClientID, testSecret, WithBaseURL(mockBaseURL), WithHTTPClient(&http.Client{Transport: rt}))
 	require.NoError(t, err)
 	c.CloseIdleConnections()
 	assert.EqualValues(t, 1, rt.closed.Load())
+
+	// Through a wrapper that says what it wraps.
+	c, err = NewClient(testClientID, testSecret, WithBaseURL(mockBaseURL), WithHTTPClient(&http.Client{Transport: unwrapper{rt}}))
+	require.NoError(t, err)
+	c.CloseIdleConnections()
+	assert.EqualValues(t, 2, rt.closed.Load())
 
 	// A Transport that cannot close idle connections is left alone.
 	c, err = NewClient(testClientID, testSecret, WithBaseURL(mockBaseURL),
