@@ -3,11 +3,14 @@
 // dependency of this example only and never of programs that import
 // github.com/mesh-go/mesh.
 //
-// The whole technique is one option of the SDK: mesh.WithHTTPClient with a Transport
-// wrapped by otelhttp.
+// The whole technique is one option of the SDK: mesh.WithHTTPClient with the SDK's own
+// transport, mesh.Transport(), wrapped by otelhttp. The calls keep the SDK's shared
+// connection pool and its bound on response headers, which wrapping
+// http.DefaultTransport would lose.
 //
-//	client, err := mesh.NewClient(id, secret,
-//		mesh.WithHTTPClient(&http.Client{Transport: otelhttp.NewTransport(base, otelhttp.WithTracerProvider(tp))}))
+//	client, err := mesh.NewClient(id, secret, mesh.WithHTTPClient(&http.Client{
+//		Transport: otelhttp.NewTransport(mesh.Transport(), otelhttp.WithTracerProvider(tp)),
+//	}))
 //
 // Every attempt the Client makes, retries included, then becomes one span of kind
 // Client named "HTTP POST", with the attributes of OpenTelemetry's HTTP semantic
@@ -18,9 +21,9 @@
 // default propagator sends nothing. otelhttp records no request or response header,
 // so the X-Client-Secret header never reaches a span.
 //
-// NewTracedClient and Transport package this with one addition: they pass
-// CloseIdleConnections on to the base Transport, which otelhttp's Transport does not
-// do by itself.
+// NewTracedClient and Transport package this with one addition: the traced Transport
+// says what it wraps (an Unwrap method), so that the Client's CloseIdleConnections
+// reaches a base Transport of your own, which otelhttp's Transport does not pass on.
 package meshotel
 
 import (
@@ -33,15 +36,11 @@ import (
 )
 
 // NewTracedClient returns a mesh.Client whose every HTTP attempt is a client span of
-// tp (otel's global TracerProvider when tp is nil). It is mesh.NewClient with opts,
-// followed by mesh.WithHTTPClient over Transport(nil, tp), so a mesh.WithHTTPClient
-// among opts has no effect: to trace through a Transport of your own, call
-// mesh.NewClient with mesh.WithHTTPClient(&http.Client{Transport: Transport(yours, tp)}).
-//
-// The connection pool is a private copy of http.DefaultTransport (at most 2 idle
-// connections per host), not the SDK's default pool of 100 per host; a program making
-// many concurrent calls should pass a tuned Transport as just said. Calling the
-// Client's CloseIdleConnections closes this pool's idle connections.
+// tp (otel's global TracerProvider when tp is nil), sent through the SDK's shared
+// transport, mesh.Transport(). It is mesh.NewClient with opts, followed by
+// mesh.WithHTTPClient over Transport(nil, tp), so a mesh.WithHTTPClient among opts has
+// no effect: to trace through a Transport of your own, call mesh.NewClient with
+// mesh.WithHTTPClient(&http.Client{Transport: Transport(yours, tp)}).
 func NewTracedClient(clientID, clientSecret string, tp trace.TracerProvider, opts ...mesh.Option) (*mesh.Client, error) {
 	hc := &http.Client{Transport: Transport(nil, tp)}
 	return mesh.NewClient(clientID, clientSecret, slices.Concat(opts, []mesh.Option{mesh.WithHTTPClient(hc)})...)
@@ -49,15 +48,11 @@ func NewTracedClient(clientID, clientSecret string, tp trace.TracerProvider, opt
 
 // Transport returns base wrapped by otelhttp.NewTransport, so that each request sent
 // through it is a client span of tp (otel's global TracerProvider when tp is nil). A
-// nil base means a private copy of http.DefaultTransport. The returned Transport's
-// CloseIdleConnections closes base's idle connections when base can.
+// nil base means the SDK's shared transport, mesh.Transport(). A mesh.Client's
+// CloseIdleConnections reaches base through the returned Transport.
 func Transport(base http.RoundTripper, tp trace.TracerProvider) http.RoundTripper {
 	if base == nil {
-		if t, ok := http.DefaultTransport.(*http.Transport); ok {
-			base = t.Clone()
-		} else {
-			base = http.DefaultTransport
-		}
+		base = mesh.Transport()
 	}
 	return tracedTransport{
 		Transport: otelhttp.NewTransport(base, otelhttp.WithTracerProvider(tp)),
@@ -65,16 +60,12 @@ func Transport(base http.RoundTripper, tp trace.TracerProvider) http.RoundTrippe
 	}
 }
 
-// tracedTransport is otelhttp's Transport plus the CloseIdleConnections it lacks, so
-// that http.Client.CloseIdleConnections, and through it mesh.Client's, reaches base.
+// tracedTransport is otelhttp's Transport that says what it wraps, so that
+// mesh.Client.CloseIdleConnections reaches base.
 type tracedTransport struct {
 	*otelhttp.Transport
 	base http.RoundTripper
 }
 
-// CloseIdleConnections closes base's idle connections, if base has such a method.
-func (t tracedTransport) CloseIdleConnections() {
-	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
-		c.CloseIdleConnections()
-	}
-}
+// Unwrap returns the Transport that the traced one sends through.
+func (t tracedTransport) Unwrap() http.RoundTripper { return t.base }

@@ -3,8 +3,12 @@ package meshotel_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -301,6 +305,64 @@ func TestCloseIdleConnectionsReachesBase(t *testing.T) {
 	client.CloseIdleConnections()
 	if n := base.closes.Load(); n != 1 {
 		t.Errorf("base Transport's CloseIdleConnections called %d times, want 1", n)
+	}
+}
+
+// Traced Clients send through the SDK's shared pool, 100 idle connections per host:
+// eight calls at once, then eight more by another traced Client, open eight
+// connections, where a copy of http.DefaultTransport per Client would open sixteen
+// (and one shared copy, keeping 2 idle per host, fourteen).
+func TestTracedClientsShareTheSDKPool(t *testing.T) {
+	const callers = 8
+	var conns atomic.Int32
+	arrived := make(chan struct{}, callers)
+	release := make(chan struct{})
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		<-release // every caller holds a connection at once
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"status":"ok","content":{"linkToken":"aHR0cHM6Ly93ZWIubWVzaGNvbm5lY3QuY29tL2xpbmsvYWJj"}}`)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(tracetest.NewInMemoryExporter()))
+	t.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
+
+	for round := range 2 {
+		client, err := meshotel.NewTracedClient("id", "secret", tp, mesh.WithBaseURL(srv.URL), mesh.WithRetry(mesh.RetryPolicy{}))
+		if err != nil {
+			t.Fatalf("NewTracedClient: %v", err)
+		}
+		t.Cleanup(client.CloseIdleConnections)
+		var wg sync.WaitGroup
+		errs := make(chan error, callers)
+		for range callers {
+			wg.Go(func() {
+				_, err := client.CreateLinkToken(t.Context(), &mesh.CreateLinkTokenRequest{UserID: "otel-user"})
+				errs <- err
+			})
+		}
+		for range callers {
+			<-arrived
+		}
+		for range callers {
+			release <- struct{}{}
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatalf("round %d: CreateLinkToken: %v", round, err)
+			}
+		}
+	}
+	if n := conns.Load(); n != callers {
+		t.Errorf("%d connections for %d callers at once, twice: the traced Clients do not share a pool of many idle connections", n, callers)
 	}
 }
 
