@@ -182,6 +182,12 @@ func TestLongTransportErrorKeepsItsTree(t *testing.T) {
 			// By name: a certificate without IP addresses is refused at once for an IP.
 			return strings.Replace(srv.URL, "127.0.0.1", "localhost", 1), []Option{WithHTTPClient(&http.Client{Transport: tr})}
 		}, nil, new(*tls.CertificateVerificationError), "certificate is valid for gateway-00"},
+		{"a caller's transport error that unwraps to nil", func(*testing.T) (string, []Option) {
+			fail := roundTripFunc(func(*http.Request) (*http.Response, error) {
+				return nil, &unwrapsToNil{text: "gateway refused: " + strings.Repeat("policy ", 40)}
+			})
+			return mockBaseURL, []Option{WithHTTPClient(&http.Client{Transport: fail})}
+		}, nil, new(*unwrapsToNil), "gateway refused: policy"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -202,6 +208,12 @@ func TestLongTransportErrorKeepsItsTree(t *testing.T) {
 		})
 	}
 }
+
+// unwrapsToNil is an error whose Unwrap returns nil, as a wrapper without a cause does.
+type unwrapsToNil struct{ text string }
+
+func (e *unwrapsToNil) Error() string { return e.text }
+func (e *unwrapsToNil) Unwrap() error { return nil }
 
 // selfSignedCert is a certificate for names, signed by itself, and a pool that trusts
 // it.
