@@ -97,19 +97,19 @@ func (q *TransferQuery) Validate() error {
 	v.maxLength("ClientTransactionId", q.ClientTransactionID, MaxTransactionIDLength)
 	v.maxLength("UserId", q.UserID, MaxUserIDLength)
 	if n := len(q.IntegrationIDs); n > maxQueryIntegrationIDs {
-		v.add("IntegrationIds", "must hold at most "+strconv.Itoa(maxQueryIntegrationIDs)+" ids, has "+strconv.Itoa(n))
+		v.addLimit("IntegrationIds", CodeTooMany, maxQueryIntegrationIDs, "must hold at most "+strconv.Itoa(maxQueryIntegrationIDs)+" ids, has "+strconv.Itoa(n))
 	}
 	for i, id := range q.IntegrationIDs {
 		if !isUUID(id) { // an empty entry would be sent too
-			v.add("IntegrationIds["+strconv.Itoa(i)+"]", "must be a UUID (8-4-4-4-12 hexadecimal digits), e.g. an Integration.ID")
+			v.addCode("IntegrationIds["+strconv.Itoa(i)+"]", CodeNotUUID, "must be a UUID (8-4-4-4-12 hexadecimal digits), e.g. an Integration.ID")
 		}
 	}
 	if n := len(q.Statuses); n > maxQueryStatuses {
-		v.add("Statuses", "must hold at most "+strconv.Itoa(maxQueryStatuses)+" statuses, has "+strconv.Itoa(n))
+		v.addLimit("Statuses", CodeTooMany, maxQueryStatuses, "must hold at most "+strconv.Itoa(maxQueryStatuses)+" statuses, has "+strconv.Itoa(n))
 	}
 	for i, s := range q.Statuses {
 		if strings.TrimSpace(string(s)) == "" { // an empty entry would be sent too
-			v.add("Statuses["+strconv.Itoa(i)+"]", "must not be blank (e.g. succeeded)")
+			v.addCode("Statuses["+strconv.Itoa(i)+"]", CodeBlank, "must not be blank (e.g. succeeded)")
 		}
 	}
 	// Compared as sent: in whole seconds.
@@ -119,7 +119,7 @@ func (q *TransferQuery) Validate() error {
 	}
 	finite := func(field string, f *float64) bool {
 		if f != nil && (math.IsNaN(*f) || math.IsInf(*f, 0)) {
-			v.add(field, "must be a finite number, got "+formatFloat(*f))
+			v.addCode(field, CodeOutOfRange, "must be a finite number, got "+formatFloat(*f))
 			return false
 		}
 		return f != nil
@@ -132,16 +132,16 @@ func (q *TransferQuery) Validate() error {
 	v.notBlank("OrderBy", q.OrderBy)
 	switch {
 	case q.Count < 0:
-		v.add("Count", "must not be negative: 0 means Mesh's default page size")
+		v.addCode("Count", CodeOutOfRange, "must not be negative: 0 means Mesh's default page size")
 	case q.Count > MaxTransferCount:
-		v.add("Count", "must be at most "+strconv.Itoa(MaxTransferCount)+
+		v.addLimit("Count", CodeOutOfRange, MaxTransferCount, "must be at most "+strconv.Itoa(MaxTransferCount)+
 			" (the maximum of Mesh's newer API reference page; its OpenAPI document says 100), got "+strconv.Itoa(q.Count))
 	}
 	switch {
 	case q.Offset < 0:
-		v.add("Offset", "must not be negative")
+		v.addCode("Offset", CodeOutOfRange, "must not be negative")
 	case q.Offset > math.MaxInt32:
-		v.add("Offset", "must fit Mesh's int32, got "+strconv.Itoa(q.Offset))
+		v.addCode("Offset", CodeOutOfRange, "must fit Mesh's int32, got "+strconv.Itoa(q.Offset))
 	}
 	if len(v.Problems) == 0 {
 		return nil
@@ -336,10 +336,10 @@ func (e *transferNotFoundError) Is(target error) bool { return target == ErrNotF
 func (c *Client) WalletVerifications(ctx context.Context, userID, address string, opts ...CallOption) ([]WalletVerification, error) {
 	var v InvalidRequestError
 	if strings.TrimSpace(userID) == "" {
-		v.add("UserId", "is required: the user id of your Link token request")
+		v.addCode("UserId", CodeRequired, "is required: the user id of your Link token request")
 	}
 	if strings.TrimSpace(address) == "" {
-		v.add("Address", "is required: the wallet address the user verified")
+		v.addCode("Address", CodeRequired, "is required: the wallet address the user verified")
 	}
 	var invalid error
 	if len(v.Problems) > 0 {

@@ -362,38 +362,40 @@ func TestTransferQueryValidation(t *testing.T) {
 		q      TransferQuery
 		fields []string
 		reason string // in the first problem's reason
+		code   string // the first problem's Code
+		limit  int    // and its Limit
 	}{
-		{name: "Id not a UUID", q: TransferQuery{ID: "8e25acb5"}, fields: []string{"Id"}, reason: "UUID"},
-		{name: "Id in braces", q: TransferQuery{ID: "{" + officialTransferID + "}"}, fields: []string{"Id"}},
-		{name: "Id with white space", q: TransferQuery{ID: " " + officialTransferID}, fields: []string{"Id"}},
-		{name: "IntegrationIds entries", q: TransferQuery{IntegrationIDs: []string{coinbaseID, "coinbase", "", coinbaseID, "x"}},
+		{name: "Id not a UUID", code: CodeNotUUID, limit: 0, q: TransferQuery{ID: "8e25acb5"}, fields: []string{"Id"}, reason: "UUID"},
+		{name: "Id in braces", code: CodeNotUUID, limit: 0, q: TransferQuery{ID: "{" + officialTransferID + "}"}, fields: []string{"Id"}},
+		{name: "Id with white space", code: CodeNotUUID, limit: 0, q: TransferQuery{ID: " " + officialTransferID}, fields: []string{"Id"}},
+		{name: "IntegrationIds entries", code: CodeNotUUID, limit: 0, q: TransferQuery{IntegrationIDs: []string{coinbaseID, "coinbase", "", coinbaseID, "x"}},
 			fields: []string{"IntegrationIds[1]", "IntegrationIds[2]", "IntegrationIds[4]"}},
-		{name: "101 IntegrationIds", q: TransferQuery{IntegrationIDs: ids(101)}, fields: []string{"IntegrationIds"}, reason: "at most 100"},
-		{name: "SubClientId", q: TransferQuery{SubClientID: "sub-1"}, fields: []string{"SubClientId"}},
-		{name: "6 Statuses", q: TransferQuery{Statuses: []TransferStatus{"pending", "succeeded", "failed", "a", "b", "c"}},
+		{name: "101 IntegrationIds", code: CodeTooMany, limit: 100, q: TransferQuery{IntegrationIDs: ids(101)}, fields: []string{"IntegrationIds"}, reason: "at most 100"},
+		{name: "SubClientId", code: CodeNotUUID, limit: 0, q: TransferQuery{SubClientID: "sub-1"}, fields: []string{"SubClientId"}},
+		{name: "6 Statuses", code: CodeTooMany, limit: 5, q: TransferQuery{Statuses: []TransferStatus{"pending", "succeeded", "failed", "a", "b", "c"}},
 			fields: []string{"Statuses"}, reason: "at most 5"},
-		{name: "blank Statuses", q: TransferQuery{Statuses: []TransferStatus{"pending", "", " \t"}},
+		{name: "blank Statuses", code: CodeBlank, limit: 0, q: TransferQuery{Statuses: []TransferStatus{"pending", "", " \t"}},
 			fields: []string{"Statuses[1]", "Statuses[2]"}},
-		{name: "ClientTransactionId 129", q: TransferQuery{ClientTransactionID: strings.Repeat("a", 129)},
+		{name: "ClientTransactionId 129", code: CodeTooLong, limit: 128, q: TransferQuery{ClientTransactionID: strings.Repeat("a", 129)},
 			fields: []string{"ClientTransactionId"}, reason: "128 UTF-16"},
-		{name: "ClientTransactionId 65 emoji: 130 UTF-16 units", q: TransferQuery{ClientTransactionID: strings.Repeat("😀", 65)},
+		{name: "ClientTransactionId 65 emoji: 130 UTF-16 units", code: CodeTooLong, limit: 128, q: TransferQuery{ClientTransactionID: strings.Repeat("😀", 65)},
 			fields: []string{"ClientTransactionId"}},
-		{name: "UserId 51", q: TransferQuery{UserID: strings.Repeat("u", 51)}, fields: []string{"UserId"}, reason: "50 UTF-16"},
-		{name: "UserId 26 emoji: 52 UTF-16 units", q: TransferQuery{UserID: strings.Repeat("😀", 26)}, fields: []string{"UserId"}},
-		{name: "negative Count", q: TransferQuery{Count: -1}, fields: []string{"Count"}},
-		{name: "Count 1001", q: TransferQuery{Count: 1001}, fields: []string{"Count"}, reason: "newer API reference page"},
-		{name: "negative Offset", q: TransferQuery{Offset: -10}, fields: []string{"Offset"}},
-		{name: "Offset past int32", q: TransferQuery{Offset: overInt32}, fields: []string{"Offset"}, reason: "int32"},
-		{name: "CreatedFrom after CreatedTo", q: TransferQuery{CreatedFrom: at.Add(time.Second), CreatedTo: at},
+		{name: "UserId 51", code: CodeTooLong, limit: 50, q: TransferQuery{UserID: strings.Repeat("u", 51)}, fields: []string{"UserId"}, reason: "50 UTF-16"},
+		{name: "UserId 26 emoji: 52 UTF-16 units", code: CodeTooLong, limit: 50, q: TransferQuery{UserID: strings.Repeat("😀", 26)}, fields: []string{"UserId"}},
+		{name: "negative Count", code: CodeOutOfRange, limit: 0, q: TransferQuery{Count: -1}, fields: []string{"Count"}},
+		{name: "Count 1001", code: CodeOutOfRange, limit: 1000, q: TransferQuery{Count: 1001}, fields: []string{"Count"}, reason: "newer API reference page"},
+		{name: "negative Offset", code: CodeOutOfRange, limit: 0, q: TransferQuery{Offset: -10}, fields: []string{"Offset"}},
+		{name: "Offset past int32", code: CodeOutOfRange, limit: 0, q: TransferQuery{Offset: overInt32}, fields: []string{"Offset"}, reason: "int32"},
+		{name: "CreatedFrom after CreatedTo", code: CodeInvalid, limit: 0, q: TransferQuery{CreatedFrom: at.Add(time.Second), CreatedTo: at},
 			fields: []string{"FromTimestamp"}, reason: "after CreatedTo"},
-		{name: "minimum above maximum", q: TransferQuery{MinAmountInFiat: Float64(10), MaxAmountInFiat: Float64(9.99)},
+		{name: "minimum above maximum", code: CodeInvalid, limit: 0, q: TransferQuery{MinAmountInFiat: Float64(10), MaxAmountInFiat: Float64(9.99)},
 			fields: []string{"MinAmountInFiat"}, reason: "MaxAmountInFiat"},
-		{name: "NaN minimum", q: TransferQuery{MinAmountInFiat: Float64(math.NaN()), MaxAmountInFiat: Float64(1)},
+		{name: "NaN minimum", code: CodeOutOfRange, limit: 0, q: TransferQuery{MinAmountInFiat: Float64(math.NaN()), MaxAmountInFiat: Float64(1)},
 			fields: []string{"MinAmountInFiat"}, reason: "finite"},
-		{name: "infinite maximum", q: TransferQuery{MinAmountInFiat: Float64(1), MaxAmountInFiat: Float64(math.Inf(1))},
+		{name: "infinite maximum", code: CodeOutOfRange, limit: 0, q: TransferQuery{MinAmountInFiat: Float64(1), MaxAmountInFiat: Float64(math.Inf(1))},
 			fields: []string{"MaxAmountInFiat"}},
-		{name: "negative infinite minimum", q: TransferQuery{MinAmountInFiat: Float64(math.Inf(-1))}, fields: []string{"MinAmountInFiat"}},
-		{name: "blank OrderBy", q: TransferQuery{OrderBy: "  "}, fields: []string{"OrderBy"}},
+		{name: "negative infinite minimum", code: CodeOutOfRange, limit: 0, q: TransferQuery{MinAmountInFiat: Float64(math.Inf(-1))}, fields: []string{"MinAmountInFiat"}},
+		{name: "blank OrderBy", code: CodeBlank, limit: 0, q: TransferQuery{OrderBy: "  "}, fields: []string{"OrderBy"}},
 	}
 	for _, tc := range refused {
 		t.Run("refused "+tc.name, func(t *testing.T) {
@@ -406,6 +408,8 @@ func TestTransferQueryValidation(t *testing.T) {
 			var invalid *InvalidRequestError
 			require.ErrorAs(t, err, &invalid)
 			assert.Contains(t, invalid.Problems[0].Reason, tc.reason)
+			assert.Equal(t, tc.code, invalid.Problems[0].Code)
+			assert.Equal(t, tc.limit, invalid.Problems[0].Limit)
 			assert.Equal(t, err, q.Validate(), "Validate says what Transfers says")
 			assert.Zero(t, srv.hits.Load(), "sent a refused query")
 		})
