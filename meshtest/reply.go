@@ -234,7 +234,7 @@ func (s *Server) writeReply(w http.ResponseWriter, req *http.Request, r Reply) {
 	h.Set("Content-Type", ct)
 	copyHeader(h, r.Header)
 	w.WriteHeader(code)
-	_, _ = w.Write(b)
+	_, _ = w.Write(b) //nolint:gosec // G705: JSON the fake encoded, sent as the script's media type to a test client, not a page
 }
 
 // usualContent is the content of a scripted ok reply r to req without Content: the
