@@ -334,7 +334,7 @@ const (
 
 func lookupFixtures() ([]Network, []Integration, TransferIntegration) {
 	networks := append(slices.Clone(wantNetworks),
-		Network{ID: solanaID, Name: "Solana", NetworkType: NetworkTypeSolana, SupportedTokens: []string{"SOL", "USDC"}},
+		Network{ID: solanaID, Name: "Solana", ChainID: "mainnet-beta", NetworkType: NetworkTypeSolana, SupportedTokens: []string{"SOL", "USDC"}},
 		Network{ID: nullID, SupportedTokens: []string{""}})
 	integrations := append(slices.Clone(wantIntegrations),
 		Integration{ID: krakenID, Name: "Kraken", Type: BrokerTypeKraken},
@@ -362,6 +362,7 @@ func TestCatalogLookups(t *testing.T) {
 		{"network by unknown chain id", func() (string, bool) { return id(NetworkByChainID(networks, "56")) }, "", false},
 		{"network by chain id is exact", func() (string, bool) { return id(NetworkByChainID(networks, "01")) }, "", false},
 		{"network by chain id is exact: no trimming", func() (string, bool) { return id(NetworkByChainID(networks, " 1")) }, "", false},
+		{"network by chain id is exact: no case folding", func() (string, bool) { return id(NetworkByChainID(networks, "Mainnet-Beta")) }, "", false},
 		{"network by empty chain id", func() (string, bool) { return id(NetworkByChainID(networks, "")) }, "", false},
 		{"network by name, other case", func() (string, bool) { return id(NetworkByName(networks, "ETHEREUM")) }, ethereumID, true},
 		{"network by name", func() (string, bool) { return id(NetworkByName(networks, "polygon")) }, polygonID, true},
@@ -387,6 +388,7 @@ func TestCatalogLookups(t *testing.T) {
 		{"transfer integration's network", func() (string, bool) { return id(robinhood.Network(polygonID)) }, polygonID, true},
 		{"transfer integration's unknown network", func() (string, bool) { return id(robinhood.Network(coinbaseID)) }, "", false},
 		{"transfer integration's network by empty id", func() (string, bool) { return id(robinhood.Network("")) }, "", false},
+		{"transfer integration's network by id is exact", func() (string, bool) { return id(robinhood.Network(strings.ToUpper(polygonID))) }, "", false},
 		{"transfer integration supports", func() (string, bool) { return is(robinhood.Supports(ethereumID, "usdc")) }, "", true},
 		{"transfer integration, token not on that network", func() (string, bool) { return is(robinhood.Supports(polygonID, "USDT")) }, "", false},
 		{"transfer integration, unknown network", func() (string, bool) { return is(robinhood.Supports(coinbaseID, "USDC")) }, "", false},

@@ -255,16 +255,6 @@ func TestValidateOpenEnums(t *testing.T) {
 	}
 }
 
-func TestValidateFundingOptions(t *testing.T) {
-	for _, enabled := range []bool{true, false} {
-		t.Run("enabled="+strconv.FormatBool(enabled), func(t *testing.T) {
-			req := validRequest()
-			req.TransferOptions.FundingOptions = &FundingOptions{Enabled: enabled}
-			checkValidate(t, req)
-		})
-	}
-}
-
 func TestValidateUUIDFields(t *testing.T) {
 	fields := []struct {
 		path     string
