@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -45,6 +46,25 @@ type envelope struct {
 type content interface {
 	// missing names what a decoded content lacks to be a success, or "".
 	missing() string
+}
+
+// readAnswer reads resp, the answer of an attempt whose context is ctx, and decodes it
+// into out (on success) or an *APIError.
+func readAnswer(ctx context.Context, resp *http.Response, limit int64, out content, now time.Time) *APIError {
+	if resp.StatusCode < 200 {
+		// No 1xx is Mesh's answer, and its body is never read: net/http hands a 101's
+		// over as the connection itself, and stops watching the request's context.
+		return decode(resp, nil, false, nil, limit, out, now)
+	}
+	// Closing the body ends a read that blocks, whatever the Transport does with the
+	// context (a caller's may not watch it).
+	stop := context.AfterFunc(ctx, func() { _ = resp.Body.Close() })
+	body, tooLarge, err := readBody(resp, limit)
+	stop()
+	if err != nil && ctx.Err() != nil {
+		err = ctx.Err() // not the closed body's error
+	}
+	return decode(resp, body, tooLarge, err, limit, out, now)
 }
 
 // readBody reads resp's body through limit, inflating gzip that the transport left
@@ -98,6 +118,8 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 		if resp.Request != nil && resp.Request.URL != nil {
 			reason += "; this client calls " + resp.Request.URL.Host
 		}
+	case code < 200:
+		reason = "informational answer (1xx), not a final one"
 	case jsonErr != nil && readErr != nil && corruptEncoding(readErr):
 		reason, cause = "answer's gzip encoding is corrupt", readErr
 	case jsonErr != nil && readErr != nil:

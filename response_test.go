@@ -285,8 +285,9 @@ func TestResponseRedirectIsUnexpectedWhateverItsBody(t *testing.T) {
 
 // Every answer, whatever its HTTP code and body, is a token (only an ok envelope with a
 // token, at 2xx) or an *APIError matching exactly the sentinel the contract names: 401
-// is ErrUnauthorized and a 3xx ErrUnexpectedResponse; then the envelope's error
-// status; then the code (any 5xx is ErrServerFailure); else ErrUnexpectedResponse.
+// is ErrUnauthorized, and a 1xx (a caller's Transport may pass one on) or a 3xx
+// ErrUnexpectedResponse; then the envelope's error status; then the code (any 5xx is
+// ErrServerFailure); else ErrUnexpectedResponse.
 func TestResponseEveryCodeAndBody(t *testing.T) {
 	codes := []int{101, 200, 201, 202, 203, 206, 226, 299, 300, 301, 302, 304, 305, 307, 308, 399, 400, 401, 402,
 		403, 404, 405, 406, 409, 410, 418, 422, 423, 425, 429, 431, 451, 499, 500, 501, 502, 503, 504, 507, 511, 599, 600, 799, 999}
@@ -321,7 +322,7 @@ func TestResponseEveryCodeAndBody(t *testing.T) {
 		switch {
 		case code == http.StatusUnauthorized:
 			return ErrUnauthorized
-		case code >= 300 && code <= 399:
+		case code < 200 || code >= 300 && code <= 399:
 			return ErrUnexpectedResponse
 		case sentinelOfStatus[b.status] != nil:
 			return sentinelOfStatus[b.status]
