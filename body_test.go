@@ -109,22 +109,33 @@ func TestResponseBodyBound(t *testing.T) {
 }
 
 // TestResponseGzipNotAskedFor: a gzip body the client did not ask for (the transport
-// left it compressed) is inflated.
+// left it compressed) is inflated, as a whole: a gzip body may be several members, its
+// content their concatenation (RFC 1952), as a server that compresses each flush sends.
 func TestResponseGzipNotAskedFor(t *testing.T) {
+	members := func(t *testing.T, parts ...string) []byte {
+		var b []byte
+		for _, p := range parts {
+			b = append(b, gzipped(t, []byte(p))...)
+		}
+		return b
+	}
+	badRequest := errorBody(StatusBadRequest, "missingField", "userId is required")
 	tests := []struct {
 		name        string
 		code        int
-		body        string
+		body        []byte
 		want        error
 		wantMessage string
 	}{
-		{name: "ok envelope", code: 200, body: okBody},
-		{name: "error envelope", code: 400, body: errorBody(StatusBadRequest, "missingField", "userId is required"), want: ErrBadRequest, wantMessage: "userId is required"},
+		{name: "ok envelope", code: 200, body: members(t, okBody)},
+		{name: "error envelope", code: 400, body: members(t, badRequest), want: ErrBadRequest, wantMessage: "userId is required"},
+		{name: "ok envelope in two members", code: 200, body: members(t, okBody[:40], okBody[40:])},
+		{name: "error envelope in three members", code: 400, body: members(t, badRequest[:20], badRequest[20:60], badRequest[60:]), want: ErrBadRequest, wantMessage: "userId is required"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c, mt, _ := newMockClient(t)
-			mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(tc.code, gzipped(t, []byte(tc.body)),
+			mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(tc.code, tc.body,
 				"Content-Type", "application/json", "Content-Encoding", "gzip"))
 
 			lt, err := c.CreateLinkToken(context.Background(), validRequest())

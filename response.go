@@ -71,10 +71,11 @@ func readAnswer(ctx context.Context, resp *http.Response, limit int64, out conte
 // compressed. It reports a body larger than limit as tooLarge, without the bytes.
 //
 // The body is read here rather than by resty (SetResponseBodyLimit) because resty
-// drops everything it read when a read fails, and inflates gzip as a multistream: a
-// complete envelope followed by stray bytes (a CRLF after the gzip stream, a reset
-// after the last byte) would be thrown away, and its token minted again by a retry.
-// Here the bytes read are kept with the error, for decode to judge.
+// drops everything it read when a read fails: a complete envelope followed by stray
+// bytes (a CRLF after the gzip stream, a reset after the last byte) would be thrown
+// away, and its token minted again by a retry. Here the bytes read are kept with the
+// error, for decode to judge. A gzip body is inflated member after member, as net/http
+// does when it asked for gzip; bytes after the last member end the read in an error.
 func readBody(resp *http.Response, limit int64) (body []byte, tooLarge bool, err error) {
 	r := io.Reader(resp.Body)
 	if !resp.Uncompressed && strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
@@ -85,7 +86,6 @@ func readBody(resp *http.Response, limit int64) (body []byte, tooLarge bool, err
 		if err != nil {
 			return nil, false, err
 		}
-		zr.Multistream(false) // what follows the stream is not a second member
 		r = zr
 	}
 	body, err = io.ReadAll(io.LimitReader(r, limit+1))
