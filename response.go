@@ -27,6 +27,16 @@ const (
 	maxIntegrationsBytes         = 8 << 20 // 8 MiB: a few hundred items with base64 logos
 )
 
+// Bounds of what an ok answer's content may decode into, checked before anything is
+// decoded. Within its byte bound a body can still hold hundreds of thousands of list
+// items ([{},{},...]), each decoding into a struct of up to hundreds of bytes; within
+// these, a call decodes into tens of MiB at most. Mesh's catalogs hold a few hundred
+// items, their nested lists (tokens, networks, devices) tens each.
+const (
+	maxListItems    = 10_000  // in any one list of the content, at any depth
+	maxContentItems = 100_000 // in all the content's lists together
+)
+
 // namedMediaTypes are the media types an error names when an answer is not JSON: what
 // a proxy or a misrouted request sends.
 var namedMediaTypes = []string{"text/html", "text/plain", "application/json", "text/json", "application/xml", "text/xml"}
@@ -146,14 +156,8 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 	case len(env.Content) == 0 || string(env.Content) == "null":
 		reason = "status ok without content"
 	default:
-		err := json.Unmarshal(env.Content, out)
-		if err == nil && out.missing() == "" {
+		if reason = decodeContent(env.Content, out); reason == "" {
 			return nil
-		}
-		if err != nil {
-			reason = "content does not decode: " + oneLine(err.Error(), 120)
-		} else {
-			reason = "status ok without " + out.missing()
 		}
 	}
 	// Too large, its status was never read; a redirect is not Mesh's answer, whatever
@@ -171,6 +175,70 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 		}
 	}
 	return e
+}
+
+// decodeContent decodes an ok answer's content into out, and says what keeps the answer
+// from being a success, or "". The content's lists are counted first: no memory is
+// spent on content past their bounds.
+func decodeContent(data []byte, out content) string {
+	longest, total := countItems(data)
+	switch {
+	case longest > maxListItems:
+		return "content has a list of more than " + strconv.Itoa(maxListItems) + " items"
+	case total > maxContentItems:
+		return "content has more than " + strconv.Itoa(maxContentItems) + " list items"
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return "content does not decode: " + oneLine(err.Error(), 120)
+	}
+	if m := out.missing(); m != "" {
+		return "status ok without " + m
+	}
+	return ""
+}
+
+// countItems counts the items of the JSON arrays in data, at any depth, without decoding
+// anything: the most in one array, and the total. It counts valid JSON exactly
+// (FuzzCountItems checks it against encoding/json); anything else it reads without
+// failing, and what it counts there does not matter, since decoding refuses it.
+func countItems(data []byte) (longest, total int) {
+	type open struct {
+		array bool
+		next  bool // the next value is an item: after an array's '[' or ','
+		items int
+	}
+	var stack []open
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			continue
+		}
+		if n := len(stack) - 1; n >= 0 && stack[n].next && c != ']' {
+			stack[n].next = false
+			stack[n].items++
+			total++
+			longest = max(longest, stack[n].items)
+		}
+		switch c {
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++ // the escaped byte
+				}
+			}
+		case '[', '{':
+			stack = append(stack, open{array: c == '[', next: c == '['})
+		case ']', '}':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		case ',':
+			if n := len(stack) - 1; n >= 0 && stack[n].array {
+				stack[n].next = true
+			}
+		}
+	}
+	return longest, total
 }
 
 // corruptEncoding reports whether err is a gzip body that is not gzip, or whose deflate
