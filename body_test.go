@@ -1,8 +1,8 @@
 package mesh
 
-// Reading an answer's body: its bounds (bytes read, list items decoded) and what an
-// answer costs in memory within them, gzip, and a body cut short or followed by stray
-// bytes.
+// Reading an answer's body: its bounds (bytes read, list items decoded, errorData
+// kept) and what an answer costs in memory within them, gzip, and a body cut short or
+// followed by stray bytes.
 
 import (
 	"bytes"
@@ -272,6 +272,52 @@ func TestResponseItemBound(t *testing.T) {
 	}
 }
 
+// TestResponseErrorDataBound: an error's errorData is kept up to 8 KiB (white space
+// around it not counted); a larger one is dropped, and the error says so, keeping
+// everything else the answer said.
+func TestResponseErrorDataBound(t *testing.T) {
+	// errorData of exactly n bytes: a JSON string.
+	data := func(n int) string { return `"` + strings.Repeat("d", n-2) + `"` }
+	tests := []struct {
+		name     string
+		code     int
+		body     string
+		want     error
+		kept     string // the errorData kept
+		wantText string
+	}{
+		{
+			name: "8 KiB", code: 400, body: `{"status":"badRequest","message":"m","errorData": ` + data(8<<10) + ` }`,
+			want: ErrBadRequest, kept: data(8 << 10),
+		},
+		{
+			name: "8 KiB and 1 byte", code: 400, body: `{"status":"badRequest","message":"m","errorData":` + data(8<<10+1) + `}`,
+			want: ErrBadRequest, wantText: "mesh: 400 Bad Request: badRequest: m: errorData of 8193 bytes dropped",
+		},
+		{
+			name: "512 KiB of small numbers, at 409", code: 409, body: `{"status":"conflict","errorData":[` + repeated("0", 1<<18) + `]}`,
+			want: ErrConflict, wantText: "errorData of 524289 bytes dropped",
+		},
+		{
+			name: "8 KiB and 1 byte, at 401", code: 401, body: `{"status":"badRequest","errorData":` + data(8<<10+1) + `}`,
+			want: ErrUnauthorized, wantText: "this client calls mesh.test; errorData of 8193 bytes dropped",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
+			mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(tc.code, []byte(tc.body), "Content-Type", "application/json"))
+
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			assertOnlySentinel(t, err, tc.want)
+			apiErr := asAPIError(t, err)
+			assert.Equal(t, tc.kept, string(apiErr.ErrorData))
+			assert.Contains(t, err.Error(), tc.wantText)
+			assertShortLine(t, err.Error(), maxShownError, "the error")
+		})
+	}
+}
+
 // fromMemory is a Transport that answers every request with code and body from memory.
 func fromMemory(code int, body []byte) http.RoundTripper {
 	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
@@ -351,6 +397,7 @@ func TestResponseMemoryBound(t *testing.T) {
 				{"nested " + ep.nestedItem, 200, fill(ok+`"`+ep.key+`":[{"`+ep.nested+`":[`, ep.nestedItem, `]}]}}`)},
 				{"arrays 9000 deep", 200, fill(ok+`"x":[`, deepArray, `]}}`)},
 				{"objects 9000 deep", 200, fill(ok+`"x":[`, deepObject, `]}}`)},
+				{"errorData of small numbers", 400, fill(`{"status":"badRequest","errorData":[`, `0`, `]}`)},
 			} {
 				t.Run(ep.call+" "+shape.name, func(t *testing.T) {
 					allocated, err := measure(t, ep.call, shape.code, shape.body)

@@ -37,6 +37,11 @@ const (
 	maxContentItems = 100_000 // in all the content's lists together
 )
 
+// maxErrorDataBytes bounds the errorData an APIError keeps: the SDK redacts it token by
+// token, at tens of bytes of memory per byte. A larger one is dropped, and the error
+// says so.
+const maxErrorDataBytes = 8 << 10
+
 // namedMediaTypes are the media types an error names when an answer is not JSON: what
 // a proxy or a misrouted request sends.
 var namedMediaTypes = []string{"text/html", "text/plain", "application/json", "text/json", "application/xml", "text/xml"}
@@ -170,7 +175,13 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 	if jsonErr == nil && !tooLarge {
 		e.Status, e.ErrorType, e.Message = env.Status, env.ErrorType, env.Message
 		e.DisplayMessage, e.ErrorHash = env.DisplayMessage, env.ErrorHash
-		if d := bytes.TrimSpace(env.ErrorData); len(d) > 0 && string(d) != "null" {
+		switch d := bytes.TrimSpace(env.ErrorData); {
+		case len(d) > maxErrorDataBytes:
+			if e.reason != "" {
+				e.reason += "; "
+			}
+			e.reason += "errorData of " + strconv.Itoa(len(d)) + " bytes dropped"
+		case len(d) > 0 && string(d) != "null":
 			e.ErrorData = d
 		}
 	}

@@ -354,10 +354,11 @@ func TestResponseEveryCodeAndBody(t *testing.T) {
 	}
 }
 
-// Deeply nested JSON neither panics nor exhausts the stack: errorData 4000 levels deep
-// with the secret at the bottom is kept whole, redacted, and stays JSON; an answer past
-// encoding/json's depth limit is not JSON, and its code names it; an ok answer's
-// content may hold a deep member the SDK does not read, but not one past the limit.
+// Deeply nested JSON neither panics nor exhausts the stack: errorData 2000 levels deep
+// (8 KB, within its bound) with the secret at the bottom is kept whole, redacted, and
+// stays JSON; an answer past encoding/json's depth limit is not JSON, and its code
+// names it; an ok answer's content may hold a deep member the SDK does not read, but
+// not one past the limit.
 func TestResponseDeeplyNestedJSON(t *testing.T) {
 	deep := func(n int, inner string) string { return strings.Repeat(`{"a":[`, n) + inner + strings.Repeat(`]}`, n) }
 	tests := []struct {
@@ -367,8 +368,8 @@ func TestResponseDeeplyNestedJSON(t *testing.T) {
 		want  error // nil: the token
 		depth int   // of the errorData kept, in {"a":[ levels
 	}{
-		{"errorData 4000 levels deep, the secret at the bottom", 400,
-			`{"status":"badRequest","errorData":` + deep(2000, `"`+testSecret+`"`) + `}`, ErrBadRequest, 2000},
+		{"errorData 2000 levels deep, the secret at the bottom", 400,
+			`{"status":"badRequest","errorData":` + deep(1000, `"`+testSecret+`"`) + `}`, ErrBadRequest, 1000},
 		{"errorData past the depth limit", 400, `{"status":"badRequest","errorData":` + deep(30000, `"`+testSecret+`"`) + `}`, ErrBadRequest, 0},
 		{"400000 arrays never closed", 409, `{"status":"conflict","errorData":` + strings.Repeat("[", 400000), ErrConflict, 0},
 		{"ok content with a member 4000 levels deep", 200, `{"status":"ok","content":{"linkToken":"` + testToken + `","x":` + deep(2000, "1") + `}}`, nil, 0},
