@@ -199,7 +199,15 @@ func decodeContent(data []byte, out content) string {
 	case total > maxContentItems:
 		return "content has more than " + strconv.Itoa(maxContentItems) + " list items"
 	}
-	if err := json.Unmarshal(data, out); err != nil {
+	var err error
+	if u, ok := out.(json.Unmarshaler); ok {
+		// Handed over as it is: json.Unmarshal would scan it twice first (to check it,
+		// then to find its end), and data is valid JSON, a value of the envelope.
+		err = u.UnmarshalJSON(data)
+	} else {
+		err = json.Unmarshal(data, out)
+	}
+	if err != nil {
 		return "content does not decode: " + oneLine(err.Error(), 120)
 	}
 	if m := out.missing(); m != "" {

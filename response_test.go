@@ -398,3 +398,72 @@ func TestResponseDeeplyNestedJSON(t *testing.T) {
 		})
 	}
 }
+
+// A catalog's content is an object whose member, spelt as Mesh spells it, holds the
+// list: members around it are skipped, even one holding the list's key; the key given
+// twice counts as last given, as encoding/json reads a member; anything but a list
+// (or null) there, an item of the wrong shape, or a content that is not an object, is
+// ErrUnexpectedResponse.
+func TestResponseCatalogContent(t *testing.T) {
+	ctx := context.Background()
+	ids := func(f func(i int) string, n int) []string {
+		var s []string
+		for i := range n {
+			s = append(s, f(i))
+		}
+		return s
+	}
+	for _, ep := range []struct {
+		key  string
+		call func(c *Client) ([]string, error) // the ids of the items
+	}{
+		{"networks", func(c *Client) ([]string, error) {
+			l, err := c.Networks(ctx)
+			return ids(func(i int) string { return l[i].ID }, len(l)), err
+		}},
+		{"items", func(c *Client) ([]string, error) {
+			l, err := c.Integrations(ctx)
+			return ids(func(i int) string { return l[i].ID }, len(l)), err
+		}},
+		{"integrations", func(c *Client) ([]string, error) {
+			l, err := c.TransferIntegrations(ctx)
+			return ids(func(i int) string { return l[i].ID }, len(l)), err
+		}},
+	} {
+		k := `"` + ep.key + `"`
+		tests := []struct {
+			name     string
+			content  string
+			want     []string // the ids, when wantText is ""
+			wantText string
+		}{
+			{name: "the list", content: `{` + k + `:[{"id":"a"},{"id":"b"}]}`, want: []string{"a", "b"}},
+			{name: "an empty list", content: `{` + k + `:[]}`},
+			{name: "members around the list", content: `{"meta":{` + k + `:[{"id":"x"}]},` + k + `:[{"id":"a"}],"after":[{` + k + `:1}]}`, want: []string{"a"}},
+			{name: "the key twice", content: `{` + k + `:[{"id":"a"}],` + k + `:[{"id":"b"}]}`, want: []string{"b"}},
+			{name: "the key in another case", content: `{"` + strings.ToUpper(ep.key) + `":[{"id":"a"}]}`, wantText: "status ok without content." + ep.key},
+			{name: "an object for the list", content: `{` + k + `:{"id":"a"}}`, wantText: "content does not decode"},
+			{name: "a string for the list", content: `{` + k + `:"a"}`, wantText: "content does not decode"},
+			{name: "a number for the list", content: `{` + k + `:1}`, wantText: "content does not decode"},
+			{name: "an item that is not an object", content: `{` + k + `:[{"id":"a"},1]}`, wantText: "content does not decode"},
+			{name: "an item of the wrong shape", content: `{` + k + `:[{"id":1}]}`, wantText: "content does not decode"},
+			{name: "a list for the content", content: `[{` + k + `:[{"id":"a"}]}]`, wantText: "content does not decode"},
+			{name: "a string for the content", content: k, wantText: "content does not decode"},
+		}
+		for _, tc := range tests {
+			t.Run(ep.key+": "+tc.name, func(t *testing.T) {
+				srv := newServer(t, answer(http.StatusOK, `{"status":"ok","content":`+tc.content+`}`))
+				c, _ := newTestClient(t, srv.URL)
+				got, err := ep.call(c)
+				assert.EqualValues(t, 1, srv.hits.Load(), "requests")
+				if tc.wantText == "" {
+					require.NoError(t, err)
+					assert.Equal(t, tc.want, got)
+					return
+				}
+				assertOnlySentinel(t, err, ErrUnexpectedResponse)
+				assert.ErrorContains(t, err, tc.wantText)
+			})
+		}
+	}
+}
