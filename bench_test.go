@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -276,46 +277,120 @@ func BenchmarkValidate(b *testing.B) {
 	}
 }
 
-// networksBody is a networks answer of 40 networks, about Mesh's real size.
-var networksBody = func() string {
-	n := Network{
-		ID: testNetworkID, Name: "Polygon", ChainID: "137", NativeSymbol: "POL", NetworkType: NetworkTypeEVM,
-		LogoURL:              "https://frontuserfilecdn.azureedge.net/public/logos/networks/Polygon.svg",
-		SupportedTokens:      []string{"POL", "USDC", "USDT", "WETH", "DAI"},
-		Tokens:               []NetworkToken{{Symbol: "USDC", LogoURL: "https://frontuserfilecdn.azureedge.net/public/logos/tokens/USDC.svg"}},
-		SupportedBrokerTypes: []BrokerType{BrokerTypeCoinbase, BrokerTypeKraken, BrokerTypeBinanceInternational, BrokerTypeRobinhood},
+// catalogBody is an ok answer whose content holds items under key.
+func catalogBody[T any](key string, item T, n int) string {
+	items := make([]T, n)
+	for i := range items {
+		items[i] = item
 	}
-	list := make([]Network, 40)
-	for i := range list {
-		list[i] = n
-	}
-	content, _ := json.Marshal(map[string][]Network{"networks": list})
+	content, _ := json.Marshal(map[string][]T{key: items})
 	return `{"status":"ok","message":"","errorType":"","errorHash":"e08e7897","content":` + string(content) + `}`
+}
+
+// networksBody is a networks answer of 40 networks, about Mesh's real size.
+var networksBody = catalogBody("networks", Network{
+	ID: testNetworkID, Name: "Polygon", ChainID: "137", NativeSymbol: "POL", NetworkType: NetworkTypeEVM,
+	LogoURL:              "https://frontuserfilecdn.azureedge.net/public/logos/networks/Polygon.svg",
+	SupportedTokens:      []string{"POL", "USDC", "USDT", "WETH", "DAI"},
+	Tokens:               []NetworkToken{{Symbol: "USDC", LogoURL: "https://frontuserfilecdn.azureedge.net/public/logos/tokens/USDC.svg"}},
+	SupportedBrokerTypes: []BrokerType{BrokerTypeCoinbase, BrokerTypeKraken, BrokerTypeBinanceInternational, BrokerTypeRobinhood},
+}, 40)
+
+// integrationsBody is an integrations answer of 200 integrations, every field set, each
+// with a small base64 logo: Mesh lists a few hundred.
+var integrationsBody = func() string {
+	const cdn = "https://frontuserfilecdn.azureedge.net/public/logos/coinbase/"
+	return catalogBody("items", Integration{
+		ID: testIntegrationID, Name: "Coinbase", Type: BrokerTypeCoinbase, DeFiWalletProviderID: "coinbase-wallet",
+		Categories: []IntegrationCategory{IntegrationCategoryExchange, IntegrationCategoryWallet}, CryptoTransfersSupported: true,
+		ForgotPasswordLink: "https://www.coinbase.com/password_resets/new",
+		Style: IntegrationStyle{
+			FieldActiveLight: "#0052ff", ButtonPrimaryLight: "#0052ff", ButtonHoverLight: "#0041cc", ButtonTextLight: "#ffffff",
+			ButtonTextHoverLight: "#ffffff", FieldActiveDark: "#578bfa", ButtonPrimaryDark: "#578bfa", ButtonHoverDark: "#4670c8",
+			ButtonTextDark: "#0a0b0d", ButtonTextHoverDark: "#0a0b0d",
+		},
+		Logo: IntegrationLogo{
+			LogoLightURL: cdn + "logoLight.svg", LogoDarkURL: cdn + "logoDark.svg", LogoWhiteURL: cdn + "logoWhite.svg",
+			LogoBlackURL: cdn + "logoBlack.svg", LogoColorURL: cdn + "logoColor.svg", IconLightURL: cdn + "iconLight.svg",
+			IconDarkURL: cdn + "iconDark.svg", IconWhiteURL: cdn + "iconWhite.svg", IconBlackURL: cdn + "iconBlack.svg",
+			IconColorURL: cdn + "iconColor.svg", Base64Logo: strings.Repeat("iVBORw0KGgoAAAANSUhEUgAA", 16),
+		},
+	}, 200)
 }()
 
-func BenchmarkNetworks(b *testing.B) {
-	srv, _ := benchServer(b, networksBody, 0)
-	c := benchClient(b, srv.URL)
+// catalog measures call, a catalog call through the SDK or the floor.
+func catalog(b *testing.B, call func(context.Context) error) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := c.Networks(ctx); err != nil {
+		if err := call(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
+func sdkNetworks(c *Client) func(context.Context) error {
+	return func(ctx context.Context) error { _, err := c.Networks(ctx); return err }
+}
+
+func sdkIntegrations(c *Client) func(context.Context) error {
+	return func(ctx context.Context) error { _, err := c.Integrations(ctx); return err }
+}
+
+// floorNetworks and floorIntegrations decode the same types with the floor's
+// json.Unmarshal of the envelope, then of the content.
+func floorNetworks(f *floor) func(context.Context) error {
+	return func(ctx context.Context) error {
+		var out struct {
+			Networks []Network `json:"networks"`
+		}
+		return f.do(ctx, http.MethodGet, networksPath, nil, maxNetworksBytes, &out)
+	}
+}
+
+func floorIntegrations(f *floor) func(context.Context) error {
+	return func(ctx context.Context) error {
+		var out struct {
+			Items []Integration `json:"items"`
+		}
+		return f.do(ctx, http.MethodGet, integrationsPath, nil, maxIntegrationsBytes, &out)
+	}
+}
+
+func BenchmarkNetworks(b *testing.B) {
+	srv, _ := benchServer(b, networksBody, 0)
+	catalog(b, sdkNetworks(benchClient(b, srv.URL)))
+}
+
 func BenchmarkBaselineNetworks(b *testing.B) {
 	srv, _ := benchServer(b, networksBody, 0)
-	f := newFloor(b, srv.URL, nil)
-	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
-		var out networksContent
-		if err := f.do(ctx, http.MethodGet, networksPath, nil, maxNetworksBytes, &out); err != nil {
-			b.Fatal(err)
-		}
-	}
+	catalog(b, floorNetworks(newFloor(b, srv.URL, nil)))
+}
+
+func BenchmarkIntegrations(b *testing.B) {
+	srv, _ := benchServer(b, integrationsBody, 0)
+	catalog(b, sdkIntegrations(benchClient(b, srv.URL)))
+}
+
+func BenchmarkBaselineIntegrations(b *testing.B) {
+	srv, _ := benchServer(b, integrationsBody, 0)
+	catalog(b, floorIntegrations(newFloor(b, srv.URL, nil)))
+}
+
+func BenchmarkNetworksNoNetwork(b *testing.B) {
+	catalog(b, sdkNetworks(benchClient(b, mockBaseURL, WithHTTPClient(&http.Client{Transport: canned{networksBody}}))))
+}
+
+func BenchmarkBaselineNetworksNoNetwork(b *testing.B) {
+	catalog(b, floorNetworks(newFloor(b, mockBaseURL, canned{networksBody})))
+}
+
+func BenchmarkIntegrationsNoNetwork(b *testing.B) {
+	catalog(b, sdkIntegrations(benchClient(b, mockBaseURL, WithHTTPClient(&http.Client{Transport: canned{integrationsBody}}))))
+}
+
+func BenchmarkBaselineIntegrationsNoNetwork(b *testing.B) {
+	catalog(b, floorIntegrations(newFloor(b, mockBaseURL, canned{integrationsBody})))
 }
 
 // scale runs 1,000 goroutines that make 20 calls each through one client, against a

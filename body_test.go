@@ -1,7 +1,8 @@
 package mesh
 
-// Reading an answer's body: its bound, gzip, and a body cut short or followed by
-// stray bytes.
+// Reading an answer's body: its bounds (bytes read, list items decoded, errorData
+// kept) and what an answer costs in memory within them, gzip, and a body cut short or
+// followed by stray bytes.
 
 import (
 	"bytes"
@@ -9,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -108,23 +110,355 @@ func TestResponseBodyBound(t *testing.T) {
 	})
 }
 
+// repeated is n copies of item, comma-separated: the items of a JSON array.
+func repeated(item string, n int) string {
+	return strings.TrimSuffix(strings.Repeat(item+",", n), ",")
+}
+
+// TestResponseItemBound: an ok answer's content holds at most 10,000 items in any one
+// list, at any depth (every nested list of the catalogs, and lists the SDK does not
+// read), and 100,000 in all its lists, whatever the endpoint. Past either bound the
+// answer is ErrUnexpectedResponse, naming the bound, and is not sent again.
+func TestResponseItemBound(t *testing.T) {
+	ctx := context.Background()
+	networks := func(c *Client, count func([]Network) int) (int, error) {
+		l, err := c.Networks(ctx)
+		if err != nil {
+			return 0, err
+		}
+		return count(l), nil
+	}
+	integrations := func(c *Client, count func([]Integration) int) (int, error) {
+		l, err := c.Integrations(ctx)
+		if err != nil {
+			return 0, err
+		}
+		return count(l), nil
+	}
+	transferIntegrations := func(c *Client, count func([]TransferIntegration) int) (int, error) {
+		l, err := c.TransferIntegrations(ctx)
+		if err != nil {
+			return 0, err
+		}
+		return count(l), nil
+	}
+	lists := []struct {
+		name    string
+		content func(n int) string           // content whose list under test holds n items
+		count   func(c *Client) (int, error) // calls, and counts the items of that list (-1: unread)
+	}{
+		{
+			name:    "networks",
+			content: func(n int) string { return `{"networks":[` + repeated(`{}`, n) + `]}` },
+			count:   func(c *Client) (int, error) { return networks(c, func(l []Network) int { return len(l) }) },
+		},
+		{
+			name:    "Network.SupportedTokens",
+			content: func(n int) string { return `{"networks":[{"supportedTokens":[` + repeated(`"USDC"`, n) + `]}]}` },
+			count: func(c *Client) (int, error) {
+				return networks(c, func(l []Network) int { return len(l[0].SupportedTokens) })
+			},
+		},
+		{
+			name:    "Network.Tokens",
+			content: func(n int) string { return `{"networks":[{"tokens":[` + repeated(`{"symbol":"USDC"}`, n) + `]}]}` },
+			count:   func(c *Client) (int, error) { return networks(c, func(l []Network) int { return len(l[0].Tokens) }) },
+		},
+		{
+			name: "Network.SupportedBrokerTypes",
+			content: func(n int) string {
+				return `{"networks":[{"supportedBrokerTypes":[` + repeated(`"coinbase"`, n) + `]}]}`
+			},
+			count: func(c *Client) (int, error) {
+				return networks(c, func(l []Network) int { return len(l[0].SupportedBrokerTypes) })
+			},
+		},
+		{
+			name:    "integrations",
+			content: func(n int) string { return `{"items":[` + repeated(`{}`, n) + `]}` },
+			count:   func(c *Client) (int, error) { return integrations(c, func(l []Integration) int { return len(l) }) },
+		},
+		{
+			name:    "Integration.Categories",
+			content: func(n int) string { return `{"items":[{"categories":[` + repeated(`"exchange"`, n) + `]}]}` },
+			count: func(c *Client) (int, error) {
+				return integrations(c, func(l []Integration) int { return len(l[0].Categories) })
+			},
+		},
+		{
+			name:    "transfer integrations",
+			content: func(n int) string { return `{"integrations":[` + repeated(`{}`, n) + `]}` },
+			count: func(c *Client) (int, error) {
+				return transferIntegrations(c, func(l []TransferIntegration) int { return len(l) })
+			},
+		},
+		{
+			name:    "TransferIntegration.Networks",
+			content: func(n int) string { return `{"integrations":[{"networks":[` + repeated(`{}`, n) + `]}]}` },
+			count: func(c *Client) (int, error) {
+				return transferIntegrations(c, func(l []TransferIntegration) int { return len(l[0].Networks) })
+			},
+		},
+		{
+			name: "TransferNetwork.SupportedTokens",
+			content: func(n int) string {
+				return `{"integrations":[{"networks":[{"supportedTokens":[` + repeated(`"USDC"`, n) + `]}]}]}`
+			},
+			count: func(c *Client) (int, error) {
+				return transferIntegrations(c, func(l []TransferIntegration) int { return len(l[0].Networks[0].SupportedTokens) })
+			},
+		},
+		{
+			name: "TransferNetwork.SupportedDevices",
+			content: func(n int) string {
+				return `{"integrations":[{"networks":[{"supportedDevices":[` + repeated(`"web"`, n) + `]}]}]}`
+			},
+			count: func(c *Client) (int, error) {
+				return transferIntegrations(c, func(l []TransferIntegration) int { return len(l[0].Networks[0].SupportedDevices) })
+			},
+		},
+		{
+			name:    "a list the SDK does not read, in a catalog",
+			content: func(n int) string { return `{"networks":[{}],"cursor":[` + repeated(`0`, n) + `]}` },
+			count:   func(c *Client) (int, error) { _, err := c.Networks(ctx); return -1, err },
+		},
+		{
+			name:    "a list the SDK does not read, in a Link token",
+			content: func(n int) string { return `{"linkToken":"` + testToken + `","x":[` + repeated(`0`, n) + `]}` },
+			count:   func(c *Client) (int, error) { _, err := c.CreateLinkToken(ctx, validRequest()); return -1, err },
+		},
+	}
+	for _, l := range lists {
+		for _, n := range []int{maxListItems, maxListItems + 1} {
+			t.Run(l.name+" of "+strconv.Itoa(n), func(t *testing.T) {
+				srv := newServer(t, answer(http.StatusOK, `{"status":"ok","content":`+l.content(n)+`}`))
+				c, _ := newTestClient(t, srv.URL)
+				got, err := l.count(c)
+				assert.EqualValues(t, 1, srv.hits.Load(), "requests")
+				if n <= maxListItems {
+					require.NoError(t, err)
+					if got >= 0 {
+						assert.Equal(t, n, got)
+					}
+					return
+				}
+				assertOnlySentinel(t, err, ErrUnexpectedResponse)
+				assert.ErrorContains(t, err, "content has a list of more than 10000 items")
+			})
+		}
+	}
+
+	// 10 transfer integrations of n networks each: 10 + 10·n items in all.
+	for _, tc := range []struct {
+		networks int
+		want     error
+	}{{9999, nil}, {10000, ErrUnexpectedResponse}} {
+		total := 10 + 10*tc.networks
+		t.Run(strconv.Itoa(total)+" items in all", func(t *testing.T) {
+			integration := `{"networks":[` + repeated(`{}`, tc.networks) + `]}`
+			srv := newServer(t, answer(http.StatusOK, `{"status":"ok","content":{"integrations":[`+repeated(integration, 10)+`]}}`))
+			c, _ := newTestClient(t, srv.URL)
+			got, err := c.TransferIntegrations(ctx)
+			assert.EqualValues(t, 1, srv.hits.Load(), "requests")
+			if tc.want == nil {
+				require.NoError(t, err)
+				require.Len(t, got, 10)
+				assert.Len(t, got[9].Networks, tc.networks)
+				return
+			}
+			assertOnlySentinel(t, err, tc.want)
+			assert.ErrorContains(t, err, "content has more than 100000 list items")
+		})
+	}
+}
+
+// TestResponseErrorDataBound: an error's errorData is kept up to 8 KiB (white space
+// around it not counted); a larger one is dropped, and the error says so, keeping
+// everything else the answer said.
+func TestResponseErrorDataBound(t *testing.T) {
+	// errorData of exactly n bytes: a JSON string.
+	data := func(n int) string { return `"` + strings.Repeat("d", n-2) + `"` }
+	tests := []struct {
+		name     string
+		code     int
+		body     string
+		want     error
+		kept     string // the errorData kept
+		wantText string
+	}{
+		{
+			name: "8 KiB", code: 400, body: `{"status":"badRequest","message":"m","errorData": ` + data(8<<10) + ` }`,
+			want: ErrBadRequest, kept: data(8 << 10),
+		},
+		{
+			name: "8 KiB and 1 byte", code: 400, body: `{"status":"badRequest","message":"m","errorData":` + data(8<<10+1) + `}`,
+			want: ErrBadRequest, wantText: "mesh: 400 Bad Request: badRequest: m: errorData of 8193 bytes dropped",
+		},
+		{
+			name: "512 KiB of small numbers, at 409", code: 409, body: `{"status":"conflict","errorData":[` + repeated("0", 1<<18) + `]}`,
+			want: ErrConflict, wantText: "errorData of 524289 bytes dropped",
+		},
+		{
+			name: "8 KiB and 1 byte, at 401", code: 401, body: `{"status":"badRequest","errorData":` + data(8<<10+1) + `}`,
+			want: ErrUnauthorized, wantText: "this client calls mesh.test; errorData of 8193 bytes dropped",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
+			mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(tc.code, []byte(tc.body), "Content-Type", "application/json"))
+
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			assertOnlySentinel(t, err, tc.want)
+			apiErr := asAPIError(t, err)
+			assert.Equal(t, tc.kept, string(apiErr.ErrorData))
+			assert.Contains(t, err.Error(), tc.wantText)
+			assertShortLine(t, err.Error(), maxShownError, "the error")
+		})
+	}
+}
+
+// fromMemory is a Transport that answers every request with code and body from memory.
+func fromMemory(code int, body []byte) http.RoundTripper {
+	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{
+			StatusCode: code, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: r,
+		}, nil
+	})
+}
+
+// allocatedPerCall is what call allocates on the heap, all goroutines counted, after a
+// first call that warms pools and caches up. Tests of this package do not run in
+// parallel, so the count is the call's own, to the few KiB the runtime may add.
+func allocatedPerCall(call func()) uint64 {
+	call()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	call()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestResponseMemoryBound measures what a call costs in memory (its read, its decoding,
+// its error, and their garbage) for the answers that cost the most per byte, against the
+// target: no answer within its bounds costs more than 32 times its bytes.
+//
+// Filling 1 MiB (the Link token endpoint's byte bound, and the size that once cost
+// 765 MiB), each is refused before anything is decoded, for about what reading costs;
+// larger, up to the catalogs' bounds, each costs the same per byte. Just within the
+// item bounds, an answer decodes whole: a small answer of empty items costs far more
+// than 32 times its bytes (10,000 empty integrations are 30 KB of JSON and 4.5 MB of
+// Integration structs), and what bounds it is the item bounds: at most 64 MiB a call.
+func TestResponseMemoryBound(t *testing.T) {
+	calls := map[string]func(c *Client) error{
+		"Networks": func(c *Client) error { _, err := c.Networks(context.Background()); return err },
+		"Integrations": func(c *Client) error {
+			_, err := c.Integrations(context.Background())
+			return err
+		},
+		"TransferIntegrations": func(c *Client) error {
+			_, err := c.TransferIntegrations(context.Background())
+			return err
+		},
+		"CreateLinkToken": func(c *Client) error {
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			return err
+		},
+	}
+	measure := func(t *testing.T, call string, code int, body string) (uint64, error) {
+		t.Helper()
+		c, _ := newTestClient(t, mockBaseURL, WithHTTPClient(&http.Client{Transport: fromMemory(code, []byte(body))}), WithRetry(RetryPolicy{}))
+		var err error
+		return allocatedPerCall(func() { err = calls[call](c) }), err
+	}
+
+	t.Run("1 MiB", func(t *testing.T) {
+		const size = 1 << 20
+		// fill is prefix, items, suffix: at most size bytes, less than an item short.
+		fill := func(prefix, item, suffix string) string {
+			return prefix + repeated(item, (size-len(prefix)-len(suffix))/(len(item)+1)) + suffix
+		}
+		deepArray := strings.Repeat("[", 9000) + strings.Repeat("]", 9000)
+		deepObject := strings.Repeat(`{"a":`, 9000) + "0" + strings.Repeat("}", 9000)
+		for _, ep := range []struct{ call, key, nested, nestedItem string }{
+			{"Networks", "networks", "tokens", `{}`},
+			{"Integrations", "items", "categories", `""`},
+			{"TransferIntegrations", "integrations", "networks", `{}`},
+			{"CreateLinkToken", "x", "x", `{}`},
+		} {
+			ok := `{"status":"ok","content":{`
+			for _, shape := range []struct {
+				name string
+				code int
+				body string
+			}{
+				{"[{},{},...]", 200, fill(ok+`"`+ep.key+`":[`, `{}`, `]}}`)},
+				{"nested " + ep.nestedItem, 200, fill(ok+`"`+ep.key+`":[{"`+ep.nested+`":[`, ep.nestedItem, `]}]}}`)},
+				{"arrays 9000 deep", 200, fill(ok+`"x":[`, deepArray, `]}}`)},
+				{"objects 9000 deep", 200, fill(ok+`"x":[`, deepObject, `]}}`)},
+				{"errorData of small numbers", 400, fill(`{"status":"badRequest","errorData":[`, `0`, `]}`)},
+			} {
+				t.Run(ep.call+" "+shape.name, func(t *testing.T) {
+					allocated, err := measure(t, ep.call, shape.code, shape.body)
+					require.Error(t, err)
+					ratio := float64(allocated) / float64(len(shape.body))
+					t.Logf("%d bytes: %d allocated, %.1f×", len(shape.body), allocated, ratio)
+					assert.LessOrEqual(t, ratio, 32.0, "allocated per byte of the answer")
+				})
+			}
+		}
+	})
+
+	t.Run("at the item bounds", func(t *testing.T) {
+		for _, shape := range []struct {
+			name, call, body string
+		}{
+			{"10000 empty networks", "Networks", `{"status":"ok","content":{"networks":[` + repeated(`{}`, maxListItems) + `]}}`},
+			{"10000 empty integrations", "Integrations", `{"status":"ok","content":{"items":[` + repeated(`{}`, maxListItems) + `]}}`},
+			{"10 networks of 9999 empty tokens", "Networks",
+				`{"status":"ok","content":{"networks":[` + repeated(`{"tokens":[`+repeated(`{}`, 9999)+`]}`, 10) + `]}}`},
+			{"10 transfer integrations of 9999 empty networks", "TransferIntegrations",
+				`{"status":"ok","content":{"integrations":[` + repeated(`{"networks":[`+repeated(`{}`, 9999)+`]}`, 10) + `]}}`},
+		} {
+			t.Run(shape.name, func(t *testing.T) {
+				allocated, err := measure(t, shape.call, http.StatusOK, shape.body)
+				require.NoError(t, err)
+				t.Logf("%d bytes: %d allocated, %.0f×", len(shape.body), allocated, float64(allocated)/float64(len(shape.body)))
+				assert.LessOrEqual(t, allocated, uint64(64<<20), "allocated by one call")
+			})
+		}
+	})
+}
+
 // TestResponseGzipNotAskedFor: a gzip body the client did not ask for (the transport
-// left it compressed) is inflated.
+// left it compressed) is inflated, as a whole: a gzip body may be several members, its
+// content their concatenation (RFC 1952), as a server that compresses each flush sends.
 func TestResponseGzipNotAskedFor(t *testing.T) {
+	members := func(t *testing.T, parts ...string) []byte {
+		var b []byte
+		for _, p := range parts {
+			b = append(b, gzipped(t, []byte(p))...)
+		}
+		return b
+	}
+	badRequest := errorBody(StatusBadRequest, "missingField", "userId is required")
 	tests := []struct {
 		name        string
 		code        int
-		body        string
+		body        []byte
 		want        error
 		wantMessage string
 	}{
-		{name: "ok envelope", code: 200, body: okBody},
-		{name: "error envelope", code: 400, body: errorBody(StatusBadRequest, "missingField", "userId is required"), want: ErrBadRequest, wantMessage: "userId is required"},
+		{name: "ok envelope", code: 200, body: members(t, okBody)},
+		{name: "error envelope", code: 400, body: members(t, badRequest), want: ErrBadRequest, wantMessage: "userId is required"},
+		{name: "ok envelope in two members", code: 200, body: members(t, okBody[:40], okBody[40:])},
+		{name: "error envelope in three members", code: 400, body: members(t, badRequest[:20], badRequest[20:60], badRequest[60:]), want: ErrBadRequest, wantMessage: "userId is required"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c, mt, _ := newMockClient(t)
-			mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(tc.code, gzipped(t, []byte(tc.body)),
+			mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(tc.code, tc.body,
 				"Content-Type", "application/json", "Content-Encoding", "gzip"))
 
 			lt, err := c.CreateLinkToken(context.Background(), validRequest())

@@ -1,8 +1,10 @@
 package mesh
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"slices"
 )
@@ -142,11 +144,11 @@ const (
 // retries and the secret are handled as by CreateLinkToken; the answer is read up to
 // 4 MiB.
 func (c *Client) Networks(ctx context.Context, opts ...CallOption) ([]Network, error) {
-	var out networksContent
+	out := list[Network]{key: "networks"}
 	if err := c.call(ctx, request{method: http.MethodGet, path: networksPath, limit: maxNetworksBytes, out: &out}, opts); err != nil {
 		return nil, err
 	}
-	return out.Networks.items, nil
+	return out.items, nil
 }
 
 // Integrations returns Mesh's integrations list (GET /api/v1/integrations): where a
@@ -154,11 +156,11 @@ func (c *Client) Networks(ctx context.Context, opts ...CallOption) ([]Network, e
 // logo, so the answer is read up to 8 MiB. The list changes rarely: cache it. Errors,
 // retries and the secret are handled as by CreateLinkToken.
 func (c *Client) Integrations(ctx context.Context, opts ...CallOption) ([]Integration, error) {
-	var out integrationsContent
+	out := list[Integration]{key: "items"}
 	if err := c.call(ctx, request{method: http.MethodGet, path: integrationsPath, limit: maxIntegrationsBytes, out: &out}, opts); err != nil {
 		return nil, err
 	}
-	return out.Items.items, nil
+	return out.items, nil
 }
 
 // TransferIntegrations returns which integrations can transfer over which networks
@@ -166,46 +168,78 @@ func (c *Client) Integrations(ctx context.Context, opts ...CallOption) ([]Integr
 // Errors, retries and the secret are handled as by CreateLinkToken; the answer is read
 // up to 4 MiB.
 func (c *Client) TransferIntegrations(ctx context.Context, opts ...CallOption) ([]TransferIntegration, error) {
-	var out transferIntegrationsContent
+	out := list[TransferIntegration]{key: "integrations"}
 	if err := c.call(ctx, request{method: http.MethodGet, path: transferIntegrationsPath, limit: maxTransferIntegrationsBytes, out: &out}, opts); err != nil {
 		return nil, err
 	}
-	return out.Integrations.items, nil
+	return out.items, nil
 }
 
-// Contents of the catalogs' ok answers.
-type (
-	networksContent struct {
-		Networks list[Network] `json:"networks"`
-	}
-	integrationsContent struct {
-		Items list[Integration] `json:"items"`
-	}
-	transferIntegrationsContent struct {
-		Integrations list[TransferIntegration] `json:"integrations"`
-	}
-)
-
-func (c *networksContent) missing() string             { return c.Networks.missing("networks") }
-func (c *integrationsContent) missing() string         { return c.Items.missing("items") }
-func (c *transferIntegrationsContent) missing() string { return c.Integrations.missing("integrations") }
-
-// list is a list in an answer's content: it may be empty or null, but not absent, so
-// that a renamed key is an error rather than a list that silently finds nothing.
+// list is the content of a catalog's ok answer: an object whose member key holds the
+// list. The list may be empty or null, but not absent, so that a renamed key is an
+// error rather than a list that silently finds nothing. Other members are skipped.
 type list[T any] struct {
+	key     string // as Mesh spells it: matched exactly, not case-folded as encoding/json would
 	items   []T
 	present bool
 }
 
-// UnmarshalJSON decodes the list, null included, and notes that it was there.
+// UnmarshalJSON decodes the object b, its list item by item, in the object's own pass.
+// (A list type with an UnmarshalJSON of its own, as a member of a struct, is read three
+// times: encoding/json skips over it, then hands it to UnmarshalJSON, which checks it
+// before decoding it.)
 func (l *list[T]) UnmarshalJSON(b []byte) error {
-	l.present = true
-	return json.Unmarshal(b, &l.items)
+	dec := json.NewDecoder(bytes.NewReader(b))
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok != json.Delim('{') {
+		return errors.New("content is not a JSON object")
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		if key != l.key {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return err
+			}
+			continue
+		}
+		l.present = true
+		if l.items, err = decodeItems[T](dec, l.key); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-func (l *list[T]) missing(key string) string {
+// decodeItems decodes the JSON array, or null, that dec is at, item by item.
+func decodeItems[T any](dec *json.Decoder, key string) ([]T, error) {
+	tok, err := dec.Token()
+	if tok == nil || err != nil {
+		return nil, err
+	}
+	if tok != json.Delim('[') {
+		return nil, errors.New("content." + key + " is not a list")
+	}
+	var items []T
+	for dec.More() {
+		items = append(items, *new(T))
+		if err := dec.Decode(&items[len(items)-1]); err != nil {
+			return nil, err
+		}
+	}
+	_, err = dec.Token() // ']'
+	return items, err
+}
+
+func (l *list[T]) missing() string {
 	if !l.present {
-		return "content." + key
+		return "content." + l.key
 	}
 	return ""
 }

@@ -247,8 +247,7 @@ func (c *Client) attempt(ctx context.Context, req request, target string, body [
 	defer raw.Body.Close()
 	a = answerInfo{status: raw.StatusCode, header: headerWithoutCookies(raw.Header)}
 	c.redact.header(a.header)
-	data, tooLarge, readErr := readBody(raw, req.limit)
-	if apiErr := decode(raw, data, tooLarge, readErr, req.limit, req.out, c.now()); apiErr != nil {
+	if apiErr := readAnswer(attemptCtx, raw, req.limit, req.out, c.now()); apiErr != nil {
 		return a, false, apiErr
 	}
 	return a, false, nil

@@ -171,9 +171,25 @@ func TestContextEndsAfterAnAnswer(t *testing.T) {
 
 // A context that ends while an answer's body is read (its head came) ends the call at
 // once: the error matches the context's error and the answer's sentinel (a 2xx cut
-// short: ErrUnexpectedResponse), and nothing is sent again.
+// short: ErrUnexpectedResponse), and nothing is sent again. So it does when the body is
+// one no context reaches: the connection net/http hands over with a 101, passed on as a
+// 200 by the caller's Transport.
 func TestContextEndsWhileTheBodyIsRead(t *testing.T) {
-	for _, tc := range []struct {
+	servers := []struct {
+		name  string
+		start func(t *testing.T) (url string, requests func() int32)
+	}{
+		{"body stalled", func(t *testing.T) (string, func() int32) {
+			s := newServer(t, stallBody)
+			return s.URL, s.hits.Load
+		}},
+		{"101 passed on as a 200, then a trickle", func(t *testing.T) (string, func() int32) {
+			s := newFaultServer(t)
+			s.misbehave(switchingProtocols)
+			return s.URL, s.requests.Load
+		}},
+	}
+	ends := []struct {
 		name string
 		ctx  func(t *testing.T) (ctx context.Context, stop func())
 		want error
@@ -187,28 +203,34 @@ func TestContextEndsWhileTheBodyIsRead(t *testing.T) {
 			ec := newExpiringCtx(time.Now().Add(24 * time.Hour))
 			return ec, ec.expire
 		}, context.DeadlineExceeded},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx, stop := tc.ctx(t)
-			// The caller's transport ends the context as soon as the answer's head is in.
-			inner := &http.Transport{}
-			t.Cleanup(inner.CloseIdleConnections)
-			hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-				resp, err := inner.RoundTrip(r)
-				stop()
-				return resp, err
-			})}
-			s := newServer(t, stallBody)
-			c, clock := newTestClient(t, s.URL, WithHTTPClient(hc))
+	}
+	for _, srv := range servers {
+		for _, end := range ends {
+			t.Run(srv.name+", "+end.name, func(t *testing.T) {
+				ctx, stop := end.ctx(t)
+				// The caller's transport ends the context as soon as the answer's head is in.
+				inner := newAs200(t)
+				hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+					resp, err := inner.RoundTrip(r)
+					stop()
+					return resp, err
+				})}
+				url, requests := srv.start(t)
+				c, clock := newTestClient(t, url, WithHTTPClient(hc))
 
-			lt, err := c.CreateLinkToken(ctx, validRequest())
-			assert.Nil(t, lt)
-			assert.ErrorIs(t, err, tc.want)
-			assertOnlySentinel(t, err, ErrUnexpectedResponse)
-			assert.Equal(t, http.StatusOK, asAPIError(t, err).HTTPStatusCode)
-			assert.EqualValues(t, 1, s.hits.Load(), "attempts")
-			assert.Empty(t, clock.Waits())
-		})
+				var lt *LinkToken
+				err := mustReturn(t, func() (err error) {
+					lt, err = c.CreateLinkToken(ctx, validRequest())
+					return err
+				})
+				assert.Nil(t, lt)
+				assert.ErrorIs(t, err, end.want)
+				assertOnlySentinel(t, err, ErrUnexpectedResponse)
+				assert.Equal(t, http.StatusOK, asAPIError(t, err).HTTPStatusCode)
+				assert.EqualValues(t, 1, requests(), "attempts")
+				assert.Empty(t, clock.Waits())
+			})
+		}
 	}
 }
 

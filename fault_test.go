@@ -199,6 +199,10 @@ var (
 			}
 		}
 	}
+	// switchingProtocols answers 101 Switching Protocols, then trickles "its protocol"
+	// without end: net/http hands the connection over as the answer's body, and no
+	// longer watches the request's context.
+	switchingProtocols = trickle("HTTP/1.1 101 Switching Protocols\r\nUpgrade: mesh\r\nConnection: Upgrade\r\n\r\n")
 	// trickledEnvelope sends okBody one byte at a time.
 	trickledEnvelope faultAnswer = func(s *faultServer, c *net.TCPConn) bool {
 		if _, err := io.WriteString(c, head(200, len(okBody))); err != nil {
@@ -238,6 +242,25 @@ func trickle(prefix string) faultAnswer {
 			}
 		}
 	}
+}
+
+// as200 is a caller's Transport that passes a 101 answer on as a 200: its body is then
+// the connection net/http handed over, which no context reaches.
+type as200 struct{ next http.RoundTripper }
+
+func (a as200) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := a.next.RoundTrip(r)
+	if err == nil && resp.StatusCode == http.StatusSwitchingProtocols {
+		resp.StatusCode, resp.Status = http.StatusOK, "200 OK"
+	}
+	return resp, err
+}
+
+// newAs200 is as200 over a Transport of its own, closed when the test ends.
+func newAs200(t *testing.T) as200 {
+	next := &http.Transport{}
+	t.Cleanup(next.CloseIdleConnections)
+	return as200{next: next}
 }
 
 // resetMidBody sends the head of an ok answer and part of its body, waits until the
@@ -292,6 +315,7 @@ func TestFaultInjection(t *testing.T) {
 	wrote := make(chan int64, 1)
 	bomb := gzipZeros(64)
 	require.Less(t, len(bomb), mib, "the bomb is small on the wire")
+	passOn101 := WithHTTPClient(&http.Client{Transport: newAs200(t)})
 
 	answered := func(sentinel error) func(t *testing.T, err error) {
 		return func(t *testing.T, err error) {
@@ -306,7 +330,8 @@ func TestFaultInjection(t *testing.T) {
 		fault    faultAnswer
 		limit    bool // a per-attempt limit (WithTimeout) ends the attempts
 		traced   bool // the call signals gotHead when an answer's first byte arrives
-		attempts int  // attempts the client made
+		opts     []Option
+		attempts int // attempts the client made
 		check    func(t *testing.T, err error)
 	}{
 		{
@@ -365,6 +390,23 @@ func TestFaultInjection(t *testing.T) {
 				assert.ErrorIs(t, err, context.DeadlineExceeded)
 			},
 		},
+		{
+			// No 1xx is read: without a limit, its body would last as long as the server
+			// wants.
+			name: "101 Switching Protocols, then a trickle", fault: switchingProtocols, opts: []Option{WithTimeout(0)}, attempts: 1,
+			check: func(t *testing.T, err error) {
+				answered(ErrUnexpectedResponse)(t, err)
+				assert.ErrorContains(t, err, "101 Switching Protocols: informational answer")
+			},
+		},
+		{
+			// A body no context reaches still ends with the attempt.
+			name: "101 passed on as a 200, then a trickle", fault: switchingProtocols, limit: true, opts: []Option{passOn101}, attempts: 3,
+			check: func(t *testing.T, err error) {
+				answered(ErrUnexpectedResponse)(t, err)
+				assert.ErrorIs(t, err, context.DeadlineExceeded)
+			},
+		},
 		{name: "body stalls after the headers", fault: stallMidBody, limit: true, attempts: 3, check: assertAttemptLimit},
 		{name: "endless trickle", fault: endlessTrickle, limit: true, attempts: 3, check: assertAttemptLimit},
 		{
@@ -392,7 +434,7 @@ func TestFaultInjection(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newFaultServer(t)
-			var opts []Option
+			opts := tc.opts
 			if tc.limit {
 				// Short, but long enough for a good answer on a loaded machine: the
 				// same client must get one once the server behaves.
@@ -407,7 +449,11 @@ func TestFaultInjection(t *testing.T) {
 				})
 			}
 
-			lt, err := c.CreateLinkToken(ctx, validRequest())
+			var lt *LinkToken
+			err := mustReturn(t, func() (err error) {
+				lt, err = c.CreateLinkToken(ctx, validRequest())
+				return err
+			})
 			tc.check(t, err)
 			if err != nil {
 				assert.Nil(t, lt)

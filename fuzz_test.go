@@ -20,8 +20,9 @@ import (
 )
 
 // Fuzz targets for what a server sends: a whole answer (FuzzDecode), its Retry-After
-// (FuzzRetryAfter) and the errorData that may echo the secret (FuzzRedactJSON). Their
-// seeds live in testdata/fuzz/<FuzzName>/ and run with every go test.
+// (FuzzRetryAfter), the errorData that may echo the secret (FuzzRedactJSON) and the
+// lists whose items an answer's content is counted for (FuzzCountItems). Their seeds
+// live in testdata/fuzz/<FuzzName>/ and run with every go test.
 
 // answerSentinels are the sentinels an answer may match: all but ErrValidation.
 var answerSentinels = sentinels[1:]
@@ -238,4 +239,50 @@ func tokenTexts(t *testing.T, raw []byte) []string {
 		}
 	}
 	return texts
+}
+
+// FuzzCountItems checks countItems, which bounds what an answer's content may decode
+// into, against encoding/json's own reading of any valid JSON: the most items in one
+// array, and the items of all arrays, at any depth. Strings holding brackets, commas and
+// escaped quotes, and white space anywhere, are where a count could go wrong. Anything
+// else it reads without failing, whatever it counts: decoding refuses it.
+func FuzzCountItems(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if !json.Valid(data) {
+			countItems(data)
+			return
+		}
+		wantLongest, wantTotal := tokenItems(t, data)
+		longest, total := countItems(data)
+		assert.Equal(t, wantLongest, longest, "items in the longest array")
+		assert.Equal(t, wantTotal, total, "items in all arrays")
+	})
+}
+
+// tokenItems counts the items of the arrays in data, read by json.Decoder's tokens.
+func tokenItems(t *testing.T, data []byte) (longest, total int) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var open []int // items so far of each open array; -1 for an object
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return longest, total
+		}
+		require.NoError(t, err)
+		if tok == json.Delim(']') || tok == json.Delim('}') {
+			open = open[:len(open)-1]
+			continue
+		}
+		if n := len(open) - 1; n >= 0 && open[n] >= 0 { // a value in an array
+			open[n]++
+			total++
+			longest = max(longest, open[n])
+		}
+		switch tok {
+		case json.Delim('['):
+			open = append(open, 0)
+		case json.Delim('{'):
+			open = append(open, -1)
+		}
+	}
 }

@@ -425,6 +425,26 @@ func stopInWait(clock *fakeClock, n int, stop func()) Option {
 	})
 }
 
+// hangLimit is how long a test waits for a call that must end (at once, or when its
+// context or per-attempt limit does) before it fails: far past any delay of a loaded
+// machine, far short of go test's 10 minutes.
+const hangLimit = 20 * time.Second
+
+// mustReturn runs call and returns its error. A call still running after hangLimit
+// fails the test at once: a hang shows as a failure, not as go test's timeout.
+func mustReturn(t *testing.T, call func() error) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- call() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(hangLimit):
+		t.Fatalf("the call has not returned after %s", hangLimit)
+		return nil
+	}
+}
+
 // assertTransportError checks that err is a failure to get an answer: no *APIError,
 // no sentinel.
 func assertTransportError(t *testing.T, err error) {

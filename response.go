@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -26,6 +27,21 @@ const (
 	maxIntegrationsBytes         = 8 << 20 // 8 MiB: a few hundred items with base64 logos
 )
 
+// Bounds of what an ok answer's content may decode into, checked before anything is
+// decoded. Within its byte bound a body can still hold hundreds of thousands of list
+// items ([{},{},...]), each decoding into a struct of up to hundreds of bytes; within
+// these, a call decodes into tens of MiB at most. Mesh's catalogs hold a few hundred
+// items, their nested lists (tokens, networks, devices) tens each.
+const (
+	maxListItems    = 10_000  // in any one list of the content, at any depth
+	maxContentItems = 100_000 // in all the content's lists together
+)
+
+// maxErrorDataBytes bounds the errorData an APIError keeps: the SDK redacts it token by
+// token, at tens of bytes of memory per byte. A larger one is dropped, and the error
+// says so.
+const maxErrorDataBytes = 8 << 10
+
 // namedMediaTypes are the media types an error names when an answer is not JSON: what
 // a proxy or a misrouted request sends.
 var namedMediaTypes = []string{"text/html", "text/plain", "application/json", "text/json", "application/xml", "text/xml"}
@@ -47,14 +63,34 @@ type content interface {
 	missing() string
 }
 
+// readAnswer reads resp, the answer of an attempt whose context is ctx, and decodes it
+// into out (on success) or an *APIError.
+func readAnswer(ctx context.Context, resp *http.Response, limit int64, out content, now time.Time) *APIError {
+	if resp.StatusCode < 200 {
+		// No 1xx is Mesh's answer, and its body is never read: net/http hands a 101's
+		// over as the connection itself, and stops watching the request's context.
+		return decode(resp, nil, false, nil, limit, out, now)
+	}
+	// Closing the body ends a read that blocks, whatever the Transport does with the
+	// context (a caller's may not watch it).
+	stop := context.AfterFunc(ctx, func() { _ = resp.Body.Close() })
+	body, tooLarge, err := readBody(resp, limit)
+	stop()
+	if err != nil && ctx.Err() != nil {
+		err = ctx.Err() // not the closed body's error
+	}
+	return decode(resp, body, tooLarge, err, limit, out, now)
+}
+
 // readBody reads resp's body through limit, inflating gzip that the transport left
 // compressed. It reports a body larger than limit as tooLarge, without the bytes.
 //
 // The body is read here rather than by resty (SetResponseBodyLimit) because resty
-// drops everything it read when a read fails, and inflates gzip as a multistream: a
-// complete envelope followed by stray bytes (a CRLF after the gzip stream, a reset
-// after the last byte) would be thrown away, and its token minted again by a retry.
-// Here the bytes read are kept with the error, for decode to judge.
+// drops everything it read when a read fails: a complete envelope followed by stray
+// bytes (a CRLF after the gzip stream, a reset after the last byte) would be thrown
+// away, and its token minted again by a retry. Here the bytes read are kept with the
+// error, for decode to judge. A gzip body is inflated member after member, as net/http
+// does when it asked for gzip; bytes after the last member end the read in an error.
 func readBody(resp *http.Response, limit int64) (body []byte, tooLarge bool, err error) {
 	r := io.Reader(resp.Body)
 	if !resp.Uncompressed && strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
@@ -65,7 +101,6 @@ func readBody(resp *http.Response, limit int64) (body []byte, tooLarge bool, err
 		if err != nil {
 			return nil, false, err
 		}
-		zr.Multistream(false) // what follows the stream is not a second member
 		r = zr
 	}
 	body, err = io.ReadAll(io.LimitReader(r, limit+1))
@@ -98,6 +133,8 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 		if resp.Request != nil && resp.Request.URL != nil {
 			reason += "; this client calls " + resp.Request.URL.Host
 		}
+	case code < 200:
+		reason = "informational answer (1xx), not a final one"
 	case jsonErr != nil && readErr != nil && corruptEncoding(readErr):
 		reason, cause = "answer's gzip encoding is corrupt", readErr
 	case jsonErr != nil && readErr != nil:
@@ -124,14 +161,8 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 	case len(env.Content) == 0 || string(env.Content) == "null":
 		reason = "status ok without content"
 	default:
-		err := json.Unmarshal(env.Content, out)
-		if err == nil && out.missing() == "" {
+		if reason = decodeContent(env.Content, out); reason == "" {
 			return nil
-		}
-		if err != nil {
-			reason = "content does not decode: " + oneLine(err.Error(), 120)
-		} else {
-			reason = "status ok without " + out.missing()
 		}
 	}
 	// Too large, its status was never read; a redirect is not Mesh's answer, whatever
@@ -144,11 +175,89 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 	if jsonErr == nil && !tooLarge {
 		e.Status, e.ErrorType, e.Message = env.Status, env.ErrorType, env.Message
 		e.DisplayMessage, e.ErrorHash = env.DisplayMessage, env.ErrorHash
-		if d := bytes.TrimSpace(env.ErrorData); len(d) > 0 && string(d) != "null" {
+		switch d := bytes.TrimSpace(env.ErrorData); {
+		case len(d) > maxErrorDataBytes:
+			if e.reason != "" {
+				e.reason += "; "
+			}
+			e.reason += "errorData of " + strconv.Itoa(len(d)) + " bytes dropped"
+		case len(d) > 0 && string(d) != "null":
 			e.ErrorData = d
 		}
 	}
 	return e
+}
+
+// decodeContent decodes an ok answer's content into out, and says what keeps the answer
+// from being a success, or "". The content's lists are counted first: no memory is
+// spent on content past their bounds.
+func decodeContent(data []byte, out content) string {
+	longest, total := countItems(data)
+	switch {
+	case longest > maxListItems:
+		return "content has a list of more than " + strconv.Itoa(maxListItems) + " items"
+	case total > maxContentItems:
+		return "content has more than " + strconv.Itoa(maxContentItems) + " list items"
+	}
+	var err error
+	if u, ok := out.(json.Unmarshaler); ok {
+		// Handed over as it is: json.Unmarshal would scan it twice first (to check it,
+		// then to find its end), and data is valid JSON, a value of the envelope.
+		err = u.UnmarshalJSON(data)
+	} else {
+		err = json.Unmarshal(data, out)
+	}
+	if err != nil {
+		return "content does not decode: " + oneLine(err.Error(), 120)
+	}
+	if m := out.missing(); m != "" {
+		return "status ok without " + m
+	}
+	return ""
+}
+
+// countItems counts the items of the JSON arrays in data, at any depth, without decoding
+// anything: the most in one array, and the total. It counts valid JSON exactly
+// (FuzzCountItems checks it against encoding/json); anything else it reads without
+// failing, and what it counts there does not matter, since decoding refuses it.
+func countItems(data []byte) (longest, total int) {
+	type open struct {
+		array bool
+		next  bool // the next value is an item: after an array's '[' or ','
+		items int
+	}
+	var stack []open
+	for i := 0; i < len(data); i++ {
+		c := data[i]
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			continue
+		}
+		if n := len(stack) - 1; n >= 0 && stack[n].next && c != ']' {
+			stack[n].next = false
+			stack[n].items++
+			total++
+			longest = max(longest, stack[n].items)
+		}
+		switch c {
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++ // the escaped byte
+				}
+			}
+		case '[', '{':
+			stack = append(stack, open{array: c == '[', next: c == '['})
+		case ']', '}':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		case ',':
+			if n := len(stack) - 1; n >= 0 && stack[n].array {
+				stack[n].next = true
+			}
+		}
+	}
+	return longest, total
 }
 
 // corruptEncoding reports whether err is a gzip body that is not gzip, or whose deflate

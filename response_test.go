@@ -285,8 +285,9 @@ func TestResponseRedirectIsUnexpectedWhateverItsBody(t *testing.T) {
 
 // Every answer, whatever its HTTP code and body, is a token (only an ok envelope with a
 // token, at 2xx) or an *APIError matching exactly the sentinel the contract names: 401
-// is ErrUnauthorized and a 3xx ErrUnexpectedResponse; then the envelope's error
-// status; then the code (any 5xx is ErrServerFailure); else ErrUnexpectedResponse.
+// is ErrUnauthorized, and a 1xx (a caller's Transport may pass one on) or a 3xx
+// ErrUnexpectedResponse; then the envelope's error status; then the code (any 5xx is
+// ErrServerFailure); else ErrUnexpectedResponse.
 func TestResponseEveryCodeAndBody(t *testing.T) {
 	codes := []int{101, 200, 201, 202, 203, 206, 226, 299, 300, 301, 302, 304, 305, 307, 308, 399, 400, 401, 402,
 		403, 404, 405, 406, 409, 410, 418, 422, 423, 425, 429, 431, 451, 499, 500, 501, 502, 503, 504, 507, 511, 599, 600, 799, 999}
@@ -321,7 +322,7 @@ func TestResponseEveryCodeAndBody(t *testing.T) {
 		switch {
 		case code == http.StatusUnauthorized:
 			return ErrUnauthorized
-		case code >= 300 && code <= 399:
+		case code < 200 || code >= 300 && code <= 399:
 			return ErrUnexpectedResponse
 		case sentinelOfStatus[b.status] != nil:
 			return sentinelOfStatus[b.status]
@@ -353,10 +354,11 @@ func TestResponseEveryCodeAndBody(t *testing.T) {
 	}
 }
 
-// Deeply nested JSON neither panics nor exhausts the stack: errorData 4000 levels deep
-// with the secret at the bottom is kept whole, redacted, and stays JSON; an answer past
-// encoding/json's depth limit is not JSON, and its code names it; an ok answer's
-// content may hold a deep member the SDK does not read, but not one past the limit.
+// Deeply nested JSON neither panics nor exhausts the stack: errorData 2000 levels deep
+// (8 KB, within its bound) with the secret at the bottom is kept whole, redacted, and
+// stays JSON; an answer past encoding/json's depth limit is not JSON, and its code
+// names it; an ok answer's content may hold a deep member the SDK does not read, but
+// not one past the limit.
 func TestResponseDeeplyNestedJSON(t *testing.T) {
 	deep := func(n int, inner string) string { return strings.Repeat(`{"a":[`, n) + inner + strings.Repeat(`]}`, n) }
 	tests := []struct {
@@ -366,8 +368,8 @@ func TestResponseDeeplyNestedJSON(t *testing.T) {
 		want  error // nil: the token
 		depth int   // of the errorData kept, in {"a":[ levels
 	}{
-		{"errorData 4000 levels deep, the secret at the bottom", 400,
-			`{"status":"badRequest","errorData":` + deep(2000, `"`+testSecret+`"`) + `}`, ErrBadRequest, 2000},
+		{"errorData 2000 levels deep, the secret at the bottom", 400,
+			`{"status":"badRequest","errorData":` + deep(1000, `"`+testSecret+`"`) + `}`, ErrBadRequest, 1000},
 		{"errorData past the depth limit", 400, `{"status":"badRequest","errorData":` + deep(30000, `"`+testSecret+`"`) + `}`, ErrBadRequest, 0},
 		{"400000 arrays never closed", 409, `{"status":"conflict","errorData":` + strings.Repeat("[", 400000), ErrConflict, 0},
 		{"ok content with a member 4000 levels deep", 200, `{"status":"ok","content":{"linkToken":"` + testToken + `","x":` + deep(2000, "1") + `}}`, nil, 0},
@@ -394,5 +396,74 @@ func TestResponseDeeplyNestedJSON(t *testing.T) {
 				assert.Contains(t, string(data), `"`+redacted+`"`)
 			}
 		})
+	}
+}
+
+// A catalog's content is an object whose member, spelt as Mesh spells it, holds the
+// list: members around it are skipped, even one holding the list's key; the key given
+// twice counts as last given, as encoding/json reads a member; anything but a list
+// (or null) there, an item of the wrong shape, or a content that is not an object, is
+// ErrUnexpectedResponse.
+func TestResponseCatalogContent(t *testing.T) {
+	ctx := context.Background()
+	ids := func(f func(i int) string, n int) []string {
+		var s []string
+		for i := range n {
+			s = append(s, f(i))
+		}
+		return s
+	}
+	for _, ep := range []struct {
+		key  string
+		call func(c *Client) ([]string, error) // the ids of the items
+	}{
+		{"networks", func(c *Client) ([]string, error) {
+			l, err := c.Networks(ctx)
+			return ids(func(i int) string { return l[i].ID }, len(l)), err
+		}},
+		{"items", func(c *Client) ([]string, error) {
+			l, err := c.Integrations(ctx)
+			return ids(func(i int) string { return l[i].ID }, len(l)), err
+		}},
+		{"integrations", func(c *Client) ([]string, error) {
+			l, err := c.TransferIntegrations(ctx)
+			return ids(func(i int) string { return l[i].ID }, len(l)), err
+		}},
+	} {
+		k := `"` + ep.key + `"`
+		tests := []struct {
+			name     string
+			content  string
+			want     []string // the ids, when wantText is ""
+			wantText string
+		}{
+			{name: "the list", content: `{` + k + `:[{"id":"a"},{"id":"b"}]}`, want: []string{"a", "b"}},
+			{name: "an empty list", content: `{` + k + `:[]}`},
+			{name: "members around the list", content: `{"meta":{` + k + `:[{"id":"x"}]},` + k + `:[{"id":"a"}],"after":[{` + k + `:1}]}`, want: []string{"a"}},
+			{name: "the key twice", content: `{` + k + `:[{"id":"a"}],` + k + `:[{"id":"b"}]}`, want: []string{"b"}},
+			{name: "the key in another case", content: `{"` + strings.ToUpper(ep.key) + `":[{"id":"a"}]}`, wantText: "status ok without content." + ep.key},
+			{name: "an object for the list", content: `{` + k + `:{"id":"a"}}`, wantText: "content does not decode"},
+			{name: "a string for the list", content: `{` + k + `:"a"}`, wantText: "content does not decode"},
+			{name: "a number for the list", content: `{` + k + `:1}`, wantText: "content does not decode"},
+			{name: "an item that is not an object", content: `{` + k + `:[{"id":"a"},1]}`, wantText: "content does not decode"},
+			{name: "an item of the wrong shape", content: `{` + k + `:[{"id":1}]}`, wantText: "content does not decode"},
+			{name: "a list for the content", content: `[{` + k + `:[{"id":"a"}]}]`, wantText: "content does not decode"},
+			{name: "a string for the content", content: k, wantText: "content does not decode"},
+		}
+		for _, tc := range tests {
+			t.Run(ep.key+": "+tc.name, func(t *testing.T) {
+				srv := newServer(t, answer(http.StatusOK, `{"status":"ok","content":`+tc.content+`}`))
+				c, _ := newTestClient(t, srv.URL)
+				got, err := ep.call(c)
+				assert.EqualValues(t, 1, srv.hits.Load(), "requests")
+				if tc.wantText == "" {
+					require.NoError(t, err)
+					assert.Equal(t, tc.want, got)
+					return
+				}
+				assertOnlySentinel(t, err, ErrUnexpectedResponse)
+				assert.ErrorContains(t, err, tc.wantText)
+			})
+		}
 	}
 }
