@@ -226,7 +226,7 @@ func decodeItems[T any](dec *json.Decoder, key string) ([]T, error) {
 	if tok != json.Delim('[') {
 		return nil, errors.New("content." + key + " is not a list")
 	}
-	var items []T
+	items := []T{}
 	for dec.More() {
 		items = append(items, *new(T))
 		if err := dec.Decode(&items[len(items)-1]); err != nil {

@@ -173,16 +173,11 @@ func (e *transferNotFoundError) Error() string {
 
 func (e *transferNotFoundError) Is(target error) bool { return target == ErrNotFound }
 
-// Contents of the ok answers.
-type (
-	transferPageContent struct {
-		Items transferItems `json:"items"`
-		Total *int          `json:"total"` // required: without it, AllTransfers would stop after one page
-	}
-	walletVerificationsContent struct {
-		Verifications list[WalletVerification] `json:"verifications"`
-	}
-)
+// transferPageContent is the content of an ok answer of the transfer list.
+type transferPageContent struct {
+	Items transferItems `json:"items"`
+	Total *int          `json:"total"` // required: without it, AllTransfers would stop after one page
+}
 
 func (c *transferPageContent) missing() string {
 	if !c.Items.present {
@@ -192,10 +187,6 @@ func (c *transferPageContent) missing() string {
 		return "content.total"
 	}
 	return ""
-}
-
-func (c *walletVerificationsContent) missing() string {
-	return c.Verifications.missing("verifications")
 }
 
 // transferItems is the items of a transfer page: present (empty or null allowed), and
