@@ -127,18 +127,6 @@ func TestValidateReasonsSayWhatToDo(t *testing.T) {
 	}
 }
 
-func TestValidateValidRequestAllocatesNothing(t *testing.T) {
-	for name, req := range map[string]*CreateLinkTokenRequest{"validRequest": validRequest(), "at limits": requestAtLimits()} {
-		t.Run(name, func(t *testing.T) {
-			require.NoError(t, req.Validate())
-			var err error
-			allocs := testing.AllocsPerRun(100, func() { err = req.Validate() })
-			require.NoError(t, err)
-			assert.Zero(t, allocs)
-		})
-	}
-}
-
 func TestCreateLinkTokenRefusesInvalidRequestWithoutSending(t *testing.T) {
 	tests := []struct {
 		name string

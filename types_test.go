@@ -2,7 +2,6 @@ package mesh
 
 import (
 	"encoding/base64"
-	"math"
 	"strings"
 	"testing"
 
@@ -117,28 +116,6 @@ func TestLinkTokenURLRefuses(t *testing.T) {
 			assert.NotContains(t, err.Error(), "\n")
 		})
 	}
-}
-
-func TestBoolAndFloat64(t *testing.T) {
-	for _, v := range []bool{true, false} {
-		p, q := Bool(v), Bool(v)
-		require.NotNil(t, p)
-		require.NotNil(t, q)
-		assert.Equal(t, v, *p)
-		assert.NotSame(t, p, q, "Bool(%v) twice gives one pointer", v)
-		*p = !v
-		assert.Equal(t, v, *q, "changing one Bool's value changed another's")
-	}
-	for _, v := range []float64{0, math.Copysign(0, -1), 0.025, 1, -1, math.MaxFloat64, math.Inf(1)} {
-		p, q := Float64(v), Float64(v)
-		require.NotNil(t, p)
-		require.NotNil(t, q)
-		assert.Equal(t, math.Float64bits(v), math.Float64bits(*p), "Float64(%v)", v)
-		assert.NotSame(t, p, q, "Float64(%v) twice gives one pointer", v)
-		*p = 42
-		assert.Equal(t, math.Float64bits(v), math.Float64bits(*q), "changing one Float64's value changed another's")
-	}
-	assert.True(t, math.IsNaN(*Float64(math.NaN())))
 }
 
 func TestEnvironmentBaseURL(t *testing.T) {
