@@ -1,8 +1,10 @@
 package mesh
 
-// A hostile server echoes the secret it received in every place of an answer, for
-// secrets of every shape NewClient accepts: no error (its whole tree, any field) and
-// no log record shows it, whole, escaped, percent-encoded or in pieces.
+// The one grid of echoes: a hostile server echoes the secret it received in every place
+// of an answer, in every form the redactor promises to catch, for secrets of every
+// shape NewClient accepts: no error (its whole tree, any field) and no log record shows
+// it, whole, escaped, percent-encoded or in pieces; where the answer is judged, the
+// error keeps the server's other words.
 
 import (
 	"context"
@@ -13,7 +15,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -47,6 +51,9 @@ type echo struct {
 	splitsAtColon bool
 	// large: an answer of megabytes, sent for one call on one transport only.
 	large bool
+	// shown, when set, checks what the error keeps of the answer: the server's words
+	// around a [REDACTED] where the secret was.
+	shown func(t *testing.T, a *APIError)
 }
 
 func echoes() []echo {
@@ -74,16 +81,23 @@ func echoes() []echo {
 	raw := func(name, reply string) echo {
 		return echo{name: name, reply: func(s string) string { return strings.ReplaceAll(reply, "{S}", s) }}
 	}
-	// encoded echoes the secret, encoded by enc, in the message, the errorHash and
-	// errorData.
-	encoded := func(name string, enc func(string) string) echo {
-		return echo{name: name, reply: envelope("400 Bad Request", "badRequest", func(s string) string {
-			e := j(enc(s))
-			return `,"message":"got ` + e + ` here","errorHash":"` + e + `","errorData":{"echo":"` + e + `"}`
-		})}
+	redactedHeader := func(t *testing.T, a *APIError) {
+		assert.Equal(t, []string{"key=[REDACTED]", "[REDACTED]"}, a.Header.Values("X-Echo"))
+	}
+	answerFields := func(name, statusLine string, body func(s string) string, want APIError) echo {
+		return echo{name: name, reply: func(s string) string {
+			return httpReply(statusLine, append([]string{"X-Echo: key=" + s, "X-Echo: " + s}, js...), body(s))
+		}, shown: func(t *testing.T, a *APIError) {
+			assert.Equal(t, want.Status, a.Status)
+			assert.Equal(t, want.Message, a.Message)
+			assert.Equal(t, want.DisplayMessage, a.DisplayMessage)
+			assert.Equal(t, want.ErrorType, a.ErrorType)
+			assert.Equal(t, want.ErrorHash, a.ErrorHash)
+			redactedHeader(t, a)
+		}}
 	}
 	deep := func(n int, inner string) string { return strings.Repeat(`{"a":[`, n) + inner + strings.Repeat(`]}`, n) }
-	return []echo{
+	es := []echo{
 		// The envelope's fields.
 		{name: "message", reply: envelope("400 Bad Request", "badRequest", func(s string) string { return `,"message":"bad secret ` + j(s) + ` sent"` })},
 		{name: "message as unicode escapes", reply: envelope("400 Bad Request", "badRequest", func(s string) string { return `,"message":"` + u(s) + `"` })},
@@ -116,22 +130,18 @@ func echoes() []echo {
 		})},
 		{name: "content a string", reply: answer("200 OK", js, func(s string) string { return `{"status":"ok","content":"` + j(s) + `"}` })},
 
-		// The secret as a server, a template engine or a URL encodes it.
-		encoded("upper-cased", strings.ToUpper),
-		encoded("lower-cased", strings.ToLower),
-		encoded("query-escaped", url.QueryEscape),
-		encoded("path-escaped", url.PathEscape),
-		encoded("query-escaped in lower-case hex", func(s string) string { return lowerHex(url.QueryEscape(s)) }),
-		encoded("path-escaped in lower-case hex, upper-cased letters", func(s string) string {
-			return lowerHex(url.PathEscape(strings.ToUpper(s)))
-		}),
-		encoded("HTML-escaped", html.EscapeString),
-		encoded("HTML-escaped with &#x27; and &quot;", htmlEscapeQuot),
-		encoded("upper-cased and HTML-escaped", func(s string) string { return strings.ToUpper(htmlEscapeQuot(s)) }),
-		encoded("JSON-escaped inside JSON text", func(s string) string { // a message quoting a request as json.Marshal wrote it
-			b, _ := json.Marshal(map[string]string{"clientSecret": s}) // a string always encodes
-			return string(b)
-		}),
+		// What the error keeps: the server's words, [REDACTED] where the secret was.
+		answerFields("every field, words kept", "400 Bad Request", func(s string) string {
+			return `{"status":"` + j(s) + `","message":"bad key ` + j(s) + ` given","displayMessage":"` + j(s) + `",` +
+				`"errorType":"t-` + j(s) + `","errorHash":"` + j(s) + `-h"}`
+		}, APIError{Status: "[REDACTED]", Message: "bad key [REDACTED] given", DisplayMessage: "[REDACTED]", ErrorType: "t-[REDACTED]", ErrorHash: "[REDACTED]-h"}),
+		answerFields("every field as unicode escapes, words kept", "403 Forbidden", func(s string) string {
+			return `{"status":"permissionDenied","message":"` + u(s) + `","displayMessage":"x` + u(s) + `","errorType":"` + u(s) + `","errorHash":"` + u(s) + `"}`
+		}, APIError{Status: StatusPermissionDenied, Message: "[REDACTED]", DisplayMessage: "x[REDACTED]", ErrorType: "[REDACTED]", ErrorHash: "[REDACTED]"}),
+		answerFields("a 401, words kept", "401 Unauthorized", func(s string) string {
+			return `{"status":"badRequest","message":"unknown secret ` + j(s) + `"}`
+		}, APIError{Status: StatusBadRequest, Message: "unknown secret [REDACTED]"}),
+		answerFields("an HTML page, headers kept", "502 Bad Gateway", func(s string) string { return "<html>" + s + "</html>" }, APIError{}),
 
 		// errorData in every JSON form; a number when the secret is digits, else not JSON.
 		errorData("string", func(s string) string { return `"` + j(s) + `"` }),
@@ -183,6 +193,59 @@ func echoes() []echo {
 		raw("cut short after the secret", "HTTP/1.1 200 OK\r\nContent-Length: 9999\r\n\r\n{\"status\":\"ok\",\"message\":\"{S}"),
 		raw("gzip that is not gzip", "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 40\r\nConnection: close\r\n\r\n{S}"),
 	}
+	// Every place a server writes text it was sent × every form of the secret that the
+	// redactor promises to catch (secretForms, and what a server or a template engine
+	// makes of them).
+	places := []struct {
+		name  string
+		reply func(e string) string // e: the secret's form, as it must appear in the text
+	}{
+		{"message", func(e string) string {
+			return httpReply("400 Bad Request", js, envelopeWith("badRequest", `,"message":"got `+j(e)+` here"`))
+		}},
+		{"displayMessage", func(e string) string {
+			return httpReply("403 Forbidden", js, envelopeWith("permissionDenied", `,"displayMessage":"`+j(e)+`"`))
+		}},
+		{"errorType", func(e string) string {
+			return httpReply("409 Conflict", js, envelopeWith("conflict", `,"errorType":"`+j(e)+`"`))
+		}},
+		{"errorHash", func(e string) string {
+			return httpReply("404 Not Found", js, envelopeWith("notFound", `,"errorHash":"`+j(e)+`"`))
+		}},
+		{"status", func(e string) string { return httpReply("400 Bad Request", js, envelopeWith(j(e), "")) }},
+		{"errorData", func(e string) string {
+			return httpReply("400 Bad Request", js, envelopeWith("badRequest", `,"errorData":{"echo":"`+j(e)+`","`+j(e)+`":1}`))
+		}},
+		{"header value", func(e string) string {
+			return httpReply("400 Bad Request", append([]string{"X-Echo: " + e}, js...), envelopeWith("badRequest", ""))
+		}},
+	}
+	forms := []struct {
+		name string
+		enc  func(s string) string
+	}{
+		{"as is", func(s string) string { return s }},
+		{"upper-cased", strings.ToUpper},
+		{"lower-cased", strings.ToLower},
+		{"as %q escapes it", func(s string) string { q := strconv.Quote(s); return q[1 : len(q)-1] }},
+		{"JSON-escaped inside JSON text", func(s string) string { // a message quoting a request as json.Marshal wrote it
+			b, _ := json.Marshal(map[string]string{"clientSecret": s}) // a string always encodes
+			return string(b)
+		}},
+		{"query-escaped", url.QueryEscape},
+		{"path-escaped", url.PathEscape},
+		{"query-escaped in lower-case hex", func(s string) string { return lowerHex(url.QueryEscape(s)) }},
+		{"path-escaped in lower-case hex, upper-cased letters", func(s string) string { return lowerHex(url.PathEscape(strings.ToUpper(s))) }},
+		{"HTML-escaped", html.EscapeString},
+		{"HTML-escaped with &#x27; and &quot;", htmlEscapeQuot},
+		{"upper-cased and HTML-escaped", func(s string) string { return strings.ToUpper(htmlEscapeQuot(s)) }},
+	}
+	for _, p := range places {
+		for _, f := range forms {
+			es = append(es, echo{name: p.name + " " + f.name, reply: func(s string) string { return p.reply(f.enc(s)) }})
+		}
+	}
+	return es
 }
 
 // Each echo, for each secret, on the SDK's transport and on a caller's, one retry
@@ -214,9 +277,16 @@ func TestSecretEchoedByHostileServer(t *testing.T) {
 						if j > 0 && (i > 0 || e.large || secret != testSecret) {
 							break // the other calls read answers as CreateLinkToken does: once is enough
 						}
-						err := call.do(c, context.Background())
+						ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+						err := call.do(c, ctx)
+						cancel()
 						require.Error(t, err, "%s for secret %q", call.name, secret)
 						assertNothingShowsSecret(t, err, log.String(), secret)
+						if e.shown != nil {
+							var apiErr *APIError
+							require.ErrorAs(t, err, &apiErr)
+							e.shown(t, apiErr)
+						}
 					}
 					if t.Failed() {
 						t.Fatalf("secret %q, %s", secret, tr.name)

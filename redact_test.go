@@ -329,55 +329,6 @@ func TestErrorDataWithoutSecretUnchanged(t *testing.T) {
 	}
 }
 
-// Every field of the answer that the server wrote shows [REDACTED] where it echoed the
-// secret, escaped or not, and the rest of what it said.
-func TestAnswerFieldsEchoingSecret(t *testing.T) {
-	esc := unicodeEscaped(testSecret)
-	tests := []struct {
-		name string
-		code int
-		body string
-		want APIError
-	}{
-		{"every field", http.StatusBadRequest,
-			`{"status":"` + testSecret + `","message":"bad key ` + testSecret + ` given","displayMessage":"` + testSecret + `",` +
-				`"errorType":"t-` + testSecret + `","errorHash":"` + testSecret + `-h"}`,
-			APIError{Status: "[REDACTED]", Message: "bad key [REDACTED] given", DisplayMessage: "[REDACTED]", ErrorType: "t-[REDACTED]", ErrorHash: "[REDACTED]-h"}},
-		{"every field escaped", http.StatusForbidden,
-			`{"status":"permissionDenied","message":"` + esc + `","displayMessage":"x` + esc + `","errorType":"` + esc + `","errorHash":"` + esc + `"}`,
-			APIError{Status: StatusPermissionDenied, Message: "[REDACTED]", DisplayMessage: "x[REDACTED]", ErrorType: "[REDACTED]", ErrorHash: "[REDACTED]"}},
-		{"a 401", http.StatusUnauthorized, `{"status":"badRequest","message":"unknown secret ` + testSecret + `"}`,
-			APIError{Status: StatusBadRequest, Message: "unknown secret [REDACTED]"}},
-		{"an HTML page", http.StatusBadGateway, "<html>" + testSecret + "</html>", APIError{}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			logger, log := debugLog()
-			c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}), WithLogger(logger))
-			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, func(*http.Request) (*http.Response, error) {
-				resp := httpmock.NewStringResponse(tc.code, tc.body)
-				resp.Header.Set("Content-Type", "application/json")
-				resp.Header.Set("X-Echo", "key="+testSecret)
-				resp.Header.Add("X-Echo", testSecret)
-				return resp, nil
-			})
-
-			_, err := c.CreateLinkToken(context.Background(), validRequest())
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tc.want.Status, apiErr.Status)
-			assert.Equal(t, tc.want.Message, apiErr.Message)
-			assert.Equal(t, tc.want.DisplayMessage, apiErr.DisplayMessage)
-			assert.Equal(t, tc.want.ErrorType, apiErr.ErrorType)
-			assert.Equal(t, tc.want.ErrorHash, apiErr.ErrorHash)
-			assert.Equal(t, []string{"key=[REDACTED]", "[REDACTED]"}, apiErr.Header.Values("X-Echo"))
-			assertErrorHidesSecret(t, err, testSecret)
-			assertShortLine(t, err.Error(), 2*maxShownError, "the error")
-			assertLogHidesSecret(t, log.String(), testSecret)
-		})
-	}
-}
-
 // fmt (any verb, fmt.Sprintln), encoding/json and slog of a Client, by pointer or by
 // value, alone or inside another value, never show the secret, whatever its shape (nor
 // its hex, which %x of a string field would print).
