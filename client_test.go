@@ -560,7 +560,7 @@ func TestCallTimeoutEndsAnAttemptAndSaysSo(t *testing.T) {
 	t.Cleanup(func() { close(release) }) // runs before the server's Close
 	c, _ := newTestClient(t, srv.URL, WithRetry(RetryPolicy{}))
 
-	_, err := c.CreateLinkToken(context.Background(), validRequest(), WithCallTimeout(20*time.Millisecond))
+	_, err := c.CreateLinkToken(testDeadline(t), validRequest(), WithCallTimeout(20*time.Millisecond))
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Contains(t, err.Error(), "per-attempt timeout (20ms)")
 	var story *CallError

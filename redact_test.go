@@ -132,14 +132,21 @@ func TestTransportErrorKeepsContextCause(t *testing.T) {
 			})
 			logger, log := debugLog()
 			c, _ := newTestClient(t, silent.URL, append(tc.opts, WithLogger(logger))...)
-			ctx, cancel := context.Background(), context.CancelFunc(func() {})
-			if tc.ctx != nil {
+			// A generous deadline of the test's own, so that a client without its
+			// per-attempt limit fails here at once instead of hanging.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			own := tc.ctx == nil
+			if !own {
+				cancel()
 				ctx, cancel = tc.ctx()
 			}
 			defer cancel()
 
 			_, err := c.CreateLinkToken(ctx, validRequest())
 			assert.ErrorIs(t, err, tc.want)
+			if own {
+				assert.NoError(t, ctx.Err(), "the test's deadline ended the call, not the client")
+			}
 			assertErrorHidesSecret(t, err, testSecret)
 			assertShortLine(t, err.Error(), maxShownError, "the error")
 			assertLogHidesSecret(t, log.String(), testSecret)
