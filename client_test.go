@@ -647,7 +647,7 @@ func TestWithResponseOnFailures(t *testing.T) {
 }
 
 func TestCallErrorTellsTheStory(t *testing.T) {
-	srv := newServer(t, answer(http.StatusServiceUnavailable, "<html>busy</html>", "Content-Type", "text/html"))
+	srv := newServer(t, answer(http.StatusServiceUnavailable, "<html>busy</html>", "Content-Type", "text/html; charset=utf-8"))
 	c, clock := newTestClient(t, srv.URL)
 
 	_, err := c.CreateLinkToken(context.Background(), validRequest())

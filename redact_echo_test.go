@@ -9,6 +9,7 @@ package mesh
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -51,9 +52,9 @@ type echo struct {
 	splitsAtColon bool
 	// large: an answer of megabytes, sent for one call on one transport only.
 	large bool
-	// shown, when set, checks what the error keeps of the answer: the server's words
-	// around a [REDACTED] where the secret was.
-	shown func(t *testing.T, a *APIError)
+	// shown, when set, checks what the error keeps: the server's words around a
+	// [REDACTED] where the secret was.
+	shown func(t *testing.T, err error, secret string)
 }
 
 func echoes() []echo {
@@ -84,10 +85,18 @@ func echoes() []echo {
 	redactedHeader := func(t *testing.T, a *APIError) {
 		assert.Equal(t, []string{"key=[REDACTED]", "[REDACTED]"}, a.Header.Values("X-Echo"))
 	}
+	// mediaType: an answer that is not JSON is a server failure naming its media type,
+	// which shows the secret neither whole, nor cut, nor lower-cased.
+	mediaType := func(ct string) echo {
+		return echo{name: "media type " + ct, reply: func(s string) string {
+			return httpReply("502 Bad Gateway", []string{"Content-Type: " + strings.ReplaceAll(ct, "{S}", s)}, "<html>bad gateway</html>")
+		}, shown: func(t *testing.T, err error, _ string) { assertOnlySentinel(t, err, ErrServerFailure) }}
+	}
 	answerFields := func(name, statusLine string, body func(s string) string, want APIError) echo {
 		return echo{name: name, reply: func(s string) string {
 			return httpReply(statusLine, append([]string{"X-Echo: key=" + s, "X-Echo: " + s}, js...), body(s))
-		}, shown: func(t *testing.T, a *APIError) {
+		}, shown: func(t *testing.T, err error, _ string) {
+			a := asAPIError(t, err)
 			assert.Equal(t, want.Status, a.Status)
 			assert.Equal(t, want.Message, a.Message)
 			assert.Equal(t, want.DisplayMessage, a.DisplayMessage)
@@ -162,10 +171,25 @@ func echoes() []echo {
 		{name: "header name", reply: func(s string) string {
 			return httpReply("400 Bad Request", append([]string{"X-" + s + ": 1"}, js...), envelopeWith("badRequest", ""))
 		}, splitsAtColon: true},
+		// net/http canonicalises a name ("x-sk_live_..." becomes "X-Sk_live_..."): the
+		// secret is found whatever its case, and the value kept under a redacted name.
+		{name: "header name in lower case", reply: func(s string) string {
+			return httpReply("400 Bad Request", append([]string{"x-" + s + ": 1"}, js...), envelopeWith("badRequest", ""))
+		}, splitsAtColon: true, shown: func(t *testing.T, err error, s string) {
+			if s == testSecret { // a valid header name
+				assertOnlySentinel(t, err, ErrBadRequest)
+				assertNoPieceOfSecret(t, fmt.Sprintf("%#v", asAPIError(t, err).Header), s, "APIError.Header")
+				assert.Equal(t, []string{"1"}, asAPIError(t, err).Header[redacted], "the value is kept under a redacted name")
+			}
+		}},
 		{name: "Content-Type parameter", reply: func(s string) string {
 			return httpReply("200 OK", []string{"Content-Type: text/html; charset=" + s}, "<html>"+s+"</html>")
 		}},
 		{name: "media type", reply: func(s string) string { return httpReply("200 OK", []string{"Content-Type: application/" + s}, s) }},
+		mediaType("text/{S}"),
+		mediaType("text/" + strings.Repeat("x", 40) + "{S}"),
+		mediaType("application/{S}+json; charset=utf-8"),
+		mediaType("text/html; key={S}"),
 		{name: "reason phrase", reply: func(s string) string { return httpReply("400 "+s, js, envelopeWith("badRequest", "")) }},
 		{name: "redirect Location", reply: func(s string) string {
 			return httpReply("307 Temporary Redirect", []string{"Location: http://user:" + s + "@127.0.0.1:1/x?s=" + s}, s)
@@ -181,7 +205,12 @@ func echoes() []echo {
 		raw("malformed status line", "{S}\r\n\r\n"),
 		raw("malformed status code", "HTTP/1.1 4{S} Bad\r\n\r\n"),
 		raw("malformed version", "HTTP/{S} 200 OK\r\n\r\n"),
-		{name: "malformed header line", reply: func(s string) string { return "HTTP/1.1 200 OK\r\n" + s + "\r\n\r\n" }, splitsAtColon: true},
+		{name: "malformed header line", reply: func(s string) string { return "HTTP/1.1 200 OK\r\n" + s + "\r\n\r\n" }, splitsAtColon: true,
+			shown: func(t *testing.T, err error, s string) {
+				if !strings.Contains(s, ":") { // else a header line net/http takes
+					assert.Contains(t, err.Error(), redacted, "the echo is there, redacted")
+				}
+			}},
 		{name: "header name with a space", reply: func(s string) string { return "HTTP/1.1 200 OK\r\nX " + s + ": v\r\n\r\n" }, splitsAtColon: true},
 		raw("continuation line", "HTTP/1.1 200 OK\r\nX-A: a\r\n {S}\r\nContent-Length: 0\r\n\r\n"),
 		raw("bad Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: {S}\r\n\r\n"),
@@ -283,9 +312,7 @@ func TestSecretEchoedByHostileServer(t *testing.T) {
 						require.Error(t, err, "%s for secret %q", call.name, secret)
 						assertNothingShowsSecret(t, err, log.String(), secret)
 						if e.shown != nil {
-							var apiErr *APIError
-							require.ErrorAs(t, err, &apiErr)
-							e.shown(t, apiErr)
+							e.shown(t, err, secret)
 						}
 					}
 					if t.Failed() {
