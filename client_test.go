@@ -1,20 +1,490 @@
 package mesh
 
-// Tests of Client itself: the call loop as a caller sees it — per-call options, what
-// WithResponse reports, and the story a failed call's error tells.
+// Tests of Client itself: construction (NewClient and what it refuses), its options
+// (WithBaseURL, WithHTTPClient, WithTimeout, ...), then the call loop as a caller sees
+// it — per-call options, what WithResponse reports, and the story a failed call's error
+// tells.
 
 import (
 	"context"
 	"errors"
+	"io"
+	"math"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
+
+// --- construction and options ---
+
+// urlRecorder is an *http.Client whose transport answers okBody to any request and
+// records where each request went.
+type urlRecorder struct {
+	mu   sync.Mutex
+	urls []*url.URL
+}
+
+func (u *urlRecorder) client() *http.Client {
+	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		u.mu.Lock()
+		u.urls = append(u.urls, r.URL)
+		u.mu.Unlock()
+		resp := httpmock.NewStringResponse(http.StatusOK, okBody)
+		resp.Header.Set("Content-Type", "application/json")
+		resp.Request = r
+		return resp, nil
+	})}
+}
+
+func (u *urlRecorder) sent() []*url.URL {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return append([]*url.URL(nil), u.urls...)
+}
+
+// refuse calls NewClient, which must fail without panicking, return no client, and name
+// each of want (case-insensitive) in one error that never shows secret.
+func refuse(t *testing.T, id, secret string, opts []Option, want ...string) {
+	t.Helper()
+	var (
+		c   *Client
+		err error
+	)
+	require.NotPanics(t, func() { c, err = NewClient(id, secret, opts...) })
+	require.Error(t, err)
+	assert.Nil(t, c, "a refused configuration returned a client")
+	msg := strings.ToLower(err.Error())
+	for _, w := range want {
+		assert.Contains(t, msg, strings.ToLower(w))
+	}
+	assert.True(t, strings.HasPrefix(err.Error(), "mesh: "), "%q", err)
+	assertShortLine(t, err.Error(), 2000, "NewClient's error")
+	if strings.TrimSpace(secret) != "" {
+		assertErrorHidesSecret(t, err, strings.TrimSpace(secret))
+	}
+}
+
+func TestNewClientRefusesCredentials(t *testing.T) {
+	tests := []struct {
+		name, id, secret string
+		want             []string
+	}{
+		{"empty id", "", testSecret, []string{"client id is empty"}},
+		{"blank id", " \t ", testSecret, []string{"client id is empty"}},
+		{"empty secret", testClientID, "", []string{"client secret is empty"}},
+		{"blank secret", testClientID, "\n\t ", []string{"client secret is empty"}},
+		{"both empty", "", "", []string{"client id is empty", "client secret is empty"}},
+		{"id with a leading space", " " + testClientID, testSecret, []string{"client id", "trim"}},
+		{"id with a trailing newline", testClientID + "\n", testSecret, []string{"client id", "trim"}},
+		{"secret read from a file", testClientID, testSecret + "\n", []string{"client secret", "trim"}},
+		{"secret with CRLF", testClientID, testSecret + "\r\n", []string{"client secret", "trim"}},
+		{"secret with a leading tab", testClientID, "\t" + testSecret, []string{"client secret", "trim"}},
+		{"newline inside the id", "client\nX-Evil: 1", testSecret, []string{"client id", "header"}},
+		{"NUL inside the id", "client\x00id", testSecret, []string{"client id", "header"}},
+		{"CR inside the secret", testClientID, "sk_live\rX-Evil: 1", []string{"client secret", "header"}},
+		{"DEL inside the secret", testClientID, "sk_live\x7fabc", []string{"client secret", "header"}},
+		{"secret as the id", testSecret, testSecret, []string{"client id is the client secret"}},
+		{"secret as the id, with a newline", testSecret + "\n", testSecret, []string{"client id is the client secret", "trim"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			refuse(t, tc.id, tc.secret, []Option{WithBaseURL(mockBaseURL)}, tc.want...)
+		})
+	}
+	t.Run("both empty: the id is not called the secret", func(t *testing.T) {
+		_, err := NewClient("", "")
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "is the client secret")
+	})
+}
+
+func TestNewClientRefusesBaseURL(t *testing.T) {
+	tests := []struct {
+		name, base, want string
+	}{
+		{"empty", "", "not absolute"},
+		{"relative path", "/api", "not absolute"},
+		{"host without scheme", "integration-api.meshconnect.com", "not absolute"},
+		{"scheme without host", "https://", "not absolute"},
+		{"port without host", "https://:443", "not absolute"},
+		{"opaque", "https:mesh.test", "not absolute"},
+		{"does not parse", "https://[::1", "does not parse"},
+		{"user and password", "https://user:pass@mesh.test", "user information"},
+		{"user only", "https://user@mesh.test", "user information"},
+		{"query", "https://mesh.test/?a=b", "query or fragment"},
+		{"fragment", "https://mesh.test/#x", "query or fragment"},
+		{"empty query", "https://mesh.test?", "query or fragment"},
+		{"empty query after a path", "https://mesh.test/api?", "query or fragment"},
+		{"empty fragment", "https://mesh.test#", "query or fragment"},
+		{"empty fragment on loopback", "http://127.0.0.1:8080/#", "query or fragment"},
+		{"ftp", "ftp://mesh.test", `scheme "ftp"`},
+		{"ws to loopback", "ws://127.0.0.1", `scheme "ws"`},
+		{"http to a name", "http://example.com", "not loopback"},
+		{"http to a look-alike of 127.0.0.1", "http://127.0.0.1.nip.io", "not loopback"},
+		{"http to a look-alike of localhost", "http://localhost.example.com", "not loopback"},
+		{"http to a private address", "http://10.0.0.1", "not loopback"},
+		{"http to 0.0.0.0", "http://0.0.0.0:8080", "not loopback"},
+		{"http to [::]", "http://[::]", "not loopback"},
+		{"http next to 127/8", "http://128.0.0.1", "not loopback"},
+		{"http to 127.1", "http://127.1", "not loopback"},
+		{"http to 127.0.0.1 in hex", "http://0x7f000001", "not loopback"},
+		{"http to 127.0.0.1 as one number", "http://2130706433", "not loopback"},
+		{"http to localhost.localdomain", "http://localhost.localdomain", "not loopback"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			refuse(t, testClientID, testSecret, []Option{WithBaseURL(tc.base)}, "base URL", tc.want)
+		})
+	}
+}
+
+// A base URL that carries the secret would put it in every error and log line that
+// names the URL: it is refused wherever the secret sits, whatever its shape, and the
+// refusal does not quote it.
+func TestNewClientRefusesBaseURLContainingSecret(t *testing.T) {
+	places := []struct {
+		name string
+		base func(secret string) string
+	}{
+		{"path", func(s string) string { return "https://mesh.test/" + s }},
+		{"host", func(s string) string { return "https://" + s + ".mesh.test" }},
+		{"password", func(s string) string { return "https://user:" + s + "@mesh.test" }},
+		{"query", func(s string) string { return "https://mesh.test/?key=" + s }},
+		{"fragment", func(s string) string { return "https://mesh.test/#" + s }},
+		{"plain http to another host", func(s string) string { return "http://example.com/" + s }},
+		{"ftp host", func(s string) string { return "ftp://" + s }},
+		{"a URL that does not parse", func(s string) string { return "https://[" + s }},
+		{"the whole URL", func(s string) string { return s }},
+	}
+	for _, p := range places {
+		for i, secret := range unusualSecrets {
+			t.Run(p.name+" "+strconv.Itoa(i), func(t *testing.T) {
+				refuse(t, testClientID, secret, []Option{WithBaseURL(p.base(secret))}, "base URL contains the client secret")
+			})
+		}
+	}
+}
+
+func TestNewClientRefusesOptions(t *testing.T) {
+	tests := []struct {
+		name string
+		opts []Option
+		want []string
+	}{
+		{"unknown environment", []Option{WithEnvironment("staging")}, []string{`unknown environment "staging"`}},
+		{"zero environment", []Option{WithEnvironment("")}, []string{"unknown environment"}},
+		{"environment in another case", []Option{WithEnvironment("SANDBOX")}, []string{"unknown environment"}},
+		{"nil http client", []Option{WithHTTPClient(nil)}, []string{"WithHTTPClient"}},
+		{"negative timeout", []Option{WithTimeout(-time.Nanosecond)}, []string{"WithTimeout", "negative"}},
+		{"most negative timeout", []Option{WithTimeout(math.MinInt64)}, []string{"WithTimeout", "negative"}},
+		{"negative MaxRetries", []Option{WithRetry(RetryPolicy{MaxRetries: -1})}, []string{"WithRetry", "negative"}},
+		{"negative MinWait", []Option{WithRetry(RetryPolicy{MaxRetries: 1, MinWait: -time.Millisecond})}, []string{"WithRetry", "negative"}},
+		{"negative MaxWait", []Option{WithRetry(RetryPolicy{MaxRetries: 1, MaxWait: -time.Millisecond})}, []string{"WithRetry", "negative"}},
+		{"MaxRetries 11", []Option{WithRetry(RetryPolicy{MaxRetries: 11})}, []string{"MaxRetries 11 is above 10"}},
+		{"MaxRetries huge", []Option{WithRetry(RetryPolicy{MaxRetries: math.MaxInt})}, []string{"MaxRetries"}},
+		{"MinWait above MaxWait", []Option{WithRetry(RetryPolicy{MaxRetries: 1, MinWait: 2 * time.Second, MaxWait: time.Second})}, []string{"MinWait 2s is above MaxWait 1s"}},
+		// Zeros mean the defaults (500 ms, 5 s) before the comparison.
+		{"MinWait above the default MaxWait", []Option{WithRetry(RetryPolicy{MaxRetries: 1, MinWait: 10 * time.Second})}, []string{"MinWait 10s is above MaxWait 5s"}},
+		{"MaxWait below the default MinWait", []Option{WithRetry(RetryPolicy{MaxRetries: 1, MaxWait: 100 * time.Millisecond})}, []string{"MinWait 500ms is above MaxWait 100ms"}},
+		{"user agent with a newline", []Option{WithUserAgent("acme/1.0\nX-Evil: 1")}, []string{"WithUserAgent"}},
+		{"user agent with a CR", []Option{WithUserAgent("acme\r")}, []string{"WithUserAgent"}},
+		{"user agent with a NUL", []Option{WithUserAgent("acme\x00")}, []string{"WithUserAgent"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			refuse(t, testClientID, testSecret, tc.opts, tc.want...)
+		})
+	}
+}
+
+// Every problem is named in the one error, so that a deployment is fixed in one go.
+func TestNewClientNamesEveryProblemAtOnce(t *testing.T) {
+	refuse(t, " "+testClientID, testSecret+"\n", []Option{
+		WithBaseURL("http://10.0.0.1"),
+		WithHTTPClient(nil),
+		WithTimeout(-time.Second),
+		WithRetry(RetryPolicy{MaxRetries: 11}),
+		WithUserAgent("acme\n"),
+	},
+		"client id has leading or trailing white space",
+		"client secret has leading or trailing white space",
+		"not loopback", "WithHTTPClient", "WithTimeout", "MaxRetries 11", "WithUserAgent")
+	refuse(t, "", "", []Option{WithEnvironment("staging"), WithRetry(RetryPolicy{MinWait: -1})},
+		"client id is empty", "client secret is empty", "unknown environment", "WithRetry")
+}
+
+// A secret is printable ASCII without spaces: anything else is a paste gone wrong, and
+// an echo of it could come back escaped or split past the redactor.
+func TestNewClientRefusesSecretOutsidePrintableASCII(t *testing.T) {
+	for _, secret := range []string{"sk_live two", "sk_live\ttab", "sk_\xff\xfe-invalid", "sk_ünïcødé", "sk_live\u00a0nbsp", "sk_live\u200bzero-width"} {
+		c, err := NewClient(testClientID, secret)
+		assert.Nil(t, c)
+		require.Error(t, err, "%q", secret)
+		assert.Contains(t, err.Error(), "printable ASCII", "%q", secret)
+		assert.NotContains(t, err.Error(), secret)
+	}
+	c, err := NewClient(testClientID, `sk_"quoted"_\and-!#$%&'()*+,./:;<=>?@[]^_{|}~`)
+	require.NoError(t, err, "every printable ASCII character is fine")
+	c.CloseIdleConnections()
+}
+
+// Text that NewClient quotes from its caller is bounded, and cut only after the
+// secret was redacted from it: no piece of the secret shows.
+func TestNewClientQuotesBoundedInput(t *testing.T) {
+	longSecret := strings.Repeat("LongSecretBlock-", 8)
+	_, err := NewClient(testClientID, longSecret, WithEnvironment(Environment(longSecret)))
+	require.Error(t, err)
+	assertNoPieceOfSecret(t, err.Error(), longSecret, "NewClient's error")
+
+	_, err = NewClient(testClientID, testSecret, WithBaseURL("ftp://"+strings.Repeat("a", 100_000)))
+	require.Error(t, err)
+	assert.Less(t, len(err.Error()), 400)
+	_, err = NewClient(testClientID, testSecret, WithEnvironment(Environment(strings.Repeat("e", 100_000))))
+	require.Error(t, err)
+	assert.Less(t, len(err.Error()), 400)
+}
+
+// The secret percent-encoded in the base URL (one byte is enough) is the same mistake
+// as the secret written out: refused.
+func TestNewClientRefusesPercentEncodedSecretInBaseURL(t *testing.T) {
+	for _, base := range []string{
+		"https://example.com/%73k_live_S3CR3T-5ea36d9-do-not-print",
+		"https://example.com/sk_live_S3CR3T%2D5ea36d9-do-not-print/api",
+		"https://SK_LIVE_S3CR3T-5EA36D9-DO-NOT-PRINT.example.com/",
+	} {
+		c, err := NewClient(testClientID, testSecret, WithBaseURL(base))
+		assert.Nil(t, c)
+		require.Error(t, err, base)
+		assert.Contains(t, err.Error(), "contains the client secret")
+	}
+}
+
+func TestNewClientAcceptsBaseURL(t *testing.T) {
+	tests := []struct {
+		name, base string
+		wantScheme string
+		wantHost   []string // where the request may go: one of these hostnames
+		wantPort   string
+		wantPath   string
+	}{
+		{"https", "https://mesh.test", "https", []string{"mesh.test"}, "", linkTokenPath},
+		{"https with a trailing slash", "https://mesh.test/", "https", []string{"mesh.test"}, "", linkTokenPath},
+		{"https with a path prefix", "https://proxy.example.com/mesh", "https", []string{"proxy.example.com"}, "", "/mesh" + linkTokenPath},
+		{"https with a port", "https://mesh.test:8443", "https", []string{"mesh.test"}, "8443", linkTokenPath},
+		{"https to a private address", "https://10.0.0.1", "https", []string{"10.0.0.1"}, "", linkTokenPath},
+		{"https in upper case", "HTTPS://mesh.test", "https", []string{"mesh.test"}, "", linkTokenPath},
+		{"http to 127.0.0.1", "http://127.0.0.1:8080", "http", []string{"127.0.0.1"}, "8080", linkTokenPath},
+		{"http to 127.5.6.7", "http://127.5.6.7", "http", []string{"127.5.6.7"}, "", linkTokenPath},
+		{"http to [::1]", "http://[::1]:8080", "http", []string{"::1"}, "8080", linkTokenPath},
+		{"http to localhost", "http://localhost:8080", "http", []string{"localhost"}, "8080", linkTokenPath},
+		{"http to LOCALHOST", "http://LOCALHOST:8080", "http", []string{"localhost", "LOCALHOST"}, "8080", linkTokenPath},
+		{"http to LocalHost", "http://LocalHost", "http", []string{"localhost", "LocalHost"}, "", linkTokenPath},
+		{"http to localhost.", "http://localhost.:8080", "http", []string{"localhost", "localhost."}, "8080", linkTokenPath},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &urlRecorder{}
+			c, err := NewClient(testClientID, testSecret, WithBaseURL(tc.base), WithHTTPClient(rec.client()))
+			require.NoError(t, err)
+			require.NotNil(t, c)
+			_, err = c.CreateLinkToken(context.Background(), validRequest())
+			require.NoError(t, err)
+			sent := rec.sent()
+			require.Len(t, sent, 1)
+			u := sent[0]
+			assert.Equal(t, tc.wantScheme, u.Scheme)
+			assert.Contains(t, tc.wantHost, u.Hostname())
+			assert.Equal(t, tc.wantPort, u.Port())
+			assert.Equal(t, tc.wantPath, u.Path)
+			assert.Empty(t, u.RawQuery)
+			assert.Nil(t, u.User)
+		})
+	}
+}
+
+func TestNewClientAcceptsOptions(t *testing.T) {
+	tests := []struct {
+		name     string
+		opts     []Option
+		wantHost string
+	}{
+		{"no option: production", nil, "integration-api.meshconnect.com"},
+		{"production", []Option{WithEnvironment(Production)}, "integration-api.meshconnect.com"},
+		{"sandbox", []Option{WithEnvironment(Sandbox)}, "sandbox-integration-api.meshconnect.com"},
+		{"the last environment wins", []Option{WithEnvironment(Sandbox), WithEnvironment(Production)}, "integration-api.meshconnect.com"},
+		{"base URL overrides the environment", []Option{WithEnvironment(Sandbox), WithBaseURL(mockBaseURL)}, "mesh.test"},
+		{"base URL overrides, either order", []Option{WithBaseURL(mockBaseURL), WithEnvironment("staging")}, "mesh.test"},
+		{"nil options are ignored", []Option{nil, WithBaseURL(mockBaseURL), nil}, "mesh.test"},
+		{"timeout zero", []Option{WithTimeout(0)}, "integration-api.meshconnect.com"},
+		{"retry disabled", []Option{WithRetry(RetryPolicy{})}, "integration-api.meshconnect.com"},
+		{"MaxRetries 10", []Option{WithRetry(RetryPolicy{MaxRetries: 10})}, "integration-api.meshconnect.com"},
+		{"MaxRetries 5 with default waits", []Option{WithRetry(RetryPolicy{MaxRetries: 5})}, "integration-api.meshconnect.com"},
+		{"MinWait equal to MaxWait", []Option{WithRetry(RetryPolicy{MaxRetries: 1, MinWait: time.Second, MaxWait: time.Second})}, "integration-api.meshconnect.com"},
+		{"MinWait up to the default MaxWait", []Option{WithRetry(RetryPolicy{MaxRetries: 1, MinWait: 5 * time.Second})}, "integration-api.meshconnect.com"},
+		{"user agent with a tab", []Option{WithUserAgent("acme/1.0\t(+https://acme.example)")}, "integration-api.meshconnect.com"},
+		{"nil logger", []Option{WithLogger(nil)}, "integration-api.meshconnect.com"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := &urlRecorder{}
+			c, err := NewClient(testClientID, testSecret, append([]Option{WithHTTPClient(rec.client())}, tc.opts...)...)
+			require.NoError(t, err)
+			_, err = c.CreateLinkToken(context.Background(), validRequest())
+			require.NoError(t, err)
+			sent := rec.sent()
+			require.Len(t, sent, 1)
+			assert.Equal(t, "https://"+tc.wantHost+linkTokenPath, sent[0].String())
+		})
+	}
+}
+
+// hc.Timeout limits one attempt unless WithTimeout says otherwise. The server answers
+// late (after several times the short limit) or never; which one wins is decided by
+// which limit applies, not by how fast the machine is.
+func TestWithHTTPClientTimeout(t *testing.T) {
+	const short = 20 * time.Millisecond
+	// Each handler reads the body first: the server notices the client is gone (and
+	// cancels r.Context()) only once the request has been read.
+	never := func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		<-r.Context().Done()
+	}
+	late := func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		select {
+		case <-time.After(5 * short):
+			answer(http.StatusOK, okBody)(w, r)
+		case <-r.Context().Done():
+		}
+	}
+	tests := []struct {
+		name      string
+		hcTimeout time.Duration
+		opts      []Option
+		handler   http.HandlerFunc
+		wantLimit bool // the attempt ends on the limit
+	}{
+		{"hc.Timeout limits the attempt", short, nil, never, true},
+		{"WithTimeout lifts hc.Timeout", short, []Option{WithTimeout(time.Hour)}, late, false},
+		{"WithTimeout(0) lifts hc.Timeout", short, []Option{WithTimeout(0)}, late, false},
+		{"WithTimeout shortens hc.Timeout", time.Hour, []Option{WithTimeout(short)}, never, true},
+		{"WithTimeout without hc.Timeout", 0, []Option{WithTimeout(short)}, never, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := newServer(t, tc.handler)
+			hc := &http.Client{Timeout: tc.hcTimeout, Transport: &http.Transport{}}
+			t.Cleanup(hc.CloseIdleConnections)
+			c, _ := newTestClient(t, srv.URL, append([]Option{WithHTTPClient(hc), WithRetry(RetryPolicy{})}, tc.opts...)...)
+
+			// The call's own deadline only tells which limit ended the attempt: it is far
+			// above the short limit and below the default 30 s.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			lt, err := c.CreateLinkToken(ctx, validRequest())
+			if tc.wantLimit {
+				require.Error(t, err)
+				assert.Nil(t, lt)
+				assert.ErrorIs(t, err, context.DeadlineExceeded)
+				assert.NoError(t, ctx.Err(), "the call's deadline ended it, not the attempt's limit")
+			} else {
+				require.NoError(t, err)
+				assert.Equal(t, testToken, lt.Token)
+			}
+			assert.EqualValues(t, 1, srv.hits.Load())
+			assert.Equal(t, tc.hcTimeout, hc.Timeout, "hc was modified")
+		})
+	}
+}
+
+// The limit of one attempt, read where it acts: the deadline of the request's context
+// that the Transport sees, for a call whose own context has none. An &http.Client{}
+// without Timeout keeps the 30 s default. The tolerance is on the deadline's value,
+// not on how long anything took.
+func TestAttemptDeadline(t *testing.T) {
+	tests := []struct {
+		name string
+		hc   *http.Client
+		opts []Option
+		want time.Duration // 0: no deadline
+	}{
+		{"WithHTTPClient(&http.Client{}) keeps the default", &http.Client{}, nil, 30 * time.Second},
+		{"hc.Timeout", &http.Client{Timeout: 7 * time.Second}, nil, 7 * time.Second},
+		{"WithTimeout(0) lifts the default", &http.Client{}, []Option{WithTimeout(0)}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var left []time.Duration // the time left before each attempt's deadline
+			tc.hc.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if dl, ok := r.Context().Deadline(); ok {
+					left = append(left, time.Until(dl))
+				}
+				resp := httpmock.NewStringResponse(http.StatusOK, okBody)
+				resp.Header.Set("Content-Type", "application/json")
+				return resp, nil
+			})
+			c, _ := newTestClient(t, mockBaseURL, append([]Option{WithHTTPClient(tc.hc)}, tc.opts...)...)
+			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			require.NoError(t, err)
+			if tc.want == 0 {
+				assert.Empty(t, left)
+				return
+			}
+			require.Len(t, left, 1)
+			assert.LessOrEqual(t, left[0], tc.want)
+			assert.Greater(t, left[0], tc.want-5*time.Second)
+		})
+	}
+}
+
+// The caller's *http.Client lends its Transport and nothing else: NewClient and calls
+// leave it as it was, its redirect policy is never asked and its jar never fed.
+func TestWithHTTPClientNotModified(t *testing.T) {
+	srv := newServer(t, sequence(
+		answer(http.StatusOK, okBody, "Set-Cookie", "session=abc; Path=/"),
+		answer(http.StatusFound, "", "Location", "/elsewhere"),
+	))
+	jar, err := cookiejar.New(nil)
+	require.NoError(t, err)
+	transport := &http.Transport{}
+	t.Cleanup(transport.CloseIdleConnections)
+	redirectAsked := false
+	checkRedirect := func(*http.Request, []*http.Request) error { redirectAsked = true; return nil }
+	hc := &http.Client{Transport: transport, CheckRedirect: checkRedirect, Jar: jar, Timeout: 7 * time.Second}
+	unchanged := func(when string) {
+		t.Helper()
+		assert.Same(t, transport, hc.Transport, "%s: Transport", when)
+		assert.Equal(t, reflect.ValueOf(checkRedirect).Pointer(), reflect.ValueOf(hc.CheckRedirect).Pointer(), "%s: CheckRedirect", when)
+		assert.Same(t, jar, hc.Jar, "%s: Jar", when)
+		assert.Equal(t, 7*time.Second, hc.Timeout, "%s: Timeout", when)
+	}
+
+	c, _ := newTestClient(t, srv.URL, WithHTTPClient(hc), WithRetry(RetryPolicy{}))
+	unchanged("after NewClient")
+	_, err = c.CreateLinkToken(context.Background(), validRequest())
+	require.NoError(t, err)
+	_, err = c.CreateLinkToken(context.Background(), validRequest())
+	assertOnlySentinel(t, err, ErrUnexpectedResponse)
+	unchanged("after calls")
+	assert.False(t, redirectAsked, "hc.CheckRedirect was asked")
+	u, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	assert.Empty(t, jar.Cookies(u), "hc.Jar was fed")
+	assert.EqualValues(t, 2, srv.hits.Load())
+}
+
+// --- the call loop ---
 
 const unavailableBody = `{"status":"serverFailure","message":"try later","errorType":"","errorHash":"e1"}`
 
@@ -90,7 +560,7 @@ func TestCallTimeoutEndsAnAttemptAndSaysSo(t *testing.T) {
 	t.Cleanup(func() { close(release) }) // runs before the server's Close
 	c, _ := newTestClient(t, srv.URL, WithRetry(RetryPolicy{}))
 
-	_, err := c.CreateLinkToken(context.Background(), validRequest(), WithCallTimeout(20*time.Millisecond))
+	_, err := c.CreateLinkToken(testDeadline(t), validRequest(), WithCallTimeout(20*time.Millisecond))
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Contains(t, err.Error(), "per-attempt timeout (20ms)")
 	var story *CallError
@@ -177,7 +647,7 @@ func TestWithResponseOnFailures(t *testing.T) {
 }
 
 func TestCallErrorTellsTheStory(t *testing.T) {
-	srv := newServer(t, answer(http.StatusServiceUnavailable, "<html>busy</html>", "Content-Type", "text/html"))
+	srv := newServer(t, answer(http.StatusServiceUnavailable, "<html>busy</html>", "Content-Type", "text/html; charset=utf-8"))
 	c, clock := newTestClient(t, srv.URL)
 
 	_, err := c.CreateLinkToken(context.Background(), validRequest())

@@ -8,7 +8,6 @@ package mesh
 
 import (
 	"bytes"
-	"context"
 	"crypto/tls"
 	"encoding/binary"
 	"io"
@@ -249,7 +248,7 @@ func TestHTTP2HostileServer(t *testing.T) {
 				logger, log := debugLog()
 				c, clock := newSecretClient(t, secret, srv.URL, WithHTTPClient(srv.hc), WithLogger(logger), WithRetry(RetryPolicy{MaxRetries: 1}))
 
-				lt, err := c.CreateLinkToken(context.Background(), validRequest())
+				lt, err := c.CreateLinkToken(testDeadline(t), validRequest())
 				switch {
 				case sc.ok:
 					require.NoError(t, err)
@@ -314,7 +313,7 @@ func TestHTTP2HostileServerWithoutEnd(t *testing.T) {
 		})
 		c, _ := newTestClient(t, srv.URL, WithHTTPClient(srv.hc), WithRetry(RetryPolicy{}))
 
-		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		_, err := c.CreateLinkToken(testDeadline(t), validRequest())
 		assertTransportError(t, err)
 		assertShortLine(t, err.Error(), maxShownError, "the error")
 		// The client gives up past its header limit (net/http's 10 MiB) and closes the
@@ -331,7 +330,7 @@ func TestHTTP2HostileServerWithoutEnd(t *testing.T) {
 		})
 		c, _ := newTestClient(t, srv.URL, WithHTTPClient(srv.hc), WithRetry(RetryPolicy{}))
 
-		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		_, err := c.CreateLinkToken(testDeadline(t), validRequest())
 		// Past its bound, or cut short when the windows overflow first: the same answer.
 		assertOnlySentinel(t, err, ErrUnexpectedResponse)
 		// net/http discards what comes for a stream it reset; the pool closes the

@@ -1,19 +1,24 @@
 package mesh
 
-// A hostile server echoes the secret it received in every place of an answer, for
-// secrets of every shape NewClient accepts: no error (its whole tree, any field) and
-// no log record shows it, whole, escaped, percent-encoded or in pieces.
+// The one grid of echoes: a hostile server echoes the secret it received in every place
+// of an answer, in every form the redactor promises to catch, for secrets of every
+// shape NewClient accepts: no error (its whole tree, any field) and no log record shows
+// it, whole, escaped, percent-encoded or in pieces; where the answer is judged, the
+// error keeps the server's other words.
 
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -42,11 +47,11 @@ func envelopeWith(status, fields string) string {
 type echo struct {
 	name  string
 	reply func(s string) string
-	// splitsAtColon: the secret starts a header line, which net/http splits at its
-	// first ':' into a name and a value, neither holding the whole secret.
-	splitsAtColon bool
 	// large: an answer of megabytes, sent for one call on one transport only.
 	large bool
+	// shown, when set, checks what the error keeps: the server's words around a
+	// [REDACTED] where the secret was.
+	shown func(t *testing.T, err error, secret string)
 }
 
 func echoes() []echo {
@@ -74,16 +79,31 @@ func echoes() []echo {
 	raw := func(name, reply string) echo {
 		return echo{name: name, reply: func(s string) string { return strings.ReplaceAll(reply, "{S}", s) }}
 	}
-	// encoded echoes the secret, encoded by enc, in the message, the errorHash and
-	// errorData.
-	encoded := func(name string, enc func(string) string) echo {
-		return echo{name: name, reply: envelope("400 Bad Request", "badRequest", func(s string) string {
-			e := j(enc(s))
-			return `,"message":"got ` + e + ` here","errorHash":"` + e + `","errorData":{"echo":"` + e + `"}`
-		})}
+	redactedHeader := func(t *testing.T, a *APIError) {
+		assert.Equal(t, []string{"key=[REDACTED]", "[REDACTED]"}, a.Header.Values("X-Echo"))
+	}
+	// mediaType: an answer that is not JSON is a server failure naming its media type,
+	// which shows the secret neither whole, nor cut, nor lower-cased.
+	mediaType := func(ct string) echo {
+		return echo{name: "media type " + ct, reply: func(s string) string {
+			return httpReply("502 Bad Gateway", []string{"Content-Type: " + strings.ReplaceAll(ct, "{S}", s)}, "<html>bad gateway</html>")
+		}, shown: func(t *testing.T, err error, _ string) { assertOnlySentinel(t, err, ErrServerFailure) }}
+	}
+	answerFields := func(name, statusLine string, body func(s string) string, want APIError) echo {
+		return echo{name: name, reply: func(s string) string {
+			return httpReply(statusLine, append([]string{"X-Echo: key=" + s, "X-Echo: " + s}, js...), body(s))
+		}, shown: func(t *testing.T, err error, _ string) {
+			a := asAPIError(t, err)
+			assert.Equal(t, want.Status, a.Status)
+			assert.Equal(t, want.Message, a.Message)
+			assert.Equal(t, want.DisplayMessage, a.DisplayMessage)
+			assert.Equal(t, want.ErrorType, a.ErrorType)
+			assert.Equal(t, want.ErrorHash, a.ErrorHash)
+			redactedHeader(t, a)
+		}}
 	}
 	deep := func(n int, inner string) string { return strings.Repeat(`{"a":[`, n) + inner + strings.Repeat(`]}`, n) }
-	return []echo{
+	es := []echo{
 		// The envelope's fields.
 		{name: "message", reply: envelope("400 Bad Request", "badRequest", func(s string) string { return `,"message":"bad secret ` + j(s) + ` sent"` })},
 		{name: "message as unicode escapes", reply: envelope("400 Bad Request", "badRequest", func(s string) string { return `,"message":"` + u(s) + `"` })},
@@ -116,22 +136,18 @@ func echoes() []echo {
 		})},
 		{name: "content a string", reply: answer("200 OK", js, func(s string) string { return `{"status":"ok","content":"` + j(s) + `"}` })},
 
-		// The secret as a server, a template engine or a URL encodes it.
-		encoded("upper-cased", strings.ToUpper),
-		encoded("lower-cased", strings.ToLower),
-		encoded("query-escaped", url.QueryEscape),
-		encoded("path-escaped", url.PathEscape),
-		encoded("query-escaped in lower-case hex", func(s string) string { return lowerHex(url.QueryEscape(s)) }),
-		encoded("path-escaped in lower-case hex, upper-cased letters", func(s string) string {
-			return lowerHex(url.PathEscape(strings.ToUpper(s)))
-		}),
-		encoded("HTML-escaped", html.EscapeString),
-		encoded("HTML-escaped with &#x27; and &quot;", htmlEscapeQuot),
-		encoded("upper-cased and HTML-escaped", func(s string) string { return strings.ToUpper(htmlEscapeQuot(s)) }),
-		encoded("JSON-escaped inside JSON text", func(s string) string { // a message quoting a request as json.Marshal wrote it
-			b, _ := json.Marshal(map[string]string{"clientSecret": s}) // a string always encodes
-			return string(b)
-		}),
+		// What the error keeps: the server's words, [REDACTED] where the secret was.
+		answerFields("every field, words kept", "400 Bad Request", func(s string) string {
+			return `{"status":"` + j(s) + `","message":"bad key ` + j(s) + ` given","displayMessage":"` + j(s) + `",` +
+				`"errorType":"t-` + j(s) + `","errorHash":"` + j(s) + `-h"}`
+		}, APIError{Status: "[REDACTED]", Message: "bad key [REDACTED] given", DisplayMessage: "[REDACTED]", ErrorType: "t-[REDACTED]", ErrorHash: "[REDACTED]-h"}),
+		answerFields("every field as unicode escapes, words kept", "403 Forbidden", func(s string) string {
+			return `{"status":"permissionDenied","message":"` + u(s) + `","displayMessage":"x` + u(s) + `","errorType":"` + u(s) + `","errorHash":"` + u(s) + `"}`
+		}, APIError{Status: StatusPermissionDenied, Message: "[REDACTED]", DisplayMessage: "x[REDACTED]", ErrorType: "[REDACTED]", ErrorHash: "[REDACTED]"}),
+		answerFields("a 401, words kept", "401 Unauthorized", func(s string) string {
+			return `{"status":"badRequest","message":"unknown secret ` + j(s) + `"}`
+		}, APIError{Status: StatusBadRequest, Message: "unknown secret [REDACTED]"}),
+		answerFields("an HTML page, headers kept", "502 Bad Gateway", func(s string) string { return "<html>" + s + "</html>" }, APIError{}),
 
 		// errorData in every JSON form; a number when the secret is digits, else not JSON.
 		errorData("string", func(s string) string { return `"` + j(s) + `"` }),
@@ -145,17 +161,33 @@ func echoes() []echo {
 		errorData("number with a fraction", func(s string) string { return s + ".0" }),
 		errorData("number with an exponent", func(s string) string { return s + "e0" }),
 
-		// Headers and the status line.
+		// Headers and the status line. A secret in a header's name, or starting a header
+		// line, is split by net/http at its first ':' into a name and a value.
 		header("header values", "X-Echo: {S}", "X-Request-Id: r-{S}-1", `Www-Authenticate: Basic realm="{S}"`),
 		header("Set-Cookie", "Set-Cookie: s={S}; Path=/"),
 		header("Retry-After", "Retry-After: {S}"),
 		{name: "header name", reply: func(s string) string {
 			return httpReply("400 Bad Request", append([]string{"X-" + s + ": 1"}, js...), envelopeWith("badRequest", ""))
-		}, splitsAtColon: true},
+		}},
+		// net/http canonicalises a name ("x-sk_live_..." becomes "X-Sk_live_..."): the
+		// secret is found whatever its case, and the value kept under a redacted name.
+		{name: "header name in lower case", reply: func(s string) string {
+			return httpReply("400 Bad Request", append([]string{"x-" + s + ": 1"}, js...), envelopeWith("badRequest", ""))
+		}, shown: func(t *testing.T, err error, s string) {
+			if s == testSecret { // a valid header name
+				assertOnlySentinel(t, err, ErrBadRequest)
+				assertNoPieceOfSecret(t, fmt.Sprintf("%#v", asAPIError(t, err).Header), s, "APIError.Header")
+				assert.Equal(t, []string{"1"}, asAPIError(t, err).Header[redacted], "the value is kept under a redacted name")
+			}
+		}},
 		{name: "Content-Type parameter", reply: func(s string) string {
 			return httpReply("200 OK", []string{"Content-Type: text/html; charset=" + s}, "<html>"+s+"</html>")
 		}},
 		{name: "media type", reply: func(s string) string { return httpReply("200 OK", []string{"Content-Type: application/" + s}, s) }},
+		mediaType("text/{S}"),
+		mediaType("text/" + strings.Repeat("x", 40) + "{S}"),
+		mediaType("application/{S}+json; charset=utf-8"),
+		mediaType("text/html; key={S}"),
 		{name: "reason phrase", reply: func(s string) string { return httpReply("400 "+s, js, envelopeWith("badRequest", "")) }},
 		{name: "redirect Location", reply: func(s string) string {
 			return httpReply("307 Temporary Redirect", []string{"Location: http://user:" + s + "@127.0.0.1:1/x?s=" + s}, s)
@@ -171,8 +203,13 @@ func echoes() []echo {
 		raw("malformed status line", "{S}\r\n\r\n"),
 		raw("malformed status code", "HTTP/1.1 4{S} Bad\r\n\r\n"),
 		raw("malformed version", "HTTP/{S} 200 OK\r\n\r\n"),
-		{name: "malformed header line", reply: func(s string) string { return "HTTP/1.1 200 OK\r\n" + s + "\r\n\r\n" }, splitsAtColon: true},
-		{name: "header name with a space", reply: func(s string) string { return "HTTP/1.1 200 OK\r\nX " + s + ": v\r\n\r\n" }, splitsAtColon: true},
+		{name: "malformed header line", reply: func(s string) string { return "HTTP/1.1 200 OK\r\n" + s + "\r\n\r\n" },
+			shown: func(t *testing.T, err error, s string) {
+				if !strings.Contains(s, ":") { // else a header line net/http takes
+					assert.Contains(t, err.Error(), redacted, "the echo is there, redacted")
+				}
+			}},
+		{name: "header name with a space", reply: func(s string) string { return "HTTP/1.1 200 OK\r\nX " + s + ": v\r\n\r\n" }},
 		raw("continuation line", "HTTP/1.1 200 OK\r\nX-A: a\r\n {S}\r\nContent-Length: 0\r\n\r\n"),
 		raw("bad Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: {S}\r\n\r\n"),
 		raw("two Content-Lengths", "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2{S}\r\n\r\n"),
@@ -183,6 +220,59 @@ func echoes() []echo {
 		raw("cut short after the secret", "HTTP/1.1 200 OK\r\nContent-Length: 9999\r\n\r\n{\"status\":\"ok\",\"message\":\"{S}"),
 		raw("gzip that is not gzip", "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 40\r\nConnection: close\r\n\r\n{S}"),
 	}
+	// Every place a server writes text it was sent × every form of the secret that the
+	// redactor promises to catch (secretForms, and what a server or a template engine
+	// makes of them).
+	places := []struct {
+		name  string
+		reply func(e string) string // e: the secret's form, as it must appear in the text
+	}{
+		{"message", func(e string) string {
+			return httpReply("400 Bad Request", js, envelopeWith("badRequest", `,"message":"got `+j(e)+` here"`))
+		}},
+		{"displayMessage", func(e string) string {
+			return httpReply("403 Forbidden", js, envelopeWith("permissionDenied", `,"displayMessage":"`+j(e)+`"`))
+		}},
+		{"errorType", func(e string) string {
+			return httpReply("409 Conflict", js, envelopeWith("conflict", `,"errorType":"`+j(e)+`"`))
+		}},
+		{"errorHash", func(e string) string {
+			return httpReply("404 Not Found", js, envelopeWith("notFound", `,"errorHash":"`+j(e)+`"`))
+		}},
+		{"status", func(e string) string { return httpReply("400 Bad Request", js, envelopeWith(j(e), "")) }},
+		{"errorData", func(e string) string {
+			return httpReply("400 Bad Request", js, envelopeWith("badRequest", `,"errorData":{"echo":"`+j(e)+`","`+j(e)+`":1}`))
+		}},
+		{"header value", func(e string) string {
+			return httpReply("400 Bad Request", append([]string{"X-Echo: " + e}, js...), envelopeWith("badRequest", ""))
+		}},
+	}
+	forms := []struct {
+		name string
+		enc  func(s string) string
+	}{
+		{"as is", func(s string) string { return s }},
+		{"upper-cased", strings.ToUpper},
+		{"lower-cased", strings.ToLower},
+		{"as %q escapes it", func(s string) string { q := strconv.Quote(s); return q[1 : len(q)-1] }},
+		{"JSON-escaped inside JSON text", func(s string) string { // a message quoting a request as json.Marshal wrote it
+			b, _ := json.Marshal(map[string]string{"clientSecret": s}) // a string always encodes
+			return string(b)
+		}},
+		{"query-escaped", url.QueryEscape},
+		{"path-escaped", url.PathEscape},
+		{"query-escaped in lower-case hex", func(s string) string { return lowerHex(url.QueryEscape(s)) }},
+		{"path-escaped in lower-case hex, upper-cased letters", func(s string) string { return lowerHex(url.PathEscape(strings.ToUpper(s))) }},
+		{"HTML-escaped", html.EscapeString},
+		{"HTML-escaped with &#x27; and &quot;", htmlEscapeQuot},
+		{"upper-cased and HTML-escaped", func(s string) string { return strings.ToUpper(htmlEscapeQuot(s)) }},
+	}
+	for _, p := range places {
+		for _, f := range forms {
+			es = append(es, echo{name: p.name + " " + f.name, reply: func(s string) string { return p.reply(f.enc(s)) }})
+		}
+	}
+	return es
 }
 
 // Each echo, for each secret, on the SDK's transport and on a caller's, one retry
@@ -214,9 +304,14 @@ func TestSecretEchoedByHostileServer(t *testing.T) {
 						if j > 0 && (i > 0 || e.large || secret != testSecret) {
 							break // the other calls read answers as CreateLinkToken does: once is enough
 						}
-						err := call.do(c, context.Background())
+						ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+						err := call.do(c, ctx)
+						cancel()
 						require.Error(t, err, "%s for secret %q", call.name, secret)
 						assertNothingShowsSecret(t, err, log.String(), secret)
+						if e.shown != nil {
+							e.shown(t, err, secret)
+						}
 					}
 					if t.Failed() {
 						t.Fatalf("secret %q, %s", secret, tr.name)

@@ -82,27 +82,6 @@ func TestTransportErrorQuotingServerHidesSecret(t *testing.T) {
 	}
 }
 
-// A secret with characters an error quotes with escapes ('"', '\\') is redacted in its
-// escaped form too: a malformed header line is quoted with %q, which leaves '<', '>'
-// and '&' as they are (JSON would escape them).
-func TestTransportErrorQuotingEscapedSecret(t *testing.T) {
-	const secret = `sk_"quoted"_\back\slash_<&>`
-	reply := "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Echo " + secret + "\r\n\r\n"
-	logger, log := debugLog()
-	c, err := NewClient(testClientID, secret, WithBaseURL(rawServer(t, reply)), WithLogger(logger),
-		WithRetry(RetryPolicy{}))
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
-
-	_, err = c.CreateLinkToken(context.Background(), validRequest())
-	require.Error(t, err)
-	for _, form := range []string{secret, strings.Trim(strconv.Quote(secret), `"`)} {
-		assertErrorHidesSecret(t, err, form)
-		assertLogHidesSecret(t, log.String(), form)
-	}
-	assert.Contains(t, err.Error(), redacted, "the echo is there, redacted")
-}
-
 // A transport failure caused by a deadline or a cancellation still says so through
 // errors.Is, also when its text had to be replaced because it quoted the secret.
 func TestTransportErrorKeepsContextCause(t *testing.T) {
@@ -132,14 +111,21 @@ func TestTransportErrorKeepsContextCause(t *testing.T) {
 			})
 			logger, log := debugLog()
 			c, _ := newTestClient(t, silent.URL, append(tc.opts, WithLogger(logger))...)
-			ctx, cancel := context.Background(), context.CancelFunc(func() {})
-			if tc.ctx != nil {
+			// A generous deadline of the test's own, so that a client without its
+			// per-attempt limit fails here at once instead of hanging.
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			own := tc.ctx == nil
+			if !own {
+				cancel()
 				ctx, cancel = tc.ctx()
 			}
 			defer cancel()
 
 			_, err := c.CreateLinkToken(ctx, validRequest())
 			assert.ErrorIs(t, err, tc.want)
+			if own {
+				assert.NoError(t, ctx.Err(), "the test's deadline ended the call, not the client")
+			}
 			assertErrorHidesSecret(t, err, testSecret)
 			assertShortLine(t, err.Error(), maxShownError, "the error")
 			assertLogHidesSecret(t, log.String(), testSecret)
@@ -329,55 +315,6 @@ func TestErrorDataWithoutSecretUnchanged(t *testing.T) {
 	}
 }
 
-// Every field of the answer that the server wrote shows [REDACTED] where it echoed the
-// secret, escaped or not, and the rest of what it said.
-func TestAnswerFieldsEchoingSecret(t *testing.T) {
-	esc := unicodeEscaped(testSecret)
-	tests := []struct {
-		name string
-		code int
-		body string
-		want APIError
-	}{
-		{"every field", http.StatusBadRequest,
-			`{"status":"` + testSecret + `","message":"bad key ` + testSecret + ` given","displayMessage":"` + testSecret + `",` +
-				`"errorType":"t-` + testSecret + `","errorHash":"` + testSecret + `-h"}`,
-			APIError{Status: "[REDACTED]", Message: "bad key [REDACTED] given", DisplayMessage: "[REDACTED]", ErrorType: "t-[REDACTED]", ErrorHash: "[REDACTED]-h"}},
-		{"every field escaped", http.StatusForbidden,
-			`{"status":"permissionDenied","message":"` + esc + `","displayMessage":"x` + esc + `","errorType":"` + esc + `","errorHash":"` + esc + `"}`,
-			APIError{Status: StatusPermissionDenied, Message: "[REDACTED]", DisplayMessage: "x[REDACTED]", ErrorType: "[REDACTED]", ErrorHash: "[REDACTED]"}},
-		{"a 401", http.StatusUnauthorized, `{"status":"badRequest","message":"unknown secret ` + testSecret + `"}`,
-			APIError{Status: StatusBadRequest, Message: "unknown secret [REDACTED]"}},
-		{"an HTML page", http.StatusBadGateway, "<html>" + testSecret + "</html>", APIError{}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			logger, log := debugLog()
-			c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}), WithLogger(logger))
-			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, func(*http.Request) (*http.Response, error) {
-				resp := httpmock.NewStringResponse(tc.code, tc.body)
-				resp.Header.Set("Content-Type", "application/json")
-				resp.Header.Set("X-Echo", "key="+testSecret)
-				resp.Header.Add("X-Echo", testSecret)
-				return resp, nil
-			})
-
-			_, err := c.CreateLinkToken(context.Background(), validRequest())
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tc.want.Status, apiErr.Status)
-			assert.Equal(t, tc.want.Message, apiErr.Message)
-			assert.Equal(t, tc.want.DisplayMessage, apiErr.DisplayMessage)
-			assert.Equal(t, tc.want.ErrorType, apiErr.ErrorType)
-			assert.Equal(t, tc.want.ErrorHash, apiErr.ErrorHash)
-			assert.Equal(t, []string{"key=[REDACTED]", "[REDACTED]"}, apiErr.Header.Values("X-Echo"))
-			assertErrorHidesSecret(t, err, testSecret)
-			assertShortLine(t, err.Error(), 2*maxShownError, "the error")
-			assertLogHidesSecret(t, log.String(), testSecret)
-		})
-	}
-}
-
 // fmt (any verb, fmt.Sprintln), encoding/json and slog of a Client, by pointer or by
 // value, alone or inside another value, never show the secret, whatever its shape (nor
 // its hex, which %x of a string field would print).
@@ -492,57 +429,6 @@ func TestNewClientErrorHidesSecret(t *testing.T) {
 			}
 		})
 	}
-}
-
-// An answer that is not JSON names its media type: one that echoes the secret shows it
-// neither whole, nor cut, nor lowercased.
-func TestContentTypeEchoingSecret(t *testing.T) {
-	for _, ct := range []string{
-		"text/" + testSecret,
-		"text/" + strings.Repeat("x", 40) + testSecret,
-		"application/" + testSecret + "+json; charset=utf-8",
-		"text/html; key=" + testSecret,
-	} {
-		t.Run(ct, func(t *testing.T) {
-			logger, log := debugLog()
-			c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}), WithLogger(logger))
-			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, func(*http.Request) (*http.Response, error) {
-				resp := httpmock.NewStringResponse(http.StatusBadGateway, "<html>bad gateway</html>")
-				resp.Header.Set("Content-Type", ct)
-				return resp, nil
-			})
-
-			_, err := c.CreateLinkToken(context.Background(), validRequest())
-			assertOnlySentinel(t, err, ErrServerFailure)
-			assertNoPieceOfSecret(t, err.Error(), testSecret, "the error")
-			assertNoPieceOfSecret(t, log.String(), testSecret, "the log")
-		})
-	}
-	t.Run("a plain media type is still named", func(t *testing.T) {
-		c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
-		mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, func(*http.Request) (*http.Response, error) {
-			resp := httpmock.NewStringResponse(http.StatusBadGateway, "<html>bad gateway</html>")
-			resp.Header.Set("Content-Type", "text/html; charset=utf-8")
-			return resp, nil
-		})
-		_, err := c.CreateLinkToken(context.Background(), validRequest())
-		assert.ErrorContains(t, err, "(text/html)")
-	})
-}
-
-// net/http canonicalises a header's name ("x-sk_live_..." becomes "X-Sk_live_..."): a
-// secret echoed as a name is found whatever its case, and its header renamed.
-func TestHeaderNameEchoingSecret(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header()["x-"+testSecret] = []string{"1"} // sent as written
-		answer(http.StatusBadRequest, errorBody(StatusBadRequest, "", "no"))(w, r)
-	})
-	c, _ := newTestClient(t, srv.URL)
-	_, err := c.CreateLinkToken(context.Background(), validRequest())
-	assertOnlySentinel(t, err, ErrBadRequest)
-	assertErrorHidesSecret(t, err, testSecret)
-	assertNoPieceOfSecret(t, fmt.Sprintf("%#v", asAPIError(t, err).Header), testSecret, "APIError.Header")
-	assert.Equal(t, []string{"1"}, asAPIError(t, err).Header[redacted], "the value is kept under a redacted name")
 }
 
 // Server text cannot forge log lines: Error() is one line of printable text, whatever

@@ -319,6 +319,15 @@ func TestRetryAfterBeyondMaxWait(t *testing.T) {
 	})
 }
 
+// testDeadline is a context with a deadline far above any limit a test sets and far
+// below go test's 10 minutes: a client that lost its per-attempt limit fails the test
+// quickly instead of hanging it.
+func testDeadline(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
 // WithTimeout limits one attempt: an attempt the server never answers ends at that
 // limit and is retried, and the call's error keeps the deadline as its cause. The
 // attempts are counted by the client's waits: under load an attempt may reach its
@@ -327,20 +336,24 @@ func TestRetryAttemptTimeout(t *testing.T) {
 	t.Run("every attempt times out", func(t *testing.T) {
 		s := newServer(t, holdUntilGone)
 		c, clock := newTestClient(t, s.URL, WithTimeout(50*time.Millisecond))
+		ctx := testDeadline(t)
 
-		lt, err := c.CreateLinkToken(context.Background(), validRequest())
+		lt, err := c.CreateLinkToken(ctx, validRequest())
 		assert.Nil(t, lt)
 		assertTransportError(t, err)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.NoError(t, ctx.Err(), "the test's deadline ended the call, not WithTimeout")
 		assert.Len(t, clock.Waits(), DefaultMaxRetries, "attempts: a timed-out attempt is retried")
 		assert.LessOrEqual(t, s.hits.Load(), int32(DefaultMaxRetries+1))
 	})
 	t.Run("the body stalls in every attempt", func(t *testing.T) {
 		s := newServer(t, stallBody)
 		c, clock := newTestClient(t, s.URL, WithTimeout(50*time.Millisecond))
+		ctx := testDeadline(t)
 
-		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		_, err := c.CreateLinkToken(ctx, validRequest())
 		assertAttemptLimit(t, err)
+		assert.NoError(t, ctx.Err(), "the test's deadline ended the call, not WithTimeout")
 		assert.Len(t, clock.Waits(), DefaultMaxRetries, "attempts: a timed-out attempt is retried")
 	})
 	t.Run("a timed-out attempt, then an answer", func(t *testing.T) {
@@ -349,7 +362,7 @@ func TestRetryAttemptTimeout(t *testing.T) {
 		// out too would only be retried.
 		c, clock := newTestClient(t, s.URL, WithTimeout(250*time.Millisecond))
 
-		lt, err := c.CreateLinkToken(context.Background(), validRequest())
+		lt, err := c.CreateLinkToken(testDeadline(t), validRequest())
 		require.NoError(t, err)
 		assert.Equal(t, testToken, lt.Token)
 		assert.NotEmpty(t, clock.Waits(), "the timed-out attempt was retried")
