@@ -6,6 +6,8 @@ package mesh
 
 import (
 	"bytes"
+	"cmp"
+	"compress/gzip"
 	"context"
 	"errors"
 	"io"
@@ -434,6 +436,8 @@ func TestResponseMemoryBound(t *testing.T) {
 // TestResponseGzipNotAskedFor: a gzip body the client did not ask for (the transport
 // left it compressed) is inflated, as a whole: a gzip body may be several members, its
 // content their concatenation (RFC 1952), as a server that compresses each flush sends.
+// The coding's name is read without case (RFC 9110); an empty body is an empty answer,
+// not one cut short, and is not sent again.
 func TestResponseGzipNotAskedFor(t *testing.T) {
 	members := func(t *testing.T, parts ...string) []byte {
 		var b []byte
@@ -444,22 +448,25 @@ func TestResponseGzipNotAskedFor(t *testing.T) {
 	}
 	badRequest := errorBody(StatusBadRequest, "missingField", "userId is required")
 	tests := []struct {
-		name        string
-		code        int
-		body        []byte
-		want        error
-		wantMessage string
+		name     string
+		code     int
+		coding   string // Content-Encoding: gzip when ""
+		body     []byte
+		want     error
+		wantText string
 	}{
 		{name: "ok envelope", code: 200, body: members(t, okBody)},
-		{name: "error envelope", code: 400, body: members(t, badRequest), want: ErrBadRequest, wantMessage: "userId is required"},
+		{name: "error envelope", code: 400, body: members(t, badRequest), want: ErrBadRequest, wantText: "userId is required"},
 		{name: "ok envelope in two members", code: 200, body: members(t, okBody[:40], okBody[40:])},
-		{name: "error envelope in three members", code: 400, body: members(t, badRequest[:20], badRequest[20:60], badRequest[60:]), want: ErrBadRequest, wantMessage: "userId is required"},
+		{name: "error envelope in three members", code: 400, body: members(t, badRequest[:20], badRequest[20:60], badRequest[60:]), want: ErrBadRequest, wantText: "userId is required"},
+		{name: "ok envelope, GZip", code: 200, coding: "GZip", body: members(t, okBody)},
+		{name: "empty body", code: 200, want: ErrUnexpectedResponse, wantText: "empty answer"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c, mt, _ := newMockClient(t)
 			mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(tc.code, tc.body,
-				"Content-Type", "application/json", "Content-Encoding", "gzip"))
+				"Content-Type", "application/json", "Content-Encoding", cmp.Or(tc.coding, "gzip")))
 
 			lt, err := c.CreateLinkToken(context.Background(), validRequest())
 			assert.Equal(t, 1, mt.GetTotalCallCount())
@@ -469,7 +476,7 @@ func TestResponseGzipNotAskedFor(t *testing.T) {
 				return
 			}
 			assertOnlySentinel(t, err, tc.want)
-			assert.Equal(t, tc.wantMessage, asAPIError(t, err).Message)
+			assert.ErrorContains(t, err, tc.wantText)
 		})
 	}
 }
@@ -644,11 +651,17 @@ func TestResponseCutShort(t *testing.T) {
 // retried.
 func TestResponseCorruptGzipNotRetried(t *testing.T) {
 	bodies := []struct {
-		name string
-		body []byte
+		name  string
+		body  []byte
+		cause error // what the error wraps, when the gzip reader names it
 	}{
-		{name: "plain JSON labelled gzip", body: []byte(okBody)},
+		{name: "plain JSON labelled gzip", body: []byte(okBody), cause: gzip.ErrHeader},
 		{name: "corrupt deflate stream", body: append(gzipped(t, []byte(okBody))[:12], "not deflate at all"...)},
+		{name: "half an envelope, its checksum wrong", cause: gzip.ErrChecksum, body: func() []byte {
+			gz := gzipped(t, []byte(okBody[:len(okBody)/2]))
+			gz[len(gz)-8] ^= 0xff // the CRC-32 of the trailer
+			return gz
+		}()},
 	}
 	for _, b := range bodies {
 		t.Run(b.name+", unasked gzip", func(t *testing.T) {
@@ -658,6 +671,9 @@ func TestResponseCorruptGzipNotRetried(t *testing.T) {
 			_, err := c.CreateLinkToken(context.Background(), validRequest())
 			assertOnlySentinel(t, err, ErrUnexpectedResponse)
 			assert.Contains(t, err.Error(), "gzip encoding is corrupt")
+			if b.cause != nil {
+				assert.ErrorIs(t, err, b.cause)
+			}
 			assert.Equal(t, 1, mt.GetTotalCallCount(), "requests")
 		})
 		t.Run(b.name+", transport gzip", func(t *testing.T) {

@@ -29,6 +29,7 @@ type leakCase struct {
 	opts     []Option
 	stopWait int   // the back-off wait during which cancel is called (0: none)
 	callers  int   // 0: one
+	ownCtx   bool  // the call's context is of the caller's own type, never done
 	want     error // nil: success
 }
 
@@ -39,6 +40,11 @@ func leakCases() []leakCase {
 	down := answer(503, errorBody(StatusServerFailure, "maintenance", "down"))
 	return []leakCase{
 		{name: "successes, 8 callers at once", handler: fixed(answer(200, okBody)), callers: 8},
+		{
+			// The context package watches such a context from a goroutine of its own.
+			name: "a context of the caller's own type, without a per-attempt limit", ownCtx: true,
+			handler: fixed(answer(200, okBody)), opts: []Option{WithTimeout(0)},
+		},
 		{name: "error answer", handler: fixed(answer(400, errorBody(StatusBadRequest, "invalidField", "no"))), want: ErrBadRequest},
 		{name: "redirect not followed", handler: fixed(answer(307, "", "Location", "/elsewhere")), want: ErrUnexpectedResponse},
 		{name: "answer too large", handler: fixed(answer(200, strings.Repeat(" ", 2<<20))), want: ErrUnexpectedResponse},
@@ -76,11 +82,15 @@ func TestLeakNoGoroutineLeft(t *testing.T) {
 			clock := newFakeClock()
 			c, _ := newTestClient(t, s.URL, append([]Option{stopInWait(clock, tc.stopWait, cancel)}, tc.opts...)...)
 
+			callCtx := context.Context(ctx)
+			if tc.ownCtx {
+				callCtx = newExpiringCtx(time.Now().Add(time.Hour))
+			}
 			callers := max(tc.callers, 1)
 			errs := make([]error, callers)
 			var wg sync.WaitGroup
 			for i := range callers {
-				wg.Go(func() { _, errs[i] = c.CreateLinkToken(ctx, validRequest()) })
+				wg.Go(func() { _, errs[i] = c.CreateLinkToken(callCtx, validRequest()) })
 			}
 			wg.Wait()
 			for _, err := range errs {

@@ -83,7 +83,8 @@ func readAnswer(ctx context.Context, resp *http.Response, limit int64, out conte
 }
 
 // readBody reads resp's body through limit, inflating gzip that the transport left
-// compressed. It reports a body larger than limit as tooLarge, without the bytes.
+// compressed (when net/http inflates a body, it drops Content-Encoding). It reports a
+// body larger than limit as tooLarge, without the bytes.
 //
 // The body is read here rather than by resty (SetResponseBodyLimit) because resty
 // drops everything it read when a read fails: a complete envelope followed by stray
@@ -93,7 +94,7 @@ func readAnswer(ctx context.Context, resp *http.Response, limit int64, out conte
 // does when it asked for gzip; bytes after the last member end the read in an error.
 func readBody(resp *http.Response, limit int64) (body []byte, tooLarge bool, err error) {
 	r := io.Reader(resp.Body)
-	if !resp.Uncompressed && strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
+	if strings.EqualFold(resp.Header.Get("Content-Encoding"), "gzip") {
 		zr, err := gzip.NewReader(resp.Body)
 		if errors.Is(err, io.EOF) {
 			return nil, false, nil // an empty body
@@ -114,6 +115,7 @@ func readBody(resp *http.Response, limit int64) (body []byte, tooLarge bool, err
 // readErr what ended the read early, if anything.
 func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limit int64, out content, now time.Time) *APIError {
 	code := resp.StatusCode
+	redirect := code >= 300 && code <= 399
 	var env envelope
 	var reason string
 	var cause error
@@ -130,16 +132,16 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 	case code == http.StatusUnauthorized:
 		reason = "wrong or missing client id or secret, or credentials of the other environment " +
 			"(sandbox credentials fail against production, and the reverse)"
-		if resp.Request != nil && resp.Request.URL != nil {
+		if resp.Request != nil { // a caller's Transport may leave it unset
 			reason += "; this client calls " + resp.Request.URL.Host
 		}
 	case code < 200:
 		reason = "informational answer (1xx), not a final one"
-	case jsonErr != nil && readErr != nil && corruptEncoding(readErr):
+	case jsonErr != nil && corruptEncoding(readErr):
 		reason, cause = "answer's gzip encoding is corrupt", readErr
 	case jsonErr != nil && readErr != nil:
 		reason, cause = "answer cut short", readErr
-	case code >= 300 && code <= 399:
+	case redirect:
 		reason = "redirect not followed"
 	case jsonErr != nil && len(bytes.TrimSpace(body)) == 0:
 		reason = "empty answer"
@@ -147,10 +149,10 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 		reason = "answer is not Mesh's JSON envelope"
 		// Only a media type of a short known list is named: the text of an error or a log
 		// record never carries the server's bytes, which may echo the secret.
-		if mt, _, err := mime.ParseMediaType(resp.Header.Get("Content-Type")); err == nil && slices.Contains(namedMediaTypes, mt) {
+		if mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); slices.Contains(namedMediaTypes, mt) {
 			reason += " (" + mt + ")"
 		}
-	case code < 200 || code > 299:
+	case code > 299:
 		// An error answer: its status and code say what it is.
 	case env.Status == "":
 		reason = "answer has no status"
@@ -167,21 +169,20 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 	}
 	// Too large, its status was never read; a redirect is not Mesh's answer, whatever
 	// its body says.
-	unexpected := tooLarge || code >= 300 && code <= 399
-	e := &APIError{HTTPStatusCode: code, Header: headerWithoutCookies(resp.Header), reason: reason, cause: cause, unexpected: unexpected}
+	e := &APIError{HTTPStatusCode: code, Header: headerWithoutCookies(resp.Header), reason: reason, cause: cause, unexpected: tooLarge || redirect}
 	if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
 		e.RetryAfter = d
 	}
-	if jsonErr == nil && !tooLarge {
+	if jsonErr == nil {
 		e.Status, e.ErrorType, e.Message = env.Status, env.ErrorType, env.Message
 		e.DisplayMessage, e.ErrorHash = env.DisplayMessage, env.ErrorHash
-		switch d := bytes.TrimSpace(env.ErrorData); {
+		switch d := env.ErrorData; {
 		case len(d) > maxErrorDataBytes:
 			if e.reason != "" {
 				e.reason += "; "
 			}
 			e.reason += "errorData of " + strconv.Itoa(len(d)) + " bytes dropped"
-		case len(d) > 0 && string(d) != "null":
+		case string(d) != "null":
 			e.ErrorData = d
 		}
 	}
@@ -274,7 +275,6 @@ func corruptEncoding(err error) bool {
 func tolerateDecodeError(body []byte, env *envelope, err error) error {
 	var syntaxErr *json.SyntaxError
 	if errors.As(err, &syntaxErr) {
-		*env = envelope{}
 		err = json.NewDecoder(bytes.NewReader(body)).Decode(env)
 	}
 	var typeErr *json.UnmarshalTypeError

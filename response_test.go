@@ -6,6 +6,7 @@ package mesh
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -96,6 +97,9 @@ func TestResponseErrorStatus(t *testing.T) {
 			assertOnlySentinel(t, err, tc.want)
 			apiErr := asAPIError(t, err)
 			assert.Equal(t, tc.code, apiErr.HTTPStatusCode)
+			assert.Nil(t, apiErr.ErrorData, "errorData null is no errorData")
+			// Only an ok answer's status is judged: an error answer's code says the rest.
+			assert.Equal(t, tc.body == weird && tc.code == http.StatusOK, strings.Contains(err.Error(), "unknown status"), "%q", err)
 			assert.Equal(t, 1, mt.GetTotalCallCount())
 		})
 	}
@@ -145,6 +149,19 @@ func TestResponseUnauthorized(t *testing.T) {
 			})
 		}
 	}
+
+	// A caller's Transport may hand the answer over without its Request: the text then
+	// cannot name the host, and says the rest.
+	t.Run("answer without its Request", func(t *testing.T) {
+		bare := roundTripFunc(func(*http.Request) (*http.Response, error) {
+			return &http.Response{StatusCode: http.StatusUnauthorized, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(""))}, nil
+		})
+		c, _ := newTestClient(t, mockBaseURL, WithHTTPClient(&http.Client{Transport: bare}))
+		var err error
+		require.NotPanics(t, func() { _, err = c.CreateLinkToken(context.Background(), validRequest()) })
+		assertOnlySentinel(t, err, ErrUnauthorized)
+		assert.ErrorContains(t, err, "client id or secret")
+	})
 }
 
 func TestResponseNotASuccess(t *testing.T) {
@@ -157,6 +174,7 @@ func TestResponseNotASuccess(t *testing.T) {
 		want       error
 		wantStatus Status
 		wantText   string
+		notText    string // what the error must not say
 	}{
 		{name: "HTML 502 from a proxy", code: 502, body: html502, header: []string{"Content-Type", "text/html"}, want: ErrServerFailure},
 		{name: "HTML 504 from a proxy", code: 504, body: html502, header: []string{"Content-Type", "text/html"}, want: ErrServerFailure},
@@ -167,6 +185,10 @@ func TestResponseNotASuccess(t *testing.T) {
 		{name: "empty 429", code: 429, want: ErrTooManyRequests},
 		{name: "not JSON at 200", code: 200, body: "hello, world", header: []string{"Content-Type", "text/plain"}, want: ErrUnexpectedResponse, wantText: "not Mesh's JSON envelope (text/plain)"},
 		{name: "HTML at 200", code: 200, body: html502, header: []string{"Content-Type", "text/html; charset=utf-8"}, want: ErrUnexpectedResponse, wantText: "(text/html)"},
+		{
+			name: "not JSON, of a media type the SDK does not name", code: 200, body: "hello", header: []string{"Content-Type", "application/x-made-up"},
+			want: ErrUnexpectedResponse, wantText: "not Mesh's JSON envelope", notText: "made-up",
+		},
 		{name: "JSON array at 200", code: 200, body: "[]", want: ErrUnexpectedResponse},
 		{name: "empty 200", code: 200, want: ErrUnexpectedResponse, wantText: "empty answer"},
 		{name: "white space at 200", code: 200, body: " \r\n\t", want: ErrUnexpectedResponse, wantText: "empty answer"},
@@ -193,6 +215,9 @@ func TestResponseNotASuccess(t *testing.T) {
 			assert.Equal(t, tc.code, apiErr.HTTPStatusCode)
 			assert.Equal(t, tc.wantStatus, apiErr.Status)
 			assert.Contains(t, err.Error(), tc.wantText)
+			if tc.notText != "" {
+				assert.NotContains(t, err.Error(), tc.notText)
+			}
 			if tc.body != "" {
 				assert.NotContains(t, err.Error(), tc.body, "the error does not echo the body")
 			}
@@ -279,6 +304,8 @@ func TestResponseRedirectIsUnexpectedWhateverItsBody(t *testing.T) {
 		c, _ := newTestClient(t, srv.URL)
 		_, err := c.CreateLinkToken(context.Background(), validRequest())
 		assertOnlySentinel(t, err, ErrUnexpectedResponse)
+		assert.ErrorContains(t, err, "302 Found: ")
+		assert.ErrorContains(t, err, "redirect not followed")
 		assert.EqualValues(t, 1, srv.hits.Load(), "a redirect is not retried")
 	}
 }
