@@ -156,7 +156,7 @@ func (c *Client) call(ctx context.Context, req request, opts []CallOption) (err 
 	for {
 		attempts++
 		attemptStart := c.now()
-		a, timedOut, raw := c.attempt(ctx, req, target, body, cc.timeout)
+		a, timedOut, raw := c.attempt(ctx, req, target, body, cc.timeout, cc.response != nil)
 		if a.status != 0 {
 			last = a
 		}
@@ -222,9 +222,10 @@ type answerInfo struct {
 }
 
 // attempt makes one request and reads its answer within the per-attempt timeout: the
-// answer (a zero one when none came) and nil, an *APIError, or a transport error;
+// answer (a zero one when none came; its headers only when keepHeader) and nil, an
+// *APIError, or a transport error;
 // timedOut reports that the per-attempt timeout, not the caller's context, ended it.
-func (c *Client) attempt(ctx context.Context, req request, target string, body []byte, timeout time.Duration) (a answerInfo, timedOut bool, err error) {
+func (c *Client) attempt(ctx context.Context, req request, target string, body []byte, timeout time.Duration, keepHeader bool) (a answerInfo, timedOut bool, err error) {
 	attemptCtx := ctx
 	if timeout > 0 && !deadlineBefore(ctx, time.Now().Add(timeout)) {
 		// A context rather than resty's SetTimeout (http.Client.Timeout), which costs a
@@ -245,8 +246,11 @@ func (c *Client) attempt(ctx context.Context, req request, target string, body [
 	}
 	raw := resp.RawResponse
 	defer raw.Body.Close()
-	a = answerInfo{status: raw.StatusCode, header: headerWithoutCookies(raw.Header)}
-	c.redact.header(a.header)
+	a = answerInfo{status: raw.StatusCode}
+	if keepHeader { // for WithResponse only: a copy costs allocations on every call
+		a.header = headerWithoutCookies(raw.Header)
+		c.redact.header(a.header)
+	}
 	if apiErr := readAnswer(attemptCtx, raw, req.limit, req.out, c.now()); apiErr != nil {
 		return a, false, apiErr
 	}
