@@ -380,6 +380,7 @@ var integrationsBody = func() string {
 func catalog(b *testing.B, call func(context.Context) error) {
 	ctx := context.Background()
 	b.ReportAllocs()
+	defer benchCPU(b)()
 	for b.Loop() {
 		if err := call(ctx); err != nil {
 			b.Fatal(err)
