@@ -210,24 +210,28 @@ func (l *list[T]) UnmarshalJSON(b []byte) error {
 			continue
 		}
 		l.present = true
-		if l.items, err = decodeItems[T](dec, l.key); err != nil {
+		if l.items, err = decodeItems[T](dec, l.key, 0, nil); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// decodeItems decodes the JSON array, or null, that dec is at, item by item.
-func decodeItems[T any](dec *json.Decoder, key string) ([]T, error) {
+// decodeItems decodes the JSON array, or null, that dec is at, item by item; with a
+// limit above 0, an item past it ends the decoding in tooMany.
+func decodeItems[T any](dec *json.Decoder, key string, limit int, tooMany error) ([]T, error) {
 	tok, err := dec.Token()
 	if tok == nil || err != nil {
 		return nil, err
 	}
 	if tok != json.Delim('[') {
-		return nil, errors.New("content." + key + " is not a list")
+		return nil, errors.New("content." + key + " is not an array")
 	}
 	items := []T{}
 	for dec.More() {
+		if limit > 0 && len(items) == limit {
+			return nil, tooMany
+		}
 		items = append(items, *new(T))
 		if err := dec.Decode(&items[len(items)-1]); err != nil {
 			return nil, err

@@ -204,27 +204,7 @@ var errTooManyTransfers = errors.New("a transfer page holds more than " + strcon
 // UnmarshalJSON decodes the items, null included, and notes that they were there.
 func (l *transferItems) UnmarshalJSON(b []byte) error {
 	l.present = true
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if tok == nil { // null
-		return nil
-	}
-	if tok != json.Delim('[') {
-		return errors.New("content.items is not an array")
-	}
-	l.items = []Transfer{}
-	for dec.More() {
-		if len(l.items) == MaxTransferCount {
-			return errTooManyTransfers
-		}
-		var t Transfer
-		if err := dec.Decode(&t); err != nil {
-			return err
-		}
-		l.items = append(l.items, t)
-	}
-	return nil
+	var err error
+	l.items, err = decodeItems[Transfer](json.NewDecoder(bytes.NewReader(b)), "items", MaxTransferCount, errTooManyTransfers)
+	return err
 }
