@@ -257,10 +257,7 @@ func (r *redactor) json(raw json.RawMessage) json.RawMessage {
 		if err == io.EOF {
 			break
 		}
-		if err != nil { // not JSON: nothing can be kept safely
-			if !r.shows(string(raw)) {
-				return raw
-			}
+		if err != nil { // not JSON (the SDK only passes decoded JSON): nothing can be kept safely
 			return json.RawMessage(`"` + redacted + `"`)
 		}
 		if d, ok := tok.(json.Delim); !ok || d == '{' || d == '[' {
@@ -320,10 +317,7 @@ func (r *redactor) json(raw json.RawMessage) json.RawMessage {
 // headerWithoutCookies copies h without Set-Cookie: an APIError is logged and shown,
 // and a session cookie is a credential too.
 func headerWithoutCookies(h http.Header) http.Header {
-	c := h.Clone()
-	if c == nil {
-		c = http.Header{}
-	}
+	c := h.Clone() // nil for nil: reading a nil Header is fine, and nothing writes it
 	delete(c, "Set-Cookie")
 	return c
 }
