@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -23,42 +24,54 @@ import (
 // The tests of this file that replace http.DefaultTransport, activate httpmock or set
 // the proxy environment change process-wide state: none of them calls t.Parallel.
 
-// newClientNoPanic calls NewClient, turning a panic into a test failure.
-func newClientNoPanic(t *testing.T, opts ...Option) *Client {
+// newClientNoPanic calls NewClient on baseURL without retries, turning a panic into a
+// test failure.
+func newClientNoPanic(t *testing.T, baseURL string, opts ...Option) *Client {
 	t.Helper()
 	var (
 		c   *Client
 		err error
 	)
+	opts = append([]Option{WithBaseURL(baseURL), WithRetry(RetryPolicy{})}, opts...)
 	require.NotPanics(t, func() { c, err = NewClient(testClientID, testSecret, opts...) })
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)
 	return c
 }
 
-// A program may replace http.DefaultTransport (a tracing wrapper, httpmock.Activate):
-// NewClient must neither panic nor go around the replacement.
+// requireLinkToken makes a Link token call on c that must get testToken.
+func requireLinkToken(t *testing.T, c *Client) {
+	t.Helper()
+	lt, err := c.CreateLinkToken(context.Background(), validRequest())
+	require.NoError(t, err)
+	assert.Equal(t, testToken, lt.Token)
+}
+
+// replaceDefaultTransport sets http.DefaultTransport to rt until the test ends.
+func replaceDefaultTransport(t *testing.T, rt http.RoundTripper) {
+	orig := http.DefaultTransport
+	http.DefaultTransport = rt
+	t.Cleanup(func() { http.DefaultTransport = orig })
+}
+
+// A program may replace http.DefaultTransport (a tracing wrapper, httpmock.Activate),
+// or mock a caller's *http.Client with httpmock: NewClient must neither panic nor go
+// around the replacement.
 func TestDefaultTransportReplaced(t *testing.T) {
 	t.Run("by a wrapper", func(t *testing.T) {
 		srv := newServer(t, answer(http.StatusOK, okBody))
 		inner := &http.Transport{}
 		t.Cleanup(inner.CloseIdleConnections)
 		var wrapped atomic.Int32
-		orig := http.DefaultTransport
-		http.DefaultTransport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		replaceDefaultTransport(t, roundTripFunc(func(r *http.Request) (*http.Response, error) {
 			wrapped.Add(1)
 			return inner.RoundTrip(r)
-		})
-		t.Cleanup(func() { http.DefaultTransport = orig })
-
+		}))
 		for i, opts := range [][]Option{
 			nil,                              // the default transport
 			{WithHTTPClient(&http.Client{})}, // a caller's client without Transport
 		} {
-			c := newClientNoPanic(t, append([]Option{WithBaseURL(srv.URL), WithRetry(RetryPolicy{})}, opts...)...)
-			lt, err := c.CreateLinkToken(context.Background(), validRequest())
-			require.NoError(t, err)
-			assert.Equal(t, testToken, lt.Token)
+			requireLinkToken(t, newClientNoPanic(t, srv.URL, opts...))
 			assert.EqualValues(t, i+1, wrapped.Load(), "the call went around the wrapper")
 			assert.EqualValues(t, i+1, srv.hits.Load())
 		}
@@ -71,55 +84,37 @@ func TestDefaultTransportReplaced(t *testing.T) {
 			return (&net.Dialer{}).DialContext(ctx, network, addr)
 		}}
 		t.Cleanup(own.CloseIdleConnections)
-		orig := http.DefaultTransport
-		http.DefaultTransport = own
-		t.Cleanup(func() { http.DefaultTransport = orig })
-
-		c := newClientNoPanic(t, WithBaseURL(srv.URL), WithRetry(RetryPolicy{}))
-		_, err := c.CreateLinkToken(context.Background(), validRequest())
-		require.NoError(t, err)
+		replaceDefaultTransport(t, own)
+		requireLinkToken(t, newClientNoPanic(t, srv.URL))
 		assert.EqualValues(t, 1, dials.Load(), "the call went around the program's transport")
 	})
+	okMock := httpmock.NewStringResponder(http.StatusOK, okBody)
 	t.Run("by httpmock.Activate before NewClient", func(t *testing.T) {
 		httpmock.Activate()
 		t.Cleanup(httpmock.DeactivateAndReset)
-		httpmock.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath,
-			httpmock.NewStringResponder(http.StatusOK, okBody))
-
-		c := newClientNoPanic(t, WithBaseURL(mockBaseURL), WithRetry(RetryPolicy{}))
-		lt, err := c.CreateLinkToken(context.Background(), validRequest())
-		require.NoError(t, err)
-		assert.Equal(t, testToken, lt.Token)
+		httpmock.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, okMock)
+		requireLinkToken(t, newClientNoPanic(t, mockBaseURL))
 		assert.Equal(t, 1, httpmock.GetTotalCallCount())
 	})
-}
-
-// WithHTTPClient works with the ways httpmock is used on a caller's *http.Client.
-func TestWithHTTPClientHTTPMock(t *testing.T) {
-	t.Run("NewMockTransport", func(t *testing.T) {
+	t.Run("caller's client on httpmock.NewMockTransport", func(t *testing.T) {
 		c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
-		mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusOK, okBody))
-		lt, err := c.CreateLinkToken(context.Background(), validRequest())
-		require.NoError(t, err)
-		assert.Equal(t, testToken, lt.Token)
+		mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, okMock)
+		requireLinkToken(t, c)
 		assert.Equal(t, 1, mt.GetTotalCallCount())
 	})
 	for _, before := range []bool{true, false} {
-		t.Run("ActivateNonDefault before NewClient "+strconv.FormatBool(before), func(t *testing.T) {
+		t.Run("caller's client, ActivateNonDefault before NewClient "+strconv.FormatBool(before), func(t *testing.T) {
 			hc := &http.Client{} // without the mock, mesh.test does not resolve
 			t.Cleanup(httpmock.DeactivateAndReset)
 			if before {
 				httpmock.ActivateNonDefault(hc)
 			}
-			c, _ := newTestClient(t, mockBaseURL, WithHTTPClient(hc), WithRetry(RetryPolicy{}))
+			c := newClientNoPanic(t, mockBaseURL, WithHTTPClient(hc))
 			if !before {
 				httpmock.ActivateNonDefault(hc)
 			}
-			httpmock.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusOK, okBody))
-
-			lt, err := c.CreateLinkToken(context.Background(), validRequest())
-			require.NoError(t, err)
-			assert.Equal(t, testToken, lt.Token)
+			httpmock.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, okMock)
+			requireLinkToken(t, c)
 			assert.Equal(t, 1, httpmock.GetTotalCallCount())
 		})
 	}
@@ -137,7 +132,7 @@ func newRecordingProxy(t *testing.T) *recordingProxy {
 	p := &recordingProxy{}
 	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
-		p.seen = append(p.seen, r.Method+" "+r.Host+" "+r.URL.String()+" "+strings.Join(headerLines(r.Header), " "))
+		p.seen = append(p.seen, r.Method+" "+r.Host+" "+r.URL.String()+" "+fmt.Sprint(r.Header))
 		p.mu.Unlock()
 		http.Error(w, "refused by the test proxy", http.StatusForbidden)
 	}))
@@ -149,16 +144,6 @@ func (p *recordingProxy) requests() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]string(nil), p.seen...)
-}
-
-func headerLines(h http.Header) []string {
-	var lines []string
-	for k, vs := range h {
-		for _, v := range vs {
-			lines = append(lines, k+": "+v)
-		}
-	}
-	return lines
 }
 
 // useProxyEnv points the proxy environment at proxy for the rest of the test. net/http
@@ -287,11 +272,15 @@ func TestRedirectsNotFollowed(t *testing.T) {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return nil },
 		})}},
 	}
-	// Where a redirect points, given the other server's host:port.
-	locations := []struct {
+	// Where a redirect points, given the other server's host:port. net/http parses a
+	// Location before it asks whether to follow it: one that does not parse would fail
+	// the call as a transport error, retried, each attempt carrying the secret. The SDK
+	// drops a 3xx's Location: the answer is a redirect, once.
+	type location struct {
 		where    string
 		location func(other string) string
-	}{
+	}
+	locations := []location{
 		{"another host", func(other string) string { return "http://" + other + "/collect" }},
 		{"another host with user information", func(other string) string { return "http://user:pw@" + other + "/collect" }},
 		{"another host, scheme-relative", func(other string) string { return "//" + other + "/collect" }},
@@ -300,14 +289,8 @@ func TestRedirectsNotFollowed(t *testing.T) {
 		}},
 		{"the same host", func(string) string { return "/collect" }},
 	}
-	// net/http parses a Location before it asks whether to follow it: one that does not
-	// parse would fail the call as a transport error, retried, each attempt carrying the
-	// secret. The SDK drops a 3xx's Location: the answer is a redirect, once.
 	for _, bad := range []string{"http://[::1", "http://host:port/", "http://a b/", "%zz"} {
-		locations = append(locations, struct {
-			where    string
-			location func(other string) string
-		}{"unparsable " + bad, func(string) string { return bad }})
+		locations = append(locations, location{"unparsable " + bad, func(string) string { return bad }})
 	}
 	for _, cl := range clients {
 		for _, code := range codes {
@@ -344,7 +327,7 @@ func TestRedirectsNotFollowed(t *testing.T) {
 // No cookie is kept: a Set-Cookie of one answer is not sent with the next call, even
 // when the caller's http.Client has a jar.
 func TestNoCookieReplayed(t *testing.T) {
-	jar := &recordingJar{}
+	jar := &countingJar{}
 	for _, cl := range []struct {
 		name string
 		opts []Option
@@ -363,8 +346,7 @@ func TestNoCookieReplayed(t *testing.T) {
 			})
 			c, _ := newTestClient(t, srv.URL, cl.opts...)
 			for range 2 {
-				_, err := c.CreateLinkToken(context.Background(), validRequest())
-				require.NoError(t, err)
+				requireLinkToken(t, c)
 			}
 			mu.Lock()
 			defer mu.Unlock()
@@ -374,25 +356,14 @@ func TestNoCookieReplayed(t *testing.T) {
 	assert.Zero(t, jar.calls.Load(), "the caller's jar was used")
 }
 
-// recordingJar is a cookie jar that keeps every cookie and counts its use.
-type recordingJar struct {
-	calls   atomic.Int32
-	mu      sync.Mutex
-	cookies []*http.Cookie
-}
+// countingJar is a cookie jar that keeps no cookie and counts its use.
+type countingJar struct{ calls atomic.Int32 }
 
-func (j *recordingJar) SetCookies(_ *url.URL, cs []*http.Cookie) {
-	j.calls.Add(1)
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.cookies = append(j.cookies, cs...)
-}
+func (j *countingJar) SetCookies(*url.URL, []*http.Cookie) { j.calls.Add(1) }
 
-func (j *recordingJar) Cookies(*url.URL) []*http.Cookie {
+func (j *countingJar) Cookies(*url.URL) []*http.Cookie {
 	j.calls.Add(1)
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return append([]*http.Cookie(nil), j.cookies...)
+	return nil
 }
 
 // Clients without a Transport of their own share one pool, as http.Clients share
@@ -416,8 +387,7 @@ func TestClientsShareOnePool(t *testing.T) {
 	} {
 		for range 10 {
 			c, _ := newTestClient(t, srv.URL, opts...)
-			_, err := c.CreateLinkToken(context.Background(), validRequest())
-			require.NoError(t, err)
+			requireLinkToken(t, c)
 		}
 	}
 	assert.EqualValues(t, 1, conns.Load(), "30 calls, each by a new Client, on one connection")
@@ -436,24 +406,24 @@ type unwrapper struct{ http.RoundTripper }
 
 func (u unwrapper) Unwrap() http.RoundTripper { return u.RoundTripper }
 
+// CloseIdleConnections reaches a caller's Transport, directly or through a wrapper
+// that says what it wraps, and leaves alone one that cannot close idle connections.
 func TestCloseIdleConnectionsReachesCallerTransport(t *testing.T) {
 	rt := &idleCloser{RoundTripper: httpmock.NewMockTransport()}
-	c, err := NewClient(testClientID, testSecret, WithBaseURL(mockBaseURL), WithHTTPClient(&http.Client{Transport: rt}))
-	require.NoError(t, err)
-	c.CloseIdleConnections()
-	assert.EqualValues(t, 1, rt.closed.Load())
-
-	// Through a wrapper that says what it wraps.
-	c, err = NewClient(testClientID, testSecret, WithBaseURL(mockBaseURL), WithHTTPClient(&http.Client{Transport: unwrapper{rt}}))
-	require.NoError(t, err)
-	c.CloseIdleConnections()
-	assert.EqualValues(t, 2, rt.closed.Load())
-
-	// A Transport that cannot close idle connections is left alone.
-	c, err = NewClient(testClientID, testSecret, WithBaseURL(mockBaseURL),
-		WithHTTPClient(&http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, nil })}))
-	require.NoError(t, err)
-	assert.NotPanics(t, c.CloseIdleConnections)
+	for _, tc := range []struct {
+		transport  http.RoundTripper
+		wantClosed int32 // by then
+	}{
+		{rt, 1},
+		{unwrapper{rt}, 2},
+		{roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, nil }), 2},
+	} {
+		hc := &http.Client{Transport: tc.transport}
+		c, err := NewClient(testClientID, testSecret, WithBaseURL(mockBaseURL), WithHTTPClient(hc))
+		require.NoError(t, err)
+		assert.NotPanics(t, c.CloseIdleConnections)
+		assert.Equal(t, tc.wantClosed, rt.closed.Load())
+	}
 }
 
 // Plain http is never sent through a proxy (sdk-contract.md, README
