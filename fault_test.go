@@ -327,7 +327,7 @@ func TestFaultInjection(t *testing.T) {
 	require.Less(t, len(bomb), mib, "the bomb is small on the wire")
 	passOn101 := WithHTTPClient(&http.Client{Transport: newAs200(t)})
 	// Within net/http's 10 MiB, past the SDK transport's bound.
-	hugeHeader := "X-Padding: " + strings.Repeat("a", 9<<20) + "\r\n"
+	hugeHead := strings.Replace(head(200, len(okBody)), "\r\n", "\r\nX-Padding: "+strings.Repeat("a", 9<<20)+"\r\n", 1)
 	tests := []struct {
 		name     string
 		fault    faultAnswer
@@ -346,8 +346,14 @@ func TestFaultInjection(t *testing.T) {
 		},
 		{
 			name: "response headers past the SDK transport's bound", attempts: 1, opts: []Option{WithRetry(RetryPolicy{})},
-			fault: sendAll(strings.Replace(head(200, len(okBody)), "\r\n", "\r\n"+hugeHeader, 1) + okBody),
-			check: failed(nil, nil, "headers exceeded"),
+			fault: sendAll(hugeHead + okBody), check: failed(nil, nil, "headers exceeded"),
+		},
+		{
+			// A caller's *http.Client without a Transport (one set only for its Timeout,
+			// say) gets the SDK's default transport, not net/http's.
+			name: "response headers past the bound, caller's client without Transport", attempts: 1,
+			opts:  []Option{WithHTTPClient(&http.Client{Timeout: time.Minute}), WithRetry(RetryPolicy{})},
+			fault: sendAll(hugeHead + okBody), check: failed(nil, nil, "headers exceeded"),
 		},
 		{
 			name: "a header line trickled without end", fault: headerTrickle, limit: true, attempts: 3,

@@ -191,15 +191,25 @@ func newServerOn(t *testing.T, addr string, h http.HandlerFunc) *server {
 	return s
 }
 
-// Plain http carries the secret in clear text: it is sent straight to the loopback
-// server, never through a proxy, however loopback is spelled (net/http's proxy rule
-// bypasses only "localhost" and loopback addresses without a zone), on the SDK's
+// Under a proxy environment, https asks the proxy for a tunnel, showing it no header
+// of the call. Plain http carries the secret in clear text: it is sent straight to the
+// loopback server, never through a proxy, however loopback is spelled (net/http's proxy
+// rule bypasses only "localhost" and loopback addresses without a zone), on the SDK's
 // transport and on a caller's that reads the proxy environment.
-func TestPlainHTTPNeverProxied(t *testing.T) {
+func TestProxyEnvironment(t *testing.T) {
 	proxy := newRecordingProxy(t)
 	if !useProxyEnv(t, proxy.URL) {
 		return
 	}
+	t.Run("https through a tunnel", func(t *testing.T) {
+		c, _ := newTestClient(t, "https://mesh.invalid", WithRetry(RetryPolicy{}))
+		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		require.Error(t, err, "the test proxy refuses every tunnel")
+		seen := proxy.requests()
+		require.Len(t, seen, 1)
+		assert.True(t, strings.HasPrefix(seen[0], http.MethodConnect+" mesh.invalid:443 "), "%q", seen[0])
+		assertNoSecret(t, seen[0], "the CONNECT request")
+	})
 	type target struct {
 		host string // as the base URL spells it
 		srv  *server
@@ -228,7 +238,7 @@ func TestPlainHTTPNeverProxied(t *testing.T) {
 	}
 	for _, cl := range clients {
 		for _, tg := range targets {
-			t.Run(cl.name+" "+tg.host, func(t *testing.T) {
+			t.Run("plain http, "+cl.name+" "+tg.host, func(t *testing.T) {
 				hits, proxied := tg.srv.hits.Load(), len(proxy.requests())
 				port := tg.srv.URL[strings.LastIndex(tg.srv.URL, ":")+1:]
 				c, _ := newTestClient(t, "http://"+tg.host+":"+port, append([]Option{WithRetry(RetryPolicy{})}, cl.opts...)...)
@@ -239,22 +249,6 @@ func TestPlainHTTPNeverProxied(t *testing.T) {
 			})
 		}
 	}
-}
-
-// https still honours the proxy environment: the client asks the proxy for a tunnel,
-// and the proxy sees no header of the call.
-func TestHTTPSHonoursProxy(t *testing.T) {
-	proxy := newRecordingProxy(t)
-	if !useProxyEnv(t, proxy.URL) {
-		return
-	}
-	c, _ := newTestClient(t, "https://mesh.invalid", WithRetry(RetryPolicy{}))
-	_, err := c.CreateLinkToken(context.Background(), validRequest())
-	require.Error(t, err, "the test proxy refuses every tunnel")
-	seen := proxy.requests()
-	require.Len(t, seen, 1)
-	assert.True(t, strings.HasPrefix(seen[0], http.MethodConnect+" mesh.invalid:443 "), "%q", seen[0])
-	assertNoSecret(t, seen[0], "the CONNECT request")
 }
 
 // A redirect is never followed, to another host or not: net/http would send the
@@ -445,20 +439,6 @@ func TestPlainHTTPNeverThroughCallersProxy(t *testing.T) {
 	assert.Zero(t, target.hits.Load(), "the caller's transport is not changed: the request is refused")
 	assert.ErrorContains(t, err, "through a proxy")
 	assert.Empty(t, clock.Waits(), "a refusal is not retried")
-}
-
-// A caller's *http.Client without a Transport (one set only for its Timeout, say)
-// gets the SDK's default transport, not net/http's: response headers stay bounded.
-func TestWithHTTPClientNilTransportUsesTheSDKDefault(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Padding", strings.Repeat("a", 1<<20)) // within net/http's 10 MiB
-		answer(http.StatusOK, okBody)(w, r)
-	})
-	c, _ := newTestClient(t, srv.URL, WithHTTPClient(&http.Client{Timeout: time.Minute}), WithRetry(RetryPolicy{}))
-
-	_, err := c.CreateLinkToken(context.Background(), validRequest())
-	assertTransportError(t, err)
-	assert.ErrorContains(t, err, "headers exceeded")
 }
 
 // A caller's RoundTripper that returns neither an answer nor an error (a mock's
