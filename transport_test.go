@@ -120,30 +120,13 @@ func TestDefaultTransportReplaced(t *testing.T) {
 	}
 }
 
-// recordingProxy is an httptest server standing for a proxy: it records every request
-// it receives (a proxied request or a CONNECT) and refuses it.
-type recordingProxy struct {
-	*httptest.Server
-	mu   sync.Mutex
-	seen []string // method, host, URL and headers of each request
-}
-
-func newRecordingProxy(t *testing.T) *recordingProxy {
-	p := &recordingProxy{}
-	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.mu.Lock()
-		p.seen = append(p.seen, r.Method+" "+r.Host+" "+r.URL.String()+" "+fmt.Sprint(r.Header))
-		p.mu.Unlock()
+// newRefusingProxy starts a server standing for a proxy: it records every request it
+// receives (a proxied request or a CONNECT) and refuses it.
+func newRefusingProxy(t *testing.T) (*server, *requestRecorder) {
+	rec := &requestRecorder{}
+	return newServer(t, rec.handler(t, func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "refused by the test proxy", http.StatusForbidden)
-	}))
-	t.Cleanup(p.Close)
-	return p
-}
-
-func (p *recordingProxy) requests() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.seen...)
+	})), rec
 }
 
 // useProxyEnv points the proxy environment at proxy for the rest of the test. net/http
@@ -197,7 +180,7 @@ func newServerOn(t *testing.T, addr string, h http.HandlerFunc) *server {
 // rule bypasses only "localhost" and loopback addresses without a zone), on the SDK's
 // transport and on a caller's that reads the proxy environment.
 func TestProxyEnvironment(t *testing.T) {
-	proxy := newRecordingProxy(t)
+	proxy, proxied := newRefusingProxy(t)
 	if !useProxyEnv(t, proxy.URL) {
 		return
 	}
@@ -205,10 +188,11 @@ func TestProxyEnvironment(t *testing.T) {
 		c, _ := newTestClient(t, "https://mesh.invalid", WithRetry(RetryPolicy{}))
 		_, err := c.CreateLinkToken(context.Background(), validRequest())
 		require.Error(t, err, "the test proxy refuses every tunnel")
-		seen := proxy.requests()
+		seen := proxied.requests()
 		require.Len(t, seen, 1)
-		assert.True(t, strings.HasPrefix(seen[0], http.MethodConnect+" mesh.invalid:443 "), "%q", seen[0])
-		assertNoSecret(t, seen[0], "the CONNECT request")
+		assert.Equal(t, http.MethodConnect, seen[0].method)
+		assert.Equal(t, "mesh.invalid:443", seen[0].host)
+		assertNoSecret(t, fmt.Sprintf("%+v", seen[0]), "the CONNECT request")
 	})
 	type target struct {
 		host string // as the base URL spells it
@@ -239,13 +223,13 @@ func TestProxyEnvironment(t *testing.T) {
 	for _, cl := range clients {
 		for _, tg := range targets {
 			t.Run("plain http, "+cl.name+" "+tg.host, func(t *testing.T) {
-				hits, proxied := tg.srv.hits.Load(), len(proxy.requests())
+				hits, before := tg.srv.hits.Load(), len(proxied.requests())
 				port := tg.srv.URL[strings.LastIndex(tg.srv.URL, ":")+1:]
 				c, _ := newTestClient(t, "http://"+tg.host+":"+port, append([]Option{WithRetry(RetryPolicy{})}, cl.opts...)...)
 				_, err := c.CreateLinkToken(context.Background(), validRequest())
 				assert.NoError(t, err)
 				assert.Equal(t, hits+1, tg.srv.hits.Load(), "the request did not reach the server")
-				assert.Equal(t, proxied, len(proxy.requests()), "the proxy saw plain http: %q", proxy.requests())
+				assert.Equal(t, before, len(proxied.requests()), "the proxy saw plain http: %+v", proxied.requests())
 			})
 		}
 	}
@@ -425,7 +409,7 @@ func TestCloseIdleConnectionsReachesCallerTransport(t *testing.T) {
 // whose Proxy is set explicitly (http.ProxyURL, a corporate proxy), not only through
 // HTTP_PROXY. The caller's transport is not changed: the request is refused, not sent.
 func TestPlainHTTPNeverThroughCallersProxy(t *testing.T) {
-	proxy := newRecordingProxy(t)
+	proxy, proxied := newRefusingProxy(t)
 	proxyURL, err := url.Parse(proxy.URL)
 	require.NoError(t, err)
 	target := newServer(t, answer(http.StatusOK, okBody))
@@ -435,7 +419,7 @@ func TestPlainHTTPNeverThroughCallersProxy(t *testing.T) {
 	c, clock := newTestClient(t, target.URL, WithHTTPClient(hc))
 	_, err = c.CreateLinkToken(context.Background(), validRequest())
 
-	assert.Empty(t, proxy.requests(), "the proxy saw plain http carrying the secret")
+	assert.Empty(t, proxied.requests(), "the proxy saw plain http carrying the secret")
 	assert.Zero(t, target.hits.Load(), "the caller's transport is not changed: the request is refused")
 	assert.ErrorContains(t, err, "through a proxy")
 	assert.Empty(t, clock.Waits(), "a refusal is not retried")

@@ -21,6 +21,7 @@ import (
 // sentRequest is one request as the server received it.
 type sentRequest struct {
 	method        string
+	host          string
 	path          string
 	header        http.Header
 	body          string
@@ -44,6 +45,7 @@ func (rec *requestRecorder) handler(t testing.TB, next http.HandlerFunc) http.Ha
 		rec.mu.Lock()
 		rec.reqs = append(rec.reqs, sentRequest{
 			method:        r.Method,
+			host:          r.Host,
 			path:          r.URL.Path,
 			header:        r.Header.Clone(),
 			body:          string(body),
