@@ -1,10 +1,7 @@
 package mesh
 
-// Faults a hostile or broken server causes, on a real loopback TCP server that writes
-// HTTP by hand: resets, FINs and garbage instead of an answer, bodies cut short,
-// stalled, trickled, endless or compressed bombs, and headers too large. Each ends in
-// a known outcome after a known number of attempts, and the same Client succeeds
-// again as soon as the server behaves. Outcomes and counts only: no elapsed time.
+// Faults of a hand-written loopback HTTP server: each ends in a known outcome after a
+// known number of attempts, then the same Client succeeds. Outcomes and counts only.
 
 import (
 	"bufio"
@@ -27,9 +24,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// faultServer is a loopback HTTP/1.1 server written by hand, so that it can misbehave
-// as no net/http handler can. It reads each request whole, then answers with its
-// fault while it has one, else with okBody.
+// faultServer is a hand-written loopback HTTP/1.1 server, to misbehave as no net/http
+// handler can: it reads each request whole, then answers with its fault, else okBody.
 type faultServer struct {
 	URL      string
 	requests atomic.Int32 // requests read
@@ -45,8 +41,7 @@ type faultServer struct {
 // faultAnswer answers one request on c; it reports whether c may carry another.
 type faultAnswer func(s *faultServer, c *net.TCPConn) (keepAlive bool)
 
-// newFaultServer starts a server that behaves until told otherwise, closed when the
-// test ends.
+// newFaultServer starts a server that behaves until told otherwise, closed with the test.
 func newFaultServer(t testing.TB) *faultServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -184,8 +179,7 @@ var (
 		}
 		return false
 	}
-	// endlessTrickle sends the head of an answer, then a byte of its body every 2 ms,
-	// forever: the connection is never idle, so only a limit on the whole attempt ends it.
+	// endlessTrickle: the connection is never idle, so only a limit on the attempt ends it.
 	endlessTrickle = trickle(head(200, 1<<30))
 	// headerTrickle sends a header line a byte every 2 ms, forever.
 	headerTrickle = trickle("HTTP/1.1 200 OK\r\nX-Slow: ")
@@ -198,9 +192,7 @@ var (
 			}
 		}
 	}
-	// switchingProtocols answers 101 Switching Protocols, then trickles "its protocol"
-	// without end: net/http hands the connection over as the answer's body, and no
-	// longer watches the request's context.
+	// switchingProtocols: net/http hands the connection over as the body, out of the context's reach.
 	switchingProtocols = trickle("HTTP/1.1 101 Switching Protocols\r\nUpgrade: mesh\r\nConnection: Upgrade\r\n\r\n")
 	// trickledEnvelope sends okBody one byte at a time.
 	trickledEnvelope faultAnswer = func(s *faultServer, c *net.TCPConn) bool {
@@ -221,8 +213,7 @@ var (
 	}
 )
 
-// trickle sends prefix, then a byte of white space every 2 ms until the client hangs
-// up or the server closes.
+// trickle sends prefix, then a space every 2 ms until the client or the server hangs up.
 func trickle(prefix string) faultAnswer {
 	return func(s *faultServer, c *net.TCPConn) bool {
 		if _, err := io.WriteString(c, prefix); err != nil {
@@ -262,8 +253,7 @@ func newAs200(t *testing.T) as200 {
 	return as200{next: next}
 }
 
-// resetMidBody sends the head of an ok answer and part of its body, waits until the
-// client has them (gotHead), then resets the connection.
+// resetMidBody sends partial, waits until the client has its head (gotHead), then resets.
 func resetMidBody(gotHead <-chan struct{}) faultAnswer {
 	return func(s *faultServer, c *net.TCPConn) bool {
 		if _, err := io.WriteString(c, partial); err != nil {
@@ -277,8 +267,8 @@ func resetMidBody(gotHead <-chan struct{}) faultAnswer {
 	}
 }
 
-// streamBody sends an ok answer of size bytes of white space, without holding them,
-// and reports how many it wrote before the client hung up (-1 when it wrote all).
+// streamBody sends an ok answer of size spaces and reports how many it wrote before the
+// client hung up (-1: all).
 func streamBody(size int64, wrote chan<- int64) faultAnswer {
 	return func(_ *faultServer, c *net.TCPConn) bool {
 		if _, err := io.WriteString(c, head(200, int(size))); err != nil {
@@ -299,10 +289,9 @@ func streamBody(size int64, wrote chan<- int64) faultAnswer {
 	}
 }
 
-// failed is the check of a call that fails: with a transport error when sentinel is
-// nil, else with an *APIError of sentinel; its error matches cause (when not nil) and
-// contains text.
-func failed(sentinel, cause error, text string) func(t *testing.T, err error) {
+// callFailed checks a transport error (sentinel nil) or an *APIError of sentinel, that
+// matches cause (when not nil) and contains text.
+func callFailed(sentinel, cause error, text string) func(t *testing.T, err error) {
 	return func(t *testing.T, err error) {
 		t.Helper()
 		if sentinel == nil {
@@ -337,54 +326,54 @@ func TestFaultInjection(t *testing.T) {
 		attempts int // attempts the client made
 		check    func(t *testing.T, err error)
 	}{
-		{name: "reset before any answer", fault: resetAtOnce, attempts: 3, check: failed(nil, syscall.ECONNRESET, "")},
-		{name: "FIN before any answer", fault: closeAtOnce, attempts: 3, check: failed(nil, io.EOF, "")},
+		{name: "reset before any answer", fault: resetAtOnce, attempts: 3, check: callFailed(nil, syscall.ECONNRESET, "")},
+		{name: "FIN before any answer", fault: closeAtOnce, attempts: 3, check: callFailed(nil, io.EOF, "")},
 		{
 			// 1xx answers count in the header bound.
 			name: "informational answers without end", fault: endless1xx, attempts: 3,
-			check: failed(nil, nil, "headers exceeded "+strconv.Itoa(maxHeaderBytes)),
+			check: callFailed(nil, nil, "headers exceeded "+strconv.Itoa(maxHeaderBytes)),
 		},
 		{
 			name: "response headers past the SDK transport's bound", attempts: 1, opts: []Option{WithRetry(RetryPolicy{})},
-			fault: sendAll(hugeHead + okBody), check: failed(nil, nil, "headers exceeded"),
+			fault: sendAll(hugeHead + okBody), check: callFailed(nil, nil, "headers exceeded"),
 		},
 		{
 			// A caller's *http.Client without a Transport (one set only for its Timeout,
 			// say) gets the SDK's default transport, not net/http's.
 			name: "response headers past the bound, caller's client without Transport", attempts: 1,
 			opts:  []Option{WithHTTPClient(&http.Client{Timeout: time.Minute}), WithRetry(RetryPolicy{})},
-			fault: sendAll(hugeHead + okBody), check: failed(nil, nil, "headers exceeded"),
+			fault: sendAll(hugeHead + okBody), check: callFailed(nil, nil, "headers exceeded"),
 		},
 		{
 			name: "a header line trickled without end", fault: headerTrickle, limit: true, attempts: 3,
-			check: failed(nil, context.DeadlineExceeded, ""),
+			check: callFailed(nil, context.DeadlineExceeded, ""),
 		},
-		{name: "garbage instead of HTTP", fault: garbage, attempts: 3, check: failed(nil, nil, "malformed HTTP")},
+		{name: "garbage instead of HTTP", fault: garbage, attempts: 3, check: callFailed(nil, nil, "malformed HTTP")},
 		{
 			// The read error is the cause.
 			name: "reset in the middle of the body", fault: resetMidBody(gotHead), traced: true, attempts: 3,
-			check: failed(ErrUnexpectedResponse, syscall.ECONNRESET, ""),
+			check: callFailed(ErrUnexpectedResponse, syscall.ECONNRESET, ""),
 		},
 		{
 			name: "FIN in the middle of the body", fault: closeMidBody, attempts: 3,
-			check: failed(ErrUnexpectedResponse, io.ErrUnexpectedEOF, ""),
+			check: callFailed(ErrUnexpectedResponse, io.ErrUnexpectedEOF, ""),
 		},
 		{
 			name: "no answer within the attempt's limit", fault: neverAnswer, limit: true, attempts: 3,
-			check: failed(nil, context.DeadlineExceeded, ""),
+			check: callFailed(nil, context.DeadlineExceeded, ""),
 		},
 		{
 			// No 1xx is read: without a limit, its body would last as long as the server
 			// wants.
 			name:  "101 Switching Protocols, then a trickle",
 			fault: switchingProtocols, opts: []Option{WithTimeout(0)}, attempts: 1,
-			check: failed(ErrUnexpectedResponse, nil, "101 Switching Protocols: informational answer"),
+			check: callFailed(ErrUnexpectedResponse, nil, "101 Switching Protocols: informational answer"),
 		},
 		{
 			// A body no context reaches still ends with the attempt.
 			name:  "101 passed on as a 200, then a trickle",
 			fault: switchingProtocols, limit: true, opts: []Option{passOn101}, attempts: 3,
-			check: failed(ErrUnexpectedResponse, context.DeadlineExceeded, ""),
+			check: callFailed(ErrUnexpectedResponse, context.DeadlineExceeded, ""),
 		},
 		{name: "body stalls after the headers", fault: stallMidBody, limit: true, attempts: 3, check: assertAttemptLimit},
 		{name: "endless trickle", fault: endlessTrickle, limit: true, attempts: 3, check: assertAttemptLimit},
@@ -395,7 +384,7 @@ func TestFaultInjection(t *testing.T) {
 		{
 			name: "200 MiB body", fault: streamBody(200*mib, wrote), attempts: 1,
 			check: func(t *testing.T, err error) {
-				failed(ErrUnexpectedResponse, nil, "larger than")(t, err)
+				callFailed(ErrUnexpectedResponse, nil, "larger than")(t, err)
 				n := <-wrote
 				assert.NotEqual(t, int64(-1), n, "the client read the whole body")
 				assert.Less(t, n, int64(200*mib), "the client did not hang up")
@@ -404,7 +393,7 @@ func TestFaultInjection(t *testing.T) {
 		{
 			name: "gzip bomb of 64 MiB", attempts: 1,
 			fault: sendAll(head(200, len(bomb), "Content-Encoding", "gzip") + string(bomb)),
-			check: failed(ErrUnexpectedResponse, nil, "larger than"),
+			check: callFailed(ErrUnexpectedResponse, nil, "larger than"),
 		},
 	}
 	for _, tc := range tests {
@@ -412,8 +401,7 @@ func TestFaultInjection(t *testing.T) {
 			s := newFaultServer(t)
 			opts := tc.opts
 			if tc.limit {
-				// Short, but long enough for a good answer on a loaded machine: the
-				// same client must get one once the server behaves.
+				// Long enough for a good answer on a loaded machine, once the server behaves.
 				opts = append(opts, WithTimeout(200*time.Millisecond))
 			}
 			c, clock := newTestClient(t, s.URL, opts...)
