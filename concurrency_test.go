@@ -1,8 +1,6 @@
 package mesh
 
-// Concurrency: one Client shared by many goroutines (run under -race), each call
-// getting its own answer; and a warm connection pool that serves as many concurrent
-// calls as it holds connections without opening a new one.
+// Concurrency: one Client shared by many goroutines (run under -race), and a warm pool.
 
 import (
 	"context"
@@ -22,8 +20,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// tokenEcho answers each request with a token made of its userId, so that each caller
-// can check it got its own answer. It refuses a request without the client's secret.
+// tokenEcho answers with a token made of the request's userId, so that each caller can
+// check it got its own answer; it refuses a request without the client's secret.
 func tokenEcho(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		UserID string `json:"userId"`
@@ -46,8 +44,7 @@ func callFor(c *Client, userID string) error {
 	return err
 }
 
-// callConcurrently makes n calls at once on c, call i for user(i), and returns the
-// error of each.
+// callConcurrently makes n calls at once on c, call i for user(i), and returns their errors.
 func callConcurrently(c *Client, n int, user func(i int) string) []error {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -121,10 +118,8 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 	assert.JSONEq(t, string(want), string(got), "the shared request was changed")
 }
 
-// DEFECT 9: the old test let 64 goroutines fill the pool as they raced, then counted
-// the connections a second round opened: 24 once in 21 runs. Here the pool is filled
-// with exactly n connections, held open at once by the server, and each later round
-// makes n calls at once: a pool that keeps its connections never needs another.
+// A pool filled with exactly n connections (held open at once by the server) serves rounds
+// of n calls at once without another. DEFECT 9: the old test let goroutines race to fill it.
 func TestConcurrentConnectionReuse(t *testing.T) {
 	const n, rounds = 8, 5
 	var (

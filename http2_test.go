@@ -30,10 +30,8 @@ const (
 	h2EndStream, h2Ack, h2EndHeaders                                     = 0x1, 0x1, 0x4
 )
 
-// h2Server is an HTTP/2 server on loopback TLS that answers by hand: for each
-// connection it settles the preface and SETTINGS, waits for the request's HEADERS,
-// then lets respond write frames; after that it allows no new stream (GOAWAY) and
-// waits until the client hangs up.
+// h2Server is an HTTP/2 server on loopback TLS that answers by hand: on each connection,
+// respond writes the frames after the request's HEADERS; then GOAWAY, until the client hangs up.
 type h2Server struct {
 	URL      string
 	hc       *http.Client // trusts the server's certificate, speaks HTTP/2
@@ -88,9 +86,8 @@ func newH2Server(t *testing.T, respond func(conn net.Conn)) *h2Server {
 	return s
 }
 
-// h2Handshake reads the client's preface and frames up to the HEADERS of its first
-// request, acknowledging its SETTINGS, then drains the client's frames in the
-// background; gone is closed when the client hangs up.
+// h2Handshake reads up to the first request's HEADERS, acknowledging SETTINGS, then drains
+// the client's frames in the background; gone is closed when the client hangs up.
 func h2Handshake(conn net.Conn) (gone <-chan struct{}, ok bool) {
 	preface := make([]byte, 24)
 	if _, err := io.ReadFull(conn, preface); err != nil || string(preface) != "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" {
@@ -143,8 +140,7 @@ func h2Frame(typ, flags byte, stream uint32, payload []byte) []byte {
 	return append(b, payload...)
 }
 
-// hpack encodes the header fields (name, value, ...) as literals without indexing,
-// without Huffman coding (RFC 7541, section 6.2.2).
+// hpack encodes the header fields (name, value, ...) as plain literals (RFC 7541, 6.2.2).
 func hpack(fields ...string) []byte {
 	var b []byte
 	length := func(n int) { // an integer with a 7-bit prefix
@@ -229,8 +225,7 @@ func TestHTTP2HostileServer(t *testing.T) {
 				h2Frame(h2Data, 0, 1, []byte(okBody)), h2RSTStreamFrame(1, internalError))
 		}},
 		{name: "half an envelope, then GOAWAY and close", want: ErrUnexpectedResponse, retried: true, respond: func(s string, conn net.Conn) {
-			// The read error that cuts the answer short is the APIError's cause, and quotes
-			// the debug data.
+			// The read error that cuts the answer short, the APIError's cause, quotes the debug data.
 			write(conn, headers(0, append([]string{":status", "200"}, js...)...),
 				h2Frame(h2Data, 0, 1, []byte(okBody[:len(okBody)/2])), h2GoAwayFrame(1, internalError, "bad credential "+s))
 			_ = conn.Close()
@@ -275,12 +270,10 @@ func TestHTTP2HostileServer(t *testing.T) {
 	}
 }
 
-// A server that sends header fields without end (CONTINUATION frames), or a body
-// without end ignoring the client's flow-control windows, costs the call an error; the
-// client then closes the connection, and the server's writes end.
+// Header fields (CONTINUATION) or a body (ignoring flow control) without end cost the call an
+// error; the client then closes the connection, and the server's writes end.
 func TestHTTP2HostileServerWithoutEnd(t *testing.T) {
-	// untilGone writes frame until the client hangs up, then reports how many bytes
-	// it wrote.
+	// untilGone writes frame until the client hangs up, then reports the bytes written.
 	untilGone := func(conn net.Conn, frame []byte, wrote chan<- int64) {
 		var n int64
 		for {
@@ -315,8 +308,7 @@ func TestHTTP2HostileServerWithoutEnd(t *testing.T) {
 		_, err := c.CreateLinkToken(testDeadline(t), validRequest())
 		assertTransportError(t, err)
 		assertShortLine(t, err.Error(), maxShownError, "the error")
-		// The client gives up past its header limit (net/http's 10 MiB) and closes the
-		// connection: what the server could write is that and the sockets' buffers.
+		// The client gives up past net/http's 10 MiB: the server wrote that and the sockets' buffers.
 		assert.Less(t, waitWrote(t, wrote), int64(64<<20), "the client read on")
 	})
 
@@ -332,8 +324,7 @@ func TestHTTP2HostileServerWithoutEnd(t *testing.T) {
 		_, err := c.CreateLinkToken(testDeadline(t), validRequest())
 		// Past its bound, or cut short when the windows overflow first: the same answer.
 		assertOnlySentinel(t, err, ErrUnexpectedResponse)
-		// net/http discards what comes for a stream it reset; the pool closes the
-		// connection once idle.
+		// net/http discards what comes for a reset stream; the pool closes the connection once idle.
 		c.CloseIdleConnections()
 		waitWrote(t, wrote)
 	})

@@ -1,10 +1,7 @@
 package mesh
 
-// Leaks: after every kind of call (successes, errors, retries, cancellations,
-// timeouts) nothing of it keeps running once the client's idle connections and the
-// server are closed, and every answer's body, retried answers included, was closed
-// before the call returned. Where a call's context ends is fixed by the test (in a
-// handler, in the client's wait, as an answer is handed out), never by a timer.
+// Leaks: no goroutine left and no body left open after any kind of call. Where a call's
+// context ends is fixed by the test, never by a timer.
 
 import (
 	"context"
@@ -21,12 +18,9 @@ import (
 	"go.uber.org/goleak"
 )
 
-// Each call runs until the test ends its context at a fixed point, then the client's
-// idle connections and the server are closed: nothing of the call is left running. On a
-// counting transport (bodies > 0), every body handed out was closed before the call
-// returned; the other rows run on the SDK's own transport.
-// DEFECT 9: the old test cancelled after 50 ms and assumed that the first attempt had
-// ended by then. Here each context ends at a point the test fixes.
+// Once the client's idle connections and the server are closed, nothing of a call is left
+// running; on a counting transport (bodies > 0), every body was closed before it returned.
+// DEFECT 9: the old test cancelled after 50 ms, assuming the first attempt had ended by then.
 func TestLeak(t *testing.T) {
 	down := answer(503, errorBody(StatusServerFailure, "maintenance", "down"))
 	downHTML := answer(503, "<html>maintenance</html>", "Content-Type", "text/html")
@@ -145,9 +139,8 @@ func TestLeak(t *testing.T) {
 	}
 }
 
-// verifyNoLeak is goleak.VerifyNone with the patience of a loaded machine: the
-// goroutines of a closed connection end soon, not at once, and goleak alone gives them
-// about 0.4 s.
+// verifyNoLeak is goleak.VerifyNone with the patience of a loaded machine: a closed
+// connection's goroutines end soon, not at once, and goleak alone gives them about 0.4 s.
 func verifyNoLeak(t *testing.T, opts ...goleak.Option) {
 	t.Helper()
 	var err error
@@ -159,9 +152,8 @@ func verifyNoLeak(t *testing.T, opts ...goleak.Option) {
 	t.Error(err)
 }
 
-// bodyCounter is a Transport over a clone of http.DefaultTransport that counts the
-// answer bodies it hands out and those closed. onAnswer, when set, runs as it hands
-// one out.
+// bodyCounter is a Transport that counts the bodies it hands out and those closed;
+// onAnswer, when set, runs as it hands one out.
 type bodyCounter struct {
 	next           *http.Transport
 	opened, closed atomic.Int32

@@ -63,8 +63,8 @@ func (rec *requestRecorder) requests() []sentRequest {
 	return append([]sentRequest(nil), rec.reqs...)
 }
 
-// recordCall makes call on a new client on a recording server (at the path prefix)
-// answering ok, and returns the one request the server received.
+// recordCall makes call on a new client of a server (at prefix) answering ok, and returns
+// the one request the server received.
 func recordCall(t *testing.T, prefix, ok string, call func(*Client) error, opts ...Option) sentRequest {
 	t.Helper()
 	var rec requestRecorder
@@ -285,8 +285,7 @@ func TestWireLinkTokenBody(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			require.NoError(t, tc.req.Validate(), "the fixture must be valid")
 			got := recordCall(t, "", okBody, linkTokenCall(t, tc.req))
-			// JSONEq compares the decoded values: a key too many (a null, a zero) or
-			// one too few fails it.
+			// JSONEq compares decoded values: a key too many (a null, a zero) or too few fails it.
 			assert.JSONEq(t, tc.want, got.body)
 			assert.NotContains(t, got.body, "null")
 			assert.Equal(t, int64(len(got.body)), got.contentLength, "the body is sent with its length")
@@ -380,7 +379,7 @@ func TestWireRequests(t *testing.T) {
 		want string // regexp
 	}{
 		{name: "SDK's User-Agent", want: sdkAgent + `$`},
-		{name: "WithUserAgent appended", opts: []Option{WithUserAgent("acme-payments/1.4")}, want: sdkAgent + ` acme-payments/1\.4$`},
+		{name: "WithUserAgent", opts: []Option{WithUserAgent("acme-payments/1.4")}, want: sdkAgent + ` acme-payments/1\.4$`},
 	}
 	prefixes := map[string]string{"": "", "/mesh": "/mesh", "/proxy/mesh/": "/proxy/mesh"} // base URL's path: sent
 	for _, call := range calls {
