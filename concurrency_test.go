@@ -1,8 +1,6 @@
 package mesh
 
-// Concurrency: one Client shared by many goroutines (run under -race), each call
-// getting its own answer; and a warm connection pool that serves as many concurrent
-// calls as it holds connections without opening a new one.
+// Concurrency: one Client shared by many goroutines (run under -race), and a warm pool.
 
 import (
 	"context"
@@ -22,8 +20,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// tokenEcho answers each request with a token made of its userId, so that each caller
-// can check it got its own answer. It refuses a request without the client's secret.
+// tokenEcho answers with a token made of the request's userId, so that each caller can
+// check it got its own answer; it refuses a request without the client's secret.
 func tokenEcho(w http.ResponseWriter, r *http.Request) {
 	var body struct {
 		UserID string `json:"userId"`
@@ -46,8 +44,7 @@ func callFor(c *Client, userID string) error {
 	return err
 }
 
-// callConcurrently makes n calls at once on c, call i for user(i), and returns the
-// error of each.
+// callConcurrently makes n calls at once on c, call i for user(i), and returns their errors.
 func callConcurrently(c *Client, n int, user func(i int) string) []error {
 	errs := make([]error, n)
 	var wg sync.WaitGroup
@@ -58,34 +55,71 @@ func callConcurrently(c *Client, n int, user func(i int) string) []error {
 	return errs
 }
 
+// One Client and one request, shared read-only, serve every kind of call at once,
+// while other goroutines close idle connections and print the client: each call gets
+// its own answer, sent once, with one log record per attempt (run under -race).
 func TestConcurrentCallsShareOneClient(t *testing.T) {
 	const goroutines, calls = 64, 8
-	s := newServer(t, tokenEcho)
+	answers := map[string]string{networksPath: networksAnswer,
+		integrationsPath: integrationsAnswer, transferIntegrationsPath: transferIntegrationsAnswer}
+	s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == linkTokenPath {
+			tokenEcho(w, r)
+			return
+		}
+		answer(http.StatusOK, answers[r.URL.Path])(w, r)
+	})
 	rec := &logRecorder{level: slog.LevelDebug}
 	c, clock := newTestClient(t, s.URL, WithLogger(slog.New(rec)))
+	shared := validRequest()
+	want, err := json.Marshal(shared)
+	require.NoError(t, err)
 
-	errs := make([]error, goroutines*calls)
+	errs := make(chan error, goroutines*calls)
+	var sent atomic.Int32
 	var wg sync.WaitGroup
 	for g := range goroutines {
 		wg.Go(func() {
 			for i := range calls {
-				errs[g*calls+i] = callFor(c, fmt.Sprintf("user-%d-%d", g, i))
+				switch n := (g + i) % 7; n {
+				case 0:
+					sent.Add(1)
+					lt, err := c.CreateLinkToken(context.Background(), shared)
+					if err == nil && lt.Token != "token-"+shared.UserID {
+						err = fmt.Errorf("got the token %q", lt.Token)
+					}
+					errs <- err
+				case 4:
+					c.CloseIdleConnections()
+				case 5:
+					if text := fmt.Sprintf("%v %+v %#v %s", c, c, *c, c); strings.Contains(text, testSecret) {
+						errs <- errors.New("printing the client shows the secret")
+					}
+				case 6:
+					sent.Add(1)
+					errs <- callFor(c, fmt.Sprintf("user-%d-%d", g, i))
+				default:
+					sent.Add(1)
+					errs <- clientCalls[n].do(c, context.Background())
+				}
 			}
 		})
 	}
 	wg.Wait()
-	for _, err := range errs {
+	close(errs)
+	for err := range errs {
 		require.NoError(t, err)
 	}
-	assert.EqualValues(t, goroutines*calls, s.hits.Load(), "requests: a call was retried or lost")
+	assert.Equal(t, sent.Load(), s.hits.Load(), "requests: a call was retried or lost")
 	assert.Empty(t, clock.Waits())
-	assert.Len(t, rec.all(), goroutines*calls, "one record per attempt")
+	assert.Len(t, rec.all(), int(sent.Load()), "one record per attempt")
+	got, err := json.Marshal(shared)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(want), string(got), "the shared request was changed")
 }
 
-// DEFECT 9: the old test let 64 goroutines fill the pool as they raced, then counted
-// the connections a second round opened: 24 once in 21 runs. Here the pool is filled
-// with exactly n connections, held open at once by the server, and each later round
-// makes n calls at once: a pool that keeps its connections never needs another.
+// A pool filled with exactly n connections (held open at once by the server) serves rounds
+// of n calls at once without another. DEFECT 9: the old test let goroutines race to fill it.
 func TestConcurrentConnectionReuse(t *testing.T) {
 	const n, rounds = 8, 5
 	var (
@@ -129,55 +163,4 @@ func TestConcurrentConnectionReuse(t *testing.T) {
 		}
 		assert.EqualValues(t, n, newConns.Load(), "round %d opened connections: the pool dropped some", r+1)
 	}
-}
-
-// One Client and one request, shared read-only, serve every kind of call at once,
-// while other goroutines close idle connections and print the client: each call still
-// gets its answer (run under -race).
-func TestConcurrentMixedUse(t *testing.T) {
-	const goroutines, calls = 32, 8
-	answers := map[string]string{linkTokenPath: okBody, networksPath: networksAnswer,
-		integrationsPath: integrationsAnswer, transferIntegrationsPath: transferIntegrationsAnswer}
-	s := newServer(t, func(w http.ResponseWriter, r *http.Request) { answer(http.StatusOK, answers[r.URL.Path])(w, r) })
-	c, _ := newTestClient(t, s.URL)
-	shared := validRequest()
-	want, err := json.Marshal(shared)
-	require.NoError(t, err)
-
-	errs := make(chan error, goroutines*calls)
-	var sent atomic.Int32
-	var wg sync.WaitGroup
-	for g := range goroutines {
-		wg.Go(func() {
-			for i := range calls {
-				switch n := (g + i) % 6; n {
-				case 0:
-					sent.Add(1)
-					lt, err := c.CreateLinkToken(context.Background(), shared)
-					if err == nil && lt.Token != testToken {
-						err = fmt.Errorf("got the token %q", lt.Token)
-					}
-					errs <- err
-				case 4:
-					c.CloseIdleConnections()
-				case 5:
-					if text := fmt.Sprintf("%v %+v %#v %s", c, c, *c, c); strings.Contains(text, testSecret) {
-						errs <- errors.New("printing the client shows the secret")
-					}
-				default:
-					sent.Add(1)
-					errs <- clientCalls[n].do(c, context.Background())
-				}
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		require.NoError(t, err)
-	}
-	assert.Equal(t, sent.Load(), s.hits.Load(), "requests: a call was retried or lost")
-	got, err := json.Marshal(shared)
-	require.NoError(t, err)
-	assert.JSONEq(t, string(want), string(got), "the shared request was changed")
 }

@@ -1,19 +1,20 @@
 package mesh
 
-// Faults a hostile or broken server causes, on a real loopback TCP server that writes
-// HTTP by hand: resets, FINs and garbage instead of an answer, bodies cut short,
-// stalled, trickled, endless or compressed bombs, and headers too large. Each ends in
-// a known outcome after a known number of attempts, and the same Client succeeds
-// again as soon as the server behaves. Outcomes and counts only: no elapsed time.
+// Faults of hand-written loopback servers. HTTP/1.1: each ends in a known outcome after a
+// known number of attempts, then the same Client succeeds. HTTP/2, frame by frame: no error
+// shows the secret, a complete envelope is a token sent once, nothing is read without bound.
 
 import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/http/httptrace"
 	"strconv"
 	"strings"
@@ -27,9 +28,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// faultServer is a loopback HTTP/1.1 server written by hand, so that it can misbehave
-// as no net/http handler can. It reads each request whole, then answers with its
-// fault while it has one, else with okBody.
+// faultServer is a hand-written loopback HTTP/1.1 server, to misbehave as no net/http
+// handler can: it reads each request whole, then answers with its fault, else okBody.
 type faultServer struct {
 	URL      string
 	requests atomic.Int32 // requests read
@@ -45,8 +45,7 @@ type faultServer struct {
 // faultAnswer answers one request on c; it reports whether c may carry another.
 type faultAnswer func(s *faultServer, c *net.TCPConn) (keepAlive bool)
 
-// newFaultServer starts a server that behaves until told otherwise, closed when the
-// test ends.
+// newFaultServer starts a server that behaves until told otherwise, closed with the test.
 func newFaultServer(t testing.TB) *faultServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -184,8 +183,7 @@ var (
 		}
 		return false
 	}
-	// endlessTrickle sends the head of an answer, then a byte of its body every 2 ms,
-	// forever: the connection is never idle, so only a limit on the whole attempt ends it.
+	// endlessTrickle: the connection is never idle, so only a limit on the attempt ends it.
 	endlessTrickle = trickle(head(200, 1<<30))
 	// headerTrickle sends a header line a byte every 2 ms, forever.
 	headerTrickle = trickle("HTTP/1.1 200 OK\r\nX-Slow: ")
@@ -198,9 +196,7 @@ var (
 			}
 		}
 	}
-	// switchingProtocols answers 101 Switching Protocols, then trickles "its protocol"
-	// without end: net/http hands the connection over as the answer's body, and no
-	// longer watches the request's context.
+	// switchingProtocols: net/http hands the connection over as the body, out of the context's reach.
 	switchingProtocols = trickle("HTTP/1.1 101 Switching Protocols\r\nUpgrade: mesh\r\nConnection: Upgrade\r\n\r\n")
 	// trickledEnvelope sends okBody one byte at a time.
 	trickledEnvelope faultAnswer = func(s *faultServer, c *net.TCPConn) bool {
@@ -221,8 +217,7 @@ var (
 	}
 )
 
-// trickle sends prefix, then a byte of white space every 2 ms until the client hangs
-// up or the server closes.
+// trickle sends prefix, then a space every 2 ms until the client or the server hangs up.
 func trickle(prefix string) faultAnswer {
 	return func(s *faultServer, c *net.TCPConn) bool {
 		if _, err := io.WriteString(c, prefix); err != nil {
@@ -262,8 +257,7 @@ func newAs200(t *testing.T) as200 {
 	return as200{next: next}
 }
 
-// resetMidBody sends the head of an ok answer and part of its body, waits until the
-// client has them (gotHead), then resets the connection.
+// resetMidBody sends partial, waits until the client has its head (gotHead), then resets.
 func resetMidBody(gotHead <-chan struct{}) faultAnswer {
 	return func(s *faultServer, c *net.TCPConn) bool {
 		if _, err := io.WriteString(c, partial); err != nil {
@@ -277,8 +271,8 @@ func resetMidBody(gotHead <-chan struct{}) faultAnswer {
 	}
 }
 
-// streamBody sends an ok answer of size bytes of white space, without holding them,
-// and reports how many it wrote before the client hung up (-1 when it wrote all).
+// streamBody sends an ok answer of size spaces and reports how many it wrote before the
+// client hung up (-1: all).
 func streamBody(size int64, wrote chan<- int64) faultAnswer {
 	return func(_ *faultServer, c *net.TCPConn) bool {
 		if _, err := io.WriteString(c, head(200, int(size))); err != nil {
@@ -299,6 +293,25 @@ func streamBody(size int64, wrote chan<- int64) faultAnswer {
 	}
 }
 
+// callFailed checks a transport error (sentinel nil) or an *APIError of sentinel, that
+// matches cause (when not nil) and contains text.
+func callFailed(sentinel, cause error, text string) func(t *testing.T, err error) {
+	return func(t *testing.T, err error) {
+		t.Helper()
+		if sentinel == nil {
+			assertTransportError(t, err)
+		} else {
+			assertOnlySentinel(t, err, sentinel)
+			var apiErr *APIError
+			assert.ErrorAs(t, err, &apiErr)
+		}
+		if cause != nil {
+			assert.ErrorIs(t, err, cause)
+		}
+		assert.ErrorContains(t, err, text)
+	}
+}
+
 func TestFaultInjection(t *testing.T) {
 	const mib = 1 << 20
 	gotHead := make(chan struct{}, DefaultMaxRetries+1)
@@ -306,15 +319,8 @@ func TestFaultInjection(t *testing.T) {
 	bomb := gzipZeros(64)
 	require.Less(t, len(bomb), mib, "the bomb is small on the wire")
 	passOn101 := WithHTTPClient(&http.Client{Transport: newAs200(t)})
-
-	answered := func(sentinel error) func(t *testing.T, err error) {
-		return func(t *testing.T, err error) {
-			t.Helper()
-			assertOnlySentinel(t, err, sentinel)
-			var apiErr *APIError
-			assert.ErrorAs(t, err, &apiErr)
-		}
-	}
+	// Within net/http's 10 MiB, past the SDK transport's bound.
+	hugeHead := strings.Replace(head(200, len(okBody)), "\r\n", "\r\nX-Padding: "+strings.Repeat("a", 9<<20)+"\r\n", 1)
 	tests := []struct {
 		name     string
 		fault    faultAnswer
@@ -324,78 +330,54 @@ func TestFaultInjection(t *testing.T) {
 		attempts int // attempts the client made
 		check    func(t *testing.T, err error)
 	}{
+		{name: "reset before any answer", fault: resetAtOnce, attempts: 3, check: callFailed(nil, syscall.ECONNRESET, "")},
+		{name: "FIN before any answer", fault: closeAtOnce, attempts: 3, check: callFailed(nil, io.EOF, "")},
 		{
-			name: "reset before any answer", fault: resetAtOnce, attempts: 3,
-			check: func(t *testing.T, err error) {
-				assertTransportError(t, err)
-				assert.ErrorIs(t, err, syscall.ECONNRESET)
-			},
-		},
-		{
-			name: "FIN before any answer", fault: closeAtOnce, attempts: 3,
-			check: func(t *testing.T, err error) {
-				assertTransportError(t, err)
-				assert.ErrorIs(t, err, io.EOF)
-			},
-		},
-		{
+			// 1xx answers count in the header bound.
 			name: "informational answers without end", fault: endless1xx, attempts: 3,
-			check: func(t *testing.T, err error) {
-				assertTransportError(t, err)
-				assert.ErrorContains(t, err, "headers exceeded "+strconv.Itoa(maxHeaderBytes), "1xx answers count in the header bound")
-			},
+			check: callFailed(nil, nil, "headers exceeded "+strconv.Itoa(maxHeaderBytes)),
+		},
+		{
+			name: "response headers past the SDK transport's bound", attempts: 1, opts: []Option{WithRetry(RetryPolicy{})},
+			fault: sendAll(hugeHead + okBody), check: callFailed(nil, nil, "headers exceeded"),
+		},
+		{
+			// A caller's *http.Client without a Transport (one set only for its Timeout,
+			// say) gets the SDK's default transport, not net/http's.
+			name: "response headers past the bound, caller's client without Transport", attempts: 1,
+			opts:  []Option{WithHTTPClient(&http.Client{Timeout: time.Minute}), WithRetry(RetryPolicy{})},
+			fault: sendAll(hugeHead + okBody), check: callFailed(nil, nil, "headers exceeded"),
 		},
 		{
 			name: "a header line trickled without end", fault: headerTrickle, limit: true, attempts: 3,
-			check: func(t *testing.T, err error) {
-				assertTransportError(t, err)
-				assert.ErrorIs(t, err, context.DeadlineExceeded)
-			},
+			check: callFailed(nil, context.DeadlineExceeded, ""),
 		},
+		{name: "garbage instead of HTTP", fault: garbage, attempts: 3, check: callFailed(nil, nil, "malformed HTTP")},
 		{
-			name: "garbage instead of HTTP", fault: garbage, attempts: 3,
-			check: func(t *testing.T, err error) {
-				assertTransportError(t, err)
-				assert.ErrorContains(t, err, "malformed HTTP")
-			},
-		},
-		{
+			// The read error is the cause.
 			name: "reset in the middle of the body", fault: resetMidBody(gotHead), traced: true, attempts: 3,
-			check: func(t *testing.T, err error) {
-				answered(ErrUnexpectedResponse)(t, err)
-				assert.ErrorIs(t, err, syscall.ECONNRESET, "the read error is the cause")
-			},
+			check: callFailed(ErrUnexpectedResponse, syscall.ECONNRESET, ""),
 		},
 		{
 			name: "FIN in the middle of the body", fault: closeMidBody, attempts: 3,
-			check: func(t *testing.T, err error) {
-				answered(ErrUnexpectedResponse)(t, err)
-				assert.ErrorIs(t, err, io.ErrUnexpectedEOF, "the read error is the cause")
-			},
+			check: callFailed(ErrUnexpectedResponse, io.ErrUnexpectedEOF, ""),
 		},
 		{
 			name: "no answer within the attempt's limit", fault: neverAnswer, limit: true, attempts: 3,
-			check: func(t *testing.T, err error) {
-				assertTransportError(t, err)
-				assert.ErrorIs(t, err, context.DeadlineExceeded)
-			},
+			check: callFailed(nil, context.DeadlineExceeded, ""),
 		},
 		{
 			// No 1xx is read: without a limit, its body would last as long as the server
 			// wants.
-			name: "101 Switching Protocols, then a trickle", fault: switchingProtocols, opts: []Option{WithTimeout(0)}, attempts: 1,
-			check: func(t *testing.T, err error) {
-				answered(ErrUnexpectedResponse)(t, err)
-				assert.ErrorContains(t, err, "101 Switching Protocols: informational answer")
-			},
+			name:  "101 Switching Protocols, then a trickle",
+			fault: switchingProtocols, opts: []Option{WithTimeout(0)}, attempts: 1,
+			check: callFailed(ErrUnexpectedResponse, nil, "101 Switching Protocols: informational answer"),
 		},
 		{
 			// A body no context reaches still ends with the attempt.
-			name: "101 passed on as a 200, then a trickle", fault: switchingProtocols, limit: true, opts: []Option{passOn101}, attempts: 3,
-			check: func(t *testing.T, err error) {
-				answered(ErrUnexpectedResponse)(t, err)
-				assert.ErrorIs(t, err, context.DeadlineExceeded)
-			},
+			name:  "101 passed on as a 200, then a trickle",
+			fault: switchingProtocols, limit: true, opts: []Option{passOn101}, attempts: 3,
+			check: callFailed(ErrUnexpectedResponse, context.DeadlineExceeded, ""),
 		},
 		{name: "body stalls after the headers", fault: stallMidBody, limit: true, attempts: 3, check: assertAttemptLimit},
 		{name: "endless trickle", fault: endlessTrickle, limit: true, attempts: 3, check: assertAttemptLimit},
@@ -406,19 +388,16 @@ func TestFaultInjection(t *testing.T) {
 		{
 			name: "200 MiB body", fault: streamBody(200*mib, wrote), attempts: 1,
 			check: func(t *testing.T, err error) {
-				answered(ErrUnexpectedResponse)(t, err)
-				assert.ErrorContains(t, err, "larger than")
+				callFailed(ErrUnexpectedResponse, nil, "larger than")(t, err)
 				n := <-wrote
 				assert.NotEqual(t, int64(-1), n, "the client read the whole body")
 				assert.Less(t, n, int64(200*mib), "the client did not hang up")
 			},
 		},
 		{
-			name: "gzip bomb of 64 MiB", fault: sendAll(head(200, len(bomb), "Content-Encoding", "gzip") + string(bomb)), attempts: 1,
-			check: func(t *testing.T, err error) {
-				answered(ErrUnexpectedResponse)(t, err)
-				assert.ErrorContains(t, err, "larger than")
-			},
+			name: "gzip bomb of 64 MiB", attempts: 1,
+			fault: sendAll(head(200, len(bomb), "Content-Encoding", "gzip") + string(bomb)),
+			check: callFailed(ErrUnexpectedResponse, nil, "larger than"),
 		},
 	}
 	for _, tc := range tests {
@@ -426,8 +405,7 @@ func TestFaultInjection(t *testing.T) {
 			s := newFaultServer(t)
 			opts := tc.opts
 			if tc.limit {
-				// Short, but long enough for a good answer on a loaded machine: the
-				// same client must get one once the server behaves.
+				// Long enough for a good answer on a loaded machine, once the server behaves.
 				opts = append(opts, WithTimeout(200*time.Millisecond))
 			}
 			c, clock := newTestClient(t, s.URL, opts...)
@@ -464,21 +442,308 @@ func TestFaultInjection(t *testing.T) {
 	}
 }
 
-// DEFECT 4: net/http reads up to 10 MiB of response headers by default. The SDK's own
-// transport stops at a bound, with a transport error that names the limit.
-func TestFaultResponseHeadersAreBounded(t *testing.T) {
-	s := newFaultServer(t)
-	c, _ := newTestClient(t, s.URL, WithRetry(RetryPolicy{}))
-	huge := "X-Padding: " + strings.Repeat("a", 9<<20) + "\r\n"
-	s.misbehave(sendAll(strings.Replace(head(200, len(okBody)), "\r\n", "\r\n"+huge, 1) + okBody))
+// HTTP/2 frame types and flags (RFC 9113, section 6).
+const (
+	h2Data, h2Headers, h2RSTStream, h2Settings, h2GoAway, h2Continuation = 0x0, 0x1, 0x3, 0x4, 0x7, 0x9
+	h2EndStream, h2Ack, h2EndHeaders                                     = 0x1, 0x1, 0x4
+)
 
-	lt, err := c.CreateLinkToken(context.Background(), validRequest())
-	assert.Nil(t, lt)
-	assertTransportError(t, err)
-	assert.ErrorContains(t, err, "headers exceeded")
-	assert.EqualValues(t, 1, s.requests.Load())
+// h2Server is an HTTP/2 server on loopback TLS that answers by hand: on each connection,
+// respond writes the frames after the request's HEADERS; then GOAWAY, until the client hangs up.
+type h2Server struct {
+	URL      string
+	hc       *http.Client // trusts the server's certificate, speaks HTTP/2
+	requests atomic.Int32 // requests whose HEADERS arrived, one per connection
+}
 
-	s.misbehave(nil)
-	_, err = c.CreateLinkToken(context.Background(), validRequest())
-	assert.NoError(t, err)
+func newH2Server(t *testing.T, respond func(conn net.Conn)) *h2Server {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(http.NotFoundHandler()) // for its certificate and client
+	ts.EnableHTTP2 = true
+	ts.StartTLS()
+	hc, certs := ts.Client(), ts.TLS.Certificates
+	ts.Close()
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: certs, NextProtos: []string{"h2"}, MinVersion: tls.VersionTLS12})
+	require.NoError(t, err)
+	s := &h2Server{URL: "https://" + ln.Addr().String(), hc: hc}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		conns = map[net.Conn]bool{}
+	)
+	wg.Go(func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns[conn] = true
+			mu.Unlock()
+			wg.Go(func() {
+				defer conn.Close()
+				if gone, ok := h2Handshake(conn); ok {
+					s.requests.Add(1)
+					respond(conn)
+					_, _ = conn.Write(h2GoAwayFrame(1, 0, ""))
+					<-gone
+				}
+			})
+		}
+	})
+	t.Cleanup(func() {
+		_ = ln.Close()
+		mu.Lock()
+		for c := range conns {
+			_ = c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+		hc.CloseIdleConnections()
+	})
+	return s
+}
+
+// h2Handshake reads up to the first request's HEADERS, acknowledging SETTINGS, then drains
+// the client's frames in the background; gone is closed when the client hangs up.
+func h2Handshake(conn net.Conn) (gone <-chan struct{}, ok bool) {
+	preface := make([]byte, 24)
+	if _, err := io.ReadFull(conn, preface); err != nil || string(preface) != "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" {
+		return nil, false
+	}
+	if _, err := conn.Write(h2Frame(h2Settings, 0, 0, nil)); err != nil {
+		return nil, false
+	}
+	for {
+		typ, flags, err := h2ReadFrame(conn)
+		if err != nil {
+			return nil, false
+		}
+		if typ == h2Settings && flags&h2Ack == 0 {
+			if _, err := conn.Write(h2Frame(h2Settings, h2Ack, 0, nil)); err != nil {
+				return nil, false
+			}
+		}
+		if typ == h2Headers {
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				for {
+					if _, _, err := h2ReadFrame(conn); err != nil {
+						return
+					}
+				}
+			}()
+			return done, true
+		}
+	}
+}
+
+// h2ReadFrame reads one frame and returns its type and flags.
+func h2ReadFrame(r io.Reader) (typ, flags byte, err error) {
+	var h [9]byte
+	if _, err = io.ReadFull(r, h[:]); err != nil {
+		return 0, 0, err
+	}
+	n := int64(h[0])<<16 | int64(h[1])<<8 | int64(h[2])
+	_, err = io.CopyN(io.Discard, r, n)
+	return h[3], h[4], err
+}
+
+func h2Frame(typ, flags byte, stream uint32, payload []byte) []byte {
+	b := make([]byte, 9, 9+len(payload))
+	b[0], b[1], b[2] = byte(len(payload)>>16), byte(len(payload)>>8), byte(len(payload))
+	b[3], b[4] = typ, flags
+	binary.BigEndian.PutUint32(b[5:], stream)
+	return append(b, payload...)
+}
+
+// hpack encodes the header fields (name, value, ...) as plain literals (RFC 7541, 6.2.2).
+func hpack(fields ...string) []byte {
+	var b []byte
+	length := func(n int) { // an integer with a 7-bit prefix
+		if n < 127 {
+			b = append(b, byte(n))
+			return
+		}
+		b = append(b, 127)
+		for n -= 127; n >= 128; n /= 128 {
+			b = append(b, byte(n%128+128))
+		}
+		b = append(b, byte(n))
+	}
+	for i := 0; i+1 < len(fields); i += 2 {
+		b = append(b, 0)
+		length(len(fields[i]))
+		b = append(b, fields[i]...)
+		length(len(fields[i+1]))
+		b = append(b, fields[i+1]...)
+	}
+	return b
+}
+
+func h2GoAwayFrame(lastStream, code uint32, debug string) []byte {
+	p := binary.BigEndian.AppendUint32(binary.BigEndian.AppendUint32(nil, lastStream), code)
+	return h2Frame(h2GoAway, 0, 0, append(p, debug...))
+}
+
+func h2RSTStreamFrame(stream, code uint32) []byte {
+	return h2Frame(h2RSTStream, 0, stream, binary.BigEndian.AppendUint32(nil, code))
+}
+
+func TestHTTP2HostileServer(t *testing.T) {
+	const internalError = 0x2
+	write := func(conn net.Conn, frames ...[]byte) {
+		for _, f := range frames {
+			_, _ = conn.Write(f)
+		}
+	}
+	headers := func(flags byte, fields ...string) []byte {
+		return h2Frame(h2Headers, flags|h2EndHeaders, 1, hpack(fields...))
+	}
+	js := []string{"content-type", "application/json"}
+	scenarios := []struct {
+		name    string
+		respond func(secret string, conn net.Conn)
+		want    error // the sentinel of the answer; nil: a transport failure
+		retried bool  // the call is retried once: a transport failure or a 2xx cut short
+		ok      bool  // a token
+	}{
+		{name: "GOAWAY debug data", retried: true, respond: func(s string, conn net.Conn) {
+			write(conn, h2GoAwayFrame(1, internalError, "internal: bad credential "+s+" rejected"))
+			_ = conn.Close()
+		}},
+		{name: "GOAWAY with 12 KB of debug data", retried: true, respond: func(s string, conn net.Conn) {
+			write(conn, h2GoAwayFrame(1, internalError, strings.Repeat("d\n", 3000)+s+strings.Repeat("\x00\xff", 3000)))
+			_ = conn.Close()
+		}},
+		{name: "RST_STREAM before any answer", retried: true, respond: func(_ string, conn net.Conn) {
+			write(conn, h2RSTStreamFrame(1, internalError))
+		}},
+		{name: "header value", want: ErrBadRequest, respond: func(s string, conn net.Conn) {
+			write(conn, headers(0, append([]string{":status", "400", "x-echo", s}, js...)...),
+				h2Frame(h2Data, h2EndStream, 1, []byte(errorBody(StatusBadRequest, "", "no"))))
+		}},
+		{name: "invalid header name", retried: true, respond: func(s string, conn net.Conn) {
+			write(conn, headers(h2EndStream, ":status", "200", "x-"+s+"\x01", "v"))
+		}},
+		{name: "invalid header value", retried: true, respond: func(s string, conn net.Conn) {
+			write(conn, headers(h2EndStream, ":status", "200", "x-echo", "v\x00"+s))
+		}},
+		{name: ":status", retried: true, respond: func(s string, conn net.Conn) {
+			write(conn, headers(h2EndStream, ":status", s))
+		}},
+		{name: "trailer", want: ErrBadRequest, respond: func(s string, conn net.Conn) {
+			write(conn, headers(0, append([]string{":status", "400"}, js...)...),
+				h2Frame(h2Data, 0, 1, []byte(errorBody(StatusBadRequest, "", "no"))),
+				headers(h2EndStream, "x-trailer", s))
+		}},
+		{name: "complete envelope, then RST_STREAM", ok: true, respond: func(_ string, conn net.Conn) {
+			write(conn, headers(0, append([]string{":status", "200"}, js...)...),
+				h2Frame(h2Data, 0, 1, []byte(okBody)), h2RSTStreamFrame(1, internalError))
+		}},
+		{name: "half an envelope, then GOAWAY and close", want: ErrUnexpectedResponse, retried: true, respond: func(s string, conn net.Conn) {
+			// The read error that cuts the answer short, the APIError's cause, quotes the debug data.
+			write(conn, headers(0, append([]string{":status", "200"}, js...)...),
+				h2Frame(h2Data, 0, 1, []byte(okBody[:len(okBody)/2])), h2GoAwayFrame(1, internalError, "bad credential "+s))
+			_ = conn.Close()
+		}},
+		{name: "complete envelope, then GOAWAY and close", ok: true, respond: func(s string, conn net.Conn) {
+			write(conn, headers(0, append([]string{":status", "200"}, js...)...),
+				h2Frame(h2Data, 0, 1, []byte(okBody)), h2GoAwayFrame(1, internalError, s))
+			_ = conn.Close()
+		}},
+	}
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			for _, secret := range unusualSecrets {
+				srv := newH2Server(t, func(conn net.Conn) { sc.respond(secret, conn) })
+				logger, log := debugLog()
+				c, clock := newSecretClient(t, secret, srv.URL, WithHTTPClient(srv.hc), WithLogger(logger), WithRetry(RetryPolicy{MaxRetries: 1}))
+
+				lt, err := c.CreateLinkToken(testDeadline(t), validRequest())
+				switch {
+				case sc.ok:
+					require.NoError(t, err)
+					assert.Equal(t, testToken, lt.Token)
+					assert.EqualValues(t, 1, srv.requests.Load(), "a complete envelope was sent again")
+				case sc.want == nil:
+					assertTransportError(t, err)
+				default:
+					assertOnlySentinel(t, err, sc.want)
+				}
+				if sc.retried {
+					assert.Len(t, clock.Waits(), 1)
+				} else {
+					assert.Empty(t, clock.Waits(), "an answer of 400, or a complete envelope, is not retried")
+				}
+				if err != nil {
+					assertNothingShowsSecret(t, err, log.String(), secret)
+				}
+				if t.Failed() {
+					t.Fatalf("secret %q: %v", secret, err)
+				}
+			}
+		})
+	}
+}
+
+// Header fields (CONTINUATION) or a body (ignoring flow control) without end cost the call an
+// error; the client then closes the connection, and the server's writes end.
+func TestHTTP2HostileServerWithoutEnd(t *testing.T) {
+	// untilGone writes frame until the client hangs up, then reports the bytes written.
+	untilGone := func(conn net.Conn, frame []byte, wrote chan<- int64) {
+		var n int64
+		for {
+			m, err := conn.Write(frame)
+			n += int64(m)
+			if err != nil {
+				wrote <- n
+				return
+			}
+		}
+	}
+	waitWrote := func(t *testing.T, wrote <-chan int64) int64 {
+		t.Helper()
+		select {
+		case n := <-wrote:
+			return n
+		case <-time.After(time.Minute): // a guard: the client never hung up
+			t.Fatal("the server is still writing: the client kept the connection")
+			return 0
+		}
+	}
+
+	t.Run("CONTINUATION frames", func(t *testing.T) {
+		wrote := make(chan int64, 1)
+		field := hpack("x-filler", strings.Repeat("f", 1000))
+		srv := newH2Server(t, func(conn net.Conn) {
+			_, _ = conn.Write(h2Frame(h2Headers, 0, 1, hpack(":status", "200")))
+			untilGone(conn, h2Frame(h2Continuation, 0, 1, bytes.Repeat(field, 16)), wrote)
+		})
+		c, _ := newTestClient(t, srv.URL, WithHTTPClient(srv.hc), WithRetry(RetryPolicy{}))
+
+		_, err := c.CreateLinkToken(testDeadline(t), validRequest())
+		assertTransportError(t, err)
+		assertShortLine(t, err.Error(), maxShownError, "the error")
+		// The client gives up past net/http's 10 MiB: the server wrote that and the sockets' buffers.
+		assert.Less(t, waitWrote(t, wrote), int64(64<<20), "the client read on")
+	})
+
+	t.Run("DATA frames", func(t *testing.T) {
+		wrote := make(chan int64, 1)
+		srv := newH2Server(t, func(conn net.Conn) {
+			_, _ = conn.Write(h2Frame(h2Headers, h2EndHeaders, 1, hpack(":status", "200", "content-type", "application/json")))
+			_, _ = conn.Write(h2Frame(h2Data, 0, 1, []byte(`{"status":"ok","message":"`)))
+			untilGone(conn, h2Frame(h2Data, 0, 1, bytes.Repeat([]byte("a"), 16000)), wrote)
+		})
+		c, _ := newTestClient(t, srv.URL, WithHTTPClient(srv.hc), WithRetry(RetryPolicy{}))
+
+		_, err := c.CreateLinkToken(testDeadline(t), validRequest())
+		// Past its bound, or cut short when the windows overflow first: the same answer.
+		assertOnlySentinel(t, err, ErrUnexpectedResponse)
+		// net/http discards what comes for a reset stream; the pool closes the connection once idle.
+		c.CloseIdleConnections()
+		waitWrote(t, wrote)
+	})
 }

@@ -1,10 +1,7 @@
 package mesh
 
-// Leaks: after every kind of call (successes, errors, retries, cancellations,
-// timeouts) nothing of it keeps running once the client's idle connections and the
-// server are closed, and every answer's body, retried answers included, was closed
-// before the call returned. Where a call's context ends is fixed by the test (in a
-// handler, in the client's wait, as an answer is handed out), never by a timer.
+// Leaks: no goroutine left and no body left open after any kind of call. Where a call's
+// context ends is fixed by the test, never by a timer.
 
 import (
 	"context"
@@ -21,84 +18,118 @@ import (
 	"go.uber.org/goleak"
 )
 
-// leakCase is a call (made by callers goroutines at once) and its outcome. The
-// handler and the options may end the call's context with cancel.
-type leakCase struct {
-	name     string
-	handler  func(cancel func()) http.HandlerFunc
-	opts     []Option
-	stopWait int   // the back-off wait during which cancel is called (0: none)
-	callers  int   // 0: one
-	ownCtx   bool  // the call's context is of the caller's own type, never done
-	want     error // nil: success
-}
-
-func leakCases() []leakCase {
-	fixed := func(h http.HandlerFunc) func(func()) http.HandlerFunc {
-		return func(func()) http.HandlerFunc { return h }
-	}
+// Once the client's idle connections and the server are closed, nothing of a call is left
+// running; on a counting transport (bodies > 0), every body was closed before it returned.
+// DEFECT 9: the old test cancelled after 50 ms, assuming the first attempt had ended by then.
+func TestLeak(t *testing.T) {
 	down := answer(503, errorBody(StatusServerFailure, "maintenance", "down"))
-	return []leakCase{
-		{name: "successes, 8 callers at once", handler: fixed(answer(200, okBody)), callers: 8},
+	downHTML := answer(503, "<html>maintenance</html>", "Content-Type", "text/html")
+	good, tooLarge := answer(200, okBody), answer(200, strings.Repeat(" ", 2<<20))
+	limited := []Option{WithTimeout(50 * time.Millisecond)}
+	tests := []struct {
+		name     string
+		handler  http.HandlerFunc
+		opts     []Option
+		cancelAt string // where the call's context is cancelled: "handler", "answer" (as one is handed out)
+		stopWait int    // the back-off wait during which the call's context is cancelled (0: none)
+		callers  int    // goroutines making the call at once (0: one)
+		ownCtx   bool   // the call's context is of the caller's own type, never done
+		bodies   int32  // >0: on a counting transport, the answers the call receives
+		want     error  // nil: success
+	}{
+		{name: "successes, 8 callers at once", handler: good, callers: 8},
 		{
 			// The context package watches such a context from a goroutine of its own.
 			name: "a context of the caller's own type, without a per-attempt limit", ownCtx: true,
-			handler: fixed(answer(200, okBody)), opts: []Option{WithTimeout(0)},
+			handler: good, opts: []Option{WithTimeout(0)},
 		},
-		{name: "error answer", handler: fixed(answer(400, errorBody(StatusBadRequest, "invalidField", "no"))), want: ErrBadRequest},
-		{name: "redirect not followed", handler: fixed(answer(307, "", "Location", "/elsewhere")), want: ErrUnexpectedResponse},
-		{name: "answer too large", handler: fixed(answer(200, strings.Repeat(" ", 2<<20))), want: ErrUnexpectedResponse},
+		{name: "error answer", handler: answer(400, errorBody(StatusBadRequest, "invalidField", "no")), want: ErrBadRequest},
+		{name: "redirect not followed", handler: answer(307, "", "Location", "/elsewhere"), want: ErrUnexpectedResponse},
+		{name: "answer too large", handler: tooLarge, want: ErrUnexpectedResponse},
 		{
 			name:    "retries, then success",
-			handler: fixed(sequence(down, hangUp, cutShort, answer(200, okBody))),
+			handler: sequence(down, hangUp, cutShort, good),
 			opts:    []Option{WithRetry(RetryPolicy{MaxRetries: 3})},
 		},
-		{name: "retries exhausted", handler: fixed(down), want: ErrServerFailure},
+		{name: "retries exhausted", handler: down, want: ErrServerFailure},
+		{name: "cancelled during an attempt", handler: holdUntilGone, cancelAt: "handler", want: context.Canceled},
+		{name: "cancelled during the back-off wait", handler: down, stopWait: 1, want: context.Canceled},
+		{name: "attempts time out", handler: holdUntilGone, opts: limited, want: context.DeadlineExceeded},
+		{name: "bodies stall past the attempt's limit", handler: stallBody, opts: limited, want: context.DeadlineExceeded},
+		{name: "bodies: success", handler: good, bodies: 1},
 		{
-			name: "cancelled during an attempt",
-			handler: func(cancel func()) http.HandlerFunc {
-				return func(w http.ResponseWriter, r *http.Request) {
-					cancel()
-					holdUntilGone(w, r)
-				}
-			},
+			name: "bodies: error answer", bodies: 1, want: ErrNotFound,
+			handler: answer(404, errorBody(StatusNotFound, "clientNotFound", "no")),
+		},
+		{
+			name: "bodies: 401 that is not JSON", bodies: 1, want: ErrUnauthorized,
+			handler: answer(401, "Unauthorized", "Content-Type", "text/plain"),
+		},
+		{
+			name: "bodies: redirect not followed", bodies: 1, want: ErrUnexpectedResponse,
+			handler: answer(302, "", "Location", "/elsewhere"),
+		},
+		{
+			name: "bodies: not JSON", bodies: 1, want: ErrUnexpectedResponse,
+			handler: answer(200, "<html>hello</html>", "Content-Type", "text/html"),
+		},
+		{name: "bodies: answer too large", handler: tooLarge, bodies: 1, want: ErrUnexpectedResponse},
+		{name: "bodies: retried answers, then success", handler: sequence(downHTML, downHTML, good), bodies: 3},
+		{name: "bodies: retried answers, exhausted", handler: downHTML, bodies: 3, want: ErrServerFailure},
+		{name: "bodies: answers cut short, retried", handler: cutShort, bodies: 3, want: ErrUnexpectedResponse},
+		{
+			name: "bodies: cancelled while the body is read", handler: stallBody, cancelAt: "answer", bodies: 1,
 			want: context.Canceled,
 		},
-		{name: "cancelled during the back-off wait", handler: fixed(down), stopWait: 1, want: context.Canceled},
-		{name: "attempts time out", handler: fixed(holdUntilGone), opts: []Option{WithTimeout(50 * time.Millisecond)}, want: context.DeadlineExceeded},
-		{name: "bodies stall past the attempt's limit", handler: fixed(stallBody), opts: []Option{WithTimeout(50 * time.Millisecond)}, want: context.DeadlineExceeded},
 	}
-}
-
-// DEFECT 9: the old test cancelled after 50 ms and assumed that the first attempt had
-// ended by then. Here each context ends at a point the test fixes.
-func TestLeakNoGoroutineLeft(t *testing.T) {
-	for _, tc := range leakCases() {
+	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			ignore := goleak.IgnoreCurrent() // what other tests left
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			s := newServer(t, tc.handler(cancel))
+			s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				if tc.cancelAt == "handler" {
+					cancel()
+				}
+				tc.handler(w, r)
+			})
 			clock := newFakeClock()
-			c, _ := newTestClient(t, s.URL, append([]Option{stopInWait(clock, tc.stopWait, cancel)}, tc.opts...)...)
+			opts := append([]Option{stopInWait(clock, tc.stopWait, cancel)}, tc.opts...)
+			var counter *bodyCounter
+			if tc.bodies > 0 {
+				def, ok := http.DefaultTransport.(*http.Transport)
+				require.True(t, ok, "http.DefaultTransport was replaced")
+				counter = &bodyCounter{next: def.Clone()}
+				if tc.cancelAt == "answer" {
+					counter.onAnswer = cancel
+				}
+				opts = append(opts, WithHTTPClient(&http.Client{Transport: counter}))
+			}
+			c, _ := newTestClient(t, s.URL, opts...)
 
 			callCtx := context.Context(ctx)
 			if tc.ownCtx {
 				callCtx = newExpiringCtx(time.Now().Add(time.Hour))
 			}
 			callers := max(tc.callers, 1)
-			errs := make([]error, callers)
+			errs, tokens := make([]error, callers), make([]*LinkToken, callers)
 			var wg sync.WaitGroup
 			for i := range callers {
-				wg.Go(func() { _, errs[i] = c.CreateLinkToken(callCtx, validRequest()) })
+				wg.Go(func() { tokens[i], errs[i] = c.CreateLinkToken(callCtx, validRequest()) })
 			}
 			wg.Wait()
-			for _, err := range errs {
+			for i, err := range errs {
 				if tc.want == nil {
 					require.NoError(t, err)
+					assert.Equal(t, testToken, tokens[i].Token)
 				} else {
 					require.ErrorIs(t, err, tc.want)
 				}
+			}
+			if counter != nil {
+				assert.Equal(t, tc.bodies, s.hits.Load(), "answers")
+				assert.Equal(t, tc.bodies, counter.opened.Load(), "bodies handed out")
+				assert.Equal(t, counter.opened.Load(), counter.closed.Load(), "bodies closed before the call returned")
 			}
 
 			c.CloseIdleConnections()
@@ -108,9 +139,8 @@ func TestLeakNoGoroutineLeft(t *testing.T) {
 	}
 }
 
-// verifyNoLeak is goleak.VerifyNone with the patience of a loaded machine: the
-// goroutines of a closed connection end soon, not at once, and goleak alone gives them
-// about 0.4 s.
+// verifyNoLeak is goleak.VerifyNone with the patience of a loaded machine: a closed
+// connection's goroutines end soon, not at once, and goleak alone gives them about 0.4 s.
 func verifyNoLeak(t *testing.T, opts ...goleak.Option) {
 	t.Helper()
 	var err error
@@ -122,9 +152,8 @@ func verifyNoLeak(t *testing.T, opts ...goleak.Option) {
 	t.Error(err)
 }
 
-// bodyCounter is a Transport over a clone of http.DefaultTransport that counts the
-// answer bodies it hands out and those closed. onAnswer, when set, runs as it hands
-// one out.
+// bodyCounter is a Transport that counts the bodies it hands out and those closed;
+// onAnswer, when set, runs as it hands one out.
 type bodyCounter struct {
 	next           *http.Transport
 	opened, closed atomic.Int32
@@ -155,56 +184,4 @@ type countedBody struct {
 func (c *countedBody) Close() error {
 	c.once.Do(func() { c.closed.Add(1) })
 	return c.ReadCloser.Close()
-}
-
-func TestLeakEveryBodyClosed(t *testing.T) {
-	down := answer(503, "<html>maintenance</html>", "Content-Type", "text/html")
-	tests := []struct {
-		name     string
-		handler  http.HandlerFunc
-		cancelOn bool  // cancel the call as its first answer is handed out
-		bodies   int32 // answers the call receives
-		want     error // nil: success
-	}{
-		{name: "success", handler: answer(200, okBody), bodies: 1},
-		{name: "error answer", handler: answer(404, errorBody(StatusNotFound, "clientNotFound", "no")), bodies: 1, want: ErrNotFound},
-		{name: "401 that is not JSON", handler: answer(401, "Unauthorized", "Content-Type", "text/plain"), bodies: 1, want: ErrUnauthorized},
-		{name: "redirect not followed", handler: answer(302, "", "Location", "/elsewhere"), bodies: 1, want: ErrUnexpectedResponse},
-		{name: "not JSON", handler: answer(200, "<html>hello</html>", "Content-Type", "text/html"), bodies: 1, want: ErrUnexpectedResponse},
-		{name: "answer too large", handler: answer(200, strings.Repeat(" ", 2<<20)), bodies: 1, want: ErrUnexpectedResponse},
-		{name: "retried answers, then success", handler: sequence(down, down, answer(200, okBody)), bodies: 3},
-		{name: "retried answers, exhausted", handler: down, bodies: 3, want: ErrServerFailure},
-		{name: "answers cut short, retried", handler: cutShort, bodies: 3, want: ErrUnexpectedResponse},
-		{name: "cancelled while the body is read", handler: stallBody, cancelOn: true, bodies: 1, want: context.Canceled},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			ignore := goleak.IgnoreCurrent()
-			def, ok := http.DefaultTransport.(*http.Transport)
-			require.True(t, ok, "http.DefaultTransport was replaced")
-			counter := &bodyCounter{next: def.Clone()}
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			if tc.cancelOn {
-				counter.onAnswer = cancel
-			}
-			s := newServer(t, tc.handler)
-			c, _ := newTestClient(t, s.URL, WithHTTPClient(&http.Client{Transport: counter}))
-
-			lt, err := c.CreateLinkToken(ctx, validRequest())
-			if tc.want == nil {
-				require.NoError(t, err)
-				assert.Equal(t, testToken, lt.Token)
-			} else {
-				require.ErrorIs(t, err, tc.want)
-			}
-			assert.Equal(t, tc.bodies, s.hits.Load(), "answers")
-			assert.Equal(t, tc.bodies, counter.opened.Load(), "bodies handed out")
-			assert.Equal(t, counter.opened.Load(), counter.closed.Load(), "bodies closed before the call returned")
-
-			c.CloseIdleConnections()
-			s.Close()
-			verifyNoLeak(t, ignore)
-		})
-	}
 }

@@ -2,6 +2,7 @@ package mesh
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -23,42 +24,54 @@ import (
 // The tests of this file that replace http.DefaultTransport, activate httpmock or set
 // the proxy environment change process-wide state: none of them calls t.Parallel.
 
-// newClientNoPanic calls NewClient, turning a panic into a test failure.
-func newClientNoPanic(t *testing.T, opts ...Option) *Client {
+// newClientNoPanic calls NewClient on baseURL without retries, turning a panic into a
+// test failure.
+func newClientNoPanic(t *testing.T, baseURL string, opts ...Option) *Client {
 	t.Helper()
 	var (
 		c   *Client
 		err error
 	)
+	opts = append([]Option{WithBaseURL(baseURL), WithRetry(RetryPolicy{})}, opts...)
 	require.NotPanics(t, func() { c, err = NewClient(testClientID, testSecret, opts...) })
 	require.NoError(t, err)
 	t.Cleanup(c.CloseIdleConnections)
 	return c
 }
 
-// A program may replace http.DefaultTransport (a tracing wrapper, httpmock.Activate):
-// NewClient must neither panic nor go around the replacement.
+// requireLinkToken makes a Link token call on c that must get testToken.
+func requireLinkToken(t *testing.T, c *Client) {
+	t.Helper()
+	lt, err := c.CreateLinkToken(context.Background(), validRequest())
+	require.NoError(t, err)
+	assert.Equal(t, testToken, lt.Token)
+}
+
+// replaceDefaultTransport sets http.DefaultTransport to rt until the test ends.
+func replaceDefaultTransport(t *testing.T, rt http.RoundTripper) {
+	orig := http.DefaultTransport
+	http.DefaultTransport = rt
+	t.Cleanup(func() { http.DefaultTransport = orig })
+}
+
+// A program may replace http.DefaultTransport (a tracing wrapper, httpmock.Activate),
+// or mock a caller's *http.Client with httpmock: NewClient must neither panic nor go
+// around the replacement.
 func TestDefaultTransportReplaced(t *testing.T) {
 	t.Run("by a wrapper", func(t *testing.T) {
 		srv := newServer(t, answer(http.StatusOK, okBody))
 		inner := &http.Transport{}
 		t.Cleanup(inner.CloseIdleConnections)
 		var wrapped atomic.Int32
-		orig := http.DefaultTransport
-		http.DefaultTransport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		replaceDefaultTransport(t, roundTripFunc(func(r *http.Request) (*http.Response, error) {
 			wrapped.Add(1)
 			return inner.RoundTrip(r)
-		})
-		t.Cleanup(func() { http.DefaultTransport = orig })
-
+		}))
 		for i, opts := range [][]Option{
 			nil,                              // the default transport
 			{WithHTTPClient(&http.Client{})}, // a caller's client without Transport
 		} {
-			c := newClientNoPanic(t, append([]Option{WithBaseURL(srv.URL), WithRetry(RetryPolicy{})}, opts...)...)
-			lt, err := c.CreateLinkToken(context.Background(), validRequest())
-			require.NoError(t, err)
-			assert.Equal(t, testToken, lt.Token)
+			requireLinkToken(t, newClientNoPanic(t, srv.URL, opts...))
 			assert.EqualValues(t, i+1, wrapped.Load(), "the call went around the wrapper")
 			assert.EqualValues(t, i+1, srv.hits.Load())
 		}
@@ -71,94 +84,49 @@ func TestDefaultTransportReplaced(t *testing.T) {
 			return (&net.Dialer{}).DialContext(ctx, network, addr)
 		}}
 		t.Cleanup(own.CloseIdleConnections)
-		orig := http.DefaultTransport
-		http.DefaultTransport = own
-		t.Cleanup(func() { http.DefaultTransport = orig })
-
-		c := newClientNoPanic(t, WithBaseURL(srv.URL), WithRetry(RetryPolicy{}))
-		_, err := c.CreateLinkToken(context.Background(), validRequest())
-		require.NoError(t, err)
+		replaceDefaultTransport(t, own)
+		requireLinkToken(t, newClientNoPanic(t, srv.URL))
 		assert.EqualValues(t, 1, dials.Load(), "the call went around the program's transport")
 	})
+	okMock := httpmock.NewStringResponder(http.StatusOK, okBody)
 	t.Run("by httpmock.Activate before NewClient", func(t *testing.T) {
 		httpmock.Activate()
 		t.Cleanup(httpmock.DeactivateAndReset)
-		httpmock.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath,
-			httpmock.NewStringResponder(http.StatusOK, okBody))
-
-		c := newClientNoPanic(t, WithBaseURL(mockBaseURL), WithRetry(RetryPolicy{}))
-		lt, err := c.CreateLinkToken(context.Background(), validRequest())
-		require.NoError(t, err)
-		assert.Equal(t, testToken, lt.Token)
+		httpmock.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, okMock)
+		requireLinkToken(t, newClientNoPanic(t, mockBaseURL))
 		assert.Equal(t, 1, httpmock.GetTotalCallCount())
 	})
-}
-
-// WithHTTPClient works with the ways httpmock is used on a caller's *http.Client.
-func TestWithHTTPClientHTTPMock(t *testing.T) {
-	t.Run("NewMockTransport", func(t *testing.T) {
+	t.Run("caller's client on httpmock.NewMockTransport", func(t *testing.T) {
 		c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
-		mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusOK, okBody))
-		lt, err := c.CreateLinkToken(context.Background(), validRequest())
-		require.NoError(t, err)
-		assert.Equal(t, testToken, lt.Token)
+		mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, okMock)
+		requireLinkToken(t, c)
 		assert.Equal(t, 1, mt.GetTotalCallCount())
 	})
 	for _, before := range []bool{true, false} {
-		t.Run("ActivateNonDefault before NewClient "+strconv.FormatBool(before), func(t *testing.T) {
+		t.Run("caller's client, ActivateNonDefault before NewClient "+strconv.FormatBool(before), func(t *testing.T) {
 			hc := &http.Client{} // without the mock, mesh.test does not resolve
 			t.Cleanup(httpmock.DeactivateAndReset)
 			if before {
 				httpmock.ActivateNonDefault(hc)
 			}
-			c, _ := newTestClient(t, mockBaseURL, WithHTTPClient(hc), WithRetry(RetryPolicy{}))
+			c := newClientNoPanic(t, mockBaseURL, WithHTTPClient(hc))
 			if !before {
 				httpmock.ActivateNonDefault(hc)
 			}
-			httpmock.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusOK, okBody))
-
-			lt, err := c.CreateLinkToken(context.Background(), validRequest())
-			require.NoError(t, err)
-			assert.Equal(t, testToken, lt.Token)
+			httpmock.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, okMock)
+			requireLinkToken(t, c)
 			assert.Equal(t, 1, httpmock.GetTotalCallCount())
 		})
 	}
 }
 
-// recordingProxy is an httptest server standing for a proxy: it records every request
-// it receives (a proxied request or a CONNECT) and refuses it.
-type recordingProxy struct {
-	*httptest.Server
-	mu   sync.Mutex
-	seen []string // method, host, URL and headers of each request
-}
-
-func newRecordingProxy(t *testing.T) *recordingProxy {
-	p := &recordingProxy{}
-	p.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.mu.Lock()
-		p.seen = append(p.seen, r.Method+" "+r.Host+" "+r.URL.String()+" "+strings.Join(headerLines(r.Header), " "))
-		p.mu.Unlock()
+// newRefusingProxy starts a server standing for a proxy: it records every request it
+// receives (a proxied request or a CONNECT) and refuses it.
+func newRefusingProxy(t *testing.T) (*server, *requestRecorder) {
+	rec := &requestRecorder{}
+	return newServer(t, rec.handler(t, func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "refused by the test proxy", http.StatusForbidden)
-	}))
-	t.Cleanup(p.Close)
-	return p
-}
-
-func (p *recordingProxy) requests() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.seen...)
-}
-
-func headerLines(h http.Header) []string {
-	var lines []string
-	for k, vs := range h {
-		for _, v := range vs {
-			lines = append(lines, k+": "+v)
-		}
-	}
-	return lines
+	})), rec
 }
 
 // useProxyEnv points the proxy environment at proxy for the rest of the test. net/http
@@ -206,15 +174,26 @@ func newServerOn(t *testing.T, addr string, h http.HandlerFunc) *server {
 	return s
 }
 
-// Plain http carries the secret in clear text: it is sent straight to the loopback
-// server, never through a proxy, however loopback is spelled (net/http's proxy rule
-// bypasses only "localhost" and loopback addresses without a zone), on the SDK's
+// Under a proxy environment, https asks the proxy for a tunnel, showing it no header
+// of the call. Plain http carries the secret in clear text: it is sent straight to the
+// loopback server, never through a proxy, however loopback is spelled (net/http's proxy
+// rule bypasses only "localhost" and loopback addresses without a zone), on the SDK's
 // transport and on a caller's that reads the proxy environment.
-func TestPlainHTTPNeverProxied(t *testing.T) {
-	proxy := newRecordingProxy(t)
+func TestProxyEnvironment(t *testing.T) {
+	proxy, proxied := newRefusingProxy(t)
 	if !useProxyEnv(t, proxy.URL) {
 		return
 	}
+	t.Run("https through a tunnel", func(t *testing.T) {
+		c, _ := newTestClient(t, "https://mesh.invalid", WithRetry(RetryPolicy{}))
+		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		require.Error(t, err, "the test proxy refuses every tunnel")
+		seen := proxied.requests()
+		require.Len(t, seen, 1)
+		assert.Equal(t, http.MethodConnect, seen[0].method)
+		assert.Equal(t, "mesh.invalid:443", seen[0].host)
+		assertNoSecret(t, fmt.Sprintf("%+v", seen[0]), "the CONNECT request")
+	})
 	type target struct {
 		host string // as the base URL spells it
 		srv  *server
@@ -243,33 +222,17 @@ func TestPlainHTTPNeverProxied(t *testing.T) {
 	}
 	for _, cl := range clients {
 		for _, tg := range targets {
-			t.Run(cl.name+" "+tg.host, func(t *testing.T) {
-				hits, proxied := tg.srv.hits.Load(), len(proxy.requests())
+			t.Run("plain http, "+cl.name+" "+tg.host, func(t *testing.T) {
+				hits, before := tg.srv.hits.Load(), len(proxied.requests())
 				port := tg.srv.URL[strings.LastIndex(tg.srv.URL, ":")+1:]
 				c, _ := newTestClient(t, "http://"+tg.host+":"+port, append([]Option{WithRetry(RetryPolicy{})}, cl.opts...)...)
 				_, err := c.CreateLinkToken(context.Background(), validRequest())
 				assert.NoError(t, err)
 				assert.Equal(t, hits+1, tg.srv.hits.Load(), "the request did not reach the server")
-				assert.Equal(t, proxied, len(proxy.requests()), "the proxy saw plain http: %q", proxy.requests())
+				assert.Equal(t, before, len(proxied.requests()), "the proxy saw plain http: %+v", proxied.requests())
 			})
 		}
 	}
-}
-
-// https still honours the proxy environment: the client asks the proxy for a tunnel,
-// and the proxy sees no header of the call.
-func TestHTTPSHonoursProxy(t *testing.T) {
-	proxy := newRecordingProxy(t)
-	if !useProxyEnv(t, proxy.URL) {
-		return
-	}
-	c, _ := newTestClient(t, "https://mesh.invalid", WithRetry(RetryPolicy{}))
-	_, err := c.CreateLinkToken(context.Background(), validRequest())
-	require.Error(t, err, "the test proxy refuses every tunnel")
-	seen := proxy.requests()
-	require.Len(t, seen, 1)
-	assert.True(t, strings.HasPrefix(seen[0], http.MethodConnect+" mesh.invalid:443 "), "%q", seen[0])
-	assertNoSecret(t, seen[0], "the CONNECT request")
 }
 
 // A redirect is never followed, to another host or not: net/http would send the
@@ -287,11 +250,15 @@ func TestRedirectsNotFollowed(t *testing.T) {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return nil },
 		})}},
 	}
-	// Where a redirect points, given the other server's host:port.
-	locations := []struct {
+	// Where a redirect points, given the other server's host:port. net/http parses a
+	// Location before it asks whether to follow it: one that does not parse would fail
+	// the call as a transport error, retried, each attempt carrying the secret. The SDK
+	// drops a 3xx's Location: the answer is a redirect, once.
+	type location struct {
 		where    string
 		location func(other string) string
-	}{
+	}
+	locations := []location{
 		{"another host", func(other string) string { return "http://" + other + "/collect" }},
 		{"another host with user information", func(other string) string { return "http://user:pw@" + other + "/collect" }},
 		{"another host, scheme-relative", func(other string) string { return "//" + other + "/collect" }},
@@ -300,14 +267,8 @@ func TestRedirectsNotFollowed(t *testing.T) {
 		}},
 		{"the same host", func(string) string { return "/collect" }},
 	}
-	// net/http parses a Location before it asks whether to follow it: one that does not
-	// parse would fail the call as a transport error, retried, each attempt carrying the
-	// secret. The SDK drops a 3xx's Location: the answer is a redirect, once.
 	for _, bad := range []string{"http://[::1", "http://host:port/", "http://a b/", "%zz"} {
-		locations = append(locations, struct {
-			where    string
-			location func(other string) string
-		}{"unparsable " + bad, func(string) string { return bad }})
+		locations = append(locations, location{"unparsable " + bad, func(string) string { return bad }})
 	}
 	for _, cl := range clients {
 		for _, code := range codes {
@@ -344,7 +305,7 @@ func TestRedirectsNotFollowed(t *testing.T) {
 // No cookie is kept: a Set-Cookie of one answer is not sent with the next call, even
 // when the caller's http.Client has a jar.
 func TestNoCookieReplayed(t *testing.T) {
-	jar := &recordingJar{}
+	jar := &countingJar{}
 	for _, cl := range []struct {
 		name string
 		opts []Option
@@ -363,8 +324,7 @@ func TestNoCookieReplayed(t *testing.T) {
 			})
 			c, _ := newTestClient(t, srv.URL, cl.opts...)
 			for range 2 {
-				_, err := c.CreateLinkToken(context.Background(), validRequest())
-				require.NoError(t, err)
+				requireLinkToken(t, c)
 			}
 			mu.Lock()
 			defer mu.Unlock()
@@ -374,25 +334,14 @@ func TestNoCookieReplayed(t *testing.T) {
 	assert.Zero(t, jar.calls.Load(), "the caller's jar was used")
 }
 
-// recordingJar is a cookie jar that keeps every cookie and counts its use.
-type recordingJar struct {
-	calls   atomic.Int32
-	mu      sync.Mutex
-	cookies []*http.Cookie
-}
+// countingJar is a cookie jar that keeps no cookie and counts its use.
+type countingJar struct{ calls atomic.Int32 }
 
-func (j *recordingJar) SetCookies(_ *url.URL, cs []*http.Cookie) {
-	j.calls.Add(1)
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.cookies = append(j.cookies, cs...)
-}
+func (j *countingJar) SetCookies(*url.URL, []*http.Cookie) { j.calls.Add(1) }
 
-func (j *recordingJar) Cookies(*url.URL) []*http.Cookie {
+func (j *countingJar) Cookies(*url.URL) []*http.Cookie {
 	j.calls.Add(1)
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return append([]*http.Cookie(nil), j.cookies...)
+	return nil
 }
 
 // Clients without a Transport of their own share one pool, as http.Clients share
@@ -416,8 +365,7 @@ func TestClientsShareOnePool(t *testing.T) {
 	} {
 		for range 10 {
 			c, _ := newTestClient(t, srv.URL, opts...)
-			_, err := c.CreateLinkToken(context.Background(), validRequest())
-			require.NoError(t, err)
+			requireLinkToken(t, c)
 		}
 	}
 	assert.EqualValues(t, 1, conns.Load(), "30 calls, each by a new Client, on one connection")
@@ -436,24 +384,24 @@ type unwrapper struct{ http.RoundTripper }
 
 func (u unwrapper) Unwrap() http.RoundTripper { return u.RoundTripper }
 
+// CloseIdleConnections reaches a caller's Transport, directly or through a wrapper
+// that says what it wraps, and leaves alone one that cannot close idle connections.
 func TestCloseIdleConnectionsReachesCallerTransport(t *testing.T) {
 	rt := &idleCloser{RoundTripper: httpmock.NewMockTransport()}
-	c, err := NewClient(testClientID, testSecret, WithBaseURL(mockBaseURL), WithHTTPClient(&http.Client{Transport: rt}))
-	require.NoError(t, err)
-	c.CloseIdleConnections()
-	assert.EqualValues(t, 1, rt.closed.Load())
-
-	// Through a wrapper that says what it wraps.
-	c, err = NewClient(testClientID, testSecret, WithBaseURL(mockBaseURL), WithHTTPClient(&http.Client{Transport: unwrapper{rt}}))
-	require.NoError(t, err)
-	c.CloseIdleConnections()
-	assert.EqualValues(t, 2, rt.closed.Load())
-
-	// A Transport that cannot close idle connections is left alone.
-	c, err = NewClient(testClientID, testSecret, WithBaseURL(mockBaseURL),
-		WithHTTPClient(&http.Client{Transport: roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, nil })}))
-	require.NoError(t, err)
-	assert.NotPanics(t, c.CloseIdleConnections)
+	for _, tc := range []struct {
+		transport  http.RoundTripper
+		wantClosed int32 // by then
+	}{
+		{rt, 1},
+		{unwrapper{rt}, 2},
+		{roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, nil }), 2},
+	} {
+		hc := &http.Client{Transport: tc.transport}
+		c, err := NewClient(testClientID, testSecret, WithBaseURL(mockBaseURL), WithHTTPClient(hc))
+		require.NoError(t, err)
+		assert.NotPanics(t, c.CloseIdleConnections)
+		assert.Equal(t, tc.wantClosed, rt.closed.Load())
+	}
 }
 
 // Plain http is never sent through a proxy (sdk-contract.md, README
@@ -461,7 +409,7 @@ func TestCloseIdleConnectionsReachesCallerTransport(t *testing.T) {
 // whose Proxy is set explicitly (http.ProxyURL, a corporate proxy), not only through
 // HTTP_PROXY. The caller's transport is not changed: the request is refused, not sent.
 func TestPlainHTTPNeverThroughCallersProxy(t *testing.T) {
-	proxy := newRecordingProxy(t)
+	proxy, proxied := newRefusingProxy(t)
 	proxyURL, err := url.Parse(proxy.URL)
 	require.NoError(t, err)
 	target := newServer(t, answer(http.StatusOK, okBody))
@@ -471,24 +419,10 @@ func TestPlainHTTPNeverThroughCallersProxy(t *testing.T) {
 	c, clock := newTestClient(t, target.URL, WithHTTPClient(hc))
 	_, err = c.CreateLinkToken(context.Background(), validRequest())
 
-	assert.Empty(t, proxy.requests(), "the proxy saw plain http carrying the secret")
+	assert.Empty(t, proxied.requests(), "the proxy saw plain http carrying the secret")
 	assert.Zero(t, target.hits.Load(), "the caller's transport is not changed: the request is refused")
 	assert.ErrorContains(t, err, "through a proxy")
 	assert.Empty(t, clock.Waits(), "a refusal is not retried")
-}
-
-// A caller's *http.Client without a Transport (one set only for its Timeout, say)
-// gets the SDK's default transport, not net/http's: response headers stay bounded.
-func TestWithHTTPClientNilTransportUsesTheSDKDefault(t *testing.T) {
-	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("X-Padding", strings.Repeat("a", 1<<20)) // within net/http's 10 MiB
-		answer(http.StatusOK, okBody)(w, r)
-	})
-	c, _ := newTestClient(t, srv.URL, WithHTTPClient(&http.Client{Timeout: time.Minute}), WithRetry(RetryPolicy{}))
-
-	_, err := c.CreateLinkToken(context.Background(), validRequest())
-	assertTransportError(t, err)
-	assert.ErrorContains(t, err, "headers exceeded")
 }
 
 // A caller's RoundTripper that returns neither an answer nor an error (a mock's

@@ -21,6 +21,7 @@ import (
 // sentRequest is one request as the server received it.
 type sentRequest struct {
 	method        string
+	host          string
 	path          string
 	header        http.Header
 	body          string
@@ -44,6 +45,7 @@ func (rec *requestRecorder) handler(t testing.TB, next http.HandlerFunc) http.Ha
 		rec.mu.Lock()
 		rec.reqs = append(rec.reqs, sentRequest{
 			method:        r.Method,
+			host:          r.Host,
 			path:          r.URL.Path,
 			header:        r.Header.Clone(),
 			body:          string(body),
@@ -61,19 +63,28 @@ func (rec *requestRecorder) requests() []sentRequest {
 	return append([]sentRequest(nil), rec.reqs...)
 }
 
-// sendOne sends req through a new client on a recording server answering okBody, and
-// returns the one request the server received.
-func sendOne(t *testing.T, req *CreateLinkTokenRequest, opts ...Option) sentRequest {
+// recordCall makes call on a new client of a server (at prefix) answering ok, and returns
+// the one request the server received.
+func recordCall(t *testing.T, prefix, ok string, call func(*Client) error, opts ...Option) sentRequest {
 	t.Helper()
 	var rec requestRecorder
-	srv := newServer(t, rec.handler(t, answer(http.StatusOK, okBody)))
-	c, _ := newTestClient(t, srv.URL, opts...)
-	lt, err := c.CreateLinkToken(context.Background(), req)
-	require.NoError(t, err)
-	require.Equal(t, testToken, lt.Token)
+	srv := newServer(t, rec.handler(t, answer(http.StatusOK, ok)))
+	c, _ := newTestClient(t, srv.URL+prefix, opts...)
+	require.NoError(t, call(c))
 	got := rec.requests()
 	require.Len(t, got, 1)
 	return got[0]
+}
+
+// linkTokenCall is a call of CreateLinkToken for req that must get testToken.
+func linkTokenCall(t *testing.T, req *CreateLinkTokenRequest) func(*Client) error {
+	return func(c *Client) error {
+		lt, err := c.CreateLinkToken(context.Background(), req)
+		if err == nil {
+			require.Equal(t, testToken, lt.Token)
+		}
+		return err
+	}
 }
 
 func TestWireLinkTokenBody(t *testing.T) {
@@ -273,55 +284,11 @@ func TestWireLinkTokenBody(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			require.NoError(t, tc.req.Validate(), "the fixture must be valid")
-			got := sendOne(t, tc.req)
-			// JSONEq compares the decoded values: a key too many (a null, a zero) or
-			// one too few fails it.
+			got := recordCall(t, "", okBody, linkTokenCall(t, tc.req))
+			// JSONEq compares decoded values: a key too many (a null, a zero) or too few fails it.
 			assert.JSONEq(t, tc.want, got.body)
 			assert.NotContains(t, got.body, "null")
 			assert.Equal(t, int64(len(got.body)), got.contentLength, "the body is sent with its length")
-		})
-	}
-}
-
-func TestWireLinkTokenHeaders(t *testing.T) {
-	sdkAgent := `^mesh-go/` + regexp.QuoteMeta(Version) + ` \(` + regexp.QuoteMeta(runtime.Version()) + `; ` +
-		regexp.QuoteMeta(runtime.GOOS+"/"+runtime.GOARCH) + `\)`
-	tests := []struct {
-		name      string
-		prefix    string // path of the base URL
-		opts      []Option
-		wantPath  string
-		wantAgent string // regexp
-	}{
-		{name: "defaults", wantPath: "/api/v1/linktoken", wantAgent: sdkAgent + `$`},
-		{
-			name: "WithUserAgent appends the product", opts: []Option{WithUserAgent("acme-payments/1.4")},
-			wantPath: "/api/v1/linktoken", wantAgent: sdkAgent + ` acme-payments/1\.4$`,
-		},
-		{name: "base URL with a path prefix", prefix: "/mesh", wantPath: "/mesh/api/v1/linktoken", wantAgent: sdkAgent + `$`},
-		{name: "base URL with a path prefix and a slash", prefix: "/proxy/mesh/", wantPath: "/proxy/mesh/api/v1/linktoken", wantAgent: sdkAgent + `$`},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			var rec requestRecorder
-			srv := newServer(t, rec.handler(t, answer(http.StatusOK, okBody)))
-			c, _ := newTestClient(t, srv.URL+tc.prefix, tc.opts...)
-			_, err := c.CreateLinkToken(context.Background(), validRequest())
-			require.NoError(t, err)
-			got := rec.requests()
-			require.Len(t, got, 1)
-			r := got[0]
-
-			assert.Equal(t, http.MethodPost, r.method)
-			assert.Equal(t, tc.wantPath, r.path)
-			mt, _, err := mime.ParseMediaType(r.header.Get("Content-Type"))
-			require.NoError(t, err)
-			assert.Equal(t, "application/json", mt)
-			assert.Equal(t, []string{"application/json"}, r.header.Values("Accept"))
-			assert.Equal(t, []string{testClientID}, r.header.Values("X-Client-Id"))
-			assert.Equal(t, []string{testSecret}, r.header.Values("X-Client-Secret"))
-			require.Len(t, r.header.Values("User-Agent"), 1)
-			assert.Regexp(t, tc.wantAgent, r.header.Get("User-Agent"))
 		})
 	}
 }
@@ -366,60 +333,78 @@ func TestWireRetrySendsTheSameRequest(t *testing.T) {
 	}
 }
 
-func TestWireGetRequests(t *testing.T) {
+// Every call sends the client's headers to the base URL's path (prefix and slash
+// kept): the Link token call POSTs JSON, the others GET with no body at all.
+func TestWireRequests(t *testing.T) {
+	sdkAgent := `^mesh-go/` + regexp.QuoteMeta(Version) + ` \(` + regexp.QuoteMeta(runtime.Version()) + `; ` +
+		regexp.QuoteMeta(runtime.GOOS+"/"+runtime.GOARCH) + `\)`
 	calls := []struct {
-		name string
-		path string
-		call func(*Client) error
-		ok   string // an ok answer of the endpoint
+		name, method, path string
+		call               func(*Client) error
+		ok                 string // an ok answer of the endpoint
 	}{
 		{
-			name: "Networks", path: "/api/v1/transfers/managed/networks",
+			name: "CreateLinkToken", method: http.MethodPost, path: "/api/v1/linktoken",
+			call: linkTokenCall(t, validRequest()), ok: okBody,
+		},
+		{
+			name: "Networks", method: http.MethodGet, path: "/api/v1/transfers/managed/networks",
 			call: func(c *Client) error { _, err := c.Networks(context.Background()); return err },
 			ok:   `{"status":"ok","content":{"networks":[]}}`,
 		},
 		{
-			name: "Integrations", path: "/api/v1/integrations",
+			name: "Integrations", method: http.MethodGet, path: "/api/v1/integrations",
 			call: func(c *Client) error { _, err := c.Integrations(context.Background()); return err },
 			ok:   `{"status":"ok","content":{"items":[]}}`,
 		},
 		{
-			name: "TransferIntegrations", path: "/api/v1/transfers/managed/integrations",
+			name: "TransferIntegrations", method: http.MethodGet, path: "/api/v1/transfers/managed/integrations",
 			call: func(c *Client) error { _, err := c.TransferIntegrations(context.Background()); return err },
 			ok:   `{"status":"ok","content":{"integrations":[]}}`,
 		},
 		{
-			name: "Transfers", path: "/api/v1/transfers/managed/mesh",
+			name: "Transfers", method: http.MethodGet, path: "/api/v1/transfers/managed/mesh",
 			call: func(c *Client) error { _, err := c.Transfers(context.Background(), nil); return err },
 			ok:   `{"status":"ok","content":{"items":[],"total":0}}`,
 		},
 		{
-			name: "WalletVerifications", path: "/api/v1/wallets/verify",
+			name: "WalletVerifications", method: http.MethodGet, path: "/api/v1/wallets/verify",
 			call: func(c *Client) error { _, err := c.WalletVerifications(context.Background(), "u", "a"); return err },
 			ok:   `{"status":"ok","content":{"verifications":[]}}`,
 		},
 	}
+	agents := []struct {
+		name string
+		opts []Option
+		want string // regexp
+	}{
+		{name: "SDK's User-Agent", want: sdkAgent + `$`},
+		{name: "WithUserAgent", opts: []Option{WithUserAgent("acme-payments/1.4")}, want: sdkAgent + ` acme-payments/1\.4$`},
+	}
+	prefixes := map[string]string{"": "", "/mesh": "/mesh", "/proxy/mesh/": "/proxy/mesh"} // base URL's path: sent
 	for _, call := range calls {
-		for _, prefix := range []string{"", "/mesh"} {
-			t.Run(call.name+" prefix="+prefix, func(t *testing.T) {
-				var rec requestRecorder
-				srv := newServer(t, rec.handler(t, answer(http.StatusOK, call.ok)))
-				c, _ := newTestClient(t, srv.URL+prefix, WithUserAgent("acme/2"))
-				require.NoError(t, call.call(c))
-				got := rec.requests()
-				require.Len(t, got, 1)
-				r := got[0]
-
-				assert.Equal(t, http.MethodGet, r.method)
-				assert.Equal(t, prefix+call.path, r.path)
-				assert.Empty(t, r.body, "a GET has no body")
-				assert.Zero(t, r.contentLength)
-				assert.False(t, r.chunked, "a GET has no body, not even an empty chunked one")
-				assert.Equal(t, []string{"application/json"}, r.header.Values("Accept"))
-				assert.Equal(t, []string{testClientID}, r.header.Values("X-Client-Id"))
-				assert.Equal(t, []string{testSecret}, r.header.Values("X-Client-Secret"))
-				assert.Regexp(t, `^mesh-go/`+regexp.QuoteMeta(Version)+` \(.*\) acme/2$`, r.header.Get("User-Agent"))
-			})
+		for prefix, sentPrefix := range prefixes {
+			for _, agent := range agents {
+				t.Run(call.name+" prefix="+prefix+" "+agent.name, func(t *testing.T) {
+					r := recordCall(t, prefix, call.ok, call.call, agent.opts...)
+					assert.Equal(t, call.method, r.method)
+					assert.Equal(t, sentPrefix+call.path, r.path)
+					if call.method == http.MethodGet {
+						assert.Empty(t, r.body, "a GET has no body")
+						assert.Zero(t, r.contentLength)
+						assert.False(t, r.chunked, "a GET has no body, not even an empty chunked one")
+					} else {
+						mt, _, err := mime.ParseMediaType(r.header.Get("Content-Type"))
+						require.NoError(t, err)
+						assert.Equal(t, "application/json", mt)
+					}
+					assert.Equal(t, []string{"application/json"}, r.header.Values("Accept"))
+					assert.Equal(t, []string{testClientID}, r.header.Values("X-Client-Id"))
+					assert.Equal(t, []string{testSecret}, r.header.Values("X-Client-Secret"))
+					require.Len(t, r.header.Values("User-Agent"), 1)
+					assert.Regexp(t, agent.want, r.header.Get("User-Agent"))
+				})
+			}
 		}
 	}
 }
