@@ -11,7 +11,6 @@ import (
 	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -49,18 +48,8 @@ func TestTransportErrorQuotingServerHidesSecret(t *testing.T) {
 		{"header line just under 64 KiB", "HTTP/1.1 200 OK\r\nX-Echo " + testSecret + long[:60<<10] + "\r\n\r\n"},
 		{"1 MiB header line", "HTTP/1.1 200 OK\r\nX-Echo " + testSecret + long + "\r\n\r\n"},
 	}
-	transports := []struct {
-		name string
-		opts func(t *testing.T) []Option
-	}{
-		{"default transport", func(*testing.T) []Option { return nil }},
-		{"caller's transport (10 MiB header bound)", func(t *testing.T) []Option {
-			tr := &http.Transport{}
-			t.Cleanup(tr.CloseIdleConnections)
-			return []Option{WithHTTPClient(&http.Client{Transport: tr})}
-		}},
-	}
-	for _, tr := range transports {
+	for _, tr := range bothTransports { // a caller's: a 10 MiB header bound
+
 		for _, r := range replies {
 			t.Run(tr.name+" "+r.name, func(t *testing.T) {
 				logger, log := debugLog()
@@ -68,9 +57,7 @@ func TestTransportErrorQuotingServerHidesSecret(t *testing.T) {
 
 				lt, err := c.CreateLinkToken(context.Background(), validRequest())
 				assert.Nil(t, lt)
-				require.Error(t, err)
-				var apiErr *APIError
-				assert.False(t, errors.As(err, &apiErr), "no answer came: %v", err)
+				assertTransportError(t, err) // no answer came
 				assertErrorHidesSecret(t, err, testSecret)
 				for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 					assertShortLine(t, fmt.Sprintf(verb, err), maxShownError, "the error under "+verb)
@@ -105,10 +92,7 @@ func TestTransportErrorKeepsContextCause(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			silent := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-				_, _ = io.Copy(io.Discard, r.Body)
-				<-r.Context().Done()
-			})
+			silent := newServer(t, holdUntilGone)
 			logger, log := debugLog()
 			c, _ := newTestClient(t, silent.URL, append(tc.opts, WithLogger(logger))...)
 			// A generous deadline of the test's own, so that a client without its
@@ -249,13 +233,18 @@ func mockClientWithSecret(t *testing.T, secret string, opts ...Option) (*Client,
 }
 
 // errorData that echoes the secret stays valid JSON, keeps every other member (a
-// duplicated key too), and shows the secret nowhere, whatever form it takes.
+// duplicated key too), and shows the secret nowhere, whatever form it takes; errorData
+// that does not show it is kept byte for byte.
 func TestErrorDataEchoingSecret(t *testing.T) {
 	const numeric = "12345678901234567890"
 	const slashy = "sk_live/abc+def&ghi"
 	tests := []struct {
-		name, secret, data, want string
+		name, secret, data, want string // want "": data kept byte for byte
 	}{
+		{"no secret: spaces, escapes", testSecret, `{"a": 1, "b" : "x<y&z", "c":[true, null], "d":"\u0041"}`, ""},
+		{"no secret: a duplicated key", testSecret, `{"a":"x","a":"y"}`, ""},
+		{"no secret: numbers", testSecret, `[1e400, 0.10, -0]`, ""},
+		{"all of the secret but its last character", testSecret, `"` + testSecret[:len(testSecret)-1] + `"`, ""},
 		{"duplicated key", testSecret, `{"a":"x","a":"` + testSecret + `"}`, `{"a":"x","a":"[REDACTED]"}`},
 		{"duplicated key, secret first", testSecret, `{"a":"` + testSecret + `","a":"x"}`, `{"a":"[REDACTED]","a":"x"}`},
 		{"numeric secret as a number", numeric, `{"n":` + numeric + `,"m":1}`, `{"n":"[REDACTED]","m":1}`},
@@ -289,28 +278,12 @@ func TestErrorDataEchoingSecret(t *testing.T) {
 			require.ErrorAs(t, err, &apiErr)
 			assertOnlySentinel(t, err, ErrBadRequest)
 			require.True(t, json.Valid(apiErr.ErrorData), "ErrorData is not JSON: %s", apiErr.ErrorData)
-			assert.Equal(t, jsonTokens(t, []byte(tc.want)), jsonTokens(t, apiErr.ErrorData), "ErrorData: %s", apiErr.ErrorData)
+			if tc.want == "" {
+				assert.Equal(t, tc.data, string(apiErr.ErrorData))
+			} else {
+				assert.Equal(t, jsonTokens(t, []byte(tc.want)), jsonTokens(t, apiErr.ErrorData), "ErrorData: %s", apiErr.ErrorData)
+			}
 			assertErrorHidesSecret(t, err, tc.secret)
-		})
-	}
-}
-
-// errorData that does not show the secret is kept byte for byte.
-func TestErrorDataWithoutSecretUnchanged(t *testing.T) {
-	for _, data := range []string{
-		`{"a": 1, "b" : "x<y&z", "c":[true, null], "d":"\u0041"}`,
-		`{"a":"x","a":"y"}`,
-		`[1e400, 0.10, -0]`,
-		`"` + testSecret[:len(testSecret)-1] + `"`, // all of it but the last character
-	} {
-		t.Run(data, func(t *testing.T) {
-			c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
-			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusConflict,
-				`{"status":"conflict","errorData":`+data+`}`))
-			_, err := c.CreateLinkToken(context.Background(), validRequest())
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, data, string(apiErr.ErrorData))
 		})
 	}
 }
@@ -396,11 +369,12 @@ func TestClientPrintingHidesSecret(t *testing.T) {
 // NewClient's refusal never quotes the secret, wherever it sits.
 func TestNewClientErrorHidesSecret(t *testing.T) {
 	half := len(testSecret) / 2
-	tests := []struct {
+	type tcase struct {
 		name, secret string
 		opts         []Option
 		hidden       []string // what must not show
-	}{
+	}
+	tests := []tcase{
 		{"another problem beside a good secret", testSecret, []Option{WithBaseURL(mockBaseURL), WithTimeout(-1)}, []string{testSecret}},
 		{"many problems", testSecret, []Option{WithEnvironment("staging"), WithRetry(RetryPolicy{MaxRetries: -1}), WithHTTPClient(nil), WithUserAgent("\n")}, []string{testSecret}},
 		{"secret read from a file", testSecret + "\n", nil, []string{testSecret}},
@@ -410,11 +384,7 @@ func TestNewClientErrorHidesSecret(t *testing.T) {
 		{"secret that %q would escape", `sk_"quoted\secret`, []Option{WithBaseURL(`ftp://mesh.test/sk_"quoted\secret`)}, []string{"quoted"}},
 	}
 	for i, s := range unusualSecrets {
-		tests = append(tests, struct {
-			name, secret string
-			opts         []Option
-			hidden       []string
-		}{"secret " + strconv.Itoa(i) + " inside the environment name and the user agent", s,
+		tests = append(tests, tcase{"secret " + strconv.Itoa(i) + " inside the environment name and the user agent", s,
 			[]Option{WithEnvironment(Environment("env-" + s)), WithUserAgent("x\r\nX-Client-Secret: " + s)}, []string{s}})
 	}
 	for _, tc := range tests {
@@ -462,10 +432,7 @@ func TestServerTextCannotForgeLogLines(t *testing.T) {
 				"message": "userId" + tc.sent + "is required", "displayMessage": "Try" + tc.sent + "again",
 			})
 			require.NoError(t, err)
-			c, mt := mockClientWithSecret(t, testSecret)
-			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewBytesResponder(http.StatusBadRequest, body))
-
-			_, err = c.CreateLinkToken(context.Background(), validRequest())
+			_, _, err = mockLinkToken(t, httpmock.NewBytesResponder(http.StatusBadRequest, body), WithRetry(RetryPolicy{}))
 			apiErr := asAPIError(t, err)
 			assert.Equal(t, Status("badRequest"+tc.inID), apiErr.Status)
 			assert.Equal(t, "invalid"+tc.inID+"Field", apiErr.ErrorType)
