@@ -223,16 +223,6 @@ func jsonTokens(t *testing.T, raw []byte) []any {
 	}
 }
 
-// mockClientWithSecret is a client with secret, on an httpmock transport, no retries.
-func mockClientWithSecret(t *testing.T, secret string, opts ...Option) (*Client, *httpmock.MockTransport) {
-	t.Helper()
-	mt := httpmock.NewMockTransport()
-	c, err := NewClient(testClientID, secret, append([]Option{WithBaseURL(mockBaseURL),
-		WithHTTPClient(&http.Client{Transport: mt}), WithRetry(RetryPolicy{})}, opts...)...)
-	require.NoError(t, err)
-	return c, mt
-}
-
 // errorData that echoes the secret stays valid JSON, keeps every other member (a
 // duplicated key too), and shows the secret nowhere, whatever form it takes; errorData
 // that does not show it is kept byte for byte.
@@ -270,7 +260,8 @@ func TestErrorDataEchoingSecret(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, mt := mockClientWithSecret(t, tc.secret)
+			mt := httpmock.NewMockTransport()
+			c, _ := newSecretClient(t, tc.secret, mockBaseURL, WithHTTPClient(&http.Client{Transport: mt}), WithRetry(RetryPolicy{}))
 			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusBadRequest,
 				`{"status":"badRequest","message":"m","errorData":`+tc.data+`}`))
 
