@@ -210,13 +210,14 @@ func TestResponseErrorDataBound(t *testing.T) {
 		kept     string // the errorData kept
 		wantText string
 	}{
-		{"8 KiB", 400, `{"status":"badRequest","message":"m","errorData": ` + data(8<<10) + ` }`, ErrBadRequest, data(8 << 10), ""},
-		{"8 KiB and 1 byte", 400, `{"status":"badRequest","message":"m","errorData":` + data(8<<10+1) + `}`, ErrBadRequest, "",
-			"mesh: 400 Bad Request: badRequest: m: errorData of 8193 bytes dropped"},
-		{"512 KiB of small numbers, at 409", 409, `{"status":"conflict","errorData":[` + repeated("0", 1<<18) + `]}`, ErrConflict, "",
-			"errorData of 524289 bytes dropped"},
-		{"8 KiB and 1 byte, at 401", 401, `{"status":"badRequest","errorData":` + data(8<<10+1) + `}`, ErrUnauthorized, "",
-			"this client calls mesh.test; errorData of 8193 bytes dropped"},
+		{"8 KiB", 400, `{"status":"badRequest","message":"m","errorData": ` + data(8<<10) + ` }`,
+			ErrBadRequest, data(8 << 10), ""},
+		{"8 KiB and 1 byte", 400, `{"status":"badRequest","message":"m","errorData":` + data(8<<10+1) + `}`,
+			ErrBadRequest, "", "mesh: 400 Bad Request: badRequest: m: errorData of 8193 bytes dropped"},
+		{"512 KiB of small numbers, at 409", 409, `{"status":"conflict","errorData":[` + repeated("0", 1<<18) + `]}`,
+			ErrConflict, "", "errorData of 524289 bytes dropped"},
+		{"8 KiB and 1 byte, at 401", 401, `{"status":"badRequest","errorData":` + data(8<<10+1) + `}`,
+			ErrUnauthorized, "", "this client calls mesh.test; errorData of 8193 bytes dropped"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := mockLinkToken(t, respondJSON(tc.code, tc.body), WithRetry(RetryPolicy{}))
@@ -352,7 +353,8 @@ func TestResponseGzipNotAskedFor(t *testing.T) {
 		{"ok envelope", 200, "", members(okBody), nil, ""},
 		{"error envelope", 400, "", members(bad), ErrBadRequest, "userId is required"},
 		{"ok envelope in two members", 200, "", members(okBody[:40], okBody[40:]), nil, ""},
-		{"error envelope in three members", 400, "", members(bad[:20], bad[20:60], bad[60:]), ErrBadRequest, "userId is required"},
+		{"error envelope in three members", 400, "", members(bad[:20], bad[20:60], bad[60:]),
+			ErrBadRequest, "userId is required"},
 		{"ok envelope, GZip", 200, "GZip", members(okBody), nil, ""},
 		{"empty body", 200, "", nil, ErrUnexpectedResponse, "empty answer"},
 	} {

@@ -261,7 +261,8 @@ func TestErrorDataEchoingSecret(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			mt := httpmock.NewMockTransport()
-			c, _ := newSecretClient(t, tc.secret, mockBaseURL, WithHTTPClient(&http.Client{Transport: mt}), WithRetry(RetryPolicy{}))
+			c, _ := newSecretClient(t, tc.secret, mockBaseURL, WithHTTPClient(&http.Client{Transport: mt}),
+				WithRetry(RetryPolicy{}))
 			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusBadRequest,
 				`{"status":"badRequest","message":"m","errorData":`+tc.data+`}`))
 
@@ -273,7 +274,8 @@ func TestErrorDataEchoingSecret(t *testing.T) {
 			if tc.want == "" {
 				assert.Equal(t, tc.data, string(apiErr.ErrorData))
 			} else {
-				assert.Equal(t, jsonTokens(t, []byte(tc.want)), jsonTokens(t, apiErr.ErrorData), "ErrorData: %s", apiErr.ErrorData)
+				assert.Equal(t, jsonTokens(t, []byte(tc.want)), jsonTokens(t, apiErr.ErrorData),
+					"ErrorData: %s", apiErr.ErrorData)
 			}
 			assertErrorHidesSecret(t, err, tc.secret)
 		})
@@ -577,10 +579,12 @@ func echoes() []echo {
 		// What the error keeps: the server's words, [REDACTED] where the secret was.
 		answerFields("every field, words kept", "400 Bad Request", `{"status":"{J}","message":"bad key {J} given",`+
 			`"displayMessage":"{J}","errorType":"t-{J}","errorHash":"{J}-h"}`, APIError{Status: "[REDACTED]",
-			Message: "bad key [REDACTED] given", DisplayMessage: "[REDACTED]", ErrorType: "t-[REDACTED]", ErrorHash: "[REDACTED]-h"}),
+			Message: "bad key [REDACTED] given", DisplayMessage: "[REDACTED]", ErrorType: "t-[REDACTED]",
+			ErrorHash: "[REDACTED]-h"}),
 		answerFields("every field as unicode escapes, words kept", "403 Forbidden", `{"status":"permissionDenied",`+
-			`"message":"{U}","displayMessage":"x{U}","errorType":"{U}","errorHash":"{U}"}`, APIError{Status: StatusPermissionDenied,
-			Message: "[REDACTED]", DisplayMessage: "x[REDACTED]", ErrorType: "[REDACTED]", ErrorHash: "[REDACTED]"}),
+			`"message":"{U}","displayMessage":"x{U}","errorType":"{U}","errorHash":"{U}"}`,
+			APIError{Status: StatusPermissionDenied, Message: "[REDACTED]", DisplayMessage: "x[REDACTED]",
+				ErrorType: "[REDACTED]", ErrorHash: "[REDACTED]"}),
 		answerFields("a 401, words kept", "401 Unauthorized", `{"status":"badRequest","message":"unknown secret {J}"}`,
 			APIError{Status: StatusBadRequest, Message: "unknown secret [REDACTED]"}),
 		answerFields("an HTML page, headers kept", "502 Bad Gateway", "<html>{S}</html>", APIError{}),
@@ -602,7 +606,8 @@ func echoes() []echo {
 		header("header values", "X-Echo: {S}", "X-Request-Id: r-{S}-1", `Www-Authenticate: Basic realm="{S}"`),
 		header("Set-Cookie", "Set-Cookie: s={S}; Path=/"),
 		header("Retry-After", "Retry-After: {S}"),
-		{name: "header name", reply: reply("400 Bad Request", append([]string{"X-{S}: 1"}, js...), envelopeWith("badRequest", ""))},
+		{name: "header name", reply: reply("400 Bad Request", append([]string{"X-{S}: 1"}, js...),
+			envelopeWith("badRequest", ""))},
 		// net/http canonicalises a name ("x-sk_live_..." becomes "X-Sk_live_..."): the
 		// secret is found whatever its case, and the value kept under a redacted name.
 		{name: "header name in lower case", reply: reply("400 Bad Request", append([]string{"x-{S}: 1"}, js...),
@@ -613,14 +618,16 @@ func echoes() []echo {
 				assert.Equal(t, []string{"1"}, asAPIError(t, err).Header[redacted], "the value is kept under a redacted name")
 			}
 		}},
-		{name: "Content-Type parameter", reply: reply("200 OK", []string{"Content-Type: text/html; charset={S}"}, "<html>{S}</html>")},
+		{name: "Content-Type parameter", reply: reply("200 OK", []string{"Content-Type: text/html; charset={S}"},
+			"<html>{S}</html>")},
 		{name: "media type", reply: reply("200 OK", []string{"Content-Type: application/{S}"}, "{S}")},
 		mediaType("text/{S}"),
 		mediaType("text/" + strings.Repeat("x", 40) + "{S}"),
 		mediaType("application/{S}+json; charset=utf-8"),
 		mediaType("text/html; key={S}"),
 		{name: "reason phrase", reply: reply("400 {S}", js, envelopeWith("badRequest", ""))},
-		{name: "redirect Location", reply: reply("307 Temporary Redirect", []string{"Location: http://user:{S}@127.0.0.1:1/x?s={S}"}, "{S}")},
+		{name: "redirect Location", reply: reply("307 Temporary Redirect",
+			[]string{"Location: http://user:{S}@127.0.0.1:1/x?s={S}"}, "{S}")},
 		{name: "text body", reply: reply("200 OK", []string{"Content-Type: text/plain"}, "your secret is {S}")},
 		{name: "HTML body at 502", reply: reply("502 Bad Gateway", []string{"Content-Type: text/html"}, "<h1>{S}</h1>")},
 

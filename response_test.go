@@ -361,7 +361,8 @@ func TestResponseEveryCodeAndBody(t *testing.T) {
 			t.Run(strconv.Itoa(code)+" "+b.name, func(t *testing.T) {
 				lt, calls, err := mockLinkToken(t, respond(code, []byte(b.text), b.header...), WithRetry(RetryPolicy{}))
 				assert.Equal(t, 1, calls)
-				success := code >= 200 && code <= 299 && b.status == StatusOK && strings.HasSuffix(b.name, "with a token")
+				ok2xx := code >= 200 && code <= 299
+				success := ok2xx && b.status == StatusOK && strings.HasSuffix(b.name, "with a token")
 				if !assertTokenOr(t, lt, err, want(code, b, success)) {
 					return
 				}
@@ -371,7 +372,7 @@ func TestResponseEveryCodeAndBody(t *testing.T) {
 					assert.Empty(t, apiErr.Status, "an answer without a status has none")
 				}
 				assert.Nil(t, apiErr.ErrorData, "errorData null is no errorData")
-				unknown := code >= 200 && code <= 299 && b.status != "" && b.status != StatusOK && sentinelOfStatus[b.status] == nil
+				unknown := ok2xx && b.status != "" && b.status != StatusOK && sentinelOfStatus[b.status] == nil
 				assert.Equal(t, unknown, strings.Contains(err.Error(), "unknown status"), "%q", err)
 				assertShortLine(t, err.Error(), maxShownError, "the error")
 			})
