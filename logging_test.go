@@ -185,16 +185,10 @@ func TestLogNilLogger(t *testing.T) {
 	slog.SetDefault(slog.New(rec))
 	t.Cleanup(func() { slog.SetDefault(old) })
 
-	for _, tc := range []struct {
-		name string
-		opts []Option
-	}{
-		{name: "no WithLogger"},
-		{name: "WithLogger(nil)", opts: []Option{WithLogger(nil)}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+	for name, opts := range map[string][]Option{"no WithLogger": nil, "WithLogger(nil)": {WithLogger(nil)}} {
+		t.Run(name, func(t *testing.T) {
 			s := newServer(t, sequence(answer(503, ""), hangUp, answer(200, okBody)))
-			c, _ := newTestClient(t, s.URL, tc.opts...)
+			c, _ := newTestClient(t, s.URL, opts...)
 			var err error
 			require.NotPanics(t, func() { _, err = c.CreateLinkToken(context.Background(), validRequest()) })
 			require.NoError(t, err)

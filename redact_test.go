@@ -50,7 +50,6 @@ func TestTransportErrorQuotingServerHidesSecret(t *testing.T) {
 		{"1 MiB header line", "HTTP/1.1 200 OK\r\nX-Echo " + testSecret + long + "\r\n\r\n"},
 	}
 	for _, tr := range bothTransports { // a caller's: a 10 MiB header bound
-
 		for _, r := range replies {
 			t.Run(tr.name+" "+r.name, func(t *testing.T) {
 				logger, log := debugLog()
@@ -265,10 +264,8 @@ func TestErrorDataEchoingSecret(t *testing.T) {
 				WithRetry(RetryPolicy{}))
 			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusBadRequest,
 				`{"status":"badRequest","message":"m","errorData":`+tc.data+`}`))
-
 			_, err := c.CreateLinkToken(context.Background(), validRequest())
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
+			apiErr := asAPIError(t, err)
 			assertOnlySentinel(t, err, ErrBadRequest)
 			require.True(t, json.Valid(apiErr.ErrorData), "ErrorData is not JSON: %s", apiErr.ErrorData)
 			if tc.want == "" {
@@ -289,31 +286,28 @@ func TestClientPrintingHidesSecret(t *testing.T) {
 	for i, secret := range unusualSecrets {
 		c, _ := newSecretClient(t, secret, mockBaseURL)
 		type holder struct{ c Client } // unexported: fmt cannot call its methods
-		values := []struct {
-			name string
-			v    any
-		}{
-			{"*Client", c},
-			{"**Client", &c},
-			{"Client value", *c},
-			{"Client value in a struct", struct{ C Client }{*c}},
-			{"Client value in an unexported field", holder{*c}},
-			{"Client value in an interface field", struct{ V any }{*c}},
-			{"Client values in a slice", []Client{*c}},
-			{"*Client in a map", map[string]*Client{"c": c}},
-			{"Client values in a map", map[string]Client{"c": *c}},
-			{"LinkTokenCreator", []LinkTokenCreator{c}},
-			{"CatalogReader", []CatalogReader{c}},
+		values := map[string]any{
+			"*Client":                             c,
+			"**Client":                            &c,
+			"Client value":                        *c,
+			"Client value in a struct":            struct{ C Client }{*c},
+			"Client value in an unexported field": holder{*c},
+			"Client value in an interface field":  struct{ V any }{*c},
+			"Client values in a slice":            []Client{*c},
+			"*Client in a map":                    map[string]*Client{"c": c},
+			"Client values in a map":              map[string]Client{"c": *c},
+			"LinkTokenCreator":                    []LinkTokenCreator{c},
+			"CatalogReader":                       []CatalogReader{c},
 		}
 		leaks := append(secretForms(secret), hex.EncodeToString([]byte(secret)), strings.ToUpper(hex.EncodeToString([]byte(secret))),
 			fmt.Sprintf("% x", secret))
-		for _, v := range values {
-			t.Run("secret "+strconv.Itoa(i)+" "+v.name, func(t *testing.T) {
-				shown := map[string]string{"Sprintln": fmt.Sprintln(v.v)}
+		for name, v := range values {
+			t.Run("secret "+strconv.Itoa(i)+" "+name, func(t *testing.T) {
+				shown := map[string]string{"Sprintln": fmt.Sprintln(v)}
 				for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%d", "%x", "%X", "% x", "%q", "%o", "%b", "%t", "%e", "%c", "%U", "%p", "%T", "%8.3v", "%-40s"} {
-					shown[verb] = fmt.Sprintf(verb, v.v)
+					shown[verb] = fmt.Sprintf(verb, v)
 				}
-				if b, err := json.Marshal(v.v); err == nil {
+				if b, err := json.Marshal(v); err == nil {
 					shown["encoding/json"] = string(b)
 				}
 				for how, out := range shown {
@@ -328,29 +322,23 @@ func TestClientPrintingHidesSecret(t *testing.T) {
 	assert.Equal(t, "mesh.Client{baseURL: "+mockBaseURL+", clientID: "+testClientID+", clientSecret: [REDACTED]}", fmt.Sprint(c))
 	leaks := []string{testSecret, hex.EncodeToString([]byte(testSecret)), strings.ToUpper(hex.EncodeToString([]byte(testSecret)))}
 
-	handlers := []struct {
-		name string
-		new  func(io.Writer) slog.Handler
-	}{
-		{"JSON", func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) }},
-		{"text", func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) }},
+	handlers := map[string]func(io.Writer) slog.Handler{
+		"JSON": func(w io.Writer) slog.Handler { return slog.NewJSONHandler(w, nil) },
+		"text": func(w io.Writer) slog.Handler { return slog.NewTextHandler(w, nil) },
 	}
-	logs := []struct {
-		name string
-		log  func(*slog.Logger)
-	}{
-		{"*Client", func(l *slog.Logger) { l.Info("m", "client", c) }},
-		{"Client value", func(l *slog.Logger) { l.Info("m", slog.Any("client", *c)) }},
-		{"in a group", func(l *slog.Logger) { l.Info("m", slog.Group("g", slog.Any("client", c))) }},
-		{"in With", func(l *slog.Logger) { l.With("client", c).Info("m") }},
-		{"in a struct", func(l *slog.Logger) { l.Info("m", "s", struct{ C *Client }{c}) }},
-		{"Client value in a struct", func(l *slog.Logger) { l.Info("m", "s", struct{ C Client }{*c}) }},
+	logs := map[string]func(*slog.Logger){
+		"*Client":                  func(l *slog.Logger) { l.Info("m", "client", c) },
+		"Client value":             func(l *slog.Logger) { l.Info("m", slog.Any("client", *c)) },
+		"in a group":               func(l *slog.Logger) { l.Info("m", slog.Group("g", slog.Any("client", c))) },
+		"in With":                  func(l *slog.Logger) { l.With("client", c).Info("m") },
+		"in a struct":              func(l *slog.Logger) { l.Info("m", "s", struct{ C *Client }{c}) },
+		"Client value in a struct": func(l *slog.Logger) { l.Info("m", "s", struct{ C Client }{*c}) },
 	}
-	for _, h := range handlers {
-		for _, lg := range logs {
-			t.Run("slog "+h.name+" "+lg.name, func(t *testing.T) {
+	for hname, newHandler := range handlers {
+		for name, log := range logs {
+			t.Run("slog "+hname+" "+name, func(t *testing.T) {
 				var buf bytes.Buffer
-				lg.log(slog.New(h.new(&buf)))
+				log(slog.New(newHandler(&buf)))
 				require.NotEmpty(t, buf.String())
 				for _, leak := range leaks {
 					assert.NotContains(t, buf.String(), leak)
@@ -655,41 +643,35 @@ func echoes() []echo {
 	// Every place a server writes text it was sent × every form of the secret that the
 	// redactor promises to catch (secretForms, and what a server or a template engine
 	// makes of them).
-	places := []struct {
-		name  string
-		reply func(e string) string // e: the secret's form, as it must appear in the text
-	}{
-		{"message", bad(`,"message":"got {J} here"`)},
-		{"displayMessage", envelope("403 Forbidden", "permissionDenied", `,"displayMessage":"{J}"`)},
-		{"errorType", envelope("409 Conflict", "conflict", `,"errorType":"{J}"`)},
-		{"errorHash", envelope("404 Not Found", "notFound", `,"errorHash":"{J}"`)},
-		{"status", envelope("400 Bad Request", "{J}", "")},
-		{"errorData", bad(`,"errorData":{"echo":"{J}","{J}":1}`)},
-		{"header value", reply("400 Bad Request", append([]string{"X-Echo: {S}"}, js...), envelopeWith("badRequest", ""))},
+	places := map[string]func(e string) string{ // e: the secret's form, as it must appear in the text
+		"message":        bad(`,"message":"got {J} here"`),
+		"displayMessage": envelope("403 Forbidden", "permissionDenied", `,"displayMessage":"{J}"`),
+		"errorType":      envelope("409 Conflict", "conflict", `,"errorType":"{J}"`),
+		"errorHash":      envelope("404 Not Found", "notFound", `,"errorHash":"{J}"`),
+		"status":         envelope("400 Bad Request", "{J}", ""),
+		"errorData":      bad(`,"errorData":{"echo":"{J}","{J}":1}`),
+		"header value":   reply("400 Bad Request", append([]string{"X-Echo: {S}"}, js...), envelopeWith("badRequest", "")),
 	}
-	forms := []struct {
-		name string
-		enc  func(s string) string
-	}{
-		{"as is", func(s string) string { return s }},
-		{"upper-cased", strings.ToUpper},
-		{"lower-cased", strings.ToLower},
-		{"as %q escapes it", func(s string) string { q := strconv.Quote(s); return q[1 : len(q)-1] }},
-		{"JSON-escaped inside JSON text", func(s string) string { // a message quoting a request as json.Marshal wrote it
+	forms := map[string]func(s string) string{
+		"as is":            func(s string) string { return s },
+		"upper-cased":      strings.ToUpper,
+		"lower-cased":      strings.ToLower,
+		"as %q escapes it": func(s string) string { q := strconv.Quote(s); return q[1 : len(q)-1] },
+		"JSON-escaped inside JSON text": func(s string) string { // a message quoting a request as json.Marshal wrote it
 			b, _ := json.Marshal(map[string]string{"clientSecret": s}) // a string always encodes
 			return string(b)
-		}},
-		{"query-escaped", url.QueryEscape},
-		{"path-escaped", url.PathEscape},
-		{"query-escaped in lower-case hex", func(s string) string { return lowerHex(url.QueryEscape(s)) }},
-		{"path-escaped in lower-case hex, upper-cased letters", func(s string) string { return lowerHex(url.PathEscape(strings.ToUpper(s))) }},
-		{"HTML-escaped", html.EscapeString},
-		{"HTML-escaped with &#x27; and &quot;", htmlEscapeQuot},
-		{"upper-cased and HTML-escaped", func(s string) string { return strings.ToUpper(htmlEscapeQuot(s)) }},
+		},
+		"query-escaped":                   url.QueryEscape,
+		"path-escaped":                    url.PathEscape,
+		"query-escaped in lower-case hex": func(s string) string { return lowerHex(url.QueryEscape(s)) },
+		"path-escaped in lower-case hex, upper-cased letters": func(s string) string { return lowerHex(url.PathEscape(strings.ToUpper(s))) },
+		"HTML-escaped":                        html.EscapeString,
+		"HTML-escaped with &#x27; and &quot;": htmlEscapeQuot,
+		"upper-cased and HTML-escaped":        func(s string) string { return strings.ToUpper(htmlEscapeQuot(s)) },
 	}
-	for _, p := range places {
-		for _, f := range forms {
-			es = append(es, echo{name: p.name + " " + f.name, reply: func(s string) string { return p.reply(f.enc(s)) }})
+	for place, reply := range places {
+		for form, enc := range forms {
+			es = append(es, echo{name: place + " " + form, reply: func(s string) string { return reply(enc(s)) }})
 		}
 	}
 	return es
