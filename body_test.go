@@ -129,8 +129,10 @@ func TestResponseItemBound(t *testing.T) {
 		return func(c *Client) (int, error) { return -1, clientCall(call)(c, context.Background()) }
 	}
 	for _, l := range []struct {
-		name, content, item string                       // content holds its list under test as %s, of items item
-		count               func(c *Client) (int, error) // calls, and counts that list (-1: unread)
+		// content holds the list under test as %s, of items item; count calls, and counts
+		// that list (-1: unread).
+		name, content, item string
+		count               func(c *Client) (int, error)
 	}{
 		{"networks", `{"networks":[%s]}`, `{}`, counted(nets, func(l []Network) int { return len(l) })},
 		{"Network.SupportedTokens", `{"networks":[{"supportedTokens":[%s]}]}`, `"USDC"`,
