@@ -10,9 +10,11 @@ import (
 	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -35,55 +37,45 @@ func paddedOKBody(n int) []byte {
 // counted; a larger one is ErrUnexpectedResponse and is not retried.
 func TestResponseBodyBound(t *testing.T) {
 	const bound = 1 << 20
-	gzipHeader := []string{"Content-Type", "application/json", "Content-Encoding", "gzip"}
+	gz := []string{"Content-Type", "application/json", "Content-Encoding", "gzip"}
 	bomb := gzipZeros(16)
 	require.Less(t, len(bomb), 1<<20, "small on the wire")
-	tests := []struct {
+	for _, tc := range []struct {
 		name   string
 		code   int
 		body   []byte
 		header []string
 		want   error // nil: the token
 	}{
-		{name: "exactly 1 MiB", code: 200, body: paddedOKBody(bound)},
-		{name: "1 MiB and 1 byte", code: 200, body: paddedOKBody(bound + 1), want: ErrUnexpectedResponse},
-		{name: "1 MiB and 1 byte at 400", code: 400, body: paddedOKBody(bound + 1), want: ErrUnexpectedResponse},
-		{name: "1 MiB and 1 byte at 401", code: 401, body: paddedOKBody(bound + 1), want: ErrUnauthorized},
-		{name: "gzip inflating to exactly 1 MiB", code: 200, body: gzipped(t, paddedOKBody(bound)), header: gzipHeader},
-		{name: "gzip inflating to 1 MiB and 1 byte", code: 200, body: gzipped(t, paddedOKBody(bound+1)), header: gzipHeader, want: ErrUnexpectedResponse},
-		{name: "gzip bomb", code: 200, body: bomb, header: gzipHeader, want: ErrUnexpectedResponse},
-	}
-	for _, tc := range tests {
+		{"exactly 1 MiB", 200, paddedOKBody(bound), nil, nil},
+		{"1 MiB and 1 byte", 200, paddedOKBody(bound + 1), nil, ErrUnexpectedResponse},
+		{"1 MiB and 1 byte at 400", 400, paddedOKBody(bound + 1), nil, ErrUnexpectedResponse},
+		{"1 MiB and 1 byte at 401", 401, paddedOKBody(bound + 1), nil, ErrUnauthorized},
+		{"gzip inflating to exactly 1 MiB", 200, gzipped(t, paddedOKBody(bound)), gz, nil},
+		{"gzip inflating to 1 MiB and 1 byte", 200, gzipped(t, paddedOKBody(bound+1)), gz, ErrUnexpectedResponse},
+		{"gzip bomb", 200, bomb, gz, ErrUnexpectedResponse},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, mt, _ := newMockClient(t)
-			mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(tc.code, tc.body, tc.header...))
-
-			lt, err := c.CreateLinkToken(context.Background(), validRequest())
-			assert.Equal(t, 1, mt.GetTotalCallCount(), "a bounded answer is read once")
-			if tc.want == nil {
-				require.NoError(t, err)
-				assert.Equal(t, testToken, lt.Token)
-				return
+			lt, calls, err := mockLinkToken(t, respond(tc.code, tc.body, tc.header...))
+			assert.Equal(t, 1, calls, "a bounded answer is read once")
+			if assertTokenOr(t, lt, err, tc.want) {
+				assert.Contains(t, err.Error(), "larger than 1048576 bytes")
+				assert.Less(t, len(err.Error()), 300)
 			}
-			assertOnlySentinel(t, err, tc.want)
-			assert.Contains(t, err.Error(), "larger than 1048576 bytes")
-			assert.Less(t, len(err.Error()), 300)
 		})
 	}
 
 	t.Run("gzip bomb inflated by the transport", func(t *testing.T) {
-		srv := newServer(t, answer(http.StatusOK, string(bomb), "Content-Encoding", "gzip"))
-		c, _ := newTestClient(t, srv.URL)
-		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		_, hits, err := serverLinkToken(t, answer(http.StatusOK, string(bomb), "Content-Encoding", "gzip"))
 		assertOnlySentinel(t, err, ErrUnexpectedResponse)
 		assert.Contains(t, err.Error(), "larger than")
-		assert.EqualValues(t, 1, srv.hits.Load())
+		assert.Equal(t, 1, hits)
 	})
 
 	t.Run("64 MiB streamed", func(t *testing.T) {
 		const size = 64 << 20
 		written := make(chan int64, 1)
-		srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) {
+		_, hits, err := serverLinkToken(t, func(w http.ResponseWriter, _ *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Content-Length", strconv.Itoa(size))
 			chunk := bytes.Repeat([]byte(" "), 64<<10)
@@ -97,13 +89,10 @@ func TestResponseBodyBound(t *testing.T) {
 			}
 			written <- n
 		})
-		c, _ := newTestClient(t, srv.URL)
-		_, err := c.CreateLinkToken(context.Background(), validRequest())
 		assertOnlySentinel(t, err, ErrUnexpectedResponse)
 		assert.Contains(t, err.Error(), "larger than")
-		assert.EqualValues(t, 1, srv.hits.Load())
-		// The client hung up: the server could not write it all.
-		select {
+		assert.Equal(t, 1, hits)
+		select { // the client hung up: the server could not write it all
 		case n := <-written:
 			assert.Less(t, n, int64(size), "the server wrote the whole body")
 		case <-time.After(time.Minute):
@@ -117,123 +106,60 @@ func repeated(item string, n int) string {
 	return strings.TrimSuffix(strings.Repeat(item+",", n), ",")
 }
 
+// counted is a call of list that counts the items of its result with n.
+func counted[T any](
+	list func(*Client, context.Context, ...CallOption) ([]T, error), n func([]T) int,
+) func(*Client) (int, error) {
+	return func(c *Client) (int, error) {
+		l, err := list(c, context.Background())
+		if err != nil {
+			return 0, err
+		}
+		return n(l), nil
+	}
+}
+
 // TestResponseItemBound: an ok answer's content holds at most 10,000 items in any one
 // list, at any depth (every nested list of the catalogs, and lists the SDK does not
 // read), and 100,000 in all its lists, whatever the endpoint. Past either bound the
 // answer is ErrUnexpectedResponse, naming the bound, and is not sent again.
 func TestResponseItemBound(t *testing.T) {
-	ctx := context.Background()
-	networks := func(c *Client, count func([]Network) int) (int, error) {
-		l, err := c.Networks(ctx)
-		if err != nil {
-			return 0, err
-		}
-		return count(l), nil
+	nets, ints, tis := (*Client).Networks, (*Client).Integrations, (*Client).TransferIntegrations
+	unread := func(call string) func(c *Client) (int, error) {
+		return func(c *Client) (int, error) { return -1, clientCall(call)(c, context.Background()) }
 	}
-	integrations := func(c *Client, count func([]Integration) int) (int, error) {
-		l, err := c.Integrations(ctx)
-		if err != nil {
-			return 0, err
-		}
-		return count(l), nil
-	}
-	transferIntegrations := func(c *Client, count func([]TransferIntegration) int) (int, error) {
-		l, err := c.TransferIntegrations(ctx)
-		if err != nil {
-			return 0, err
-		}
-		return count(l), nil
-	}
-	lists := []struct {
-		name    string
-		content func(n int) string           // content whose list under test holds n items
-		count   func(c *Client) (int, error) // calls, and counts the items of that list (-1: unread)
+	for _, l := range []struct {
+		// content holds the list under test as %s, of items item; count calls, and counts
+		// that list (-1: unread).
+		name, content, item string
+		count               func(c *Client) (int, error)
 	}{
-		{
-			name:    "networks",
-			content: func(n int) string { return `{"networks":[` + repeated(`{}`, n) + `]}` },
-			count:   func(c *Client) (int, error) { return networks(c, func(l []Network) int { return len(l) }) },
-		},
-		{
-			name:    "Network.SupportedTokens",
-			content: func(n int) string { return `{"networks":[{"supportedTokens":[` + repeated(`"USDC"`, n) + `]}]}` },
-			count: func(c *Client) (int, error) {
-				return networks(c, func(l []Network) int { return len(l[0].SupportedTokens) })
-			},
-		},
-		{
-			name:    "Network.Tokens",
-			content: func(n int) string { return `{"networks":[{"tokens":[` + repeated(`{"symbol":"USDC"}`, n) + `]}]}` },
-			count:   func(c *Client) (int, error) { return networks(c, func(l []Network) int { return len(l[0].Tokens) }) },
-		},
-		{
-			name: "Network.SupportedBrokerTypes",
-			content: func(n int) string {
-				return `{"networks":[{"supportedBrokerTypes":[` + repeated(`"coinbase"`, n) + `]}]}`
-			},
-			count: func(c *Client) (int, error) {
-				return networks(c, func(l []Network) int { return len(l[0].SupportedBrokerTypes) })
-			},
-		},
-		{
-			name:    "integrations",
-			content: func(n int) string { return `{"items":[` + repeated(`{}`, n) + `]}` },
-			count:   func(c *Client) (int, error) { return integrations(c, func(l []Integration) int { return len(l) }) },
-		},
-		{
-			name:    "Integration.Categories",
-			content: func(n int) string { return `{"items":[{"categories":[` + repeated(`"exchange"`, n) + `]}]}` },
-			count: func(c *Client) (int, error) {
-				return integrations(c, func(l []Integration) int { return len(l[0].Categories) })
-			},
-		},
-		{
-			name:    "transfer integrations",
-			content: func(n int) string { return `{"integrations":[` + repeated(`{}`, n) + `]}` },
-			count: func(c *Client) (int, error) {
-				return transferIntegrations(c, func(l []TransferIntegration) int { return len(l) })
-			},
-		},
-		{
-			name:    "TransferIntegration.Networks",
-			content: func(n int) string { return `{"integrations":[{"networks":[` + repeated(`{}`, n) + `]}]}` },
-			count: func(c *Client) (int, error) {
-				return transferIntegrations(c, func(l []TransferIntegration) int { return len(l[0].Networks) })
-			},
-		},
-		{
-			name: "TransferNetwork.SupportedTokens",
-			content: func(n int) string {
-				return `{"integrations":[{"networks":[{"supportedTokens":[` + repeated(`"USDC"`, n) + `]}]}]}`
-			},
-			count: func(c *Client) (int, error) {
-				return transferIntegrations(c, func(l []TransferIntegration) int { return len(l[0].Networks[0].SupportedTokens) })
-			},
-		},
-		{
-			name: "TransferNetwork.SupportedDevices",
-			content: func(n int) string {
-				return `{"integrations":[{"networks":[{"supportedDevices":[` + repeated(`"web"`, n) + `]}]}]}`
-			},
-			count: func(c *Client) (int, error) {
-				return transferIntegrations(c, func(l []TransferIntegration) int { return len(l[0].Networks[0].SupportedDevices) })
-			},
-		},
-		{
-			name:    "a list the SDK does not read, in a catalog",
-			content: func(n int) string { return `{"networks":[{}],"cursor":[` + repeated(`0`, n) + `]}` },
-			count:   func(c *Client) (int, error) { _, err := c.Networks(ctx); return -1, err },
-		},
-		{
-			name:    "a list the SDK does not read, in a Link token",
-			content: func(n int) string { return `{"linkToken":"` + testToken + `","x":[` + repeated(`0`, n) + `]}` },
-			count:   func(c *Client) (int, error) { _, err := c.CreateLinkToken(ctx, validRequest()); return -1, err },
-		},
-	}
-	for _, l := range lists {
+		{"networks", `{"networks":[%s]}`, `{}`, counted(nets, func(l []Network) int { return len(l) })},
+		{"Network.SupportedTokens", `{"networks":[{"supportedTokens":[%s]}]}`, `"USDC"`,
+			counted(nets, func(l []Network) int { return len(l[0].SupportedTokens) })},
+		{"Network.Tokens", `{"networks":[{"tokens":[%s]}]}`, `{"symbol":"USDC"}`,
+			counted(nets, func(l []Network) int { return len(l[0].Tokens) })},
+		{"Network.SupportedBrokerTypes", `{"networks":[{"supportedBrokerTypes":[%s]}]}`, `"coinbase"`,
+			counted(nets, func(l []Network) int { return len(l[0].SupportedBrokerTypes) })},
+		{"integrations", `{"items":[%s]}`, `{}`, counted(ints, func(l []Integration) int { return len(l) })},
+		{"Integration.Categories", `{"items":[{"categories":[%s]}]}`, `"exchange"`,
+			counted(ints, func(l []Integration) int { return len(l[0].Categories) })},
+		{"transfer integrations", `{"integrations":[%s]}`, `{}`,
+			counted(tis, func(l []TransferIntegration) int { return len(l) })},
+		{"TransferIntegration.Networks", `{"integrations":[{"networks":[%s]}]}`, `{}`,
+			counted(tis, func(l []TransferIntegration) int { return len(l[0].Networks) })},
+		{"TransferNetwork.SupportedTokens", `{"integrations":[{"networks":[{"supportedTokens":[%s]}]}]}`, `"USDC"`,
+			counted(tis, func(l []TransferIntegration) int { return len(l[0].Networks[0].SupportedTokens) })},
+		{"TransferNetwork.SupportedDevices", `{"integrations":[{"networks":[{"supportedDevices":[%s]}]}]}`, `"web"`,
+			counted(tis, func(l []TransferIntegration) int { return len(l[0].Networks[0].SupportedDevices) })},
+		{"a list the SDK does not read, in a catalog", `{"networks":[{}],"cursor":[%s]}`, `0`, unread("Networks")},
+		{"a list the SDK does not read, in a Link token", `{"linkToken":"` + testToken + `","x":[%s]}`, `0`,
+			unread("CreateLinkToken")},
+	} {
 		for _, n := range []int{maxListItems, maxListItems + 1} {
 			t.Run(l.name+" of "+strconv.Itoa(n), func(t *testing.T) {
-				srv := newServer(t, answer(http.StatusOK, `{"status":"ok","content":`+l.content(n)+`}`))
+				content := fmt.Sprintf(l.content, repeated(l.item, n))
+				srv := newServer(t, answer(http.StatusOK, `{"status":"ok","content":`+content+`}`))
 				c, _ := newTestClient(t, srv.URL)
 				got, err := l.count(c)
 				assert.EqualValues(t, 1, srv.hits.Load(), "requests")
@@ -255,12 +181,11 @@ func TestResponseItemBound(t *testing.T) {
 		networks int
 		want     error
 	}{{9999, nil}, {10000, ErrUnexpectedResponse}} {
-		total := 10 + 10*tc.networks
-		t.Run(strconv.Itoa(total)+" items in all", func(t *testing.T) {
+		t.Run(strconv.Itoa(10+10*tc.networks)+" items in all", func(t *testing.T) {
 			integration := `{"networks":[` + repeated(`{}`, tc.networks) + `]}`
 			srv := newServer(t, answer(http.StatusOK, `{"status":"ok","content":{"integrations":[`+repeated(integration, 10)+`]}}`))
 			c, _ := newTestClient(t, srv.URL)
-			got, err := c.TransferIntegrations(ctx)
+			got, err := c.TransferIntegrations(context.Background())
 			assert.EqualValues(t, 1, srv.hits.Load(), "requests")
 			if tc.want == nil {
 				require.NoError(t, err)
@@ -278,9 +203,8 @@ func TestResponseItemBound(t *testing.T) {
 // around it not counted); a larger one is dropped, and the error says so, keeping
 // everything else the answer said.
 func TestResponseErrorDataBound(t *testing.T) {
-	// errorData of exactly n bytes: a JSON string.
-	data := func(n int) string { return `"` + strings.Repeat("d", n-2) + `"` }
-	tests := []struct {
+	data := func(n int) string { return `"` + strings.Repeat("d", n-2) + `"` } // a JSON string of n bytes
+	for _, tc := range []struct {
 		name     string
 		code     int
 		body     string
@@ -288,32 +212,19 @@ func TestResponseErrorDataBound(t *testing.T) {
 		kept     string // the errorData kept
 		wantText string
 	}{
-		{
-			name: "8 KiB", code: 400, body: `{"status":"badRequest","message":"m","errorData": ` + data(8<<10) + ` }`,
-			want: ErrBadRequest, kept: data(8 << 10),
-		},
-		{
-			name: "8 KiB and 1 byte", code: 400, body: `{"status":"badRequest","message":"m","errorData":` + data(8<<10+1) + `}`,
-			want: ErrBadRequest, wantText: "mesh: 400 Bad Request: badRequest: m: errorData of 8193 bytes dropped",
-		},
-		{
-			name: "512 KiB of small numbers, at 409", code: 409, body: `{"status":"conflict","errorData":[` + repeated("0", 1<<18) + `]}`,
-			want: ErrConflict, wantText: "errorData of 524289 bytes dropped",
-		},
-		{
-			name: "8 KiB and 1 byte, at 401", code: 401, body: `{"status":"badRequest","errorData":` + data(8<<10+1) + `}`,
-			want: ErrUnauthorized, wantText: "this client calls mesh.test; errorData of 8193 bytes dropped",
-		},
-	}
-	for _, tc := range tests {
+		{"8 KiB", 400, `{"status":"badRequest","message":"m","errorData": ` + data(8<<10) + ` }`,
+			ErrBadRequest, data(8 << 10), ""},
+		{"8 KiB and 1 byte", 400, `{"status":"badRequest","message":"m","errorData":` + data(8<<10+1) + `}`,
+			ErrBadRequest, "", "mesh: 400 Bad Request: badRequest: m: errorData of 8193 bytes dropped"},
+		{"512 KiB of small numbers, at 409", 409, `{"status":"conflict","errorData":[` + repeated("0", 1<<18) + `]}`,
+			ErrConflict, "", "errorData of 524289 bytes dropped"},
+		{"8 KiB and 1 byte, at 401", 401, `{"status":"badRequest","errorData":` + data(8<<10+1) + `}`,
+			ErrUnauthorized, "", "this client calls mesh.test; errorData of 8193 bytes dropped"},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
-			mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(tc.code, []byte(tc.body), "Content-Type", "application/json"))
-
-			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			_, _, err := mockLinkToken(t, respondJSON(tc.code, tc.body), WithRetry(RetryPolicy{}))
 			assertOnlySentinel(t, err, tc.want)
-			apiErr := asAPIError(t, err)
-			assert.Equal(t, tc.kept, string(apiErr.ErrorData))
+			assert.Equal(t, tc.kept, string(asAPIError(t, err).ErrorData))
 			assert.Contains(t, err.Error(), tc.wantText)
 			assertShortLine(t, err.Error(), maxShownError, "the error")
 		})
@@ -353,26 +264,12 @@ func allocatedPerCall(call func()) uint64 {
 // than 32 times its bytes (10,000 empty integrations are 30 KB of JSON and 4.5 MB of
 // Integration structs), and what bounds it is the item bounds: at most 64 MiB a call.
 func TestResponseMemoryBound(t *testing.T) {
-	calls := map[string]func(c *Client) error{
-		"Networks": func(c *Client) error { _, err := c.Networks(context.Background()); return err },
-		"Integrations": func(c *Client) error {
-			_, err := c.Integrations(context.Background())
-			return err
-		},
-		"TransferIntegrations": func(c *Client) error {
-			_, err := c.TransferIntegrations(context.Background())
-			return err
-		},
-		"CreateLinkToken": func(c *Client) error {
-			_, err := c.CreateLinkToken(context.Background(), validRequest())
-			return err
-		},
-	}
 	measure := func(t *testing.T, call string, code int, body string) (uint64, error) {
 		t.Helper()
-		c, _ := newTestClient(t, mockBaseURL, WithHTTPClient(&http.Client{Transport: fromMemory(code, []byte(body))}), WithRetry(RetryPolicy{}))
+		c, _ := newTestClient(t, mockBaseURL, WithHTTPClient(&http.Client{Transport: fromMemory(code, []byte(body))}),
+			WithRetry(RetryPolicy{}))
 		var err error
-		return allocatedPerCall(func() { err = calls[call](c) }), err
+		return allocatedPerCall(func() { err = clientCall(call)(c, context.Background()) }), err
 	}
 
 	t.Run("1 MiB", func(t *testing.T) {
@@ -439,15 +336,15 @@ func TestResponseMemoryBound(t *testing.T) {
 // The coding's name is read without case (RFC 9110); an empty body is an empty answer,
 // not one cut short, and is not sent again.
 func TestResponseGzipNotAskedFor(t *testing.T) {
-	members := func(t *testing.T, parts ...string) []byte {
+	members := func(parts ...string) []byte {
 		var b []byte
 		for _, p := range parts {
 			b = append(b, gzipped(t, []byte(p))...)
 		}
 		return b
 	}
-	badRequest := errorBody(StatusBadRequest, "missingField", "userId is required")
-	tests := []struct {
+	bad := errorBody(StatusBadRequest, "missingField", "userId is required")
+	for _, tc := range []struct {
 		name     string
 		code     int
 		coding   string // Content-Encoding: gzip when ""
@@ -455,28 +352,21 @@ func TestResponseGzipNotAskedFor(t *testing.T) {
 		want     error
 		wantText string
 	}{
-		{name: "ok envelope", code: 200, body: members(t, okBody)},
-		{name: "error envelope", code: 400, body: members(t, badRequest), want: ErrBadRequest, wantText: "userId is required"},
-		{name: "ok envelope in two members", code: 200, body: members(t, okBody[:40], okBody[40:])},
-		{name: "error envelope in three members", code: 400, body: members(t, badRequest[:20], badRequest[20:60], badRequest[60:]), want: ErrBadRequest, wantText: "userId is required"},
-		{name: "ok envelope, GZip", code: 200, coding: "GZip", body: members(t, okBody)},
-		{name: "empty body", code: 200, want: ErrUnexpectedResponse, wantText: "empty answer"},
-	}
-	for _, tc := range tests {
+		{"ok envelope", 200, "", members(okBody), nil, ""},
+		{"error envelope", 400, "", members(bad), ErrBadRequest, "userId is required"},
+		{"ok envelope in two members", 200, "", members(okBody[:40], okBody[40:]), nil, ""},
+		{"error envelope in three members", 400, "", members(bad[:20], bad[20:60], bad[60:]),
+			ErrBadRequest, "userId is required"},
+		{"ok envelope, GZip", 200, "GZip", members(okBody), nil, ""},
+		{"empty body", 200, "", nil, ErrUnexpectedResponse, "empty answer"},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, mt, _ := newMockClient(t)
-			mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(tc.code, tc.body,
+			lt, calls, err := mockLinkToken(t, respond(tc.code, tc.body,
 				"Content-Type", "application/json", "Content-Encoding", cmp.Or(tc.coding, "gzip")))
-
-			lt, err := c.CreateLinkToken(context.Background(), validRequest())
-			assert.Equal(t, 1, mt.GetTotalCallCount())
-			if tc.want == nil {
-				require.NoError(t, err)
-				assert.Equal(t, testToken, lt.Token)
-				return
+			assert.Equal(t, 1, calls)
+			if assertTokenOr(t, lt, err, tc.want) {
+				assert.ErrorContains(t, err, tc.wantText)
 			}
-			assertOnlySentinel(t, err, tc.want)
-			assert.ErrorContains(t, err, tc.wantText)
 		})
 	}
 }
@@ -502,91 +392,66 @@ func (b *failingBody) Close() error { return nil }
 // close). It is not retried: a retry would mint a second token.
 func TestResponseCompleteEnvelopeThenTrouble(t *testing.T) {
 	const longJunk = "<html>this is not gzip, a proxy appended it</html>\r\n"
-	gzipThen := func(t *testing.T, junk string) []byte {
-		return append(gzipped(t, []byte(okBody)), junk...)
+	type call func(t *testing.T) (*LinkToken, int, error) // the call and the requests it sent
+	server := func(h http.HandlerFunc) call {
+		return func(t *testing.T) (*LinkToken, int, error) { return serverLinkToken(t, h) }
 	}
-
-	// Through the Transport's own decompression: it asked for gzip, and inflates the
-	// body as a stream of members, so the junk is a read error after the envelope.
-	for _, junk := range []string{"\r\n", longJunk} {
-		t.Run("transport gzip then "+strconv.Quote(junk[:2]), func(t *testing.T) {
-			var askedGzip atomic.Bool
-			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-				askedGzip.Store(r.Header.Get("Accept-Encoding") == "gzip")
-				answer(http.StatusOK, string(gzipThen(t, junk)), "Content-Encoding", "gzip")(w, r)
-			})
-			c, _ := newTestClient(t, srv.URL)
-			lt, err := c.CreateLinkToken(context.Background(), validRequest())
-			require.True(t, askedGzip.Load(), "the Transport asked for gzip itself")
-			require.NoError(t, err)
-			assert.Equal(t, testToken, lt.Token)
-			assert.EqualValues(t, 1, srv.hits.Load(), "one request, one token")
-		})
-	}
-
-	// Gzip the client did not ask for: the SDK inflates it.
-	for _, junk := range []string{"\r\n", longJunk} {
-		t.Run("unasked gzip then "+strconv.Quote(junk[:2]), func(t *testing.T) {
-			c, mt, _ := newMockClient(t)
-			mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(http.StatusOK, gzipThen(t, junk),
-				"Content-Type", "application/json", "Content-Encoding", "gzip"))
-			lt, err := c.CreateLinkToken(context.Background(), validRequest())
-			require.NoError(t, err)
-			assert.Equal(t, testToken, lt.Token)
-			assert.Equal(t, 1, mt.GetTotalCallCount(), "one request, one token")
-		})
-	}
-
-	// Bytes after a plain envelope in the body itself: the first JSON value is the
-	// answer, whatever follows it.
-	for _, junk := range []string{" junk", okBody, "\x00\x00", longJunk} {
-		t.Run("plain envelope then "+strconv.Quote(junk[:2]), func(t *testing.T) {
-			srv := newServer(t, answer(http.StatusOK, okBody+junk))
-			c, _ := newTestClient(t, srv.URL)
-			lt, err := c.CreateLinkToken(context.Background(), validRequest())
-			require.NoError(t, err)
-			assert.Equal(t, testToken, lt.Token)
-			assert.EqualValues(t, 1, srv.hits.Load(), "one request, one token")
-		})
-	}
-
-	t.Run("plain envelope then early close", func(t *testing.T) {
-		// The answer promises more than the envelope, and the connection closes after it.
-		srv := newServer(t, func(w http.ResponseWriter, _ *http.Request) {
+	gzOK := gzipped(t, []byte(okBody))
+	gzipThen := func(junk string) []byte { return slices.Concat(gzOK, []byte(junk)) }
+	tests := map[string]call{
+		"plain envelope then early close": server(func(w http.ResponseWriter, _ *http.Request) {
+			// The answer promises more than the envelope, and the connection closes after it.
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Content-Length", strconv.Itoa(len(okBody)+100))
 			_, _ = io.WriteString(w, okBody)
+		}),
+		"chunked envelope then a broken chunk": func(t *testing.T) (*LinkToken, int, error) {
+			reply := "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
+				strconv.FormatInt(int64(len(okBody)), 16) + "\r\n" + okBody + "\r\nzz\r\n"
+			c, clock := newTestClient(t, rawServer(t, reply))
+			lt, err := c.CreateLinkToken(context.Background(), validRequest())
+			return lt, 1 + len(clock.Waits()), err // a retry waits first
+		},
+		"plain envelope then connection reset": func(t *testing.T) (*LinkToken, int, error) {
+			return mockLinkToken(t, func(req *http.Request) (*http.Response, error) {
+				return &http.Response{
+					StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
+					Body: &failingBody{r: strings.NewReader(okBody), err: syscall.ECONNRESET}, ContentLength: -1, Request: req,
+				}, nil
+			})
+		},
+	}
+	for _, junk := range []string{"\r\n", longJunk} {
+		// Through the Transport's own decompression: it asked for gzip, and inflates the
+		// body as a stream of members, so the junk is a read error after the envelope.
+		tests["transport gzip then "+strconv.Quote(junk[:2])] = func(t *testing.T) (*LinkToken, int, error) {
+			var askedGzip atomic.Bool
+			lt, hits, err := serverLinkToken(t, func(w http.ResponseWriter, r *http.Request) {
+				askedGzip.Store(r.Header.Get("Accept-Encoding") == "gzip")
+				answer(http.StatusOK, string(gzipThen(junk)), "Content-Encoding", "gzip")(w, r)
+			})
+			require.True(t, askedGzip.Load(), "the Transport asked for gzip itself")
+			return lt, hits, err
+		}
+		// Gzip the client did not ask for: the SDK inflates it.
+		tests["unasked gzip then "+strconv.Quote(junk[:2])] = func(t *testing.T) (*LinkToken, int, error) {
+			return mockLinkToken(t, respond(http.StatusOK, gzipThen(junk), "Content-Type", "application/json",
+				"Content-Encoding", "gzip"))
+		}
+	}
+	// Bytes after a plain envelope in the body itself: the first JSON value is the
+	// answer, whatever follows it.
+	for _, junk := range []string{" junk", okBody, "\x00\x00", longJunk} {
+		tests["plain envelope then "+strconv.Quote(junk[:2])] = server(answer(http.StatusOK, okBody+junk))
+	}
+	for name, call := range tests {
+		t.Run(name, func(t *testing.T) {
+			lt, requests, err := call(t)
+			require.NoError(t, err)
+			assert.Equal(t, testToken, lt.Token)
+			assert.Equal(t, 1, requests, "one request, one token")
 		})
-		c, _ := newTestClient(t, srv.URL)
-		lt, err := c.CreateLinkToken(context.Background(), validRequest())
-		require.NoError(t, err)
-		assert.Equal(t, testToken, lt.Token)
-		assert.EqualValues(t, 1, srv.hits.Load(), "one request, one token")
-	})
-
-	t.Run("chunked envelope then a broken chunk", func(t *testing.T) {
-		reply := "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
-			strconv.FormatInt(int64(len(okBody)), 16) + "\r\n" + okBody + "\r\nzz\r\n"
-		c, clock := newTestClient(t, rawServer(t, reply))
-		lt, err := c.CreateLinkToken(context.Background(), validRequest())
-		require.NoError(t, err)
-		assert.Equal(t, testToken, lt.Token)
-		assert.Empty(t, clock.Waits(), "one request, one token")
-	})
-
-	t.Run("plain envelope then connection reset", func(t *testing.T) {
-		c, mt, _ := newMockClient(t)
-		mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, func(req *http.Request) (*http.Response, error) {
-			return &http.Response{
-				StatusCode: http.StatusOK, Header: http.Header{"Content-Type": {"application/json"}},
-				Body: &failingBody{r: strings.NewReader(okBody), err: syscall.ECONNRESET}, ContentLength: -1, Request: req,
-			}, nil
-		})
-		lt, err := c.CreateLinkToken(context.Background(), validRequest())
-		require.NoError(t, err)
-		assert.Equal(t, testToken, lt.Token)
-		assert.Equal(t, 1, mt.GetTotalCallCount(), "one request, one token")
-	})
+	}
 }
 
 // TestResponseCutShort: a body cut short before its envelope ends is retried when it
@@ -602,46 +467,36 @@ func TestResponseCutShort(t *testing.T) {
 			_, _ = io.WriteString(w, body[:n])
 		}
 	}
-	gzipCut := func(t *testing.T) http.HandlerFunc {
-		gz := gzipped(t, []byte(okBody))
-		return func(w http.ResponseWriter, _ *http.Request) {
-			w.Header().Set("Content-Encoding", "gzip")
-			w.Header().Set("Content-Length", strconv.Itoa(len(gz)))
-			_, _ = w.Write(gz[:len(gz)/2])
-		}
+	gz := gzipped(t, []byte(okBody))
+	gzipCut := func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Set("Content-Length", strconv.Itoa(len(gz)))
+		_, _ = w.Write(gz[:len(gz)/2])
 	}
-	tests := []struct {
+	for _, tc := range []struct {
 		name     string
 		handler  http.HandlerFunc
 		want     error // nil: the token
-		hits     int32
+		hits     int
 		wantEOF  bool // errors.Is(err, io.ErrUnexpectedEOF)
 		wantText string
 	}{
-		{name: "200 cut short every time", handler: cut(200, okBody, 40), want: ErrUnexpectedResponse, hits: 3, wantEOF: true, wantText: "cut short"},
-		{name: "gzip 200 cut short every time", handler: gzipCut(t), want: ErrUnexpectedResponse, hits: 3, wantEOF: true, wantText: "cut short"},
-		{name: "200 cut short then whole", handler: sequence(cut(200, okBody, 40), answer(200, okBody)), hits: 2},
-		{name: "503 cut short", handler: cut(503, errorBody(StatusServerFailure, "", "down"), 20), want: ErrServerFailure, hits: 3, wantEOF: true},
-		{name: "400 cut short", handler: cut(400, errorBody(StatusBadRequest, "missingField", "userId"), 20), want: ErrBadRequest, hits: 1, wantEOF: true},
-		{name: "401 cut short", handler: cut(401, errorBody(StatusBadRequest, "", "who are you"), 20), want: ErrUnauthorized, hits: 1},
-		{name: "403 cut short", handler: cut(403, errorBody(StatusPermissionDenied, "", "no"), 20), want: ErrPermissionDenied, hits: 1, wantEOF: true},
-		{name: "404 cut short", handler: cut(404, errorBody(StatusNotFound, "", "API client not found"), 20), want: ErrNotFound, hits: 1, wantEOF: true},
-	}
-	for _, tc := range tests {
+		{"200 cut short every time", cut(200, okBody, 40), ErrUnexpectedResponse, 3, true, "cut short"},
+		{"gzip 200 cut short every time", gzipCut, ErrUnexpectedResponse, 3, true, "cut short"},
+		{"200 cut short then whole", sequence(cut(200, okBody, 40), answer(200, okBody)), nil, 2, false, ""},
+		{"503 cut short", cut(503, errorBody(StatusServerFailure, "", "down"), 20), ErrServerFailure, 3, true, ""},
+		{"400 cut short", cut(400, errorBody(StatusBadRequest, "missingField", "userId"), 20), ErrBadRequest, 1, true, ""},
+		{"401 cut short", cut(401, errorBody(StatusBadRequest, "", "who are you"), 20), ErrUnauthorized, 1, false, ""},
+		{"403 cut short", cut(403, errorBody(StatusPermissionDenied, "", "no"), 20), ErrPermissionDenied, 1, true, ""},
+		{"404 cut short", cut(404, errorBody(StatusNotFound, "", "API client not found"), 20), ErrNotFound, 1, true, ""},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv := newServer(t, tc.handler)
-			c, _ := newTestClient(t, srv.URL)
-
-			lt, err := c.CreateLinkToken(context.Background(), validRequest())
-			assert.Equal(t, tc.hits, srv.hits.Load(), "requests")
-			if tc.want == nil {
-				require.NoError(t, err)
-				assert.Equal(t, testToken, lt.Token)
-				return
+			lt, hits, err := serverLinkToken(t, tc.handler)
+			assert.Equal(t, tc.hits, hits, "requests")
+			if assertTokenOr(t, lt, err, tc.want) {
+				assert.Equal(t, tc.wantEOF, errors.Is(err, io.ErrUnexpectedEOF), "errors.Is(%q, io.ErrUnexpectedEOF)", err)
+				assert.Contains(t, err.Error(), tc.wantText)
 			}
-			assertOnlySentinel(t, err, tc.want)
-			assert.Equal(t, tc.wantEOF, errors.Is(err, io.ErrUnexpectedEOF), "errors.Is(%q, io.ErrUnexpectedEOF)", err)
-			assert.Contains(t, err.Error(), tc.wantText)
 		})
 	}
 }
@@ -650,38 +505,31 @@ func TestResponseCutShort(t *testing.T) {
 // short, would come back the same on every attempt, each minting a token: it is not
 // retried.
 func TestResponseCorruptGzipNotRetried(t *testing.T) {
-	bodies := []struct {
+	badSum := gzipped(t, []byte(okBody[:len(okBody)/2])) // half an envelope
+	badSum[len(badSum)-8] ^= 0xff                        // the CRC-32 of the trailer
+	for _, b := range []struct {
 		name  string
 		body  []byte
 		cause error // what the error wraps, when the gzip reader names it
 	}{
-		{name: "plain JSON labelled gzip", body: []byte(okBody), cause: gzip.ErrHeader},
-		{name: "corrupt deflate stream", body: append(gzipped(t, []byte(okBody))[:12], "not deflate at all"...)},
-		{name: "half an envelope, its checksum wrong", cause: gzip.ErrChecksum, body: func() []byte {
-			gz := gzipped(t, []byte(okBody[:len(okBody)/2]))
-			gz[len(gz)-8] ^= 0xff // the CRC-32 of the trailer
-			return gz
-		}()},
-	}
-	for _, b := range bodies {
+		{"plain JSON labelled gzip", []byte(okBody), gzip.ErrHeader},
+		{"corrupt deflate stream", append(gzipped(t, []byte(okBody))[:12], "not deflate at all"...), nil},
+		{"half an envelope, its checksum wrong", badSum, gzip.ErrChecksum},
+	} {
 		t.Run(b.name+", unasked gzip", func(t *testing.T) {
-			c, mt, _ := newMockClient(t)
-			mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(http.StatusOK, b.body,
-				"Content-Type", "application/json", "Content-Encoding", "gzip"))
-			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			_, calls, err := mockLinkToken(t, respond(http.StatusOK, b.body, "Content-Type", "application/json",
+				"Content-Encoding", "gzip"))
 			assertOnlySentinel(t, err, ErrUnexpectedResponse)
 			assert.Contains(t, err.Error(), "gzip encoding is corrupt")
 			if b.cause != nil {
 				assert.ErrorIs(t, err, b.cause)
 			}
-			assert.Equal(t, 1, mt.GetTotalCallCount(), "requests")
+			assert.Equal(t, 1, calls, "requests")
 		})
 		t.Run(b.name+", transport gzip", func(t *testing.T) {
-			srv := newServer(t, answer(http.StatusOK, string(b.body), "Content-Encoding", "gzip"))
-			c, _ := newTestClient(t, srv.URL)
-			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			_, hits, err := serverLinkToken(t, answer(http.StatusOK, string(b.body), "Content-Encoding", "gzip"))
 			assertOnlySentinel(t, err, ErrUnexpectedResponse)
-			assert.EqualValues(t, 1, srv.hits.Load(), "requests")
+			assert.Equal(t, 1, hits, "requests")
 		})
 	}
 }

@@ -85,6 +85,8 @@ func (sc logScenario) run(t *testing.T, h slog.Handler) (*fakeClock, error) {
 	return clock, err
 }
 
+// At Debug, a record per attempt and one per retry; no record holds a header value, a
+// body, the secret or the token.
 func TestLogRecordsAtDebug(t *testing.T) {
 	for _, sc := range logScenarios() {
 		t.Run(sc.name, func(t *testing.T) {
@@ -93,9 +95,26 @@ func TestLogRecordsAtDebug(t *testing.T) {
 			attempts := len(sc.statuses)
 			records := rec.all()
 			require.Len(t, records, 2*attempts-1, "one record per attempt, one per retry")
+			forbidden := map[string]string{
+				"the secret":        testSecret,
+				"the client id":     testClientID,
+				"the User-Agent":    "mesh-go/",
+				"a request id":      logRequestID,
+				"a cookie":          logCookie,
+				"the token":         testToken,
+				"the secret header": "X-Client-Secret",
+			}
+			for _, b := range sc.bodies {
+				forbidden["the body "+b] = b
+			}
 
 			for i, r := range records {
+				for what, s := range forbidden {
+					assert.NotContains(t, text(r), s, "a record holds %s", what)
+				}
 				a := attrs(r)
+				assert.Equal(t, http.MethodPost, a["method"].String())
+				assert.Equal(t, linkTokenPath, a["path"].String())
 				n := i/2 + 1 // the attempt the record is about
 				if i%2 == 1 {
 					assert.Equal(t, slog.LevelInfo, r.Level)
@@ -130,11 +149,6 @@ func TestLogRecordsAtDebug(t *testing.T) {
 					assert.Equal(t, story.Err.Error(), a["error"].String(), "the last attempt logs the error the call ends in")
 				}
 			}
-			for _, r := range records {
-				a := attrs(r)
-				assert.Equal(t, http.MethodPost, a["method"].String())
-				assert.Equal(t, linkTokenPath, a["path"].String())
-			}
 		})
 	}
 }
@@ -163,35 +177,6 @@ func TestLogAtInfoOnlyRetries(t *testing.T) {
 	}
 }
 
-func TestLogNoHeaderValueBodyOrSecret(t *testing.T) {
-	for _, sc := range logScenarios() {
-		t.Run(sc.name, func(t *testing.T) {
-			rec := &logRecorder{level: slog.LevelDebug}
-			_, _ = sc.run(t, rec)
-			records := rec.all()
-			require.NotEmpty(t, records)
-			forbidden := map[string]string{
-				"the secret":        testSecret,
-				"the client id":     testClientID,
-				"the User-Agent":    "mesh-go/",
-				"a request id":      logRequestID,
-				"a cookie":          logCookie,
-				"the token":         testToken,
-				"the secret header": "X-Client-Secret",
-			}
-			for _, b := range sc.bodies {
-				forbidden["the body "+b] = b
-			}
-			for _, r := range records {
-				text := text(r)
-				for what, s := range forbidden {
-					assert.NotContains(t, text, s, "a record holds %s", what)
-				}
-			}
-		})
-	}
-}
-
 // Without a logger (or with WithLogger(nil)) the client logs nothing anywhere, not
 // even on slog's default logger.
 func TestLogNilLogger(t *testing.T) {
@@ -200,16 +185,10 @@ func TestLogNilLogger(t *testing.T) {
 	slog.SetDefault(slog.New(rec))
 	t.Cleanup(func() { slog.SetDefault(old) })
 
-	for _, tc := range []struct {
-		name string
-		opts []Option
-	}{
-		{name: "no WithLogger"},
-		{name: "WithLogger(nil)", opts: []Option{WithLogger(nil)}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
+	for name, opts := range map[string][]Option{"no WithLogger": nil, "WithLogger(nil)": {WithLogger(nil)}} {
+		t.Run(name, func(t *testing.T) {
 			s := newServer(t, sequence(answer(503, ""), hangUp, answer(200, okBody)))
-			c, _ := newTestClient(t, s.URL, tc.opts...)
+			c, _ := newTestClient(t, s.URL, opts...)
 			var err error
 			require.NotPanics(t, func() { _, err = c.CreateLinkToken(context.Background(), validRequest()) })
 			require.NoError(t, err)
