@@ -47,24 +47,23 @@ func (f *fakeCatalogReader) answer(ctx context.Context, list string) error {
 }
 
 func (f *fakeCatalogReader) Networks(ctx context.Context, _ ...CallOption) ([]Network, error) {
-	if err := f.answer(ctx, "Networks"); err != nil {
-		return nil, err
-	}
-	return freshCopy(wantNetworks), nil
+	return fakeList(ctx, f, "Networks", wantNetworks)
 }
 
 func (f *fakeCatalogReader) Integrations(ctx context.Context, _ ...CallOption) ([]Integration, error) {
-	if err := f.answer(ctx, "Integrations"); err != nil {
-		return nil, err
-	}
-	return freshCopy(wantIntegrations), nil
+	return fakeList(ctx, f, "Integrations", wantIntegrations)
 }
 
 func (f *fakeCatalogReader) TransferIntegrations(ctx context.Context, _ ...CallOption) ([]TransferIntegration, error) {
-	if err := f.answer(ctx, "TransferIntegrations"); err != nil {
+	return fakeList(ctx, f, "TransferIntegrations", wantTransferIntegrations)
+}
+
+// fakeList is f's answer for list: a fresh copy of want, or f's error.
+func fakeList[T any](ctx context.Context, f *fakeCatalogReader, list string, want []T) ([]T, error) {
+	if err := f.answer(ctx, list); err != nil {
 		return nil, err
 	}
-	return freshCopy(wantTransferIntegrations), nil
+	return freshCopy(want), nil
 }
 
 // freshCopy is a deep copy of v, through JSON.
@@ -102,17 +101,12 @@ type cacheList struct {
 }
 
 var cacheLists = []cacheList{
-	{"Networks", wantNetworks, func(ctx context.Context, r CatalogReader) (any, error) {
-		l, err := r.Networks(ctx)
-		return orNil(l, err)
-	}},
+	{"Networks", wantNetworks, func(ctx context.Context, r CatalogReader) (any, error) { return orNil(r.Networks(ctx)) }},
 	{"Integrations", wantIntegrations, func(ctx context.Context, r CatalogReader) (any, error) {
-		l, err := r.Integrations(ctx)
-		return orNil(l, err)
+		return orNil(r.Integrations(ctx))
 	}},
 	{"TransferIntegrations", wantTransferIntegrations, func(ctx context.Context, r CatalogReader) (any, error) {
-		l, err := r.TransferIntegrations(ctx)
-		return orNil(l, err)
+		return orNil(r.TransferIntegrations(ctx))
 	}},
 }
 
