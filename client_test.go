@@ -7,7 +7,6 @@ package mesh
 
 import (
 	"context"
-	"errors"
 	"io"
 	"math"
 	"net/http"
@@ -17,7 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -571,6 +569,7 @@ func TestWithResponseOnFailures(t *testing.T) {
 	assert.Equal(t, 3, resp.Attempts)
 }
 
+// A context that stops the call has its part of the story: TestContextEndsAfterAnAnswer.
 func TestCallErrorTellsTheStory(t *testing.T) {
 	srv := newServer(t, answer(http.StatusServiceUnavailable, "<html>busy</html>",
 		"Content-Type", "text/html; charset=utf-8", "X-Request-Id", "req-1"))
@@ -597,24 +596,4 @@ func TestCallErrorTellsTheStory(t *testing.T) {
 	one, _ := newTestClient(t, srv.URL, WithRetry(RetryPolicy{}))
 	_, err = one.CreateLinkToken(context.Background(), validRequest())
 	assert.True(t, strings.HasSuffix(err.Error(), ", after 1 attempt in 0s"), err.Error())
-}
-
-func TestCallErrorWhenTheContextStopsTheCall(t *testing.T) {
-	srv := newServer(t, answer(http.StatusServiceUnavailable, unavailableBody))
-	ctx, cancel := context.WithCancel(context.Background())
-	var sleeps atomic.Int32
-	c, _ := newTestClient(t, srv.URL, withClock(time.Now, func(context.Context, time.Duration) error {
-		sleeps.Add(1)
-		cancel() // the caller gives up during the first back-off
-		return context.Canceled
-	}))
-
-	_, err := c.CreateLinkToken(ctx, validRequest())
-	assert.ErrorIs(t, err, context.Canceled)
-	assert.ErrorIs(t, err, ErrServerFailure, "the last answer's sentinel is kept")
-	assert.EqualValues(t, 1, sleeps.Load())
-	assert.Contains(t, err.Error(), ", after 1 attempt in ")
-	assert.True(t, strings.HasSuffix(err.Error(), "; stopped by the context: context canceled"), err.Error())
-	assert.Equal(t, 1, strings.Count(err.Error(), "mesh:"), "one prefix: %s", err)
-	assert.False(t, errors.Is(err, context.DeadlineExceeded))
 }

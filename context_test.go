@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -142,8 +143,20 @@ func TestContextEndsAfterAnAnswer(t *testing.T) {
 			}
 			assert.Equal(t, tc.hits, s.hits.Load(), "attempts")
 			assert.Len(t, clock.Waits(), tc.waits, "waits")
-			assert.NotContains(t, err.Error(), "\n")
-			assertNoSecret(t, err.Error(), "error text")
+			if tc.end == cancelled {
+				assert.NotErrorIs(t, err, context.DeadlineExceeded)
+			}
+			// The error tells the story: the last answer, the attempts, why the call stopped.
+			msg := err.Error()
+			assert.Contains(t, msg, fmt.Sprintf(", after %d attempt%s in ", tc.hits, map[bool]string{true: "s"}[tc.hits != 1]))
+			stopped := "; stopped by the context: " + wantErr.Error()
+			if tc.in != 0 {
+				stopped = "; stopped: the context's deadline leaves no time for another attempt"
+			}
+			assert.True(t, strings.HasSuffix(msg, stopped), msg)
+			assert.Equal(t, 1, strings.Count(msg, "mesh:"), "one prefix: %s", msg)
+			assert.NotContains(t, msg, "\n")
+			assertNoSecret(t, msg, "error text")
 		})
 	}
 }
