@@ -318,7 +318,8 @@ func TestNewClientAccepts(t *testing.T) {
 	c.CloseIdleConnections()
 }
 
-// hc.Timeout limits one attempt unless WithTimeout says otherwise. The server answers
+// hc.Timeout limits one attempt unless WithTimeout (or WithCallTimeout) says otherwise,
+// and the error names the limit. The server answers
 // late (after several times the short limit) or never; which one wins is decided by
 // which limit applies, not by how fast the machine is.
 func TestWithHTTPClientTimeout(t *testing.T) {
@@ -338,14 +339,16 @@ func TestWithHTTPClientTimeout(t *testing.T) {
 		name      string
 		hcTimeout time.Duration
 		opts      []Option
+		call      []CallOption
 		handler   http.HandlerFunc
 		wantLimit bool // the attempt ends on the limit
 	}{
-		{"hc.Timeout limits the attempt", short, nil, never, true},
-		{"WithTimeout lifts hc.Timeout", short, []Option{WithTimeout(time.Hour)}, late, false},
-		{"WithTimeout(0) lifts hc.Timeout", short, []Option{WithTimeout(0)}, late, false},
-		{"WithTimeout shortens hc.Timeout", time.Hour, []Option{WithTimeout(short)}, never, true},
-		{"WithTimeout without hc.Timeout", 0, []Option{WithTimeout(short)}, never, true},
+		{"hc.Timeout limits the attempt", short, nil, nil, never, true},
+		{"WithTimeout lifts hc.Timeout", short, []Option{WithTimeout(time.Hour)}, nil, late, false},
+		{"WithTimeout(0) lifts hc.Timeout", short, []Option{WithTimeout(0)}, nil, late, false},
+		{"WithTimeout shortens hc.Timeout", time.Hour, []Option{WithTimeout(short)}, nil, never, true},
+		{"WithTimeout without hc.Timeout", 0, []Option{WithTimeout(short)}, nil, never, true},
+		{"WithCallTimeout limits one call", 0, nil, []CallOption{WithCallTimeout(short)}, never, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -358,12 +361,16 @@ func TestWithHTTPClientTimeout(t *testing.T) {
 			// above the short limit and below the default 30 s.
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			lt, err := c.CreateLinkToken(ctx, validRequest())
+			lt, err := c.CreateLinkToken(ctx, validRequest(), tc.call...)
 			if tc.wantLimit {
 				require.Error(t, err)
 				assert.Nil(t, lt)
 				assert.ErrorIs(t, err, context.DeadlineExceeded)
 				assert.NoError(t, ctx.Err(), "the call's deadline ended it, not the attempt's limit")
+				assert.Contains(t, err.Error(), "per-attempt timeout (20ms)", "the error says which limit")
+				var story *CallError
+				require.ErrorAs(t, err, &story)
+				assert.Equal(t, 1, story.Attempts)
 			} else {
 				require.NoError(t, err)
 				assert.Equal(t, testToken, lt.Token)
@@ -486,18 +493,6 @@ func TestCallRetryAppliesToOneCallOnly(t *testing.T) {
 	_, err = c.CreateLinkToken(context.Background(), validRequest())
 	assertOnlySentinel(t, err, ErrServerFailure)
 	assert.EqualValues(t, 1+5+3, srv.hits.Load(), "the client's own policy is unchanged by the calls before")
-}
-
-func TestCallTimeoutEndsAnAttemptAndSaysSo(t *testing.T) {
-	srv := newServer(t, holdUntilGone)
-	c, _ := newTestClient(t, srv.URL, WithRetry(RetryPolicy{}))
-
-	_, err := c.CreateLinkToken(testDeadline(t), validRequest(), WithCallTimeout(20*time.Millisecond))
-	require.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Contains(t, err.Error(), "per-attempt timeout (20ms)")
-	var story *CallError
-	require.ErrorAs(t, err, &story)
-	assert.Equal(t, 1, story.Attempts)
 }
 
 func TestBadCallOptionsRefuseTheCall(t *testing.T) {

@@ -513,6 +513,7 @@ func TestAllTransfers(t *testing.T) {
 		name        string
 		handler     http.HandlerFunc
 		q           *TransferQuery
+		opts        []CallOption
 		stopAfter   int
 		wantIDs     []string
 		wantOffsets []string // of each request
@@ -538,6 +539,8 @@ func TestAllTransfers(t *testing.T) {
 			wantOffsets: []string{""}, wantErr: ErrPermissionDenied},
 		{name: "an invalid query: one error, nothing sent", handler: listHandler(9, 9), q: &TransferQuery{Count: -1},
 			wantErr: ErrValidation},
+		{name: "a bad option: one error, nothing sent", handler: listHandler(9, 9), opts: []CallOption{WithResponse(nil)},
+			wantErr: ErrValidation},
 		{name: "break in the first page", handler: listHandler(9, 9), q: &TransferQuery{Count: 3}, stopAfter: 2,
 			wantIDs: idRange(0, 2), wantOffsets: []string{""}},
 		{name: "break on a page's last item: no request for the next", handler: listHandler(9, 9), q: &TransferQuery{Count: 3},
@@ -560,7 +563,7 @@ func TestAllTransfers(t *testing.T) {
 			if tc.q != nil {
 				before = clonePtr(tc.q)
 			}
-			ids, errs := collect(c.AllTransfers(context.Background(), tc.q), tc.stopAfter)
+			ids, errs := collect(c.AllTransfers(context.Background(), tc.q, tc.opts...), tc.stopAfter)
 			assert.Equal(t, tc.wantIDs, ids)
 			assert.Equal(t, tc.wantOffsets, rec.Offsets())
 			if tc.wantErr == nil {
@@ -613,15 +616,6 @@ func TestAllTransfers(t *testing.T) {
 		assertOnlySentinel(t, errs[0], ErrServerFailure)
 		assert.EqualValues(t, 2, srv.hits.Load(), "the second page was not retried")
 		assert.Equal(t, Response{StatusCode: http.StatusServiceUnavailable, Header: resp.Header, Attempts: 1, Elapsed: resp.Elapsed}, resp)
-	})
-
-	t.Run("a bad option: one error, nothing sent", func(t *testing.T) {
-		c, srv, _ := recordingClient(t, listHandler(9, 9))
-		ids, errs := collect(c.AllTransfers(context.Background(), nil, WithResponse(nil)), 0)
-		assert.Empty(t, ids)
-		require.Len(t, errs, 1)
-		assertOnlySentinel(t, errs[0], ErrValidation)
-		assert.Zero(t, srv.hits.Load())
 	})
 }
 
