@@ -136,19 +136,11 @@ var catalogEndpoints = []catalogEndpoint{
 // listOf is a call's list (as any), its length and its error.
 func listOf[T any](l []T, err error) (any, int, error) { return l, len(l), err }
 
-// catalogClient is a test client on a server answering h at every path.
-func catalogClient(t *testing.T, h http.HandlerFunc) (*Client, *server, *fakeClock) {
-	t.Helper()
-	srv := newServer(t, h)
-	c, clock := newTestClient(t, srv.URL)
-	return c, srv, clock
-}
-
 func TestCatalogOfficialExamples(t *testing.T) {
 	wants := map[string]any{"Networks": wantNetworks, "Integrations": wantIntegrations, "TransferIntegrations": wantTransferIntegrations}
 	for _, ep := range catalogEndpoints {
 		t.Run(ep.name, func(t *testing.T) {
-			c, srv, _ := catalogClient(t, answer(http.StatusOK, ep.ok))
+			c, srv, _ := recordingClient(t, answer(http.StatusOK, ep.ok))
 			got, _, err := ep.call(c)
 			require.NoError(t, err)
 			assert.Equal(t, wants[ep.name], got)
@@ -212,7 +204,7 @@ func TestCatalogDecode(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, _, _ := catalogClient(t, answer(http.StatusOK, tc.answer))
+			c, _, _ := recordingClient(t, answer(http.StatusOK, tc.answer))
 			var got any
 			var err error
 			switch tc.want.(type) {
@@ -252,7 +244,7 @@ func TestCatalogErrors(t *testing.T) {
 		}
 		for _, tc := range tests {
 			t.Run(ep.name+" "+tc.name, func(t *testing.T) {
-				c, srv, _ := catalogClient(t, tc.handler)
+				c, srv, _ := recordingClient(t, tc.handler)
 				list, n, err := ep.call(c)
 				assert.Equal(t, tc.hits, srv.hits.Load(), "requests")
 				if tc.want == nil {
@@ -274,7 +266,7 @@ func TestCatalogSizeBounds(t *testing.T) {
 	// here, that each list has its own, named in the error.
 	for _, ep := range catalogEndpoints {
 		t.Run(ep.name+" one byte over its bound", func(t *testing.T) {
-			c, srv, _ := catalogClient(t, answer(http.StatusOK, paddedAnswer(ep.ok, ep.bound+1)))
+			c, srv, _ := recordingClient(t, answer(http.StatusOK, paddedAnswer(ep.ok, ep.bound+1)))
 			_, _, err := ep.call(c)
 			assertOnlySentinel(t, err, ErrUnexpectedResponse)
 			assert.Contains(t, err.Error(), "larger than "+strconv.Itoa(ep.bound)+" bytes")
@@ -295,7 +287,7 @@ func TestCatalogSizeBounds(t *testing.T) {
 		}
 		b.WriteString(`]}}`)
 		require.Greater(t, b.Len(), 3<<20)
-		c, _, _ := catalogClient(t, answer(http.StatusOK, b.String()))
+		c, _, _ := recordingClient(t, answer(http.StatusOK, b.String()))
 		got, err := c.Integrations(context.Background())
 		require.NoError(t, err)
 		require.Len(t, got, items)

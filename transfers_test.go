@@ -340,13 +340,6 @@ func TestTransferQueryOnTheWire(t *testing.T) {
 // TestTransferQueryValidation: each rule Mesh documents refuses, naming its query
 // parameter, and sends nothing; what Mesh accepts is sent.
 func TestTransferQueryValidation(t *testing.T) {
-	ids := func(n int) []string {
-		s := make([]string, n)
-		for i := range s {
-			s[i] = numberedID(i)
-		}
-		return s
-	}
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	overInt32 := math.MaxInt32
 	overInt32++
@@ -363,7 +356,7 @@ func TestTransferQueryValidation(t *testing.T) {
 		{name: "Id with white space", code: CodeNotUUID, limit: 0, q: TransferQuery{ID: " " + officialTransferID}, fields: []string{"Id"}},
 		{name: "IntegrationIds entries", code: CodeNotUUID, limit: 0, q: TransferQuery{IntegrationIDs: []string{coinbaseID, "coinbase", "", coinbaseID, "x"}},
 			fields: []string{"IntegrationIds[1]", "IntegrationIds[2]", "IntegrationIds[4]"}},
-		{name: "101 IntegrationIds", code: CodeTooMany, limit: 100, q: TransferQuery{IntegrationIDs: ids(101)}, fields: []string{"IntegrationIds"}, reason: "at most 100"},
+		{name: "101 IntegrationIds", code: CodeTooMany, limit: 100, q: TransferQuery{IntegrationIDs: idRange(0, 101)}, fields: []string{"IntegrationIds"}, reason: "at most 100"},
 		{name: "SubClientId", code: CodeNotUUID, limit: 0, q: TransferQuery{SubClientID: "sub-1"}, fields: []string{"SubClientId"}},
 		{name: "6 Statuses", code: CodeTooMany, limit: 5, q: TransferQuery{Statuses: []TransferStatus{"pending", "succeeded", "failed", "a", "b", "c"}},
 			fields: []string{"Statuses"}, reason: "at most 5"},
@@ -415,7 +408,7 @@ func TestTransferQueryValidation(t *testing.T) {
 		{name: "Count 1000", q: TransferQuery{Count: 1000}},
 		{name: "Offset at int32's maximum", q: TransferQuery{Offset: math.MaxInt32}},
 		{name: "unknown statuses", q: TransferQuery{Statuses: []TransferStatus{"refunded", "Succeeded", "x", "y", "z"}}},
-		{name: "100 IntegrationIds", q: TransferQuery{IntegrationIDs: ids(100)}},
+		{name: "100 IntegrationIds", q: TransferQuery{IntegrationIDs: idRange(0, 100)}},
 		{name: "upper-case UUIDs", q: TransferQuery{ID: strings.ToUpper(officialTransferID), SubClientID: strings.ToUpper(polygonID)}},
 		{name: "OrderBy any non-blank value", q: TransferQuery{OrderBy: "someFutureColumn"}},
 		{name: "ClientTransactionId 128, UserId 50", q: TransferQuery{ClientTransactionID: strings.Repeat("a", 128), UserID: strings.Repeat("u", 50)}},
