@@ -319,9 +319,9 @@ func TestNewClientAccepts(t *testing.T) {
 }
 
 // hc.Timeout limits one attempt unless WithTimeout (or WithCallTimeout) says otherwise,
-// and the error names the limit. The server answers
-// late (after several times the short limit) or never; which one wins is decided by
-// which limit applies, not by how fast the machine is.
+// and the error names the limit. The server answers late (after several times the short
+// limit) or never; which one wins is decided by which limit applies, not by how fast the
+// machine is.
 func TestWithHTTPClientTimeout(t *testing.T) {
 	const short = 20 * time.Millisecond
 	never := holdUntilGone
