@@ -181,12 +181,12 @@ func TestNewClientRefusesBaseURLContainingSecret(t *testing.T) {
 		}
 	}
 	// Percent-encoded (one byte is enough) or in another case, it is the same mistake.
-	for _, base := range []string{
-		"https://example.com/%73k_live_S3CR3T-5ea36d9-do-not-print",
-		"https://example.com/sk_live_S3CR3T%2D5ea36d9-do-not-print/api",
-		"https://SK_LIVE_S3CR3T-5EA36D9-DO-NOT-PRINT.example.com/",
+	for name, base := range map[string]string{
+		"its first byte percent-encoded":          "https://example.com/%73k_live_S3CR3T-5ea36d9-do-not-print",
+		"a dash percent-encoded, a path after":    "https://example.com/sk_live_S3CR3T%2D5ea36d9-do-not-print/api",
+		"in upper case, as a host may be written": "https://SK_LIVE_S3CR3T-5EA36D9-DO-NOT-PRINT.example.com/",
 	} {
-		t.Run(base, func(t *testing.T) {
+		t.Run(name, func(t *testing.T) {
 			refuse(t, testClientID, testSecret, []Option{WithBaseURL(base)}, "contains the client secret")
 		})
 	}
