@@ -268,7 +268,8 @@ func TestNewClientAccepts(t *testing.T) {
 	}{
 		{"https", base("https://mesh.test"), []string{"https://mesh.test" + lt}},
 		{"https with a trailing slash", base("https://mesh.test/"), []string{"https://mesh.test" + lt}},
-		{"https with a path prefix", base("https://proxy.example.com/mesh"), []string{"https://proxy.example.com/mesh" + lt}},
+		{"https with a path prefix", base("https://proxy.example.com/mesh"),
+			[]string{"https://proxy.example.com/mesh" + lt}},
 		{"https with a port", base("https://mesh.test:8443"), []string{"https://mesh.test:8443" + lt}},
 		{"https to a private address", base("https://10.0.0.1"), []string{"https://10.0.0.1" + lt}},
 		{"https in upper case", base("HTTPS://mesh.test"), []string{"https://mesh.test" + lt}},
@@ -399,7 +400,8 @@ func TestAttemptDeadline(t *testing.T) {
 		{"hc.Timeout", &http.Client{Timeout: 7 * time.Second}, nil, nil, 0, 7 * time.Second},
 		{"WithTimeout(0) lifts the default", &http.Client{}, []Option{WithTimeout(0)}, nil, 0, 0},
 		{"WithTimeout", &http.Client{}, hour, nil, 0, time.Hour},
-		{"WithCallTimeout limits one call", &http.Client{}, hour, []CallOption{WithCallTimeout(time.Minute)}, 0, time.Minute},
+		{"WithCallTimeout limits one call", &http.Client{}, hour, []CallOption{WithCallTimeout(time.Minute)}, 0,
+			time.Minute},
 		{"WithCallTimeout(0) lifts it for one call", &http.Client{}, hour, []CallOption{WithCallTimeout(0)}, 0, 0},
 		{"the caller's earlier deadline comes first", &http.Client{}, hour, nil, time.Minute, time.Minute},
 	}

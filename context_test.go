@@ -148,7 +148,8 @@ func TestContextEndsAfterAnAnswer(t *testing.T) {
 			}
 			// The error tells the story: the last answer, the attempts, why the call stopped.
 			msg := err.Error()
-			assert.Contains(t, msg, fmt.Sprintf(", after %d attempt%s in ", tc.hits, map[bool]string{true: "s"}[tc.hits != 1]))
+			plural := map[bool]string{true: "s"}[tc.hits != 1]
+			assert.Contains(t, msg, fmt.Sprintf(", after %d attempt%s in ", tc.hits, plural))
 			stopped := "; stopped by the context: " + wantErr.Error()
 			if tc.in != 0 {
 				stopped = "; stopped: the context's deadline leaves no time for another attempt"

@@ -613,8 +613,8 @@ func TestTransferByID(t *testing.T) {
 		wantErr error
 		hits    int32
 	}{
-		{name: "found", id: officialTransferID, handler: answer(http.StatusOK, transferListAnswer), want: &wantOfficialTransfer,
-			hits: 1},
+		{name: "found", id: officialTransferID, handler: answer(http.StatusOK, transferListAnswer),
+			want: &wantOfficialTransfer, hits: 1},
 		{name: "found, the id in another case", id: strings.ToUpper(officialTransferID),
 			handler: answer(http.StatusOK, pageAnswer(1, idItem(officialTransferID))), want: found, hits: 1},
 		{name: "found among transfers the server should have filtered out", id: officialTransferID,
@@ -708,10 +708,10 @@ func TestWalletVerifications(t *testing.T) {
 	}{
 		{name: "none", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":[]}}`), want: []WalletVerification{}, hits: 1},
 		{name: "null list", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":null}}`), hits: 1},
-		{name: "unknown values and fields", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":[{"userId":"u",
-			"address":"bc1q","xPubKey":"xpub6CUGRU","networkType":"quantumChain","verificationMethod":"passkey","timestamp":null,
-			"newField":[1]}],"more":1}}`), want: []WalletVerification{{UserID: "u", Address: "bc1q", XPubKey: "xpub6CUGRU",
-			NetworkType: "quantumChain", VerificationMethod: "passkey"}}, hits: 1},
+		{name: "unknown values and fields", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":[
+			{"userId":"u","address":"bc1q","xPubKey":"xpub6CUGRU","networkType":"quantumChain","verificationMethod":"passkey",
+			"timestamp":null,"newField":[1]}],"more":1}}`), want: []WalletVerification{{UserID: "u", Address: "bc1q",
+			XPubKey: "xpub6CUGRU", NetworkType: "quantumChain", VerificationMethod: "passkey"}}, hits: 1},
 		{name: "the list's key missing", handler: answer(http.StatusOK, `{"status":"ok","content":{"items":[]}}`), wantErr: ErrUnexpectedResponse, hits: 1},
 		{name: "content missing", handler: answer(http.StatusOK, `{"status":"ok"}`), wantErr: ErrUnexpectedResponse, hits: 1},
 		{name: "an item of the wrong shape", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":[{"timestamp":"x"}]}}`),
