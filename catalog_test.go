@@ -125,39 +125,22 @@ type catalogEndpoint struct {
 }
 
 var catalogEndpoints = []catalogEndpoint{
-	{
-		name: "Networks", bound: 4 << 20, ok: networksAnswer,
-		call: func(c *Client) (any, int, error) { l, err := c.Networks(context.Background()); return l, len(l), err },
-	},
-	{
-		name: "Integrations", bound: 8 << 20, ok: integrationsAnswer,
-		call: func(c *Client) (any, int, error) {
-			l, err := c.Integrations(context.Background())
-			return l, len(l), err
-		},
-	},
-	{
-		name: "TransferIntegrations", bound: 4 << 20, ok: transferIntegrationsAnswer,
-		call: func(c *Client) (any, int, error) {
-			l, err := c.TransferIntegrations(context.Background())
-			return l, len(l), err
-		},
-	},
+	{name: "Networks", bound: 4 << 20, ok: networksAnswer,
+		call: func(c *Client) (any, int, error) { return listOf(c.Networks(context.Background())) }},
+	{name: "Integrations", bound: 8 << 20, ok: integrationsAnswer,
+		call: func(c *Client) (any, int, error) { return listOf(c.Integrations(context.Background())) }},
+	{name: "TransferIntegrations", bound: 4 << 20, ok: transferIntegrationsAnswer,
+		call: func(c *Client) (any, int, error) { return listOf(c.TransferIntegrations(context.Background())) }},
 }
 
-// catalogClient is a test client on a server answering h at every path.
-func catalogClient(t *testing.T, h http.HandlerFunc) (*Client, *server, *fakeClock) {
-	t.Helper()
-	srv := newServer(t, h)
-	c, clock := newTestClient(t, srv.URL)
-	return c, srv, clock
-}
+// listOf is a call's list (as any), its length and its error.
+func listOf[T any](l []T, err error) (any, int, error) { return l, len(l), err }
 
 func TestCatalogOfficialExamples(t *testing.T) {
 	wants := map[string]any{"Networks": wantNetworks, "Integrations": wantIntegrations, "TransferIntegrations": wantTransferIntegrations}
 	for _, ep := range catalogEndpoints {
 		t.Run(ep.name, func(t *testing.T) {
-			c, srv, _ := catalogClient(t, answer(http.StatusOK, ep.ok))
+			c, srv, _ := recordingClient(t, answer(http.StatusOK, ep.ok))
 			got, _, err := ep.call(c)
 			require.NoError(t, err)
 			assert.Equal(t, wants[ep.name], got)
@@ -167,26 +150,27 @@ func TestCatalogOfficialExamples(t *testing.T) {
 	}
 }
 
-func TestCatalogNulls(t *testing.T) {
+// Nulls decode as zeros, and values and fields Mesh adds later decode as they are.
+func TestCatalogDecode(t *testing.T) {
 	tests := []struct {
 		name   string
 		answer string
 		want   any
 	}{
 		{
-			name: "network",
+			name: "network of nulls",
 			answer: `{"status":"ok","content":{"networks":[{"id":null,"name":null,"chainId":null,"logoUrl":null,"nativeSymbol":null,
 				"networkType":null,"supportedTokens":null,"tokens":[{"symbol":null,"logoUrl":null}],"supportedBrokerTypes":null}]}}`,
 			want: []Network{{Tokens: []NetworkToken{{}}}},
 		},
 		{
-			name: "integration",
+			name: "integration of nulls",
 			answer: `{"status":"ok","content":{"items":[{"id":null,"name":null,"type":null,"deFiWalletProviderId":null,"categories":null,
 				"cryptoTransfersSupported":null,"forgotPasswordLink":null,"style":{"fieldActiveLight":null},"logo":{"base64Logo":null}}]}}`,
 			want: []Integration{{}},
 		},
 		{
-			name: "transfer integration",
+			name: "transfer integration of nulls",
 			answer: `{"status":"ok","content":{"integrations":[{"id":null,"type":null,"name":null,"supportsIncomingTransfers":null,
 				"supportsOutgoingTransfers":null,"networks":[{"id":null,"name":null,"chainId":null,"logoUrl":null,"nativeSymbol":null,
 				"supportedTokens":null,"supportedDevices":null}]}]}}`,
@@ -194,11 +178,33 @@ func TestCatalogNulls(t *testing.T) {
 		},
 		{name: "null networks list", answer: `{"status":"ok","content":{"networks":null}}`, want: []Network(nil)},
 		{name: "null integrations list", answer: `{"status":"ok","content":{"items":null}}`, want: []Integration(nil)},
-		{name: "null transfer integrations list", answer: `{"status":"ok","content":{"integrations":null}}`, want: []TransferIntegration(nil)},
+		{name: "null transfer integrations list", answer: `{"status":"ok","content":{"integrations":null}}`,
+			want: []TransferIntegration(nil)},
+		{
+			name: "network's unknown values",
+			answer: `{"status":"ok","content":{"networks":[{"id":"` + polygonID + `","networkType":"quantumChain",
+				"supportedBrokerTypes":["coinbase","newBroker2027"],"newField":{"x":[1]}}],"cursor":"abc"}}`,
+			want: []Network{{ID: polygonID, NetworkType: "quantumChain",
+				SupportedBrokerTypes: []BrokerType{BrokerTypeCoinbase, "newBroker2027"}}},
+		},
+		{
+			name: "integration's unknown values",
+			answer: `{"status":"ok","content":{"items":[{"id":"` + coinbaseID + `","type":"newBroker2027",
+				"categories":["exchange","cryptoBank2027"],"newField":true}]}}`,
+			want: []Integration{{ID: coinbaseID, Type: "newBroker2027",
+				Categories: []IntegrationCategory{IntegrationCategoryExchange, "cryptoBank2027"}}},
+		},
+		{
+			name: "transfer integration's unknown values",
+			answer: `{"status":"ok","content":{"integrations":[{"id":"` + robinhoodID + `","type":"newBroker2027",
+				"networks":[{"id":"` + ethereumID + `","supportedDevices":["web","vrHeadset"]}]}]}}`,
+			want: []TransferIntegration{{ID: robinhoodID, Type: "newBroker2027",
+				Networks: []TransferNetwork{{ID: ethereumID, SupportedDevices: []Device{DeviceWeb, "vrHeadset"}}}}},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, _, _ := catalogClient(t, answer(http.StatusOK, tc.answer))
+			c, _, _ := recordingClient(t, answer(http.StatusOK, tc.answer))
 			var got any
 			var err error
 			switch tc.want.(type) {
@@ -213,39 +219,6 @@ func TestCatalogNulls(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 		})
 	}
-}
-
-// TestCatalogUnknownValues: values and fields Mesh adds later decode as they are.
-func TestCatalogUnknownValues(t *testing.T) {
-	t.Run("networks", func(t *testing.T) {
-		c, _, _ := catalogClient(t, answer(http.StatusOK, `{"status":"ok","content":{"networks":[{"id":"`+polygonID+
-			`","networkType":"quantumChain","supportedBrokerTypes":["coinbase","newBroker2027"],"newField":{"x":[1]}}],"cursor":"abc"}}`))
-		got, err := c.Networks(context.Background())
-		require.NoError(t, err)
-		require.Len(t, got, 1)
-		assert.Equal(t, NetworkType("quantumChain"), got[0].NetworkType)
-		assert.Equal(t, []BrokerType{BrokerTypeCoinbase, "newBroker2027"}, got[0].SupportedBrokerTypes)
-	})
-	t.Run("integrations", func(t *testing.T) {
-		c, _, _ := catalogClient(t, answer(http.StatusOK, `{"status":"ok","content":{"items":[{"id":"`+coinbaseID+
-			`","type":"newBroker2027","categories":["exchange","cryptoBank2027"],"newField":true}]}}`))
-		got, err := c.Integrations(context.Background())
-		require.NoError(t, err)
-		require.Len(t, got, 1)
-		assert.Equal(t, BrokerType("newBroker2027"), got[0].Type)
-		assert.Equal(t, []IntegrationCategory{IntegrationCategoryExchange, "cryptoBank2027"}, got[0].Categories)
-	})
-	t.Run("transfer integrations", func(t *testing.T) {
-		c, _, _ := catalogClient(t, answer(http.StatusOK, `{"status":"ok","content":{"integrations":[{"id":"`+robinhoodID+
-			`","type":"newBroker2027","networks":[{"id":"`+ethereumID+`","supportedDevices":["web","vrHeadset"]}]}]}}`))
-		got, err := c.TransferIntegrations(context.Background())
-		require.NoError(t, err)
-		require.Len(t, got, 1)
-		assert.Equal(t, BrokerType("newBroker2027"), got[0].Type)
-		require.Len(t, got[0].Networks, 1)
-		assert.Equal(t, []Device{DeviceWeb, "vrHeadset"}, got[0].Networks[0].SupportedDevices)
-		assert.True(t, got[0].Networks[0].SupportsDevice("vrHeadset"))
-	})
 }
 
 // TestCatalogErrors: the catalogs fail, and retry, as CreateLinkToken does.
@@ -271,7 +244,7 @@ func TestCatalogErrors(t *testing.T) {
 		}
 		for _, tc := range tests {
 			t.Run(ep.name+" "+tc.name, func(t *testing.T) {
-				c, srv, _ := catalogClient(t, tc.handler)
+				c, srv, _ := recordingClient(t, tc.handler)
 				list, n, err := ep.call(c)
 				assert.Equal(t, tc.hits, srv.hits.Load(), "requests")
 				if tc.want == nil {
@@ -293,7 +266,7 @@ func TestCatalogSizeBounds(t *testing.T) {
 	// here, that each list has its own, named in the error.
 	for _, ep := range catalogEndpoints {
 		t.Run(ep.name+" one byte over its bound", func(t *testing.T) {
-			c, srv, _ := catalogClient(t, answer(http.StatusOK, paddedAnswer(ep.ok, ep.bound+1)))
+			c, srv, _ := recordingClient(t, answer(http.StatusOK, paddedAnswer(ep.ok, ep.bound+1)))
 			_, _, err := ep.call(c)
 			assertOnlySentinel(t, err, ErrUnexpectedResponse)
 			assert.Contains(t, err.Error(), "larger than "+strconv.Itoa(ep.bound)+" bytes")
@@ -314,7 +287,7 @@ func TestCatalogSizeBounds(t *testing.T) {
 		}
 		b.WriteString(`]}}`)
 		require.Greater(t, b.Len(), 3<<20)
-		c, _, _ := catalogClient(t, answer(http.StatusOK, b.String()))
+		c, _, _ := recordingClient(t, answer(http.StatusOK, b.String()))
 		got, err := c.Integrations(context.Background())
 		require.NoError(t, err)
 		require.Len(t, got, items)
@@ -399,6 +372,9 @@ func TestCatalogLookups(t *testing.T) {
 		{"transfer network does not support the empty token", func() (string, bool) { return is(noID.SupportsToken("")) }, "", false},
 		{"transfer network supports a device", func() (string, bool) { return is(ethereum.SupportsDevice(DeviceIOS)) }, "", true},
 		{"transfer network does not support a device", func() (string, bool) { return is(polygon.SupportsDevice(DeviceIOS)) }, "", false},
+		{"transfer network supports a device Mesh added later", func() (string, bool) {
+			return is(TransferNetwork{SupportedDevices: []Device{DeviceWeb, "vrHeadset"}}.SupportsDevice("vrHeadset"))
+		}, "", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -7,7 +7,6 @@ package mesh
 
 import (
 	"context"
-	"errors"
 	"io"
 	"math"
 	"net/http"
@@ -17,7 +16,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -96,6 +94,14 @@ func TestNewClientRefusesCredentials(t *testing.T) {
 		{"DEL inside the secret", testClientID, "sk_live\x7fabc", []string{"client secret", "header"}},
 		{"secret as the id", testSecret, testSecret, []string{"client id is the client secret"}},
 		{"secret as the id, with a newline", testSecret + "\n", testSecret, []string{"client id is the client secret", "trim"}},
+		// A secret is printable ASCII without spaces: anything else is a paste gone wrong,
+		// and an echo of it could come back escaped or split past the redactor.
+		{"secret with a space", testClientID, "sk_live two", []string{"printable ASCII"}},
+		{"secret with a tab", testClientID, "sk_live\ttab", []string{"printable ASCII"}},
+		{"secret not UTF-8", testClientID, "sk_\xff\xfe-invalid", []string{"printable ASCII"}},
+		{"secret with letters outside ASCII", testClientID, "sk_ünïcødé", []string{"printable ASCII"}},
+		{"secret with a no-break space", testClientID, "sk_live\u00a0nbsp", []string{"printable ASCII"}},
+		{"secret with a zero-width space", testClientID, "sk_live\u200bzero-width", []string{"printable ASCII"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -174,6 +180,16 @@ func TestNewClientRefusesBaseURLContainingSecret(t *testing.T) {
 			})
 		}
 	}
+	// Percent-encoded (one byte is enough) or in another case, it is the same mistake.
+	for name, base := range map[string]string{
+		"its first byte percent-encoded":          "https://example.com/%73k_live_S3CR3T-5ea36d9-do-not-print",
+		"a dash percent-encoded, a path after":    "https://example.com/sk_live_S3CR3T%2D5ea36d9-do-not-print/api",
+		"in upper case, as a host may be written": "https://SK_LIVE_S3CR3T-5EA36D9-DO-NOT-PRINT.example.com/",
+	} {
+		t.Run(name, func(t *testing.T) {
+			refuse(t, testClientID, testSecret, []Option{WithBaseURL(base)}, "contains the client secret")
+		})
+	}
 }
 
 func TestNewClientRefusesOptions(t *testing.T) {
@@ -224,21 +240,6 @@ func TestNewClientNamesEveryProblemAtOnce(t *testing.T) {
 		"client id is empty", "client secret is empty", "unknown environment", "WithRetry")
 }
 
-// A secret is printable ASCII without spaces: anything else is a paste gone wrong, and
-// an echo of it could come back escaped or split past the redactor.
-func TestNewClientRefusesSecretOutsidePrintableASCII(t *testing.T) {
-	for _, secret := range []string{"sk_live two", "sk_live\ttab", "sk_\xff\xfe-invalid", "sk_ünïcødé", "sk_live\u00a0nbsp", "sk_live\u200bzero-width"} {
-		c, err := NewClient(testClientID, secret)
-		assert.Nil(t, c)
-		require.Error(t, err, "%q", secret)
-		assert.Contains(t, err.Error(), "printable ASCII", "%q", secret)
-		assert.NotContains(t, err.Error(), secret)
-	}
-	c, err := NewClient(testClientID, `sk_"quoted"_\and-!#$%&'()*+,./:;<=>?@[]^_{|}~`)
-	require.NoError(t, err, "every printable ASCII character is fine")
-	c.CloseIdleConnections()
-}
-
 // Text that NewClient quotes from its caller is bounded, and cut only after the
 // secret was redacted from it: no piece of the secret shows.
 func TestNewClientQuotesBoundedInput(t *testing.T) {
@@ -255,85 +256,51 @@ func TestNewClientQuotesBoundedInput(t *testing.T) {
 	assert.Less(t, len(err.Error()), 400)
 }
 
-// The secret percent-encoded in the base URL (one byte is enough) is the same mistake
-// as the secret written out: refused.
-func TestNewClientRefusesPercentEncodedSecretInBaseURL(t *testing.T) {
-	for _, base := range []string{
-		"https://example.com/%73k_live_S3CR3T-5ea36d9-do-not-print",
-		"https://example.com/sk_live_S3CR3T%2D5ea36d9-do-not-print/api",
-		"https://SK_LIVE_S3CR3T-5EA36D9-DO-NOT-PRINT.example.com/",
-	} {
-		c, err := NewClient(testClientID, testSecret, WithBaseURL(base))
-		assert.Nil(t, c)
-		require.Error(t, err, base)
-		assert.Contains(t, err.Error(), "contains the client secret")
-	}
-}
-
-func TestNewClientAcceptsBaseURL(t *testing.T) {
+// A configuration NewClient accepts sends the first call where it says.
+func TestNewClientAccepts(t *testing.T) {
+	base := func(u string) []Option { return []Option{WithBaseURL(u)} }
+	retry := func(p RetryPolicy) []Option { return []Option{WithRetry(p)} }
+	const prod, lt = "https://integration-api.meshconnect.com" + linkTokenPath, linkTokenPath
 	tests := []struct {
-		name, base string
-		wantScheme string
-		wantHost   []string // where the request may go: one of these hostnames
-		wantPort   string
-		wantPath   string
+		name string
+		opts []Option
+		want []string // where the request may go: one of these
 	}{
-		{"https", "https://mesh.test", "https", []string{"mesh.test"}, "", linkTokenPath},
-		{"https with a trailing slash", "https://mesh.test/", "https", []string{"mesh.test"}, "", linkTokenPath},
-		{"https with a path prefix", "https://proxy.example.com/mesh", "https", []string{"proxy.example.com"}, "", "/mesh" + linkTokenPath},
-		{"https with a port", "https://mesh.test:8443", "https", []string{"mesh.test"}, "8443", linkTokenPath},
-		{"https to a private address", "https://10.0.0.1", "https", []string{"10.0.0.1"}, "", linkTokenPath},
-		{"https in upper case", "HTTPS://mesh.test", "https", []string{"mesh.test"}, "", linkTokenPath},
-		{"http to 127.0.0.1", "http://127.0.0.1:8080", "http", []string{"127.0.0.1"}, "8080", linkTokenPath},
-		{"http to 127.5.6.7", "http://127.5.6.7", "http", []string{"127.5.6.7"}, "", linkTokenPath},
-		{"http to [::1]", "http://[::1]:8080", "http", []string{"::1"}, "8080", linkTokenPath},
-		{"http to localhost", "http://localhost:8080", "http", []string{"localhost"}, "8080", linkTokenPath},
-		{"http to LOCALHOST", "http://LOCALHOST:8080", "http", []string{"localhost", "LOCALHOST"}, "8080", linkTokenPath},
-		{"http to LocalHost", "http://LocalHost", "http", []string{"localhost", "LocalHost"}, "", linkTokenPath},
-		{"http to localhost.", "http://localhost.:8080", "http", []string{"localhost", "localhost."}, "8080", linkTokenPath},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			rec := &urlRecorder{}
-			c, err := NewClient(testClientID, testSecret, WithBaseURL(tc.base), WithHTTPClient(rec.client()))
-			require.NoError(t, err)
-			require.NotNil(t, c)
-			_, err = c.CreateLinkToken(context.Background(), validRequest())
-			require.NoError(t, err)
-			sent := rec.sent()
-			require.Len(t, sent, 1)
-			u := sent[0]
-			assert.Equal(t, tc.wantScheme, u.Scheme)
-			assert.Contains(t, tc.wantHost, u.Hostname())
-			assert.Equal(t, tc.wantPort, u.Port())
-			assert.Equal(t, tc.wantPath, u.Path)
-			assert.Empty(t, u.RawQuery)
-			assert.Nil(t, u.User)
-		})
-	}
-}
-
-func TestNewClientAcceptsOptions(t *testing.T) {
-	tests := []struct {
-		name     string
-		opts     []Option
-		wantHost string
-	}{
-		{"no option: production", nil, "integration-api.meshconnect.com"},
-		{"production", []Option{WithEnvironment(Production)}, "integration-api.meshconnect.com"},
-		{"sandbox", []Option{WithEnvironment(Sandbox)}, "sandbox-integration-api.meshconnect.com"},
-		{"the last environment wins", []Option{WithEnvironment(Sandbox), WithEnvironment(Production)}, "integration-api.meshconnect.com"},
-		{"base URL overrides the environment", []Option{WithEnvironment(Sandbox), WithBaseURL(mockBaseURL)}, "mesh.test"},
-		{"base URL overrides, either order", []Option{WithBaseURL(mockBaseURL), WithEnvironment("staging")}, "mesh.test"},
-		{"nil options are ignored", []Option{nil, WithBaseURL(mockBaseURL), nil}, "mesh.test"},
-		{"timeout zero", []Option{WithTimeout(0)}, "integration-api.meshconnect.com"},
-		{"retry disabled", []Option{WithRetry(RetryPolicy{})}, "integration-api.meshconnect.com"},
-		{"MaxRetries 10", []Option{WithRetry(RetryPolicy{MaxRetries: 10})}, "integration-api.meshconnect.com"},
-		{"MaxRetries 5 with default waits", []Option{WithRetry(RetryPolicy{MaxRetries: 5})}, "integration-api.meshconnect.com"},
-		{"MinWait equal to MaxWait", []Option{WithRetry(RetryPolicy{MaxRetries: 1, MinWait: time.Second, MaxWait: time.Second})}, "integration-api.meshconnect.com"},
-		{"MinWait up to the default MaxWait", []Option{WithRetry(RetryPolicy{MaxRetries: 1, MinWait: 5 * time.Second})}, "integration-api.meshconnect.com"},
-		{"user agent with a tab", []Option{WithUserAgent("acme/1.0\t(+https://acme.example)")}, "integration-api.meshconnect.com"},
-		{"nil logger", []Option{WithLogger(nil)}, "integration-api.meshconnect.com"},
+		{"https", base("https://mesh.test"), []string{"https://mesh.test" + lt}},
+		{"https with a trailing slash", base("https://mesh.test/"), []string{"https://mesh.test" + lt}},
+		{"https with a path prefix", base("https://proxy.example.com/mesh"),
+			[]string{"https://proxy.example.com/mesh" + lt}},
+		{"https with a port", base("https://mesh.test:8443"), []string{"https://mesh.test:8443" + lt}},
+		{"https to a private address", base("https://10.0.0.1"), []string{"https://10.0.0.1" + lt}},
+		{"https in upper case", base("HTTPS://mesh.test"), []string{"https://mesh.test" + lt}},
+		{"http to 127.0.0.1", base("http://127.0.0.1:8080"), []string{"http://127.0.0.1:8080" + lt}},
+		{"http to 127.5.6.7", base("http://127.5.6.7"), []string{"http://127.5.6.7" + lt}},
+		{"http to [::1]", base("http://[::1]:8080"), []string{"http://[::1]:8080" + lt}},
+		{"http to localhost", base("http://localhost:8080"), []string{"http://localhost:8080" + lt}},
+		{"http to LOCALHOST", base("http://LOCALHOST:8080"),
+			[]string{"http://localhost:8080" + lt, "http://LOCALHOST:8080" + lt}},
+		{"http to LocalHost", base("http://LocalHost"), []string{"http://localhost" + lt, "http://LocalHost" + lt}},
+		{"http to localhost.", base("http://localhost.:8080"),
+			[]string{"http://localhost:8080" + lt, "http://localhost.:8080" + lt}},
+		{"no option: production", nil, []string{prod}},
+		{"production", []Option{WithEnvironment(Production)}, []string{prod}},
+		{"sandbox", []Option{WithEnvironment(Sandbox)}, []string{"https://sandbox-integration-api.meshconnect.com" + lt}},
+		{"the last environment wins", []Option{WithEnvironment(Sandbox), WithEnvironment(Production)}, []string{prod}},
+		{"base URL overrides the environment", []Option{WithEnvironment(Sandbox), WithBaseURL(mockBaseURL)},
+			[]string{mockBaseURL + lt}},
+		{"base URL overrides, either order", []Option{WithBaseURL(mockBaseURL), WithEnvironment("staging")},
+			[]string{mockBaseURL + lt}},
+		{"nil options are ignored", []Option{nil, WithBaseURL(mockBaseURL), nil}, []string{mockBaseURL + lt}},
+		{"timeout zero", []Option{WithTimeout(0)}, []string{prod}},
+		{"retry disabled", retry(RetryPolicy{}), []string{prod}},
+		{"MaxRetries 10", retry(RetryPolicy{MaxRetries: 10}), []string{prod}},
+		{"MaxRetries 5 with default waits", retry(RetryPolicy{MaxRetries: 5}), []string{prod}},
+		{"MinWait equal to MaxWait", retry(RetryPolicy{MaxRetries: 1, MinWait: time.Second, MaxWait: time.Second}),
+			[]string{prod}},
+		{"MinWait up to the default MaxWait", retry(RetryPolicy{MaxRetries: 1, MinWait: 5 * time.Second}),
+			[]string{prod}},
+		{"user agent with a tab", []Option{WithUserAgent("acme/1.0\t(+https://acme.example)")}, []string{prod}},
+		{"nil logger", []Option{WithLogger(nil)}, []string{prod}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -344,22 +311,23 @@ func TestNewClientAcceptsOptions(t *testing.T) {
 			require.NoError(t, err)
 			sent := rec.sent()
 			require.Len(t, sent, 1)
-			assert.Equal(t, "https://"+tc.wantHost+linkTokenPath, sent[0].String())
+			assert.Contains(t, tc.want, sent[0].String())
 		})
 	}
+	c, err := NewClient(testClientID, `sk_"quoted"_\and-!#$%&'()*+,./:;<=>?@[]^_{|}~`)
+	require.NoError(t, err, "every printable ASCII character is fine in a secret")
+	c.CloseIdleConnections()
 }
 
-// hc.Timeout limits one attempt unless WithTimeout says otherwise. The server answers
-// late (after several times the short limit) or never; which one wins is decided by
-// which limit applies, not by how fast the machine is.
+// hc.Timeout limits one attempt unless WithTimeout (or WithCallTimeout) says otherwise,
+// and the error names the limit. The server answers late (after several times the short
+// limit) or never; which one wins is decided by which limit applies, not by how fast the
+// machine is.
 func TestWithHTTPClientTimeout(t *testing.T) {
 	const short = 20 * time.Millisecond
-	// Each handler reads the body first: the server notices the client is gone (and
+	never := holdUntilGone
+	// It reads the body first, as never: the server notices the client is gone (and
 	// cancels r.Context()) only once the request has been read.
-	never := func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		<-r.Context().Done()
-	}
 	late := func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		select {
@@ -372,14 +340,16 @@ func TestWithHTTPClientTimeout(t *testing.T) {
 		name      string
 		hcTimeout time.Duration
 		opts      []Option
+		call      []CallOption
 		handler   http.HandlerFunc
 		wantLimit bool // the attempt ends on the limit
 	}{
-		{"hc.Timeout limits the attempt", short, nil, never, true},
-		{"WithTimeout lifts hc.Timeout", short, []Option{WithTimeout(time.Hour)}, late, false},
-		{"WithTimeout(0) lifts hc.Timeout", short, []Option{WithTimeout(0)}, late, false},
-		{"WithTimeout shortens hc.Timeout", time.Hour, []Option{WithTimeout(short)}, never, true},
-		{"WithTimeout without hc.Timeout", 0, []Option{WithTimeout(short)}, never, true},
+		{"hc.Timeout limits the attempt", short, nil, nil, never, true},
+		{"WithTimeout lifts hc.Timeout", short, []Option{WithTimeout(time.Hour)}, nil, late, false},
+		{"WithTimeout(0) lifts hc.Timeout", short, []Option{WithTimeout(0)}, nil, late, false},
+		{"WithTimeout shortens hc.Timeout", time.Hour, []Option{WithTimeout(short)}, nil, never, true},
+		{"WithTimeout without hc.Timeout", 0, []Option{WithTimeout(short)}, nil, never, true},
+		{"WithCallTimeout limits one call", 0, nil, []CallOption{WithCallTimeout(short)}, never, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -392,12 +362,16 @@ func TestWithHTTPClientTimeout(t *testing.T) {
 			// above the short limit and below the default 30 s.
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			lt, err := c.CreateLinkToken(ctx, validRequest())
+			lt, err := c.CreateLinkToken(ctx, validRequest(), tc.call...)
 			if tc.wantLimit {
 				require.Error(t, err)
 				assert.Nil(t, lt)
 				assert.ErrorIs(t, err, context.DeadlineExceeded)
 				assert.NoError(t, ctx.Err(), "the call's deadline ended it, not the attempt's limit")
+				assert.Contains(t, err.Error(), "per-attempt timeout (20ms)", "the error says which limit")
+				var story *CallError
+				require.ErrorAs(t, err, &story)
+				assert.Equal(t, 1, story.Attempts)
 			} else {
 				require.NoError(t, err)
 				assert.Equal(t, testToken, lt.Token)
@@ -409,19 +383,27 @@ func TestWithHTTPClientTimeout(t *testing.T) {
 }
 
 // The limit of one attempt, read where it acts: the deadline of the request's context
-// that the Transport sees, for a call whose own context has none. An &http.Client{}
-// without Timeout keeps the 30 s default. The tolerance is on the deadline's value,
-// not on how long anything took.
+// that the Transport sees. An &http.Client{} without Timeout keeps the 30 s default; a
+// call's own option, then its context's earlier deadline, win over the client's. The
+// tolerance is on the deadline's value, not on how long anything took.
 func TestAttemptDeadline(t *testing.T) {
+	hour := []Option{WithTimeout(time.Hour)}
 	tests := []struct {
-		name string
-		hc   *http.Client
-		opts []Option
-		want time.Duration // 0: no deadline
+		name     string
+		hc       *http.Client
+		opts     []Option
+		call     []CallOption
+		deadline time.Duration // of the call's context; 0: none
+		want     time.Duration // 0: no deadline
 	}{
-		{"WithHTTPClient(&http.Client{}) keeps the default", &http.Client{}, nil, 30 * time.Second},
-		{"hc.Timeout", &http.Client{Timeout: 7 * time.Second}, nil, 7 * time.Second},
-		{"WithTimeout(0) lifts the default", &http.Client{}, []Option{WithTimeout(0)}, 0},
+		{"WithHTTPClient(&http.Client{}) keeps the default", &http.Client{}, nil, nil, 0, 30 * time.Second},
+		{"hc.Timeout", &http.Client{Timeout: 7 * time.Second}, nil, nil, 0, 7 * time.Second},
+		{"WithTimeout(0) lifts the default", &http.Client{}, []Option{WithTimeout(0)}, nil, 0, 0},
+		{"WithTimeout", &http.Client{}, hour, nil, 0, time.Hour},
+		{"WithCallTimeout limits one call", &http.Client{}, hour, []CallOption{WithCallTimeout(time.Minute)}, 0,
+			time.Minute},
+		{"WithCallTimeout(0) lifts it for one call", &http.Client{}, hour, []CallOption{WithCallTimeout(0)}, 0, 0},
+		{"the caller's earlier deadline comes first", &http.Client{}, hour, nil, time.Minute, time.Minute},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -435,7 +417,13 @@ func TestAttemptDeadline(t *testing.T) {
 				return resp, nil
 			})
 			c, _ := newTestClient(t, mockBaseURL, append([]Option{WithHTTPClient(tc.hc)}, tc.opts...)...)
-			_, err := c.CreateLinkToken(context.Background(), validRequest())
+			ctx := context.Background()
+			if tc.deadline > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tc.deadline)
+				defer cancel()
+			}
+			_, err := c.CreateLinkToken(ctx, validRequest(), tc.call...)
 			require.NoError(t, err)
 			if tc.want == 0 {
 				assert.Empty(t, left)
@@ -509,65 +497,6 @@ func TestCallRetryAppliesToOneCallOnly(t *testing.T) {
 	assert.EqualValues(t, 1+5+3, srv.hits.Load(), "the client's own policy is unchanged by the calls before")
 }
 
-// deadlineRecorder is a transport that answers 200 with a token and records whether
-// each request's context had a deadline, and how far ahead it was.
-type deadlineRecorder struct {
-	has   []bool
-	ahead []time.Duration
-}
-
-func (d *deadlineRecorder) client() *http.Client {
-	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		dl, ok := r.Context().Deadline()
-		d.has, d.ahead = append(d.has, ok), append(d.ahead, time.Until(dl))
-		return &http.Response{
-			StatusCode: http.StatusOK,
-			Header:     http.Header{"Content-Type": {"application/json"}},
-			Body:       http.NoBody,
-			Request:    r,
-		}, nil
-	})}
-}
-
-func TestCallTimeoutLimitsEachAttemptOfOneCall(t *testing.T) {
-	rec := &deadlineRecorder{}
-	c, _ := newTestClient(t, mockBaseURL, WithHTTPClient(rec.client()), WithTimeout(time.Hour), WithRetry(RetryPolicy{}))
-	ctx := context.Background()
-
-	_, _ = c.CreateLinkToken(ctx, validRequest(), WithCallTimeout(time.Minute))
-	_, _ = c.CreateLinkToken(ctx, validRequest(), WithCallTimeout(0))
-	_, _ = c.CreateLinkToken(ctx, validRequest())
-	short, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	_, _ = c.CreateLinkToken(short, validRequest()) // the caller's deadline comes first
-
-	require.Len(t, rec.has, 4)
-	assert.Equal(t, []bool{true, false, true, true}, rec.has)
-	assert.True(t, rec.ahead[0] > 0 && rec.ahead[0] <= time.Minute, "WithCallTimeout(1m): the attempt's deadline is %s ahead", rec.ahead[0])
-	assert.True(t, rec.ahead[2] > time.Minute && rec.ahead[2] <= time.Hour, "the client's WithTimeout(1h) is back: %s ahead", rec.ahead[2])
-	dl, _ := short.Deadline()
-	assert.True(t, rec.ahead[3] <= time.Until(dl)+time.Second, "the caller's earlier deadline bounds the attempt")
-}
-
-func TestCallTimeoutEndsAnAttemptAndSaysSo(t *testing.T) {
-	release := make(chan struct{})
-	srv := newServer(t, func(_ http.ResponseWriter, r *http.Request) {
-		select {
-		case <-r.Context().Done():
-		case <-release:
-		}
-	})
-	t.Cleanup(func() { close(release) }) // runs before the server's Close
-	c, _ := newTestClient(t, srv.URL, WithRetry(RetryPolicy{}))
-
-	_, err := c.CreateLinkToken(testDeadline(t), validRequest(), WithCallTimeout(20*time.Millisecond))
-	require.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Contains(t, err.Error(), "per-attempt timeout (20ms)")
-	var story *CallError
-	require.ErrorAs(t, err, &story)
-	assert.Equal(t, 1, story.Attempts)
-}
-
 func TestBadCallOptionsRefuseTheCall(t *testing.T) {
 	srv := newServer(t, answer(http.StatusOK, okBody))
 	c, _ := newTestClient(t, srv.URL)
@@ -625,33 +554,31 @@ func TestWithResponseReportsTheLastAnswer(t *testing.T) {
 }
 
 func TestWithResponseOnFailures(t *testing.T) {
-	failing := newServer(t, answer(http.StatusServiceUnavailable, unavailableBody, "X-Request-Id", "req-1"))
-	c, clock := newTestClient(t, failing.URL)
-	var resp Response
-	_, err := c.CreateLinkToken(context.Background(), validRequest(), WithResponse(&resp))
-	assertOnlySentinel(t, err, ErrServerFailure)
-	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
-	assert.Equal(t, "req-1", resp.Header.Get("X-Request-Id"))
-	assert.Equal(t, 3, resp.Attempts)
-	assert.Equal(t, clock.Waits()[0]+clock.Waits()[1], resp.Elapsed)
-
+	// A failure after answers: TestCallErrorTellsTheStory. Here, none came.
 	closed := newServer(t, answer(http.StatusOK, okBody))
 	closed.Close()
-	c, _ = newTestClient(t, closed.URL)
-	resp = Response{}
-	_, err = c.Networks(context.Background(), WithResponse(&resp))
+	c, _ := newTestClient(t, closed.URL)
+	var resp Response
+	_, err := c.Networks(context.Background(), WithResponse(&resp))
 	require.Error(t, err)
 	assert.Equal(t, 0, resp.StatusCode, "no answer came")
 	assert.Nil(t, resp.Header)
 	assert.Equal(t, 3, resp.Attempts)
 }
 
+// A context that stops the call has its part of the story: TestContextEndsAfterAnAnswer.
 func TestCallErrorTellsTheStory(t *testing.T) {
-	srv := newServer(t, answer(http.StatusServiceUnavailable, "<html>busy</html>", "Content-Type", "text/html; charset=utf-8"))
+	srv := newServer(t, answer(http.StatusServiceUnavailable, "<html>busy</html>",
+		"Content-Type", "text/html; charset=utf-8", "X-Request-Id", "req-1"))
 	c, clock := newTestClient(t, srv.URL)
 
-	_, err := c.CreateLinkToken(context.Background(), validRequest())
+	var resp Response
+	_, err := c.CreateLinkToken(context.Background(), validRequest(), WithResponse(&resp))
 	assertOnlySentinel(t, err, ErrServerFailure)
+	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, "WithResponse reports the last answer")
+	assert.Equal(t, "req-1", resp.Header.Get("X-Request-Id"))
+	assert.Equal(t, 3, resp.Attempts)
+	assert.Equal(t, clock.Waits()[0]+clock.Waits()[1], resp.Elapsed)
 	var story *CallError
 	require.ErrorAs(t, err, &story)
 	var apiErr *APIError
@@ -666,24 +593,4 @@ func TestCallErrorTellsTheStory(t *testing.T) {
 	one, _ := newTestClient(t, srv.URL, WithRetry(RetryPolicy{}))
 	_, err = one.CreateLinkToken(context.Background(), validRequest())
 	assert.True(t, strings.HasSuffix(err.Error(), ", after 1 attempt in 0s"), err.Error())
-}
-
-func TestCallErrorWhenTheContextStopsTheCall(t *testing.T) {
-	srv := newServer(t, answer(http.StatusServiceUnavailable, unavailableBody))
-	ctx, cancel := context.WithCancel(context.Background())
-	var sleeps atomic.Int32
-	c, _ := newTestClient(t, srv.URL, withClock(time.Now, func(context.Context, time.Duration) error {
-		sleeps.Add(1)
-		cancel() // the caller gives up during the first back-off
-		return context.Canceled
-	}))
-
-	_, err := c.CreateLinkToken(ctx, validRequest())
-	assert.ErrorIs(t, err, context.Canceled)
-	assert.ErrorIs(t, err, ErrServerFailure, "the last answer's sentinel is kept")
-	assert.EqualValues(t, 1, sleeps.Load())
-	assert.Contains(t, err.Error(), ", after 1 attempt in ")
-	assert.True(t, strings.HasSuffix(err.Error(), "; stopped by the context: context canceled"), err.Error())
-	assert.Equal(t, 1, strings.Count(err.Error(), "mesh:"), "one prefix: %s", err)
-	assert.False(t, errors.Is(err, context.DeadlineExceeded))
 }

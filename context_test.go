@@ -9,6 +9,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -53,75 +55,44 @@ func TestContextEndsAfterAnAnswer(t *testing.T) {
 		cancelled ending = iota
 		deadline
 	)
-	// stopAndHold ends the call's context while the server holds the request.
-	stopAndHold := func(stop func()) http.HandlerFunc {
-		return func(w http.ResponseWriter, r *http.Request) {
-			stop()
-			holdUntilGone(w, r)
-		}
-	}
 	tooMany := answer(429, errorBody(StatusTooManyRequest, "rateLimited", "slow down"))
 	down := answer(503, errorBody(StatusServerFailure, "maintenance", "down"))
+	// hold, among a row's answers, ends the call's context while the server holds the request.
+	var hold http.HandlerFunc
+	type answers = []http.HandlerFunc
 	tests := []struct {
 		name     string
 		end      ending
 		in       time.Duration // the deadline, from the client's clock; 0: a day
-		policy   RetryPolicy
-		answers  func(stop func()) []http.HandlerFunc
+		policy   RetryPolicy   // zero: the default
+		answers  answers
 		stopWait int // the wait during which the context ends (0: none)
 		hits     int32
 		waits    int
 		code     int   // of the last answer
 		want     error // its sentinel
 	}{
-		{
-			name: "cancelled during the back-off wait", end: cancelled, stopWait: 1,
-			answers: func(func()) []http.HandlerFunc { return []http.HandlerFunc{down} },
-			hits:    1, waits: 1, code: 503, want: ErrServerFailure,
-		},
-		{
-			name: "deadline passes during the back-off wait", end: deadline, stopWait: 1,
-			answers: func(func()) []http.HandlerFunc { return []http.HandlerFunc{tooMany} },
-			hits:    1, waits: 1, code: 429, want: ErrTooManyRequests,
-		},
-		{
-			name: "cancelled during the second wait: the last answer counts", end: cancelled, stopWait: 2,
-			answers: func(func()) []http.HandlerFunc { return []http.HandlerFunc{down, tooMany} },
-			hits:    2, waits: 2, code: 429, want: ErrTooManyRequests,
-		},
-		{
-			name: "deadline before Retry-After would let the next attempt start", end: deadline, in: time.Minute,
+		{name: "cancelled during the back-off wait", end: cancelled, stopWait: 1, answers: answers{down},
+			hits: 1, waits: 1, code: 503, want: ErrServerFailure},
+		{name: "deadline passes during the back-off wait", end: deadline, stopWait: 1, answers: answers{tooMany},
+			hits: 1, waits: 1, code: 429, want: ErrTooManyRequests},
+		{name: "cancelled during the second wait: the last answer counts", end: cancelled, stopWait: 2,
+			answers: answers{down, tooMany}, hits: 2, waits: 2, code: 429, want: ErrTooManyRequests},
+		{name: "deadline before Retry-After would let the next attempt start", end: deadline, in: time.Minute,
 			policy:  RetryPolicy{MaxRetries: 2, MaxWait: 10 * time.Minute},
-			answers: func(func()) []http.HandlerFunc { return []http.HandlerFunc{answer(503, "", "Retry-After", "120")} },
-			hits:    1, waits: 0, code: 503, want: ErrServerFailure,
-		},
-		{
-			name: "deadline before the back-off would let the next attempt start", end: deadline, in: time.Minute,
+			answers: answers{answer(503, "", "Retry-After", "120")}, hits: 1, waits: 0, code: 503, want: ErrServerFailure},
+		{name: "deadline before the back-off would let the next attempt start", end: deadline, in: time.Minute,
 			policy:  RetryPolicy{MaxRetries: 2, MinWait: 2 * time.Minute, MaxWait: 10 * time.Minute},
-			answers: func(func()) []http.HandlerFunc { return []http.HandlerFunc{tooMany} },
-			hits:    1, waits: 0, code: 429, want: ErrTooManyRequests,
-		},
-		{
-			name: "cancelled during the second attempt", end: cancelled,
-			answers: func(stop func()) []http.HandlerFunc { return []http.HandlerFunc{down, stopAndHold(stop)} },
-			hits:    2, waits: 1, code: 503, want: ErrServerFailure,
-		},
-		{
-			name: "deadline passes during the second attempt", end: deadline,
-			answers: func(stop func()) []http.HandlerFunc { return []http.HandlerFunc{tooMany, stopAndHold(stop)} },
-			hits:    2, waits: 1, code: 429, want: ErrTooManyRequests,
-		},
-		{
-			// The last attempt: no wait follows it to notice the context.
-			name: "cancelled during the last attempt, after an answer and a transport failure", end: cancelled,
-			answers: func(stop func()) []http.HandlerFunc { return []http.HandlerFunc{down, hangUp, stopAndHold(stop)} },
-			hits:    3, waits: 2, code: 503, want: ErrServerFailure,
-		},
-		{
-			name: "deadline passes during the last attempt", end: deadline,
-			answers: func(stop func()) []http.HandlerFunc { return []http.HandlerFunc{down, tooMany, stopAndHold(stop)} },
-			hits:    3, waits: 2, code: 429, want: ErrTooManyRequests,
-		},
+			answers: answers{tooMany}, hits: 1, waits: 0, code: 429, want: ErrTooManyRequests},
+		{name: "cancelled during the second attempt", end: cancelled, answers: answers{down, hold},
+			hits: 2, waits: 1, code: 503, want: ErrServerFailure},
+		{name: "deadline passes during the second attempt", end: deadline, answers: answers{tooMany, hold},
+			hits: 2, waits: 1, code: 429, want: ErrTooManyRequests},
+		// The last attempt: no wait follows it to notice the context.
+		{name: "cancelled during the last attempt, after an answer and a transport failure", end: cancelled,
+			answers: answers{down, hangUp, hold}, hits: 3, waits: 2, code: 503, want: ErrServerFailure},
+		{name: "deadline passes during the last attempt", end: deadline, answers: answers{down, tooMany, hold},
+			hits: 3, waits: 2, code: 429, want: ErrTooManyRequests},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -145,7 +116,16 @@ func TestContextEndsAfterAnAnswer(t *testing.T) {
 				ec := newExpiringCtx(clock.now().Add(in))
 				ctx, stop, wantErr = ec, ec.expire, context.DeadlineExceeded
 			}
-			s := newServer(t, sequence(tc.answers(stop)...))
+			hs := slices.Clone(tc.answers)
+			for i, h := range hs {
+				if h == nil {
+					hs[i] = func(w http.ResponseWriter, r *http.Request) {
+						stop()
+						holdUntilGone(w, r)
+					}
+				}
+			}
+			s := newServer(t, sequence(hs...))
 			policy := tc.policy
 			if policy == (RetryPolicy{}) {
 				policy = DefaultRetryPolicy()
@@ -163,8 +143,21 @@ func TestContextEndsAfterAnAnswer(t *testing.T) {
 			}
 			assert.Equal(t, tc.hits, s.hits.Load(), "attempts")
 			assert.Len(t, clock.Waits(), tc.waits, "waits")
-			assert.NotContains(t, err.Error(), "\n")
-			assertNoSecret(t, err.Error(), "error text")
+			if tc.end == cancelled {
+				assert.NotErrorIs(t, err, context.DeadlineExceeded)
+			}
+			// The error tells the story: the last answer, the attempts, why the call stopped.
+			msg := err.Error()
+			plural := map[bool]string{true: "s"}[tc.hits != 1]
+			assert.Contains(t, msg, fmt.Sprintf(", after %d attempt%s in ", tc.hits, plural))
+			stopped := "; stopped by the context: " + wantErr.Error()
+			if tc.in != 0 {
+				stopped = "; stopped: the context's deadline leaves no time for another attempt"
+			}
+			assert.True(t, strings.HasSuffix(msg, stopped), msg)
+			assert.Equal(t, 1, strings.Count(msg, "mesh:"), "one prefix: %s", msg)
+			assert.NotContains(t, msg, "\n")
+			assertNoSecret(t, msg, "error text")
 		})
 	}
 }
@@ -306,24 +299,15 @@ var clientCalls = []struct {
 	do   func(c *Client, ctx context.Context) error
 }{
 	{name: "CreateLinkToken", do: func(c *Client, ctx context.Context) error {
-		_, err := c.CreateLinkToken(ctx, validRequest())
-		return err
+		return errOf(c.CreateLinkToken(ctx, validRequest()))
 	}},
-	{name: "Networks", do: func(c *Client, ctx context.Context) error {
-		_, err := c.Networks(ctx)
-		return err
-	}},
-	{name: "Integrations", do: func(c *Client, ctx context.Context) error {
-		_, err := c.Integrations(ctx)
-		return err
-	}},
+	{name: "Networks", do: func(c *Client, ctx context.Context) error { return errOf(c.Networks(ctx)) }},
+	{name: "Integrations", do: func(c *Client, ctx context.Context) error { return errOf(c.Integrations(ctx)) }},
 	{name: "TransferIntegrations", do: func(c *Client, ctx context.Context) error {
-		_, err := c.TransferIntegrations(ctx)
-		return err
+		return errOf(c.TransferIntegrations(ctx))
 	}},
 	{name: "Transfers", do: func(c *Client, ctx context.Context) error {
-		_, err := c.Transfers(ctx, &TransferQuery{ClientTransactionID: "order-42"})
-		return err
+		return errOf(c.Transfers(ctx, &TransferQuery{ClientTransactionID: "order-42"}))
 	}},
 	{name: "AllTransfers", do: func(c *Client, ctx context.Context) error {
 		for _, err := range c.AllTransfers(ctx, nil) {
@@ -334,14 +318,15 @@ var clientCalls = []struct {
 		return nil
 	}},
 	{name: "TransferByID", do: func(c *Client, ctx context.Context) error {
-		_, err := c.TransferByID(ctx, officialTransferID)
-		return err
+		return errOf(c.TransferByID(ctx, officialTransferID))
 	}},
 	{name: "WalletVerifications", do: func(c *Client, ctx context.Context) error {
-		_, err := c.WalletVerifications(ctx, "user-1", "address-1")
-		return err
+		return errOf(c.WalletVerifications(ctx, "user-1", "address-1"))
 	}},
 }
+
+// errOf is the error of a call's two results.
+func errOf[T any](_ T, err error) error { return err }
 
 func TestContextNil(t *testing.T) {
 	var nilCtx context.Context

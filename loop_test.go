@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -111,15 +112,10 @@ func TestPaymentLoopEndToEnd(t *testing.T) {
 
 func TestWebhookRetriedUntilTheReceiverAnswers200(t *testing.T) {
 	const secret = "whsec-retry-test"
-	var mu sync.Mutex
-	calls := 0
+	var calls atomic.Int32
 	rec := &receiver{}
 	handler := webhook.NewHandler(func(ctx context.Context, ev *webhook.TransferEvent) error {
-		mu.Lock()
-		calls++
-		first := calls == 1
-		mu.Unlock()
-		if first {
+		if calls.Add(1) == 1 {
 			return assert.AnError // 500: Mesh delivers again
 		}
 		return rec.onEvent(ctx, ev)

@@ -6,6 +6,7 @@ package mesh
 // and FuzzTransferQuery.
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -200,32 +201,33 @@ func problemFields(t *testing.T, err error) []string {
 	return fields
 }
 
-func TestTransfersOfficialExample(t *testing.T) {
-	c, srv, rec := recordingClient(t, answer(http.StatusOK, transferListAnswer))
-	page, err := c.Transfers(context.Background(), nil)
-	require.NoError(t, err)
-	assert.Equal(t, &TransferPage{Items: []Transfer{wantOfficialTransfer}, Total: 10}, page)
-	assert.EqualValues(t, 1, srv.hits.Load())
-	assert.Equal(t, []string{"GET /api/v1/transfers/managed/mesh"}, rec.Paths())
-}
-
-func TestTransferEveryField(t *testing.T) {
-	c, _, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(1, fullTransferItem)))
-	page, err := c.Transfers(context.Background(), nil)
-	require.NoError(t, err)
-	require.Len(t, page.Items, 1)
-	assert.Equal(t, wantFullTransfer, page.Items[0])
-	assert.Empty(t, zeroFields(reflect.ValueOf(page.Items[0]), "Transfer"), "a Go field the fixture does not fill")
-}
-
-func TestWalletVerificationsOfficialExample(t *testing.T) {
-	c, srv, rec := recordingClient(t, answer(http.StatusOK, verificationsAnswer))
-	got, err := c.WalletVerifications(context.Background(), "user-1", "address-1")
-	require.NoError(t, err)
-	assert.Equal(t, []WalletVerification{wantOfficialVerification}, got)
-	assert.EqualValues(t, 1, srv.hits.Load())
-	assert.Equal(t, []string{"GET /api/v1/wallets/verify"}, rec.Paths())
-	assert.Equal(t, []url.Values{{"UserId": {"user-1"}, "Address": {"address-1"}}}, rec.Queries())
+// Mesh's official examples decode field by field, from the documented path and query.
+func TestTransferOfficialExamples(t *testing.T) {
+	t.Run("transfers", func(t *testing.T) {
+		c, srv, rec := recordingClient(t, answer(http.StatusOK, transferListAnswer))
+		page, err := c.Transfers(context.Background(), nil)
+		require.NoError(t, err)
+		assert.Equal(t, &TransferPage{Items: []Transfer{wantOfficialTransfer}, Total: 10}, page)
+		assert.EqualValues(t, 1, srv.hits.Load())
+		assert.Equal(t, []string{"GET /api/v1/transfers/managed/mesh"}, rec.Paths())
+	})
+	t.Run("a transfer completed to every field", func(t *testing.T) {
+		c, _, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(1, fullTransferItem)))
+		page, err := c.Transfers(context.Background(), nil)
+		require.NoError(t, err)
+		require.Len(t, page.Items, 1)
+		assert.Equal(t, wantFullTransfer, page.Items[0])
+		assert.Empty(t, zeroFields(reflect.ValueOf(page.Items[0]), "Transfer"), "a Go field the fixture does not fill")
+	})
+	t.Run("wallet verifications", func(t *testing.T) {
+		c, srv, rec := recordingClient(t, answer(http.StatusOK, verificationsAnswer))
+		got, err := c.WalletVerifications(context.Background(), "user-1", "address-1")
+		require.NoError(t, err)
+		assert.Equal(t, []WalletVerification{wantOfficialVerification}, got)
+		assert.EqualValues(t, 1, srv.hits.Load())
+		assert.Equal(t, []string{"GET /api/v1/wallets/verify"}, rec.Paths())
+		assert.Equal(t, []url.Values{{"UserId": {"user-1"}, "Address": {"address-1"}}}, rec.Queries())
+	})
 }
 
 // TestTransferDecode: nulls, statuses in any case, and what Mesh adds later decode as
@@ -235,6 +237,7 @@ func TestTransferDecode(t *testing.T) {
 		name  string
 		items []string
 		want  []Transfer
+		body  string // the whole answer, instead of a page of items with total 7
 	}{
 		{name: "executedTimestamp and from null", items: []string{`{"id":"` + officialTransferID + `","status":"pending",
 			"createdTimestamp":1653211113,"executedTimestamp":null,"from":null,"hash":null,"gasFee":null,"fundingMethods":null,
@@ -261,37 +264,18 @@ func TestTransferDecode(t *testing.T) {
 		{name: "a status only like a known one kept", items: []string{`{"status":"ſucceeded"}`, `{"status":" succeeded"}`},
 			want: []Transfer{{Status: "ſucceeded"}, {Status: " succeeded"}}},
 		{name: "empty page", items: nil, want: []Transfer{}},
+		{name: "page additions of the newer reference ignored", want: []Transfer{}, body: `{"status":"ok","teamCode":"XY",
+			"content":{"items":[],"total":7,"hasMorePages":false,"range":{"from":0,"to":0}}}`},
+		{name: "items null", want: nil, body: `{"status":"ok","content":{"items":null,"total":7}}`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, _, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(7, tc.items...)))
+			c, _, _ := recordingClient(t, answer(http.StatusOK, cmp.Or(tc.body, pageAnswer(7, tc.items...))))
 			page, err := c.Transfers(context.Background(), nil)
 			require.NoError(t, err)
 			assert.Equal(t, &TransferPage{Items: tc.want, Total: 7}, page)
 		})
 	}
-
-	t.Run("page additions of the newer reference ignored", func(t *testing.T) {
-		c, _, _ := recordingClient(t, answer(http.StatusOK, `{"status":"ok","teamCode":"XY","content":{"items":[],"total":0,
-			"hasMorePages":false,"range":{"from":0,"to":0}}}`))
-		page, err := c.Transfers(context.Background(), nil)
-		require.NoError(t, err)
-		assert.Equal(t, &TransferPage{Items: []Transfer{}}, page)
-	})
-	t.Run("items null", func(t *testing.T) {
-		c, _, _ := recordingClient(t, answer(http.StatusOK, `{"status":"ok","content":{"items":null,"total":0}}`))
-		page, err := c.Transfers(context.Background(), nil)
-		require.NoError(t, err)
-		assert.Equal(t, &TransferPage{}, page)
-	})
-	t.Run("a verification's unknown values and fields", func(t *testing.T) {
-		c, _, _ := recordingClient(t, answer(http.StatusOK, `{"status":"ok","content":{"verifications":[{"userId":"u","address":"bc1q",
-			"xPubKey":"xpub6CUGRU","networkType":"quantumChain","verificationMethod":"passkey","timestamp":null,"newField":[1]}],"more":1}}`))
-		got, err := c.WalletVerifications(context.Background(), "u", "bc1q")
-		require.NoError(t, err)
-		assert.Equal(t, []WalletVerification{{UserID: "u", Address: "bc1q", XPubKey: "xpub6CUGRU", NetworkType: "quantumChain",
-			VerificationMethod: "passkey"}}, got)
-	})
 }
 
 // TestTransferQueryOnTheWire: the query the server received, exactly.
@@ -347,13 +331,6 @@ func TestTransferQueryOnTheWire(t *testing.T) {
 // TestTransferQueryValidation: each rule Mesh documents refuses, naming its query
 // parameter, and sends nothing; what Mesh accepts is sent.
 func TestTransferQueryValidation(t *testing.T) {
-	ids := func(n int) []string {
-		s := make([]string, n)
-		for i := range s {
-			s[i] = numberedID(i)
-		}
-		return s
-	}
 	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	overInt32 := math.MaxInt32
 	overInt32++
@@ -370,7 +347,7 @@ func TestTransferQueryValidation(t *testing.T) {
 		{name: "Id with white space", code: CodeNotUUID, limit: 0, q: TransferQuery{ID: " " + officialTransferID}, fields: []string{"Id"}},
 		{name: "IntegrationIds entries", code: CodeNotUUID, limit: 0, q: TransferQuery{IntegrationIDs: []string{coinbaseID, "coinbase", "", coinbaseID, "x"}},
 			fields: []string{"IntegrationIds[1]", "IntegrationIds[2]", "IntegrationIds[4]"}},
-		{name: "101 IntegrationIds", code: CodeTooMany, limit: 100, q: TransferQuery{IntegrationIDs: ids(101)}, fields: []string{"IntegrationIds"}, reason: "at most 100"},
+		{name: "101 IntegrationIds", code: CodeTooMany, limit: 100, q: TransferQuery{IntegrationIDs: idRange(0, 101)}, fields: []string{"IntegrationIds"}, reason: "at most 100"},
 		{name: "SubClientId", code: CodeNotUUID, limit: 0, q: TransferQuery{SubClientID: "sub-1"}, fields: []string{"SubClientId"}},
 		{name: "6 Statuses", code: CodeTooMany, limit: 5, q: TransferQuery{Statuses: []TransferStatus{"pending", "succeeded", "failed", "a", "b", "c"}},
 			fields: []string{"Statuses"}, reason: "at most 5"},
@@ -422,7 +399,7 @@ func TestTransferQueryValidation(t *testing.T) {
 		{name: "Count 1000", q: TransferQuery{Count: 1000}},
 		{name: "Offset at int32's maximum", q: TransferQuery{Offset: math.MaxInt32}},
 		{name: "unknown statuses", q: TransferQuery{Statuses: []TransferStatus{"refunded", "Succeeded", "x", "y", "z"}}},
-		{name: "100 IntegrationIds", q: TransferQuery{IntegrationIDs: ids(100)}},
+		{name: "100 IntegrationIds", q: TransferQuery{IntegrationIDs: idRange(0, 100)}},
 		{name: "upper-case UUIDs", q: TransferQuery{ID: strings.ToUpper(officialTransferID), SubClientID: strings.ToUpper(polygonID)}},
 		{name: "OrderBy any non-blank value", q: TransferQuery{OrderBy: "someFutureColumn"}},
 		{name: "ClientTransactionId 128, UserId 50", q: TransferQuery{ClientTransactionID: strings.Repeat("a", 128), UserID: strings.Repeat("u", 50)}},
@@ -520,6 +497,7 @@ func TestAllTransfers(t *testing.T) {
 		name        string
 		handler     http.HandlerFunc
 		q           *TransferQuery
+		opts        []CallOption
 		stopAfter   int
 		wantIDs     []string
 		wantOffsets []string // of each request
@@ -545,6 +523,8 @@ func TestAllTransfers(t *testing.T) {
 			wantOffsets: []string{""}, wantErr: ErrPermissionDenied},
 		{name: "an invalid query: one error, nothing sent", handler: listHandler(9, 9), q: &TransferQuery{Count: -1},
 			wantErr: ErrValidation},
+		{name: "a bad option: one error, nothing sent", handler: listHandler(9, 9), opts: []CallOption{WithResponse(nil)},
+			wantErr: ErrValidation},
 		{name: "break in the first page", handler: listHandler(9, 9), q: &TransferQuery{Count: 3}, stopAfter: 2,
 			wantIDs: idRange(0, 2), wantOffsets: []string{""}},
 		{name: "break on a page's last item: no request for the next", handler: listHandler(9, 9), q: &TransferQuery{Count: 3},
@@ -567,7 +547,7 @@ func TestAllTransfers(t *testing.T) {
 			if tc.q != nil {
 				before = clonePtr(tc.q)
 			}
-			ids, errs := collect(c.AllTransfers(context.Background(), tc.q), tc.stopAfter)
+			ids, errs := collect(c.AllTransfers(context.Background(), tc.q, tc.opts...), tc.stopAfter)
 			assert.Equal(t, tc.wantIDs, ids)
 			assert.Equal(t, tc.wantOffsets, rec.Offsets())
 			if tc.wantErr == nil {
@@ -621,32 +601,24 @@ func TestAllTransfers(t *testing.T) {
 		assert.EqualValues(t, 2, srv.hits.Load(), "the second page was not retried")
 		assert.Equal(t, Response{StatusCode: http.StatusServiceUnavailable, Header: resp.Header, Attempts: 1, Elapsed: resp.Elapsed}, resp)
 	})
-
-	t.Run("a bad option: one error, nothing sent", func(t *testing.T) {
-		c, srv, _ := recordingClient(t, listHandler(9, 9))
-		ids, errs := collect(c.AllTransfers(context.Background(), nil, WithResponse(nil)), 0)
-		assert.Empty(t, ids)
-		require.Len(t, errs, 1)
-		assertOnlySentinel(t, errs[0], ErrValidation)
-		assert.Zero(t, srv.hits.Load())
-	})
 }
 
 func TestTransferByID(t *testing.T) {
-	other1, other2 := numberedID(1), numberedID(2)
+	other1, other2, found := numberedID(1), numberedID(2), &Transfer{ID: officialTransferID}
 	tests := []struct {
 		name    string
 		id      string
 		handler http.HandlerFunc
-		want    string // the id of the transfer returned; "" for an error
+		want    *Transfer // the transfer returned; nil for an error
 		wantErr error
 		hits    int32
 	}{
-		{name: "found", id: officialTransferID, handler: answer(http.StatusOK, transferListAnswer), want: officialTransferID, hits: 1},
+		{name: "found", id: officialTransferID, handler: answer(http.StatusOK, transferListAnswer),
+			want: &wantOfficialTransfer, hits: 1},
 		{name: "found, the id in another case", id: strings.ToUpper(officialTransferID),
-			handler: answer(http.StatusOK, pageAnswer(1, idItem(officialTransferID))), want: officialTransferID, hits: 1},
+			handler: answer(http.StatusOK, pageAnswer(1, idItem(officialTransferID))), want: found, hits: 1},
 		{name: "found among transfers the server should have filtered out", id: officialTransferID,
-			handler: answer(http.StatusOK, pageAnswer(3, idItem(other1), idItem(officialTransferID), idItem(other2))), want: officialTransferID, hits: 1},
+			handler: answer(http.StatusOK, pageAnswer(3, idItem(other1), idItem(officialTransferID), idItem(other2))), want: found, hits: 1},
 		{name: "a server that ignores the filter", id: officialTransferID,
 			handler: answer(http.StatusOK, pageAnswer(2, idItem(other1), idItem(other2))), wantErr: ErrNotFound, hits: 1},
 		{name: "an item without an id", id: officialTransferID,
@@ -662,10 +634,10 @@ func TestTransferByID(t *testing.T) {
 			handler: answer(http.StatusServiceUnavailable, errorBody(StatusServerFailure, "", "down")), wantErr: ErrServerFailure, hits: 3},
 		{name: "503 then found", id: officialTransferID,
 			handler: sequence(answer(http.StatusServiceUnavailable, errorBody(StatusServerFailure, "", "down")), answer(http.StatusOK, transferListAnswer)),
-			want:    officialTransferID, hits: 2},
+			want:    &wantOfficialTransfer, hits: 2},
 		{name: "429 then found", id: officialTransferID,
 			handler: sequence(answer(http.StatusTooManyRequests, errorBody(StatusTooManyRequest, "", "slow")), answer(http.StatusOK, transferListAnswer)),
-			want:    officialTransferID, hits: 2},
+			want:    &wantOfficialTransfer, hits: 2},
 		{name: "ok without items", id: officialTransferID, handler: answer(http.StatusOK, `{"status":"ok","content":{"total":0}}`),
 			wantErr: ErrUnexpectedResponse, hits: 1},
 		{name: "empty id", id: "", handler: answer(http.StatusOK, transferListAnswer), wantErr: ErrValidation},
@@ -684,19 +656,13 @@ func TestTransferByID(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, tc.want, got.ID)
+			assert.Equal(t, tc.want, got)
 			for _, q := range rec.Queries() {
 				assert.Equal(t, url.Values{"Id": {tc.id}}, q)
 			}
 		})
 	}
 
-	t.Run("the official example, every field", func(t *testing.T) {
-		c, _, _ := recordingClient(t, answer(http.StatusOK, transferListAnswer))
-		got, err := c.TransferByID(context.Background(), officialTransferID)
-		require.NoError(t, err)
-		assert.Equal(t, &wantOfficialTransfer, got)
-	})
 	t.Run("not found names the id", func(t *testing.T) {
 		c, _, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(1, idItem(numberedID(1)))))
 		_, err := c.TransferByID(context.Background(), officialTransferID)
@@ -742,6 +708,10 @@ func TestWalletVerifications(t *testing.T) {
 	}{
 		{name: "none", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":[]}}`), want: []WalletVerification{}, hits: 1},
 		{name: "null list", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":null}}`), hits: 1},
+		{name: "unknown values and fields", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":[
+			{"userId":"u","address":"bc1q","xPubKey":"xpub6CUGRU","networkType":"quantumChain","verificationMethod":"passkey",
+			"timestamp":null,"newField":[1]}],"more":1}}`), want: []WalletVerification{{UserID: "u", Address: "bc1q",
+			XPubKey: "xpub6CUGRU", NetworkType: "quantumChain", VerificationMethod: "passkey"}}, hits: 1},
 		{name: "the list's key missing", handler: answer(http.StatusOK, `{"status":"ok","content":{"items":[]}}`), wantErr: ErrUnexpectedResponse, hits: 1},
 		{name: "content missing", handler: answer(http.StatusOK, `{"status":"ok"}`), wantErr: ErrUnexpectedResponse, hits: 1},
 		{name: "an item of the wrong shape", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":[{"timestamp":"x"}]}}`),
@@ -888,17 +858,16 @@ func FuzzTransferQuery(f *testing.F) {
 			}
 			assert.Equal(t, []string{want}, got, name)
 		}
-		str("Id", id)
-		str("ClientTransactionId", ctid)
-		str("UserId", userID)
-		str("Hash", hash)
-		str("SubClientId", subClientID)
-		str("OrderBy", orderBy)
-		str("DescendingOrder", map[bool]string{true: "true"}[desc])
-		str("Count", map[bool]string{true: strconv.Itoa(count)}[count != 0])
-		str("Offset", map[bool]string{true: strconv.Itoa(offset)}[offset != 0])
-		for name, ts := range map[string]time.Time{"FromTimestamp": q.CreatedFrom, "ToTimestamp": q.CreatedTo} {
-			str(name, map[bool]string{true: strconv.FormatInt(ts.Unix(), 10)}[!ts.IsZero()])
+		unix := func(ts time.Time) string {
+			return map[bool]string{true: strconv.FormatInt(ts.Unix(), 10)}[!ts.IsZero()]
+		}
+		for name, want := range map[string]string{
+			"Id": id, "ClientTransactionId": ctid, "UserId": userID, "Hash": hash, "SubClientId": subClientID,
+			"OrderBy": orderBy, "DescendingOrder": map[bool]string{true: "true"}[desc],
+			"Count": map[bool]string{true: strconv.Itoa(count)}[count != 0], "FromTimestamp": unix(q.CreatedFrom),
+			"Offset": map[bool]string{true: strconv.Itoa(offset)}[offset != 0], "ToTimestamp": unix(q.CreatedTo),
+		} {
+			str(name, want)
 		}
 		for name, amount := range map[string]*float64{"MinAmountInFiat": q.MinAmountInFiat, "MaxAmountInFiat": q.MaxAmountInFiat} {
 			if amount == nil {
