@@ -93,124 +93,95 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 	checkValidate(t, req, want...)
 }
 
-// Reasons say what to do, not only what is wrong.
-func TestValidateReasonsSayWhatToDo(t *testing.T) {
-	tests := []struct {
-		name string
-		set  func(*CreateLinkTokenRequest)
-		hint string
-	}{
-		{"userId too long: use a shorter stable id", func(r *CreateLinkTokenRequest) { r.UserID = strings.Repeat("a", 51) }, "hash"},
-		{"userId too long: says the limit", func(r *CreateLinkTokenRequest) { r.UserID = strings.Repeat("a", 51) }, "50"},
-		{"unknown broker: prefer IntegrationID", func(r *CreateLinkTokenRequest) { r.BrokerType = "nasdaq" }, "IntegrationID"},
-		{"networkId: where to find one", func(r *CreateLinkTokenRequest) { r.TransferOptions.ToAddresses[0].NetworkID = "eth" }, "Networks"},
-		{"clientFee: a ratio", func(r *CreateLinkTokenRequest) { r.TransferOptions.ClientFee = Float64(2.5) }, "0.025"},
-		{"blank open enum: leave it empty", func(r *CreateLinkTokenRequest) { r.TransferOptions.TransferType = " " }, "empty"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			req := validRequest()
-			tc.set(req)
-			var ire *InvalidRequestError
-			require.ErrorAs(t, req.Validate(), &ire)
-			require.Len(t, ire.Problems, 1)
-			assert.Contains(t, ire.Problems[0].Reason, tc.hint)
-		})
-	}
-}
-
-func TestCreateLinkTokenRefusesInvalidRequestWithoutSending(t *testing.T) {
-	tests := []struct {
-		name string
-		req  *CreateLinkTokenRequest
-	}{
-		{"nil request", nil},
-		{"empty request", &CreateLinkTokenRequest{}},
-		{"userId too long in UTF-16", &CreateLinkTokenRequest{UserID: strings.Repeat("😀", 26)}},
-		{"unsupported broker", &CreateLinkTokenRequest{UserID: "u", BrokerType: BrokerTypeCryptocurrencyWallet}},
-		{"several problems", func() *CreateLinkTokenRequest {
-			r := validRequest()
-			r.TransferOptions.ToAddresses[0].NetworkID = "x"
-			r.TransferOptions.AmountInFiat = Float64(math.NaN())
-			return r
-		}()},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt, _ := newMockClient(t)
-			mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusOK, okBody))
-			want := tc.req.Validate()
-			require.Error(t, want)
-
-			lt, err := c.CreateLinkToken(context.Background(), tc.req)
-			assert.Nil(t, lt)
-			refusal(t, err)
-			assert.Equal(t, want, err, "CreateLinkToken's error differs from Validate's")
-			var apiErr *APIError
-			assert.False(t, errors.As(err, &apiErr), "a refused request is not an APIError")
-			assert.Zero(t, mt.GetTotalCallCount(), "an invalid request reached the transport")
-		})
-	}
-	// The same setup does send a valid request, so the zero above means something.
-	t.Run("valid request is sent", func(t *testing.T) {
-		c, mt, _ := newMockClient(t)
-		mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusOK, okBody))
-		_, err := c.CreateLinkToken(context.Background(), validRequest())
-		require.NoError(t, err)
-		assert.Equal(t, 1, mt.GetTotalCallCount())
-	})
-}
-
-// Every problem carries a Code, and a Limit where it breaks one, so that an application
-// writes its own message: one case per kind of problem Validate and the per-call
-// options report.
+// Every problem carries a Code, a Limit where it breaks one, and a Reason that says what
+// to do, so that an application writes its own message. A refused call returns Validate's
+// error, no APIError, and sends nothing. One row per kind of problem Validate and the
+// per-call options report.
 func TestRefusalCodes(t *testing.T) {
+	type request = CreateLinkTokenRequest
 	const to = "transferOptions."
 	const addr = to + "toAddresses[0]."
+	first := func(r *request) *TransferAddress { return &r.TransferOptions.ToAddresses[0] }
 	type want struct {
 		field, code string
 		limit       int
 	}
 	tests := []struct {
-		name string
-		set  func(*CreateLinkTokenRequest)
-		opt  CallOption
-		want want
+		name  string
+		set   func(*request)
+		opt   CallOption
+		want  want
+		hints []string // what the reason says to do
 	}{
-		{"userId blank", func(r *CreateLinkTokenRequest) { r.UserID = " " }, nil, want{"userId", CodeRequired, 0}},
-		{"userId too long", func(r *CreateLinkTokenRequest) { r.UserID = strings.Repeat("u", 51) }, nil, want{"userId", CodeTooLong, 50}},
-		{"unknown brokerType", func(r *CreateLinkTokenRequest) { r.BrokerType = "nasdaq" }, nil, want{"brokerType", CodeUnknownValue, 0}},
-		{"unsupported brokerType", func(r *CreateLinkTokenRequest) { r.BrokerType = BrokerTypeDeFiWallet }, nil, want{"brokerType", CodeUnsupported, 0}},
-		{"integrationId not a UUID", func(r *CreateLinkTokenRequest) { r.IntegrationID = "coinbase" }, nil, want{"integrationId", CodeNotUUID, 0}},
-		{"networkId missing", func(r *CreateLinkTokenRequest) { r.TransferOptions.ToAddresses[0].NetworkID = "" }, nil, want{addr + "networkId", CodeRequired, 0}},
-		{"networkId not a UUID", func(r *CreateLinkTokenRequest) { r.TransferOptions.ToAddresses[0].NetworkID = "eth" }, nil, want{addr + "networkId", CodeNotUUID, 0}},
-		{"symbol missing", func(r *CreateLinkTokenRequest) { r.TransferOptions.ToAddresses[0].Symbol = "" }, nil, want{addr + "symbol", CodeRequired, 0}},
-		{"address blank", func(r *CreateLinkTokenRequest) { r.TransferOptions.ToAddresses[0].Address = "\n" }, nil, want{addr + "address", CodeRequired, 0}},
-		{"symbol untrimmed", func(r *CreateLinkTokenRequest) { r.TransferOptions.ToAddresses[0].Symbol = "USDC\n" }, nil, want{addr + "symbol", CodeUntrimmed, 0}},
-		{"destination amount negative", func(r *CreateLinkTokenRequest) { r.TransferOptions.ToAddresses[0].MinAmount = Float64(-1) }, nil, want{addr + "minAmount", CodeOutOfRange, 0}},
-		{"amountInFiat not finite", func(r *CreateLinkTokenRequest) { r.TransferOptions.AmountInFiat = Float64(math.Inf(1)) }, nil, want{to + "amountInFiat", CodeOutOfRange, 0}},
-		{"transactionId too long", func(r *CreateLinkTokenRequest) { r.TransferOptions.TransactionID = strings.Repeat("t", 129) }, nil, want{to + "transactionId", CodeTooLong, 128}},
-		{"clientFee above 1", func(r *CreateLinkTokenRequest) { r.TransferOptions.ClientFee = Float64(2.5) }, nil, want{to + "clientFee", CodeOutOfRange, 0}},
-		{"transferType blank", func(r *CreateLinkTokenRequest) { r.TransferOptions.TransferType = " " }, nil, want{to + "transferType", CodeBlank, 0}},
-		{"description too long", func(r *CreateLinkTokenRequest) { r.TransferOptions.Description = strings.Repeat("d", 257) }, nil, want{to + "description", CodeTooLong, 256}},
-		{"goodsType blank", func(r *CreateLinkTokenRequest) { r.TransferOptions.GoodsDetails = []GoodsDetails{{GoodsType: "\t"}} }, nil, want{to + "goodsDetails[0].goodsType", CodeBlank, 0}},
-		{"verification method empty", func(r *CreateLinkTokenRequest) {
+		{"userId blank", func(r *request) { r.UserID = " " }, nil, want{"userId", CodeRequired, 0}, nil},
+		{"userId too long: a shorter stable id, and the limit", func(r *request) { r.UserID = strings.Repeat("u", 51) },
+			nil, want{"userId", CodeTooLong, 50}, []string{"hash", "50"}},
+		{"unknown brokerType: prefer IntegrationID", func(r *request) { r.BrokerType = "nasdaq" },
+			nil, want{"brokerType", CodeUnknownValue, 0}, []string{"IntegrationID"}},
+		{"unsupported brokerType", func(r *request) { r.BrokerType = BrokerTypeDeFiWallet },
+			nil, want{"brokerType", CodeUnsupported, 0}, nil},
+		{"integrationId not a UUID", func(r *request) { r.IntegrationID = "coinbase" },
+			nil, want{"integrationId", CodeNotUUID, 0}, nil},
+		{"networkId missing", func(r *request) { first(r).NetworkID = "" },
+			nil, want{addr + "networkId", CodeRequired, 0}, nil},
+		{"networkId not a UUID: where to find one", func(r *request) { first(r).NetworkID = "eth" },
+			nil, want{addr + "networkId", CodeNotUUID, 0}, []string{"Networks"}},
+		{"symbol missing", func(r *request) { first(r).Symbol = "" }, nil, want{addr + "symbol", CodeRequired, 0}, nil},
+		{"address blank", func(r *request) { first(r).Address = "\n" }, nil, want{addr + "address", CodeRequired, 0}, nil},
+		{"symbol untrimmed", func(r *request) { first(r).Symbol = "USDC\n" },
+			nil, want{addr + "symbol", CodeUntrimmed, 0}, nil},
+		{"destination amount negative", func(r *request) { first(r).MinAmount = Float64(-1) },
+			nil, want{addr + "minAmount", CodeOutOfRange, 0}, nil},
+		{"amountInFiat not finite", func(r *request) { r.TransferOptions.AmountInFiat = Float64(math.Inf(1)) },
+			nil, want{to + "amountInFiat", CodeOutOfRange, 0}, nil},
+		{"transactionId too long", func(r *request) { r.TransferOptions.TransactionID = strings.Repeat("t", 129) },
+			nil, want{to + "transactionId", CodeTooLong, 128}, nil},
+		{"clientFee above 1: a ratio", func(r *request) { r.TransferOptions.ClientFee = Float64(2.5) },
+			nil, want{to + "clientFee", CodeOutOfRange, 0}, []string{"0.025"}},
+		{"transferType blank: leave it empty", func(r *request) { r.TransferOptions.TransferType = " " },
+			nil, want{to + "transferType", CodeBlank, 0}, []string{"empty"}},
+		{"description too long", func(r *request) { r.TransferOptions.Description = strings.Repeat("d", 257) },
+			nil, want{to + "description", CodeTooLong, 256}, nil},
+		{"goodsType blank", func(r *request) { r.TransferOptions.GoodsDetails = []GoodsDetails{{GoodsType: "\t"}} },
+			nil, want{to + "goodsDetails[0].goodsType", CodeBlank, 0}, nil},
+		{"verification method empty", func(r *request) {
 			r.VerifyWalletOptions = &VerifyWalletOptions{VerificationMethods: []VerificationMethod{""}}
-		}, nil, want{"verifyWalletOptions.verificationMethods[0]", CodeBlank, 0}},
-		{"message missing", func(r *CreateLinkTokenRequest) {
+		}, nil, want{"verifyWalletOptions.verificationMethods[0]", CodeBlank, 0}, nil},
+		{"message missing", func(r *request) {
 			r.VerifyWalletOptions = &VerifyWalletOptions{VerificationMethods: []VerificationMethod{VerificationMethodSignedMessage}}
-		}, nil, want{"verifyWalletOptions.message", CodeRequired, 0}},
-		{"wallet address blank", func(r *CreateLinkTokenRequest) {
-			r.VerifyWalletOptions = &VerifyWalletOptions{Addresses: []string{" "}}
-		}, nil, want{"verifyWalletOptions.addresses[0]", CodeBlank, 0}},
-		{"wallet address untrimmed", func(r *CreateLinkTokenRequest) {
+		}, nil, want{"verifyWalletOptions.message", CodeRequired, 0}, nil},
+		{"wallet address blank", func(r *request) { r.VerifyWalletOptions = &VerifyWalletOptions{Addresses: []string{" "}} },
+			nil, want{"verifyWalletOptions.addresses[0]", CodeBlank, 0}, nil},
+		{"wallet address untrimmed", func(r *request) {
 			r.VerifyWalletOptions = &VerifyWalletOptions{Addresses: []string{"0xabc "}}
-		}, nil, want{"verifyWalletOptions.addresses[0]", CodeUntrimmed, 0}},
-		{"wallet networkId not a UUID", func(r *CreateLinkTokenRequest) { r.VerifyWalletOptions = &VerifyWalletOptions{NetworkID: "x"} }, nil, want{"verifyWalletOptions.networkId", CodeNotUUID, 0}},
-		{"networkType blank", func(r *CreateLinkTokenRequest) { r.VerifyWalletOptions = &VerifyWalletOptions{NetworkType: " "} }, nil, want{"verifyWalletOptions.networkType", CodeBlank, 0}},
-		{"WithCallRetry out of bounds", nil, WithCallRetry(RetryPolicy{MaxRetries: 11}), want{"", CodeInvalid, 0}},
-		{"WithCallTimeout negative", nil, WithCallTimeout(-time.Second), want{"", CodeOutOfRange, 0}},
-		{"WithResponse nil", nil, WithResponse(nil), want{"", CodeRequired, 0}},
+		},
+			nil, want{"verifyWalletOptions.addresses[0]", CodeUntrimmed, 0}, nil},
+		{"wallet networkId not a UUID", func(r *request) { r.VerifyWalletOptions = &VerifyWalletOptions{NetworkID: "x"} },
+			nil, want{"verifyWalletOptions.networkId", CodeNotUUID, 0}, nil},
+		{"networkType blank", func(r *request) { r.VerifyWalletOptions = &VerifyWalletOptions{NetworkType: " "} },
+			nil, want{"verifyWalletOptions.networkType", CodeBlank, 0}, nil},
+		{"WithCallRetry out of bounds", nil, WithCallRetry(RetryPolicy{MaxRetries: 11}), want{"", CodeInvalid, 0}, nil},
+		{"WithCallTimeout negative", nil, WithCallTimeout(-time.Second), want{"", CodeOutOfRange, 0}, nil},
+		{"WithResponse nil", nil, WithResponse(nil), want{"", CodeRequired, 0}, nil},
+	}
+	// refusedWithoutSending calls CreateLinkToken with req and opt on a transport that would
+	// answer, and checks that it refuses without sending and without an APIError.
+	refusedWithoutSending := func(t *testing.T, req *request, opts ...CallOption) *InvalidRequestError {
+		t.Helper()
+		c, mt, _ := newMockClient(t)
+		mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusOK, okBody))
+		lt, err := c.CreateLinkToken(context.Background(), req, opts...)
+		assert.Nil(t, lt)
+		refusal(t, err)
+		var apiErr *APIError
+		assert.False(t, errors.As(err, &apiErr), "a refused request is not an APIError")
+		assert.Zero(t, mt.GetTotalCallCount(), "an invalid request reached the transport")
+		var ire *InvalidRequestError
+		require.ErrorAs(t, err, &ire)
+		if len(opts) == 0 {
+			assert.Equal(t, req.Validate(), err, "CreateLinkToken's error differs from Validate's")
+		}
+		return ire
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -218,30 +189,45 @@ func TestRefusalCodes(t *testing.T) {
 			if tc.set != nil {
 				tc.set(req)
 			}
-			c, mt, _ := newMockClient(t)
-			_, err := c.CreateLinkToken(context.Background(), req, tc.opt)
-			var ire *InvalidRequestError
-			require.ErrorAs(t, err, &ire)
-			require.Len(t, ire.Problems, 1, "%v", err)
+			var opts []CallOption
+			if tc.opt != nil {
+				opts = append(opts, tc.opt)
+			}
+			ire := refusedWithoutSending(t, req, opts...)
+			require.Len(t, ire.Problems, 1, "%v", ire)
 			p := ire.Problems[0]
 			assert.Equal(t, tc.want, want{p.Field, p.Code, p.Limit})
-			assert.Zero(t, mt.GetTotalCallCount())
+			for _, hint := range tc.hints {
+				assert.Contains(t, p.Reason, hint)
+			}
 		})
 	}
+	t.Run("nil request", func(t *testing.T) {
+		ire := refusedWithoutSending(t, nil)
+		require.Len(t, ire.Problems, 1)
+		assert.Equal(t, CodeRequired, ire.Problems[0].Code)
+	})
+	t.Run("several problems of the request", func(t *testing.T) {
+		req := validRequest()
+		req.TransferOptions.ToAddresses[0].NetworkID = "x"
+		req.TransferOptions.AmountInFiat = Float64(math.NaN())
+		ire := refusedWithoutSending(t, req)
+		require.Len(t, ire.Problems, 2)
+		got := []string{ire.Problems[0].Field, ire.Problems[1].Field}
+		assert.Equal(t, []string{addr + "networkId", to + "amountInFiat"}, got)
+	})
 	t.Run("an option's problem and the request's, at once", func(t *testing.T) {
-		c, _, _ := newMockClient(t)
-		_, err := c.CreateLinkToken(context.Background(), &CreateLinkTokenRequest{}, WithCallTimeout(-1))
-		var ire *InvalidRequestError
-		require.ErrorAs(t, err, &ire)
+		ire := refusedWithoutSending(t, &CreateLinkTokenRequest{}, WithCallTimeout(-1))
 		require.Len(t, ire.Problems, 2)
 		assert.Equal(t, []string{CodeOutOfRange, CodeRequired}, []string{ire.Problems[0].Code, ire.Problems[1].Code})
 		assert.Equal(t, "userId", ire.Problems[1].Field)
 	})
-	t.Run("nil request", func(t *testing.T) {
-		err := (*CreateLinkTokenRequest)(nil).Validate()
-		require.Len(t, refusal(t, err), 1)
-		var ire *InvalidRequestError
-		require.ErrorAs(t, err, &ire)
-		assert.Equal(t, CodeRequired, ire.Problems[0].Code)
+	// The same setup does send a valid request, so the zero above means something.
+	t.Run("valid request is sent", func(t *testing.T) {
+		c, mt, _ := newMockClient(t)
+		mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusOK, okBody))
+		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		require.NoError(t, err)
+		assert.Equal(t, 1, mt.GetTotalCallCount())
 	})
 }
