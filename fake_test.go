@@ -210,7 +210,12 @@ func TestFakeAcceptsEveryFieldAtItsLimit(t *testing.T) {
 			}
 			to := body["transferOptions"].(map[string]any)
 			assert.Equal(t, map[string]any{"enabled": false}, to["fundingOptions"])
-			assert.Equal(t, "fiatOffRamp", to["transferType"], "an open enum goes as it is")
+			// Open enums go as they are, values the SDK does not know included.
+			assert.Equal(t, "fiatOffRamp", to["transferType"])
+			assert.Equal(t, "03", to["goodsDetails"].([]any)[0].(map[string]any)["goodsType"])
+			wallet := body["verifyWalletOptions"].(map[string]any)
+			assert.Equal(t, []any{"signedMessage", "passkey"}, wallet["verificationMethods"])
+			assert.Equal(t, "someFutureNetwork", wallet["networkType"])
 			assert.Equal(t, tc.clientFee, to["clientFee"], "an explicit clientFee is sent")
 			for _, f := range []string{"isInclusiveFeeEnabled", "generatePayLink", "amountInFiat"} {
 				assert.Contains(t, to, f, "an explicit false or 0 is sent")
@@ -233,26 +238,21 @@ func hasPrefixPath(leaves []string, p string) bool {
 }
 
 // TestFakeAndValidateAgreeAtEveryLimit takes each limit Mesh documents to its last
-// valid value and one step over: at the limit both Validate and the fake (posted the
-// same JSON raw) accept; one step over, Validate refuses with that one field and
-// nothing reaches the fake through the client, and the fake refuses the raw JSON with
-// a 400 naming the same field.
+// valid value and one step over: at the limit Validate accepts, one step over it refuses
+// with that one field, and checkAgainstFake finds the fake (posted the same JSON raw)
+// agreeing, a refused request not sent, an accepted one sent as json.Marshal makes it.
+// Lengths count UTF-16 code units, as Mesh's ASP.NET server does: an emoji counts 2, a
+// BMP character 1 whatever its UTF-8 size, an invalid UTF-8 byte 1 (sent as U+FFFD).
 func TestFakeAndValidateAgreeAtEveryLimit(t *testing.T) {
 	type request = mesh.CreateLinkTokenRequest
 	type boundary struct {
 		name, field string
 		at, over    func(*request)
 	}
-	// text and number make the two requests of a boundary from a setter and two values.
-	text := func(name, field string, set func(*request, string), at, over string) boundary {
-		return boundary{name, field, func(r *request) { set(r, at) }, func(r *request) { set(r, over) }}
-	}
+	// number makes the two requests of a boundary from a setter and two values.
 	number := func(name, field string, set func(*request, *float64), at, over float64) boundary {
 		return boundary{name, field, func(r *request) { set(r, mesh.Float64(at)) }, func(r *request) { set(r, mesh.Float64(over)) }}
 	}
-	userID := func(r *request, s string) { r.UserID = s }
-	transactionID := func(r *request, s string) { r.TransferOptions.TransactionID = s }
-	description := func(r *request, s string) { r.TransferOptions.Description = s }
 	clientFee := func(r *request, f *float64) { r.TransferOptions.ClientFee = f }
 	amountInFiat := func(r *request, f *float64) { r.TransferOptions.AmountInFiat = f }
 	first := func(r *request) *mesh.TransferAddress { return &r.TransferOptions.ToAddresses[0] }
@@ -262,59 +262,55 @@ func TestFakeAndValidateAgreeAtEveryLimit(t *testing.T) {
 	lastMinAmountInFiat := func(r *request, f *float64) { r.TransferOptions.ToAddresses[2].MinAmountInFiat = f }
 	below0 := math.Nextafter(0, -1) // -5e-324, the first float below 0
 	above1 := math.Nextafter(1, 2)  // 1.0000000000000002
-	rep := strings.Repeat
 	tests := []boundary{
-		text("userId ASCII", "userId", userID, rep("u", 50), rep("u", 51)),
-		text("userId 25 and 26 emoji", "userId", userID, rep("🦊", 25), rep("🦊", 26)),
-		text("userId emoji straddling the limit", "userId", userID, rep("u", 48)+"🦊", rep("u", 49)+"🦊"),
-		text("userId of two-byte runes", "userId", userID, rep("é", 50), rep("é", 51)),
-		text("transactionId ASCII", "transferOptions.transactionId", transactionID, rep("t", 128), rep("t", 129)),
-		text("transactionId emoji", "transferOptions.transactionId", transactionID, rep("😀", 64), rep("😀", 64)+"t"),
-		text("transactionId emoji straddling the limit", "transferOptions.transactionId", transactionID, rep("t", 126)+"😀", rep("t", 127)+"😀"),
-		text("description ASCII", "transferOptions.description", description, rep("d", 256), rep("d", 257)),
-		text("description emoji", "transferOptions.description", description, rep("💸", 128), rep("💸", 129)),
-		text("description emoji straddling the limit", "transferOptions.description", description, rep("d", 254)+"💸", rep("d", 255)+"💸"),
 		number("clientFee above 1", "transferOptions.clientFee", clientFee, 1, above1),
 		number("clientFee below 0", "transferOptions.clientFee", clientFee, 0, below0),
 		number("amountInFiat", "transferOptions.amountInFiat", amountInFiat, 0, below0),
 		number("amount", "transferOptions.toAddresses[0].amount", amount, 0, below0),
 		number("displayAmountInFiat", "transferOptions.toAddresses[0].displayAmountInFiat", displayAmount, 0, below0),
 		number("minAmount", "transferOptions.toAddresses[0].minAmount", minAmount, 0, below0),
-		number("minAmountInFiat of the last destination", "transferOptions.toAddresses[2].minAmountInFiat", lastMinAmountInFiat, 0, below0),
+		number("minAmountInFiat of the last destination", "transferOptions.toAddresses[2].minAmountInFiat",
+			lastMinAmountInFiat, 0, below0),
+	}
+	rep := strings.Repeat
+	for _, f := range []struct {
+		field, emoji string
+		limit        int
+		set          func(*request, string)
+	}{
+		{"userId", "🦊", 50, func(r *request, s string) { r.UserID = s }},
+		{"transferOptions.transactionId", "😀", 128, func(r *request, s string) { r.TransferOptions.TransactionID = s }},
+		{"transferOptions.description", "💸", 256, func(r *request, s string) { r.TransferOptions.Description = s }},
+	} {
+		n := f.limit
+		for _, c := range []struct{ name, at, over string }{
+			{"ASCII", rep("a", n), rep("a", n+1)},
+			{"emoji", rep(f.emoji, n/2), rep(f.emoji, n/2+1)},
+			{"emoji straddling the limit", rep("a", n-2) + f.emoji, rep("a", n-1) + f.emoji},
+			{"two-byte runes", rep("é", n), rep("é", n+1)},
+			{"three-byte runes", rep("中", n), rep("中", n+1)},
+			{"invalid UTF-8 bytes", rep("\xff", n), rep("\xff", n+1)},
+		} {
+			at, over := c.at, c.over
+			tests = append(tests, boundary{f.field + " " + c.name, f.field,
+				func(r *request) { f.set(r, at) }, func(r *request) { f.set(r, over) }})
+		}
 	}
 	srv := meshtest.Start(t)
 	client := newFakeClient(t, srv, mesh.WithRetry(mesh.RetryPolicy{}))
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			at := everyField(0.025)
+			at, over := everyField(0.025), everyField(0.025)
 			tc.at(at)
-			require.NoError(t, at.Validate(), "Validate accepts the last valid value")
-			body, err := json.Marshal(at)
-			require.NoError(t, err)
-			got := postRaw(t, srv, body)
-			assert.Equal(t, http.StatusOK, got.code, "the fake accepts the last valid value: %+v", got)
-
-			over := everyField(0.025)
 			tc.over(over)
-			err = over.Validate()
-			var inv *mesh.InvalidRequestError
-			require.ErrorAs(t, err, &inv, "Validate refuses one step over")
-			require.Len(t, inv.Problems, 1, "%v", err)
-			assert.Equal(t, tc.field, inv.Problems[0].Field)
+			require.NoError(t, at.Validate(), "Validate accepts the last valid value")
+			checkAgainstFake(t, srv, client, at)
 
-			srv.Reset()
-			lt, err := client.CreateLinkToken(context.Background(), over)
-			assert.Nil(t, lt)
-			assert.ErrorIs(t, err, mesh.ErrValidation)
-			assert.Empty(t, srv.Requests(), "a refused request is not sent")
-
-			body, err = json.Marshal(over)
-			require.NoError(t, err)
-			got = postRaw(t, srv, body)
+			require.Equal(t, []string{tc.field}, fieldsOf(over.Validate()), "Validate refuses one step over")
+			got := checkAgainstFake(t, srv, client, over)
 			assert.Equal(t, http.StatusBadRequest, got.code, "the fake refuses one step over")
 			assert.Equal(t, mesh.StatusBadRequest, got.status)
 			assert.Equal(t, meshtest.ErrorTypeInvalidField, got.errorType)
-			assert.True(t, strings.HasPrefix(got.message, tc.field+": "), "the fake names %s: %q", tc.field, got.message)
 		})
 	}
 }

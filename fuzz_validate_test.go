@@ -236,8 +236,10 @@ func FuzzValidate(f *testing.F) {
 }
 
 // checkAgainstFake checks Validate's verdict on req against the fake's on the same
-// JSON, and what a client sends, as FuzzValidate describes.
-func checkAgainstFake(t *testing.T, srv *meshtest.Server, client *mesh.Client, req *mesh.CreateLinkTokenRequest) {
+// JSON, and what a client sends, as FuzzValidate describes. It returns the fake's
+// answer to the raw JSON, the zero fakeAnswer when none was posted.
+func checkAgainstFake(t *testing.T, srv *meshtest.Server, client *mesh.Client,
+	req *mesh.CreateLinkTokenRequest) fakeAnswer {
 	t.Helper()
 	srv.Reset()
 	verdict := req.Validate()
@@ -259,7 +261,7 @@ func checkAgainstFake(t *testing.T, srv *meshtest.Server, client *mesh.Client, r
 			assert.True(t, fields[p], "Validate names %s, which is not finite: %v", p, verdict)
 		}
 		assertNotSent(t, srv, client, req, 0)
-		return
+		return fakeAnswer{}
 	}
 	if len(body) > meshtest.MaxBodyBytes {
 		// The fake's own bound, which the spec does not document: nothing to compare.
@@ -276,7 +278,7 @@ func checkAgainstFake(t *testing.T, srv *meshtest.Server, client *mesh.Client, r
 		require.True(t, ok, "the fake's message starts with a path: %q", fake.message)
 		assert.Contains(t, fieldsOf(verdict), path, "the fake's problem is one of Validate's")
 		assertNotSent(t, srv, client, req, 1)
-		return
+		return fake
 	}
 
 	lt, err := client.CreateLinkToken(context.Background(), req)
@@ -288,6 +290,7 @@ func checkAgainstFake(t *testing.T, srv *meshtest.Server, client *mesh.Client, r
 	got := srv.Requests()
 	require.Len(t, got, 2, "the raw post and one attempt of the client")
 	assert.JSONEq(t, string(body), string(got[1].Body), "the client sends what json.Marshal makes of the request")
+	return fake
 }
 
 // assertNotSent checks that a client refuses req with ErrValidation and sends nothing:

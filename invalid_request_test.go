@@ -5,9 +5,7 @@ package mesh
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
 	"math"
 	"net/http"
 	"strings"
@@ -18,42 +16,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// An open enum's unknown value is not only accepted but sent as it is.
-func TestCreateLinkTokenSendsUnknownOpenEnumValues(t *testing.T) {
-	c, mt, _ := newMockClient(t)
-	var sent []byte
-	mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, func(r *http.Request) (*http.Response, error) {
-		sent, _ = io.ReadAll(r.Body)
-		return httpmock.NewStringResponse(http.StatusOK, okBody), nil
-	})
-	req := validRequest()
-	req.TransferOptions.TransferType = TransferTypeFiatOnRamp
-	req.TransferOptions.GoodsDetails = []GoodsDetails{{GoodsType: "03"}}
-	req.VerifyWalletOptions = &VerifyWalletOptions{VerificationMethods: []VerificationMethod{"someFutureMethod"}, NetworkType: "someFutureNetwork"}
-
-	_, err := c.CreateLinkToken(context.Background(), req)
-	require.NoError(t, err)
-	require.Equal(t, 1, mt.GetTotalCallCount())
-	var body struct {
-		TransferOptions struct {
-			TransferType string `json:"transferType"`
-			GoodsDetails []struct {
-				GoodsType string `json:"goodsType"`
-			} `json:"goodsDetails"`
-		} `json:"transferOptions"`
-		VerifyWalletOptions struct {
-			VerificationMethods []string `json:"verificationMethods"`
-			NetworkType         string   `json:"networkType"`
-		} `json:"verifyWalletOptions"`
-	}
-	require.NoError(t, json.Unmarshal(sent, &body), "%s", sent)
-	assert.Equal(t, "fiatOnRamp", body.TransferOptions.TransferType)
-	require.Len(t, body.TransferOptions.GoodsDetails, 1)
-	assert.Equal(t, "03", body.TransferOptions.GoodsDetails[0].GoodsType)
-	assert.Equal(t, []string{"someFutureMethod"}, body.VerifyWalletOptions.VerificationMethods)
-	assert.Equal(t, "someFutureNetwork", body.VerifyWalletOptions.NetworkType)
-}
 
 func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 	bad := TransferAddress{NetworkID: "not-a-uuid", Amount: Float64(-1), DisplayAmountInFiat: Float64(math.NaN()),

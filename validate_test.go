@@ -2,8 +2,8 @@ package mesh
 
 import (
 	"math"
+	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -50,208 +50,104 @@ func checkValidate(t *testing.T, req *CreateLinkTokenRequest, want ...string) {
 	assert.ElementsMatch(t, want, refusal(t, err))
 }
 
+// fieldCase is a value of one field: accepted when ok, else refused at that field alone.
+type fieldCase[V any] struct {
+	name  string
+	value V
+	ok    bool
+}
+
+// each makes a case of every value, named by it.
+func each[V ~string](ok bool, values ...V) []fieldCase[V] {
+	verdict := map[bool]string{true: "accepted", false: "refused"}[ok]
+	cases := make([]fieldCase[V], len(values))
+	for i, v := range values {
+		cases[i] = fieldCase[V]{verdict + "/" + strconv.Quote(string(v)), v, ok}
+	}
+	return cases
+}
+
+// checkField checks, one subtest per case, validRequest() with set(value): accepted, or
+// refused with one problem, at path.
+func checkField[V any](t *testing.T, path string, set func(*CreateLinkTokenRequest, V), cases ...[]fieldCase[V]) {
+	t.Helper()
+	for _, c := range slices.Concat(cases...) {
+		t.Run(path+"/"+c.name, func(t *testing.T) {
+			req := validRequest()
+			set(req, c.value)
+			if c.ok {
+				checkValidate(t, req)
+			} else {
+				checkValidate(t, req, path)
+			}
+		})
+	}
+}
+
 // validAddress is a destination that passes Validate.
 func validAddress() TransferAddress {
 	return TransferAddress{NetworkID: testNetworkID, Symbol: "USDC", Address: "0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432"}
 }
 
-// requestAtLimits sets every field Mesh documents, each at its limit.
-func requestAtLimits() *CreateLinkTokenRequest {
-	emoji := "😀" // outside the BMP: 2 UTF-16 code units
-	full := validAddress()
-	full.AddressTag = "12345"
-	full.Amount, full.DisplayAmountInFiat, full.MinAmount, full.MinAmountInFiat = Float64(math.MaxFloat64), Float64(0), Float64(0), Float64(1e-300)
-	return &CreateLinkTokenRequest{
-		UserID:                   strings.Repeat("u", 48) + emoji,
-		BrokerType:               BrokerTypeBybitPay,
-		IntegrationID:            strings.ToUpper(testIntegrationID),
-		RestrictMultipleAccounts: Bool(false),
-		DisableAPIKeyGeneration:  Bool(false),
-		SubClientID:              "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
-		TransferOptions: &TransferOptions{
-			ToAddresses:           []TransferAddress{validAddress(), full},
-			AmountInFiat:          Float64(0),
-			TransactionID:         strings.Repeat(emoji, 63) + "tx",
-			ClientFee:             Float64(1),
-			TransferType:          TransferTypeFiatOffRamp,
-			FundingOptions:        &FundingOptions{Enabled: false},
-			IsInclusiveFeeEnabled: Bool(false),
-			Description:           strings.Repeat("中", 255) + "é",
-			GoodsDetails: []GoodsDetails{
-				{GoodsType: GoodsTypeTangible, GoodsCategory: "Z000", ReferenceGoodsID: "sku-1", GoodsName: "mug", GoodsDetail: "blue"},
-				{GoodsType: GoodsTypeVirtual},
-			},
-			GeneratePayLink: Bool(false),
-		},
-		VerifyWalletOptions: &VerifyWalletOptions{
-			Message:             "I own this wallet",
-			VerificationMethods: []VerificationMethod{VerificationMethodSignedMessage},
-			Addresses:           []string{"0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", "0x0000000000000000000000000000000000000001"},
-			NetworkID:           testNetworkID,
-			NetworkType:         NetworkTypeInjective,
-		},
-	}
-}
-
+// Every field at its limit at once: TestFakeAcceptsEveryFieldAtItsLimit.
 func TestValidateAccepts(t *testing.T) {
-	tests := []struct {
-		name string
-		req  *CreateLinkTokenRequest
-	}{
-		{"typical payment", validRequest()},
-		{"userId only", &CreateLinkTokenRequest{UserID: "u"}},
-		{"every documented field at its limit", requestAtLimits()},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { checkValidate(t, tc.req) })
-	}
+	checkValidate(t, validRequest())
+	checkValidate(t, &CreateLinkTokenRequest{UserID: "u"})
 }
 
-// Lengths count UTF-16 code units, as Mesh's ASP.NET server does: a character outside
-// the BMP (an emoji) counts 2, a BMP character 1 whatever its UTF-8 size, and an
-// invalid UTF-8 byte 1 (encoding/json sends it as U+FFFD).
-func TestValidateLengthsInUTF16Units(t *testing.T) {
-	fields := []struct {
-		path  string
-		limit int
-		set   func(*CreateLinkTokenRequest, string)
-	}{
-		{"userId", MaxUserIDLength, func(r *CreateLinkTokenRequest, s string) { r.UserID = s }},
-		{"transferOptions.transactionId", MaxTransactionIDLength, func(r *CreateLinkTokenRequest, s string) { r.TransferOptions.TransactionID = s }},
-		{"transferOptions.description", MaxDescriptionLength, func(r *CreateLinkTokenRequest, s string) { r.TransferOptions.Description = s }},
-	}
-	require.Equal(t, []int{50, 128, 256}, []int{fields[0].limit, fields[1].limit, fields[2].limit}, "the spec's limits")
-
-	for _, f := range fields {
-		n := f.limit
-		cases := []struct {
-			name  string
-			value string
-			ok    bool
-		}{
-			{"ASCII at the limit", strings.Repeat("a", n), true},
-			{"ASCII one over", strings.Repeat("a", n+1), false},
-			{"emoji at the limit", strings.Repeat("😀", n/2), true},
-			{"emoji one over", strings.Repeat("😀", n/2+1), false},
-			{"ASCII and an emoji one over", strings.Repeat("a", n-1) + "😀", false},
-			{"é counts 1", strings.Repeat("é", n), true},
-			{"é one over", strings.Repeat("é", n+1), false},
-			{"中 counts 1", strings.Repeat("中", n), true},
-			{"中 one over", strings.Repeat("中", n+1), false},
-			{"invalid UTF-8 byte counts 1", strings.Repeat("\xff", n), true},
-			{"invalid UTF-8 one over", strings.Repeat("\xff", n+1), false},
-		}
-		for _, tc := range cases {
-			t.Run(f.path+"/"+tc.name, func(t *testing.T) {
-				req := validRequest()
-				f.set(req, tc.value)
-				if tc.ok {
-					checkValidate(t, req)
-				} else {
-					checkValidate(t, req, f.path)
-				}
-			})
-		}
-	}
-}
-
+// Lengths count UTF-16 code units: TestFakeAndValidateAgreeAtEveryLimit. A userId of
+// white space only is no id.
 func TestValidateUserIDRequired(t *testing.T) {
-	for _, id := range []string{"", " ", "\t\n\r ", "\u00a0\u2003"} {
-		t.Run("blank "+strconv.Quote(id), func(t *testing.T) {
-			req := validRequest()
-			req.UserID = id
-			checkValidate(t, req, "userId")
-		})
-	}
+	checkField(t, "userId", func(r *CreateLinkTokenRequest, s string) { r.UserID = s },
+		each(false, "", " ", "\t\n\r ", "\u00a0\u2003"))
 }
 
 func TestValidateBrokerType(t *testing.T) {
-	accepted := 0
+	var supported []BrokerType
 	for _, b := range allBrokerTypes() {
-		if unsupportedBrokerTypes[b] {
-			continue
+		if !unsupportedBrokerTypes[b] {
+			supported = append(supported, b)
 		}
-		accepted++
-		t.Run("accepted/"+string(b), func(t *testing.T) {
-			req := validRequest()
-			req.BrokerType = b
-			checkValidate(t, req)
-		})
 	}
-	require.Equal(t, 60, accepted)
-
-	for _, b := range []BrokerType{"deFiWallet", "cryptocurrencyAddress", "cryptocurrencyWallet", "nasdaq", "Coinbase", " coinbase", "   "} {
-		t.Run("refused/"+string(b), func(t *testing.T) {
-			req := validRequest()
-			req.BrokerType = b
-			checkValidate(t, req, "brokerType")
-		})
-	}
-	t.Run("empty is unset", func(t *testing.T) {
-		req := validRequest()
-		req.BrokerType = ""
-		checkValidate(t, req)
-	})
+	require.Len(t, supported, 60)
+	checkField(t, "brokerType", func(r *CreateLinkTokenRequest, b BrokerType) { r.BrokerType = b },
+		each(true, supported...),
+		each[BrokerType](false, "deFiWallet", "cryptocurrencyAddress", "cryptocurrencyWallet"),
+		each[BrokerType](false, "nasdaq", "Coinbase", " coinbase", "   "),
+		[]fieldCase[BrokerType]{{"empty is unset", "", true}})
 }
 
-// The open enums: any non-blank value is accepted, for Mesh to judge; "" is unset; a
-// value of white space only is refused.
+// The open enums: any non-blank value is accepted, for Mesh to judge; "" is unset, or a
+// blank entry in a list; a value of white space only is refused.
 func TestValidateOpenEnums(t *testing.T) {
 	fields := []struct {
 		path   string
+		list   bool
 		values []string // accepted
 		set    func(*CreateLinkTokenRequest, string)
 	}{
-		{"transferOptions.transferType", []string{"deposit", "payment", "onramp", "fiatOnRamp", "fiatOffRamp", "someFutureType", "Deposit"},
+		{"transferOptions.transferType", false,
+			[]string{"deposit", "payment", "onramp", "fiatOnRamp", "fiatOffRamp", "someFutureType", "Deposit"},
 			func(r *CreateLinkTokenRequest, s string) { r.TransferOptions.TransferType = TransferType(s) }},
-		{"verifyWalletOptions.networkType", []string{"unknown", "evm", "solana", "bitcoin", "cardano", "tron", "avalancheX", "tezos",
-			"dogecoin", "ripple", "stellar", "litecoin", "sui", "aptos", "tvm", "injective", "someFutureNetwork"},
+		{"verifyWalletOptions.networkType", false, []string{"unknown", "evm", "solana", "bitcoin", "cardano", "tron",
+			"avalancheX", "tezos", "dogecoin", "ripple", "stellar", "litecoin", "sui", "aptos", "tvm", "injective",
+			"someFutureNetwork"},
 			func(r *CreateLinkTokenRequest, s string) {
 				r.VerifyWalletOptions = &VerifyWalletOptions{NetworkType: NetworkType(s)}
 			}},
-		{"verifyWalletOptions.verificationMethods[1]", []string{"signedMessage", "someFutureMethod"},
+		{"verifyWalletOptions.verificationMethods[1]", true, []string{"signedMessage", "someFutureMethod"},
 			func(r *CreateLinkTokenRequest, s string) {
-				r.VerifyWalletOptions = &VerifyWalletOptions{Message: "m", VerificationMethods: []VerificationMethod{"signedMessage", VerificationMethod(s)}}
+				methods := []VerificationMethod{"signedMessage", VerificationMethod(s)}
+				r.VerifyWalletOptions = &VerifyWalletOptions{Message: "m", VerificationMethods: methods}
 			}},
-		{"transferOptions.goodsDetails[1].goodsType", []string{"01", "02", "03", "someFutureGoods"},
+		{"transferOptions.goodsDetails[1].goodsType", false, []string{"01", "02", "03", "someFutureGoods"},
 			func(r *CreateLinkTokenRequest, s string) {
 				r.TransferOptions.GoodsDetails = []GoodsDetails{{GoodsType: "01"}, {GoodsType: s, GoodsName: "ebook"}}
 			}},
 	}
 	for _, f := range fields {
-		for _, v := range f.values {
-			t.Run(f.path+"/accepted/"+v, func(t *testing.T) {
-				req := validRequest()
-				f.set(req, v)
-				checkValidate(t, req)
-			})
-		}
-		for _, v := range []string{" ", "  ", "\t", " \n "} {
-			t.Run(f.path+"/refused/"+strconv.Quote(v), func(t *testing.T) {
-				req := validRequest()
-				f.set(req, v)
-				checkValidate(t, req, f.path)
-			})
-		}
-	}
-	// "" is unset for the single values; an empty entry of a list is a blank entry.
-	for _, tc := range []struct {
-		name string
-		set  func(*CreateLinkTokenRequest)
-		want []string
-	}{
-		{"transferType unset", func(r *CreateLinkTokenRequest) { r.TransferOptions.TransferType = "" }, nil},
-		{"networkType unset", func(r *CreateLinkTokenRequest) { r.VerifyWalletOptions = &VerifyWalletOptions{} }, nil},
-		{"goodsType unset", func(r *CreateLinkTokenRequest) { r.TransferOptions.GoodsDetails = []GoodsDetails{{GoodsName: "mug"}} }, nil},
-		{"empty verification method", func(r *CreateLinkTokenRequest) {
-			r.VerifyWalletOptions = &VerifyWalletOptions{VerificationMethods: []VerificationMethod{""}}
-		}, []string{"verifyWalletOptions.verificationMethods[0]"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			req := validRequest()
-			tc.set(req)
-			checkValidate(t, req, tc.want...)
-		})
+		checkField(t, f.path, f.set, each(true, f.values...), each(false, " ", "  ", "\t", " \n "),
+			[]fieldCase[string]{{"empty", "", !f.list}})
 	}
 }
 
@@ -271,11 +167,7 @@ func TestValidateUUIDFields(t *testing.T) {
 			r.TransferOptions.ToAddresses[1].NetworkID = s
 		}},
 	}
-	values := []struct {
-		name  string
-		value string
-		ok    bool
-	}{
+	values := []fieldCase[string]{
 		{"lower case", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12", true},
 		{"upper case", "7436E9D0-BA42-4D2B-B4C0-8E4E606B2C12", true},
 		{"mixed case", "7436e9D0-Ba42-4d2B-b4C0-8e4E606b2C12", true},
@@ -291,26 +183,7 @@ func TestValidateUUIDFields(t *testing.T) {
 		{"blank", "   ", false},
 	}
 	for _, f := range fields {
-		for _, v := range values {
-			t.Run(f.path+"/"+v.name, func(t *testing.T) {
-				req := validRequest()
-				f.set(req, v.value)
-				if v.ok {
-					checkValidate(t, req)
-				} else {
-					checkValidate(t, req, f.path)
-				}
-			})
-		}
-		t.Run(f.path+"/empty", func(t *testing.T) {
-			req := validRequest()
-			f.set(req, "")
-			if f.required {
-				checkValidate(t, req, f.path)
-			} else {
-				checkValidate(t, req)
-			}
-		})
+		checkField(t, f.path, f.set, values, []fieldCase[string]{{"empty", "", !f.required}})
 	}
 }
 
@@ -321,15 +194,13 @@ func TestValidateAmounts(t *testing.T) {
 	}{
 		{"transferOptions.amountInFiat", func(o *TransferOptions, f *float64) { o.AmountInFiat = f }},
 		{"transferOptions.toAddresses[2].amount", func(o *TransferOptions, f *float64) { o.ToAddresses[2].Amount = f }},
-		{"transferOptions.toAddresses[2].displayAmountInFiat", func(o *TransferOptions, f *float64) { o.ToAddresses[2].DisplayAmountInFiat = f }},
+		{"transferOptions.toAddresses[2].displayAmountInFiat",
+			func(o *TransferOptions, f *float64) { o.ToAddresses[2].DisplayAmountInFiat = f }},
 		{"transferOptions.toAddresses[2].minAmount", func(o *TransferOptions, f *float64) { o.ToAddresses[2].MinAmount = f }},
-		{"transferOptions.toAddresses[2].minAmountInFiat", func(o *TransferOptions, f *float64) { o.ToAddresses[2].MinAmountInFiat = f }},
+		{"transferOptions.toAddresses[2].minAmountInFiat",
+			func(o *TransferOptions, f *float64) { o.ToAddresses[2].MinAmountInFiat = f }},
 	}
-	values := []struct {
-		name  string
-		value *float64
-		ok    bool
-	}{
+	values := []fieldCase[*float64]{
 		{"unset", nil, true},
 		{"zero", Float64(0), true},
 		{"negative zero", Float64(math.Copysign(0, -1)), true},
@@ -342,51 +213,30 @@ func TestValidateAmounts(t *testing.T) {
 		{"-Inf", Float64(math.Inf(-1)), false},
 	}
 	for _, f := range fields {
-		for _, v := range values {
-			t.Run(f.path+"/"+v.name, func(t *testing.T) {
-				req := validRequest()
-				req.TransferOptions.AmountInFiat = nil
-				req.TransferOptions.ToAddresses = []TransferAddress{validAddress(), validAddress(), validAddress()}
-				f.set(req.TransferOptions, v.value)
-				if v.ok {
-					checkValidate(t, req)
-				} else {
-					checkValidate(t, req, f.path)
-				}
-			})
-		}
+		checkField(t, f.path, func(r *CreateLinkTokenRequest, v *float64) {
+			r.TransferOptions.AmountInFiat = nil
+			r.TransferOptions.ToAddresses = []TransferAddress{validAddress(), validAddress(), validAddress()}
+			f.set(r.TransferOptions, v)
+		}, values)
 	}
 }
 
 func TestValidateClientFee(t *testing.T) {
-	tests := []struct {
-		name string
-		fee  *float64
-		ok   bool
-	}{
-		{"unset", nil, true},
-		{"0", Float64(0), true},
-		{"2.5%", Float64(0.025), true},
-		{"1", Float64(1), true},
-		{"1.0000001", Float64(1.0000001), false},
-		{"next float after 1", Float64(math.Nextafter(1, 2)), false},
-		{"-0.1", Float64(-0.1), false},
-		{"a percentage by mistake", Float64(2.5), false},
-		{"NaN", Float64(math.NaN()), false},
-		{"+Inf", Float64(math.Inf(1)), false},
-		{"-Inf", Float64(math.Inf(-1)), false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			req := validRequest()
-			req.TransferOptions.ClientFee = tc.fee
-			if tc.ok {
-				checkValidate(t, req)
-			} else {
-				checkValidate(t, req, "transferOptions.clientFee")
-			}
+	setFee := func(r *CreateLinkTokenRequest, f *float64) { r.TransferOptions.ClientFee = f }
+	checkField(t, "transferOptions.clientFee", setFee,
+		[]fieldCase[*float64]{
+			{"unset", nil, true},
+			{"0", Float64(0), true},
+			{"2.5%", Float64(0.025), true},
+			{"1", Float64(1), true},
+			{"1.0000001", Float64(1.0000001), false},
+			{"next float after 1", Float64(math.Nextafter(1, 2)), false},
+			{"-0.1", Float64(-0.1), false},
+			{"a percentage by mistake", Float64(2.5), false},
+			{"NaN", Float64(math.NaN()), false},
+			{"+Inf", Float64(math.Inf(1)), false},
+			{"-Inf", Float64(math.Inf(-1)), false},
 		})
-	}
 }
 
 // A destination's symbol and address, and each address of verifyWalletOptions: not
