@@ -4,7 +4,8 @@ package mesh_test
 // of the wire spec (meshtest/rules.go), never by calling Validate, so these tests hold
 // two independent readings of the same facts against each other: what Validate
 // accepts the fake accepts, what Validate refuses the fake refuses, at every limit.
-// They live in package mesh_test because meshtest imports mesh.
+// The catalogs too: the lists decode, and the ids a caller looks up in them are what a
+// Link token request takes. They live in package mesh_test because meshtest imports mesh.
 
 import (
 	"bytes"
@@ -313,4 +314,103 @@ func TestFakeAndValidateAgreeAtEveryLimit(t *testing.T) {
 			assert.Equal(t, meshtest.ErrorTypeInvalidField, got.errorType)
 		})
 	}
+}
+
+// TestFakeCatalogThroughClient reads the fake's three catalogs through a real client:
+// each decodes, the lookups a caller writes find the fake's documented ids, and a Link
+// token request built from what was read is accepted and carries the ids as read.
+func TestFakeCatalogThroughClient(t *testing.T) {
+	srv := meshtest.Start(t)
+	client := newFakeClient(t, srv, mesh.WithRetry(mesh.RetryPolicy{}))
+	ctx := context.Background()
+
+	networks, err := client.Networks(ctx)
+	require.NoError(t, err)
+	eth, ok := mesh.NetworkByChainID(networks, "1")
+	require.True(t, ok, "Ethereum by chain id 1 in %+v", networks)
+	assert.Equal(t, meshtest.EthereumNetworkID, eth.ID)
+	assert.Equal(t, "Ethereum", eth.Name)
+	assert.Equal(t, mesh.NetworkTypeEVM, eth.NetworkType)
+	assert.True(t, eth.SupportsToken("usdc"))
+	assert.Contains(t, eth.SupportedBrokerTypes, mesh.BrokerTypeCoinbase)
+	polygon, ok := mesh.NetworkByName(networks, "polygon")
+	require.True(t, ok)
+	assert.Equal(t, meshtest.PolygonNetworkID, polygon.ID)
+	polygon, ok = mesh.NetworkByChainID(networks, "137")
+	require.True(t, ok)
+	assert.Equal(t, meshtest.PolygonNetworkID, polygon.ID)
+
+	integrations, err := client.Integrations(ctx)
+	require.NoError(t, err)
+	coinbase, ok := mesh.IntegrationByType(integrations, mesh.BrokerTypeCoinbase)
+	require.True(t, ok, "coinbase in %d integrations", len(integrations))
+	assert.Equal(t, meshtest.CoinbaseIntegrationID, coinbase.ID)
+	assert.Equal(t, "Coinbase", coinbase.Name)
+	assert.NotEmpty(t, coinbase.Logo.Base64Logo)
+	kraken, ok := mesh.IntegrationByType(integrations, mesh.BrokerTypeKraken)
+	require.True(t, ok)
+
+	transfers, err := client.TransferIntegrations(ctx)
+	require.NoError(t, err)
+	tc, ok := mesh.TransferIntegrationByType(transfers, mesh.BrokerTypeCoinbase)
+	require.True(t, ok)
+	assert.Equal(t, meshtest.CoinbaseIntegrationID, tc.ID)
+	assert.True(t, tc.Supports(meshtest.EthereumNetworkID, "USDC"))
+	assert.False(t, tc.Supports(meshtest.BitcoinNetworkID, "USDC"), "Bitcoin carries only BTC")
+
+	var paths []string
+	for _, r := range srv.Requests() {
+		assert.Equal(t, http.MethodGet, r.Method)
+		paths = append(paths, r.Path)
+	}
+	assert.Equal(t, []string{meshtest.NetworksPath, meshtest.IntegrationsPath, meshtest.TransferIntegrationsPath}, paths)
+
+	srv.Reset()
+	lt, err := client.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{
+		UserID:        "u1",
+		IntegrationID: kraken.ID,
+		TransferOptions: &mesh.TransferOptions{ToAddresses: []mesh.TransferAddress{
+			{NetworkID: polygon.ID, Symbol: polygon.NativeSymbol, Address: ethAddress},
+		}},
+		VerifyWalletOptions: &mesh.VerifyWalletOptions{
+			NetworkID: polygon.ID, NetworkType: polygon.NetworkType, Addresses: []string{ethAddress},
+		},
+	})
+	require.NoError(t, err)
+	assert.NotEmpty(t, lt.Token)
+	got := srv.Requests()
+	require.Len(t, got, 1)
+	var body struct {
+		IntegrationID   string `json:"integrationId"`
+		TransferOptions struct {
+			ToAddresses []struct {
+				NetworkID string `json:"networkId"`
+			} `json:"toAddresses"`
+		} `json:"transferOptions"`
+		VerifyWalletOptions struct {
+			NetworkID string `json:"networkId"`
+		} `json:"verifyWalletOptions"`
+	}
+	require.NoError(t, json.Unmarshal(got[0].Body, &body))
+	assert.Equal(t, meshtest.KrakenIntegrationID, body.IntegrationID, "integrationId from Integrations")
+	require.Len(t, body.TransferOptions.ToAddresses, 1)
+	assert.Equal(t, meshtest.PolygonNetworkID, body.TransferOptions.ToAddresses[0].NetworkID, "networkId from Networks")
+	assert.Equal(t, meshtest.PolygonNetworkID, body.VerifyWalletOptions.NetworkID, "verifyWalletOptions.networkId from Networks")
+}
+
+// A scripted Reply whose Content is an empty networks list decodes to an empty list, and
+// the next call gets the catalog again.
+func TestFakeScriptedEmptyNetworks(t *testing.T) {
+	srv := meshtest.Start(t)
+	client := newFakeClient(t, srv, mesh.WithRetry(mesh.RetryPolicy{}))
+	srv.Enqueue(meshtest.Reply{Content: json.RawMessage(`{"networks":[]}`)})
+
+	networks, err := client.Networks(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, networks)
+	assert.Zero(t, srv.Pending(), "the script was used")
+
+	networks, err = client.Networks(context.Background())
+	require.NoError(t, err)
+	assert.NotEmpty(t, networks, "unscripted, the fake serves its catalog")
 }
