@@ -395,7 +395,7 @@ func TestFakeCatalogThroughClient(t *testing.T) {
 	assert.Equal(t, meshtest.KrakenIntegrationID, body.IntegrationID, "integrationId from Integrations")
 	require.Len(t, body.TransferOptions.ToAddresses, 1)
 	assert.Equal(t, meshtest.PolygonNetworkID, body.TransferOptions.ToAddresses[0].NetworkID, "networkId from Networks")
-	assert.Equal(t, meshtest.PolygonNetworkID, body.VerifyWalletOptions.NetworkID, "verifyWalletOptions.networkId from Networks")
+	assert.Equal(t, meshtest.PolygonNetworkID, body.VerifyWalletOptions.NetworkID, "a wallet networkId from Networks")
 }
 
 // A scripted Reply whose Content is an empty networks list decodes to an empty list, and

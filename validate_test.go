@@ -37,6 +37,12 @@ func refusal(t *testing.T, err error) []string {
 	return fields
 }
 
+// RefusalFields is refusal for package mesh_test.
+func RefusalFields(t *testing.T, err error) []string {
+	t.Helper()
+	return refusal(t, err)
+}
+
 // checkValidate validates req: accepted when want is empty, else refused with exactly
 // the problems at the paths in want.
 func checkValidate(t *testing.T, req *CreateLinkTokenRequest, want ...string) {
