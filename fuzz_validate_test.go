@@ -45,10 +45,14 @@ var requestPaths = func() map[string]bool {
 	for _, f := range []string{"goodsType", "goodsCategory", "referenceGoodsId", "goodsName", "goodsDetail"} {
 		paths = append(paths, "transferOptions.goodsDetails[i]."+f)
 	}
+	return withPrefixes(paths)
+}()
+
+// withPrefixes is the set of paths and of every object and array on the way to one.
+func withPrefixes(paths []string) map[string]bool {
 	m := map[string]bool{}
 	for _, p := range paths {
 		m[p] = true
-		// Every object and array on the way is a path too.
 		for i := range p {
 			if p[i] == '.' || p[i] == '[' {
 				m[p[:i]] = true
@@ -56,7 +60,7 @@ var requestPaths = func() map[string]bool {
 		}
 	}
 	return m
-}()
+}
 
 // Presence flags of FuzzValidate: which optional parts of the request are set.
 const (
