@@ -1,6 +1,7 @@
 package mesh
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strconv"
@@ -56,36 +57,40 @@ func checkValidate(t *testing.T, req *CreateLinkTokenRequest, want ...string) {
 	assert.ElementsMatch(t, want, refusal(t, err))
 }
 
-// fieldCase is a value of one field: accepted when ok, else refused at that field alone.
+// fieldCase is a value of one field: accepted when code is "", else refused at that
+// field alone, with that code.
 type fieldCase[V any] struct {
 	name  string
 	value V
-	ok    bool
+	code  string
 }
 
 // each makes a case of every value, named by it.
-func each[V ~string](ok bool, values ...V) []fieldCase[V] {
-	verdict := map[bool]string{true: "accepted", false: "refused"}[ok]
+func each[V ~string](code string, values ...V) []fieldCase[V] {
 	cases := make([]fieldCase[V], len(values))
 	for i, v := range values {
-		cases[i] = fieldCase[V]{verdict + "/" + strconv.Quote(string(v)), v, ok}
+		cases[i] = fieldCase[V]{cmp.Or(code, "accepted") + "/" + strconv.Quote(string(v)), v, code}
 	}
 	return cases
 }
 
 // checkField checks, one subtest per case, validRequest() with set(value): accepted, or
-// refused with one problem, at path.
+// refused with one problem, at path, with the case's code and no limit.
 func checkField[V any](t *testing.T, path string, set func(*CreateLinkTokenRequest, V), cases ...[]fieldCase[V]) {
 	t.Helper()
 	for _, c := range slices.Concat(cases...) {
 		t.Run(path+"/"+c.name, func(t *testing.T) {
 			req := validRequest()
 			set(req, c.value)
-			if c.ok {
+			if c.code == "" {
 				checkValidate(t, req)
-			} else {
-				checkValidate(t, req, path)
+				return
 			}
+			checkValidate(t, req, path)
+			var ire *InvalidRequestError
+			require.ErrorAs(t, req.Validate(), &ire)
+			assert.Equal(t, c.code, ire.Problems[0].Code)
+			assert.Zero(t, ire.Problems[0].Limit)
 		})
 	}
 }
@@ -105,7 +110,7 @@ func TestValidateAccepts(t *testing.T) {
 // white space only is no id.
 func TestValidateUserIDRequired(t *testing.T) {
 	checkField(t, "userId", func(r *CreateLinkTokenRequest, s string) { r.UserID = s },
-		each(false, "", " ", "\t\n\r ", "\u00a0\u2003"))
+		each(CodeRequired, "", " ", "\t\n\r ", "\u00a0\u2003"))
 }
 
 func TestValidateBrokerType(t *testing.T) {
@@ -117,10 +122,10 @@ func TestValidateBrokerType(t *testing.T) {
 	}
 	require.Len(t, supported, 60)
 	checkField(t, "brokerType", func(r *CreateLinkTokenRequest, b BrokerType) { r.BrokerType = b },
-		each(true, supported...),
-		each[BrokerType](false, "deFiWallet", "cryptocurrencyAddress", "cryptocurrencyWallet"),
-		each[BrokerType](false, "nasdaq", "Coinbase", " coinbase", "   "),
-		[]fieldCase[BrokerType]{{"empty is unset", "", true}})
+		each("", supported...),
+		each[BrokerType](CodeUnsupported, "deFiWallet", "cryptocurrencyAddress", "cryptocurrencyWallet"),
+		each[BrokerType](CodeUnknownValue, "nasdaq", "Coinbase", " coinbase", "   "),
+		[]fieldCase[BrokerType]{{"empty is unset", "", ""}})
 }
 
 // The open enums: any non-blank value is accepted, for Mesh to judge; "" is unset, or a
@@ -152,8 +157,12 @@ func TestValidateOpenEnums(t *testing.T) {
 			}},
 	}
 	for _, f := range fields {
-		checkField(t, f.path, f.set, each(true, f.values...), each(false, " ", "  ", "\t", " \n "),
-			[]fieldCase[string]{{"empty", "", !f.list}})
+		empty := fieldCase[string]{"empty", "", ""}
+		if f.list {
+			empty.code = CodeBlank
+		}
+		checkField(t, f.path, f.set, each("", f.values...), each(CodeBlank, " ", "  ", "\t", " \n "),
+			[]fieldCase[string]{empty})
 	}
 }
 
@@ -174,22 +183,26 @@ func TestValidateUUIDFields(t *testing.T) {
 		}},
 	}
 	values := []fieldCase[string]{
-		{"lower case", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12", true},
-		{"upper case", "7436E9D0-BA42-4D2B-B4C0-8E4E606B2C12", true},
-		{"mixed case", "7436e9D0-Ba42-4d2B-b4C0-8e4E606b2C12", true},
-		{"one short", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c1", false},
-		{"one long", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c123", false},
-		{"braces", "{7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12}", false},
-		{"no dashes", "7436e9d0ba424d2bb4c08e4e606b2c12", false},
-		{"no dashes, padded to 36", "7436e9d0ba424d2bb4c08e4e606b2c120000", false},
-		{"dash moved", "7436e9d-0ba42-4d2b-b4c0-8e4e606b2c12", false},
-		{"not hexadecimal", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c1g", false},
-		{"urn prefix", "urn:uuid:7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12", false},
-		{"padded", " 7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12", false},
-		{"blank", "   ", false},
+		{"lower case", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12", ""},
+		{"upper case", "7436E9D0-BA42-4D2B-B4C0-8E4E606B2C12", ""},
+		{"mixed case", "7436e9D0-Ba42-4d2B-b4C0-8e4E606b2C12", ""},
+		{"one short", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c1", CodeNotUUID},
+		{"one long", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c123", CodeNotUUID},
+		{"braces", "{7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12}", CodeNotUUID},
+		{"no dashes", "7436e9d0ba424d2bb4c08e4e606b2c12", CodeNotUUID},
+		{"no dashes, padded to 36", "7436e9d0ba424d2bb4c08e4e606b2c120000", CodeNotUUID},
+		{"dash moved", "7436e9d-0ba42-4d2b-b4c0-8e4e606b2c12", CodeNotUUID},
+		{"not hexadecimal", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c1g", CodeNotUUID},
+		{"urn prefix", "urn:uuid:7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12", CodeNotUUID},
+		{"padded", " 7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12", CodeNotUUID},
+		{"blank", "   ", CodeNotUUID},
 	}
 	for _, f := range fields {
-		checkField(t, f.path, f.set, values, []fieldCase[string]{{"empty", "", !f.required}})
+		empty := fieldCase[string]{"empty", "", ""}
+		if f.required {
+			empty.code = CodeRequired
+		}
+		checkField(t, f.path, f.set, values, []fieldCase[string]{empty})
 	}
 }
 
@@ -207,16 +220,16 @@ func TestValidateAmounts(t *testing.T) {
 			func(o *TransferOptions, f *float64) { o.ToAddresses[2].MinAmountInFiat = f }},
 	}
 	values := []fieldCase[*float64]{
-		{"unset", nil, true},
-		{"zero", Float64(0), true},
-		{"negative zero", Float64(math.Copysign(0, -1)), true},
-		{"cents", Float64(19.99), true},
-		{"largest", Float64(math.MaxFloat64), true},
-		{"negative", Float64(-0.01), false},
-		{"smallest negative", Float64(-math.SmallestNonzeroFloat64), false},
-		{"NaN", Float64(math.NaN()), false},
-		{"+Inf", Float64(math.Inf(1)), false},
-		{"-Inf", Float64(math.Inf(-1)), false},
+		{"unset", nil, ""},
+		{"zero", Float64(0), ""},
+		{"negative zero", Float64(math.Copysign(0, -1)), ""},
+		{"cents", Float64(19.99), ""},
+		{"largest", Float64(math.MaxFloat64), ""},
+		{"negative", Float64(-0.01), CodeOutOfRange},
+		{"smallest negative", Float64(-math.SmallestNonzeroFloat64), CodeOutOfRange},
+		{"NaN", Float64(math.NaN()), CodeOutOfRange},
+		{"+Inf", Float64(math.Inf(1)), CodeOutOfRange},
+		{"-Inf", Float64(math.Inf(-1)), CodeOutOfRange},
 	}
 	for _, f := range fields {
 		checkField(t, f.path, func(r *CreateLinkTokenRequest, v *float64) {
@@ -231,17 +244,17 @@ func TestValidateClientFee(t *testing.T) {
 	setFee := func(r *CreateLinkTokenRequest, f *float64) { r.TransferOptions.ClientFee = f }
 	checkField(t, "transferOptions.clientFee", setFee,
 		[]fieldCase[*float64]{
-			{"unset", nil, true},
-			{"0", Float64(0), true},
-			{"2.5%", Float64(0.025), true},
-			{"1", Float64(1), true},
-			{"1.0000001", Float64(1.0000001), false},
-			{"next float after 1", Float64(math.Nextafter(1, 2)), false},
-			{"-0.1", Float64(-0.1), false},
-			{"a percentage by mistake", Float64(2.5), false},
-			{"NaN", Float64(math.NaN()), false},
-			{"+Inf", Float64(math.Inf(1)), false},
-			{"-Inf", Float64(math.Inf(-1)), false},
+			{"unset", nil, ""},
+			{"0", Float64(0), ""},
+			{"2.5%", Float64(0.025), ""},
+			{"1", Float64(1), ""},
+			{"1.0000001", Float64(1.0000001), CodeOutOfRange},
+			{"next float after 1", Float64(math.Nextafter(1, 2)), CodeOutOfRange},
+			{"-0.1", Float64(-0.1), CodeOutOfRange},
+			{"a percentage by mistake", Float64(2.5), CodeOutOfRange},
+			{"NaN", Float64(math.NaN()), CodeOutOfRange},
+			{"+Inf", Float64(math.Inf(1)), CodeOutOfRange},
+			{"-Inf", Float64(math.Inf(-1)), CodeOutOfRange},
 		})
 }
 
@@ -249,61 +262,61 @@ func TestValidateClientFee(t *testing.T) {
 // blank, and no leading or trailing white space (a paste gone wrong).
 func TestValidateAddresses(t *testing.T) {
 	const p = "transferOptions.toAddresses[1]."
-	const w = "verifyWalletOptions.addresses[1]"
-	tests := []struct {
-		name   string
-		mutate func(a *TransferAddress, wallet *VerifyWalletOptions)
-		want   []string
-	}{
-		{"all present", func(*TransferAddress, *VerifyWalletOptions) {}, nil},
-		{"symbol empty", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Symbol = "" }, []string{p + "symbol"}},
-		{"symbol blank", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Symbol = " \t" }, []string{p + "symbol"}},
-		{"symbol with a trailing space", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Symbol = "USDC " }, []string{p + "symbol"}},
-		{"address empty", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Address = "" }, []string{p + "address"}},
-		{"address blank", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Address = "\n" }, []string{p + "address"}},
-		{"address read from a file", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Address += "\n" }, []string{p + "address"}},
-		{"address with a leading no-break space", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Address = "\u00a0" + a.Address }, []string{p + "address"}},
-		{"address with a space inside: Mesh judges", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Address = "bc1q w508" }, nil},
-		{"all missing", func(a *TransferAddress, _ *VerifyWalletOptions) { *a = TransferAddress{} }, []string{p + "networkId", p + "symbol", p + "address"}},
-		{"wallet address empty", func(_ *TransferAddress, v *VerifyWalletOptions) { v.Addresses[1] = "" }, []string{w}},
-		{"wallet address blank", func(_ *TransferAddress, v *VerifyWalletOptions) { v.Addresses[1] = " \r\n" }, []string{w}},
-		{"wallet address with a trailing newline", func(_ *TransferAddress, v *VerifyWalletOptions) { v.Addresses[1] += "\n" }, []string{w}},
-		{"wallet address with a leading tab", func(_ *TransferAddress, v *VerifyWalletOptions) { v.Addresses[1] = "\t" + v.Addresses[1] }, []string{w}},
-		{"no wallet address", func(_ *TransferAddress, v *VerifyWalletOptions) { v.Addresses = nil }, nil},
+	const addr = "0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432"
+	destination := func(set func(*TransferAddress, string)) func(*CreateLinkTokenRequest, string) {
+		return func(r *CreateLinkTokenRequest, s string) {
+			r.TransferOptions.ToAddresses = []TransferAddress{validAddress(), validAddress()}
+			set(&r.TransferOptions.ToAddresses[1], s)
+		}
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			req := validRequest()
-			req.TransferOptions.ToAddresses = []TransferAddress{validAddress(), validAddress()}
-			req.VerifyWalletOptions = &VerifyWalletOptions{Addresses: []string{"0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", "0x0000000000000000000000000000000000000001"}}
-			tc.mutate(&req.TransferOptions.ToAddresses[1], req.VerifyWalletOptions)
-			checkValidate(t, req, tc.want...)
-		})
+	checkField(t, p+"symbol", destination(func(a *TransferAddress, s string) { a.Symbol = s }), []fieldCase[string]{
+		{"present", "USDC", ""},
+		{"empty", "", CodeRequired},
+		{"blank", " \t", CodeRequired},
+		{"with a trailing space", "USDC ", CodeUntrimmed},
+	})
+	checkField(t, p+"address", destination(func(a *TransferAddress, s string) { a.Address = s }), []fieldCase[string]{
+		{"empty", "", CodeRequired},
+		{"blank", "\n", CodeRequired},
+		{"read from a file", addr + "\n", CodeUntrimmed},
+		{"with a leading no-break space", "\u00a0" + addr, CodeUntrimmed},
+		{"with a space inside: Mesh judges", "bc1q w508", ""},
+	})
+	wallet := func(r *CreateLinkTokenRequest, s string) {
+		r.VerifyWalletOptions = &VerifyWalletOptions{Addresses: []string{addr, s}}
 	}
+	checkField(t, "verifyWalletOptions.addresses[1]", wallet, []fieldCase[string]{
+		{"present", "0x0000000000000000000000000000000000000001", ""},
+		{"empty", "", CodeBlank},
+		{"blank", " \r\n", CodeBlank},
+		{"with a trailing newline", addr + "\n", CodeUntrimmed},
+		{"with a leading tab", "\t" + addr, CodeUntrimmed},
+	})
+	t.Run("destination all missing", func(t *testing.T) {
+		req := validRequest()
+		req.TransferOptions.ToAddresses = []TransferAddress{validAddress(), {}}
+		checkValidate(t, req, p+"networkId", p+"symbol", p+"address")
+	})
+	t.Run("no wallet address", func(t *testing.T) {
+		req := validRequest()
+		req.VerifyWalletOptions = &VerifyWalletOptions{}
+		checkValidate(t, req)
+	})
 }
 
 // Message is required when signedMessage is asked for, and only then.
 func TestValidateVerifyWalletMessage(t *testing.T) {
 	signed := VerificationMethodSignedMessage
-	tests := []struct {
-		name string
-		opts VerifyWalletOptions
-		want []string
-	}{
-		{"signedMessage with message", VerifyWalletOptions{Message: "sign me", VerificationMethods: []VerificationMethod{signed}}, nil},
-		{"signedMessage without message", VerifyWalletOptions{VerificationMethods: []VerificationMethod{signed}}, []string{"verifyWalletOptions.message"}},
-		{"signedMessage with blank message", VerifyWalletOptions{Message: " \n", VerificationMethods: []VerificationMethod{signed}}, []string{"verifyWalletOptions.message"}},
-		{"signedMessage second", VerifyWalletOptions{VerificationMethods: []VerificationMethod{"someFutureMethod", signed}}, []string{"verifyWalletOptions.message"}},
-		{"another method without message", VerifyWalletOptions{VerificationMethods: []VerificationMethod{"someFutureMethod"}}, nil},
-		{"no method, no message: Mesh's default decides", VerifyWalletOptions{}, nil},
-		{"message without method", VerifyWalletOptions{Message: "sign me"}, nil},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			req := validRequest()
-			opts := tc.opts
-			req.VerifyWalletOptions = &opts
-			checkValidate(t, req, tc.want...)
-		})
-	}
+	methods := func(m ...VerificationMethod) []VerificationMethod { return m }
+	set := func(r *CreateLinkTokenRequest, o VerifyWalletOptions) { r.VerifyWalletOptions = &o }
+	checkField(t, "verifyWalletOptions.message", set, []fieldCase[VerifyWalletOptions]{
+		{"signedMessage with message", VerifyWalletOptions{Message: "sign me", VerificationMethods: methods(signed)}, ""},
+		{"signedMessage without message", VerifyWalletOptions{VerificationMethods: methods(signed)}, CodeRequired},
+		{"signedMessage with blank message",
+			VerifyWalletOptions{Message: " \n", VerificationMethods: methods(signed)}, CodeRequired},
+		{"signedMessage second", VerifyWalletOptions{VerificationMethods: methods("someFutureMethod", signed)}, CodeRequired},
+		{"another method without message", VerifyWalletOptions{VerificationMethods: methods("someFutureMethod")}, ""},
+		{"no method, no message: Mesh's default decides", VerifyWalletOptions{}, ""},
+		{"message without method", VerifyWalletOptions{Message: "sign me"}, ""},
+	})
 }
