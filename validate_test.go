@@ -133,51 +133,47 @@ func TestValidateBrokerType(t *testing.T) {
 func TestValidateOpenEnums(t *testing.T) {
 	fields := []struct {
 		path   string
-		list   bool
+		empty  string   // the code of "", an entry of a list being blank
 		values []string // accepted
 		set    func(*CreateLinkTokenRequest, string)
 	}{
-		{"transferOptions.transferType", false,
+		{"transferOptions.transferType", "",
 			[]string{"deposit", "payment", "onramp", "fiatOnRamp", "fiatOffRamp", "someFutureType", "Deposit"},
 			func(r *CreateLinkTokenRequest, s string) { r.TransferOptions.TransferType = TransferType(s) }},
-		{"verifyWalletOptions.networkType", false, []string{"unknown", "evm", "solana", "bitcoin", "cardano", "tron",
+		{"verifyWalletOptions.networkType", "", []string{"unknown", "evm", "solana", "bitcoin", "cardano", "tron",
 			"avalancheX", "tezos", "dogecoin", "ripple", "stellar", "litecoin", "sui", "aptos", "tvm", "injective",
 			"someFutureNetwork"},
 			func(r *CreateLinkTokenRequest, s string) {
 				r.VerifyWalletOptions = &VerifyWalletOptions{NetworkType: NetworkType(s)}
 			}},
-		{"verifyWalletOptions.verificationMethods[1]", true, []string{"signedMessage", "someFutureMethod"},
+		{"verifyWalletOptions.verificationMethods[1]", CodeBlank, []string{"signedMessage", "someFutureMethod"},
 			func(r *CreateLinkTokenRequest, s string) {
 				methods := []VerificationMethod{"signedMessage", VerificationMethod(s)}
 				r.VerifyWalletOptions = &VerifyWalletOptions{Message: "m", VerificationMethods: methods}
 			}},
-		{"transferOptions.goodsDetails[1].goodsType", false, []string{"01", "02", "03", "someFutureGoods"},
+		{"transferOptions.goodsDetails[1].goodsType", "", []string{"01", "02", "03", "someFutureGoods"},
 			func(r *CreateLinkTokenRequest, s string) {
 				r.TransferOptions.GoodsDetails = []GoodsDetails{{GoodsType: "01"}, {GoodsType: s, GoodsName: "ebook"}}
 			}},
 	}
 	for _, f := range fields {
-		empty := fieldCase[string]{"empty", "", ""}
-		if f.list {
-			empty.code = CodeBlank
-		}
 		checkField(t, f.path, f.set, each("", f.values...), each(CodeBlank, " ", "  ", "\t", " \n "),
-			[]fieldCase[string]{empty})
+			[]fieldCase[string]{{"empty", "", f.empty}})
 	}
 }
 
 func TestValidateUUIDFields(t *testing.T) {
 	fields := []struct {
-		path     string
-		required bool
-		set      func(*CreateLinkTokenRequest, string)
+		path  string
+		empty string // the code of ""
+		set   func(*CreateLinkTokenRequest, string)
 	}{
-		{"integrationId", false, func(r *CreateLinkTokenRequest, s string) { r.IntegrationID = s }},
-		{"subClientId", false, func(r *CreateLinkTokenRequest, s string) { r.SubClientID = s }},
-		{"verifyWalletOptions.networkId", false, func(r *CreateLinkTokenRequest, s string) {
+		{"integrationId", "", func(r *CreateLinkTokenRequest, s string) { r.IntegrationID = s }},
+		{"subClientId", "", func(r *CreateLinkTokenRequest, s string) { r.SubClientID = s }},
+		{"verifyWalletOptions.networkId", "", func(r *CreateLinkTokenRequest, s string) {
 			r.VerifyWalletOptions = &VerifyWalletOptions{NetworkID: s, Addresses: []string{"0xabc"}}
 		}},
-		{"transferOptions.toAddresses[1].networkId", true, func(r *CreateLinkTokenRequest, s string) {
+		{"transferOptions.toAddresses[1].networkId", CodeRequired, func(r *CreateLinkTokenRequest, s string) {
 			r.TransferOptions.ToAddresses = []TransferAddress{validAddress(), validAddress(), validAddress()}
 			r.TransferOptions.ToAddresses[1].NetworkID = s
 		}},
@@ -198,11 +194,7 @@ func TestValidateUUIDFields(t *testing.T) {
 		{"blank", "   ", CodeNotUUID},
 	}
 	for _, f := range fields {
-		empty := fieldCase[string]{"empty", "", ""}
-		if f.required {
-			empty.code = CodeRequired
-		}
-		checkField(t, f.path, f.set, values, []fieldCase[string]{empty})
+		checkField(t, f.path, f.set, values, []fieldCase[string]{{"empty", "", f.empty}})
 	}
 }
 
