@@ -3,17 +3,23 @@ package mesh_test
 // The real SDK against meshtest's fake Mesh. The fake checks bodies by its own reading
 // of the wire spec (meshtest/rules.go), never by calling Validate, so these tests hold
 // two independent readings of the same facts against each other: what Validate
-// accepts the fake accepts, what Validate refuses the fake refuses, at every limit.
+// accepts the fake accepts, what Validate refuses the fake refuses, at every limit and,
+// in FuzzValidate, for any request: an oracle that cannot drift. A disagreement is a bug
+// on one side; the spec (mesh-linktoken-api.md) says which. The catalogs too: the lists
+// decode, and the ids a caller looks up in them are what a Link token request takes.
 // They live in package mesh_test because meshtest imports mesh.
 
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"io"
 	"math"
 	"net/http"
-	"sort"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -26,34 +32,28 @@ import (
 )
 
 // leafPaths lists the paths of the leaves of a decoded JSON value, array items
-// written [i], sorted and without duplicates.
+// written [i].
 func leafPaths(v any) []string {
-	set := map[string]bool{}
+	var out []string
 	var walk func(path string, v any)
 	walk = func(path string, v any) {
 		switch v := v.(type) {
 		case map[string]any:
 			for k, e := range v {
-				p := k
 				if path != "" {
-					p = path + "." + k
+					k = path + "." + k
 				}
-				walk(p, e)
+				walk(k, e)
 			}
 		case []any:
 			for _, e := range v {
 				walk(path+"[i]", e)
 			}
 		default:
-			set[path] = true
+			out = append(out, path)
 		}
 	}
 	walk("", v)
-	out := make([]string, 0, len(set))
-	for p := range set {
-		out = append(out, p)
-	}
-	sort.Strings(out)
 	return out
 }
 
@@ -167,10 +167,6 @@ func TestFakeAcceptsEveryFieldAtItsLimit(t *testing.T) {
 
 	srv := meshtest.Start(t)
 	client := newFakeClient(t, srv, mesh.WithRetry(mesh.RetryPolicy{}))
-	documented := make([]string, 0, len(requestPaths))
-	for p := range requestPaths {
-		documented = append(documented, p)
-	}
 	for _, tc := range []struct {
 		name      string
 		clientFee float64
@@ -199,60 +195,39 @@ func TestFakeAcceptsEveryFieldAtItsLimit(t *testing.T) {
 
 			var body map[string]any
 			require.NoError(t, json.Unmarshal(got[0].Body, &body))
-			leaves := leafPaths(body)
-			for _, p := range documented {
-				if !hasPrefixPath(leaves, p) {
-					assert.Failf(t, "a documented field was not sent", "%s missing from %s", p, got[0].Body)
-				}
-			}
-			for _, p := range leaves {
-				assert.True(t, requestPaths[p], "%s is not a documented field", p)
-			}
+			// Every documented field is sent, an explicit false or 0 included.
+			assert.Equal(t, requestPaths, withPrefixes(leafPaths(body)), "the documented fields, all sent: %s", got[0].Body)
 			to := body["transferOptions"].(map[string]any)
 			assert.Equal(t, map[string]any{"enabled": false}, to["fundingOptions"])
-			assert.Equal(t, "fiatOffRamp", to["transferType"], "an open enum goes as it is")
+			// Open enums go as they are, values the SDK does not know included.
+			assert.Equal(t, "fiatOffRamp", to["transferType"])
+			assert.Equal(t, "03", to["goodsDetails"].([]any)[0].(map[string]any)["goodsType"])
+			wallet := body["verifyWalletOptions"].(map[string]any)
+			assert.Equal(t, []any{"signedMessage", "passkey"}, wallet["verificationMethods"])
+			assert.Equal(t, "someFutureNetwork", wallet["networkType"])
 			assert.Equal(t, tc.clientFee, to["clientFee"], "an explicit clientFee is sent")
-			for _, f := range []string{"isInclusiveFeeEnabled", "generatePayLink", "amountInFiat"} {
-				assert.Contains(t, to, f, "an explicit false or 0 is sent")
-			}
 			assert.Equal(t, false, body["restrictMultipleAccounts"])
 			assert.Equal(t, false, body["disableApiKeyGeneration"])
 		})
 	}
 }
 
-// hasPrefixPath reports whether p is one of leaves or an object or array on the way to
-// one of them.
-func hasPrefixPath(leaves []string, p string) bool {
-	for _, l := range leaves {
-		if l == p || strings.HasPrefix(l, p+".") || strings.HasPrefix(l, p+"[") {
-			return true
-		}
-	}
-	return false
-}
-
 // TestFakeAndValidateAgreeAtEveryLimit takes each limit Mesh documents to its last
-// valid value and one step over: at the limit both Validate and the fake (posted the
-// same JSON raw) accept; one step over, Validate refuses with that one field and
-// nothing reaches the fake through the client, and the fake refuses the raw JSON with
-// a 400 naming the same field.
+// valid value and one step over: at the limit Validate accepts, one step over it refuses
+// with that one field, and checkAgainstFake finds the fake (posted the same JSON raw)
+// agreeing, a refused request not sent, an accepted one sent as json.Marshal makes it.
+// Lengths count UTF-16 code units, as Mesh's ASP.NET server does: an emoji counts 2, a
+// BMP character 1 whatever its UTF-8 size, an invalid UTF-8 byte 1 (sent as U+FFFD).
 func TestFakeAndValidateAgreeAtEveryLimit(t *testing.T) {
 	type request = mesh.CreateLinkTokenRequest
 	type boundary struct {
 		name, field string
 		at, over    func(*request)
 	}
-	// text and number make the two requests of a boundary from a setter and two values.
-	text := func(name, field string, set func(*request, string), at, over string) boundary {
-		return boundary{name, field, func(r *request) { set(r, at) }, func(r *request) { set(r, over) }}
-	}
+	// number makes the two requests of a boundary from a setter and two values.
 	number := func(name, field string, set func(*request, *float64), at, over float64) boundary {
 		return boundary{name, field, func(r *request) { set(r, mesh.Float64(at)) }, func(r *request) { set(r, mesh.Float64(over)) }}
 	}
-	userID := func(r *request, s string) { r.UserID = s }
-	transactionID := func(r *request, s string) { r.TransferOptions.TransactionID = s }
-	description := func(r *request, s string) { r.TransferOptions.Description = s }
 	clientFee := func(r *request, f *float64) { r.TransferOptions.ClientFee = f }
 	amountInFiat := func(r *request, f *float64) { r.TransferOptions.AmountInFiat = f }
 	first := func(r *request) *mesh.TransferAddress { return &r.TransferOptions.ToAddresses[0] }
@@ -262,59 +237,489 @@ func TestFakeAndValidateAgreeAtEveryLimit(t *testing.T) {
 	lastMinAmountInFiat := func(r *request, f *float64) { r.TransferOptions.ToAddresses[2].MinAmountInFiat = f }
 	below0 := math.Nextafter(0, -1) // -5e-324, the first float below 0
 	above1 := math.Nextafter(1, 2)  // 1.0000000000000002
-	rep := strings.Repeat
 	tests := []boundary{
-		text("userId ASCII", "userId", userID, rep("u", 50), rep("u", 51)),
-		text("userId 25 and 26 emoji", "userId", userID, rep("🦊", 25), rep("🦊", 26)),
-		text("userId emoji straddling the limit", "userId", userID, rep("u", 48)+"🦊", rep("u", 49)+"🦊"),
-		text("userId of two-byte runes", "userId", userID, rep("é", 50), rep("é", 51)),
-		text("transactionId ASCII", "transferOptions.transactionId", transactionID, rep("t", 128), rep("t", 129)),
-		text("transactionId emoji", "transferOptions.transactionId", transactionID, rep("😀", 64), rep("😀", 64)+"t"),
-		text("transactionId emoji straddling the limit", "transferOptions.transactionId", transactionID, rep("t", 126)+"😀", rep("t", 127)+"😀"),
-		text("description ASCII", "transferOptions.description", description, rep("d", 256), rep("d", 257)),
-		text("description emoji", "transferOptions.description", description, rep("💸", 128), rep("💸", 129)),
-		text("description emoji straddling the limit", "transferOptions.description", description, rep("d", 254)+"💸", rep("d", 255)+"💸"),
 		number("clientFee above 1", "transferOptions.clientFee", clientFee, 1, above1),
 		number("clientFee below 0", "transferOptions.clientFee", clientFee, 0, below0),
 		number("amountInFiat", "transferOptions.amountInFiat", amountInFiat, 0, below0),
 		number("amount", "transferOptions.toAddresses[0].amount", amount, 0, below0),
 		number("displayAmountInFiat", "transferOptions.toAddresses[0].displayAmountInFiat", displayAmount, 0, below0),
 		number("minAmount", "transferOptions.toAddresses[0].minAmount", minAmount, 0, below0),
-		number("minAmountInFiat of the last destination", "transferOptions.toAddresses[2].minAmountInFiat", lastMinAmountInFiat, 0, below0),
+		number("minAmountInFiat of the last destination", "transferOptions.toAddresses[2].minAmountInFiat",
+			lastMinAmountInFiat, 0, below0),
+	}
+	rep := strings.Repeat
+	for _, f := range []struct {
+		field, emoji string
+		limit        int
+		set          func(*request, string)
+	}{
+		{"userId", "🦊", 50, func(r *request, s string) { r.UserID = s }},
+		{"transferOptions.transactionId", "😀", 128, func(r *request, s string) { r.TransferOptions.TransactionID = s }},
+		{"transferOptions.description", "💸", 256, func(r *request, s string) { r.TransferOptions.Description = s }},
+	} {
+		n := f.limit
+		for _, c := range []struct{ name, at, over string }{
+			{"ASCII", rep("a", n), rep("a", n+1)},
+			{"emoji", rep(f.emoji, n/2), rep(f.emoji, n/2+1)},
+			{"emoji straddling the limit", rep("a", n-2) + f.emoji, rep("a", n-1) + f.emoji},
+			{"two-byte runes", rep("é", n), rep("é", n+1)},
+			{"three-byte runes", rep("中", n), rep("中", n+1)},
+			{"invalid UTF-8 bytes", rep("\xff", n), rep("\xff", n+1)},
+		} {
+			at, over := c.at, c.over
+			tests = append(tests, boundary{f.field + " " + c.name, f.field,
+				func(r *request) { f.set(r, at) }, func(r *request) { f.set(r, over) }})
+		}
 	}
 	srv := meshtest.Start(t)
 	client := newFakeClient(t, srv, mesh.WithRetry(mesh.RetryPolicy{}))
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			at := everyField(0.025)
+			at, over := everyField(0.025), everyField(0.025)
 			tc.at(at)
-			require.NoError(t, at.Validate(), "Validate accepts the last valid value")
-			body, err := json.Marshal(at)
-			require.NoError(t, err)
-			got := postRaw(t, srv, body)
-			assert.Equal(t, http.StatusOK, got.code, "the fake accepts the last valid value: %+v", got)
-
-			over := everyField(0.025)
 			tc.over(over)
-			err = over.Validate()
-			var inv *mesh.InvalidRequestError
-			require.ErrorAs(t, err, &inv, "Validate refuses one step over")
-			require.Len(t, inv.Problems, 1, "%v", err)
-			assert.Equal(t, tc.field, inv.Problems[0].Field)
+			require.NoError(t, at.Validate(), "Validate accepts the last valid value")
+			checkAgainstFake(t, srv, client, at)
 
-			srv.Reset()
-			lt, err := client.CreateLinkToken(context.Background(), over)
-			assert.Nil(t, lt)
-			assert.ErrorIs(t, err, mesh.ErrValidation)
-			assert.Empty(t, srv.Requests(), "a refused request is not sent")
-
-			body, err = json.Marshal(over)
-			require.NoError(t, err)
-			got = postRaw(t, srv, body)
+			require.Equal(t, []string{tc.field}, fieldsOf(over.Validate()), "Validate refuses one step over")
+			got := checkAgainstFake(t, srv, client, over)
 			assert.Equal(t, http.StatusBadRequest, got.code, "the fake refuses one step over")
 			assert.Equal(t, mesh.StatusBadRequest, got.status)
 			assert.Equal(t, meshtest.ErrorTypeInvalidField, got.errorType)
-			assert.True(t, strings.HasPrefix(got.message, tc.field+": "), "the fake names %s: %q", tc.field, got.message)
 		})
 	}
+}
+
+// TestFakeCatalogThroughClient reads the fake's three catalogs through a real client:
+// each decodes, the lookups a caller writes find the fake's documented ids, and a Link
+// token request built from what was read is accepted and carries the ids as read.
+func TestFakeCatalogThroughClient(t *testing.T) {
+	srv := meshtest.Start(t)
+	client := newFakeClient(t, srv, mesh.WithRetry(mesh.RetryPolicy{}))
+	ctx := context.Background()
+
+	networks, err := client.Networks(ctx)
+	require.NoError(t, err)
+	eth, ok := mesh.NetworkByChainID(networks, "1")
+	require.True(t, ok, "Ethereum by chain id 1 in %+v", networks)
+	assert.Equal(t, meshtest.EthereumNetworkID, eth.ID)
+	assert.Equal(t, "Ethereum", eth.Name)
+	assert.Equal(t, mesh.NetworkTypeEVM, eth.NetworkType)
+	assert.True(t, eth.SupportsToken("usdc"))
+	assert.Contains(t, eth.SupportedBrokerTypes, mesh.BrokerTypeCoinbase)
+	polygon, ok := mesh.NetworkByName(networks, "polygon")
+	require.True(t, ok)
+	assert.Equal(t, meshtest.PolygonNetworkID, polygon.ID)
+	polygon, ok = mesh.NetworkByChainID(networks, "137")
+	require.True(t, ok)
+	assert.Equal(t, meshtest.PolygonNetworkID, polygon.ID)
+
+	integrations, err := client.Integrations(ctx)
+	require.NoError(t, err)
+	coinbase, ok := mesh.IntegrationByType(integrations, mesh.BrokerTypeCoinbase)
+	require.True(t, ok, "coinbase in %d integrations", len(integrations))
+	assert.Equal(t, meshtest.CoinbaseIntegrationID, coinbase.ID)
+	assert.Equal(t, "Coinbase", coinbase.Name)
+	assert.NotEmpty(t, coinbase.Logo.Base64Logo)
+	kraken, ok := mesh.IntegrationByType(integrations, mesh.BrokerTypeKraken)
+	require.True(t, ok)
+
+	transfers, err := client.TransferIntegrations(ctx)
+	require.NoError(t, err)
+	tc, ok := mesh.TransferIntegrationByType(transfers, mesh.BrokerTypeCoinbase)
+	require.True(t, ok)
+	assert.Equal(t, meshtest.CoinbaseIntegrationID, tc.ID)
+	assert.True(t, tc.Supports(meshtest.EthereumNetworkID, "USDC"))
+	assert.False(t, tc.Supports(meshtest.BitcoinNetworkID, "USDC"), "Bitcoin carries only BTC")
+
+	var paths []string
+	for _, r := range srv.Requests() {
+		assert.Equal(t, http.MethodGet, r.Method)
+		paths = append(paths, r.Path)
+	}
+	assert.Equal(t, []string{meshtest.NetworksPath, meshtest.IntegrationsPath, meshtest.TransferIntegrationsPath}, paths)
+
+	srv.Reset()
+	lt, err := client.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{
+		UserID:        "u1",
+		IntegrationID: kraken.ID,
+		TransferOptions: &mesh.TransferOptions{ToAddresses: []mesh.TransferAddress{
+			{NetworkID: polygon.ID, Symbol: polygon.NativeSymbol, Address: ethAddress},
+		}},
+		VerifyWalletOptions: &mesh.VerifyWalletOptions{
+			NetworkID: polygon.ID, NetworkType: polygon.NetworkType, Addresses: []string{ethAddress},
+		},
+	})
+	require.NoError(t, err)
+	assert.NotEmpty(t, lt.Token)
+	got := srv.Requests()
+	require.Len(t, got, 1)
+	var body map[string]any
+	require.NoError(t, json.Unmarshal(got[0].Body, &body))
+	assert.Equal(t, meshtest.KrakenIntegrationID, body["integrationId"], "integrationId from Integrations")
+	destination := body["transferOptions"].(map[string]any)["toAddresses"].([]any)[0].(map[string]any)
+	assert.Equal(t, meshtest.PolygonNetworkID, destination["networkId"], "networkId from Networks")
+	wallet := body["verifyWalletOptions"].(map[string]any)
+	assert.Equal(t, meshtest.PolygonNetworkID, wallet["networkId"], "a wallet networkId from Networks")
+}
+
+// A scripted Reply whose Content is an empty networks list decodes to an empty list, and
+// the next call gets the catalog again.
+func TestFakeScriptedEmptyNetworks(t *testing.T) {
+	srv := meshtest.Start(t)
+	client := newFakeClient(t, srv, mesh.WithRetry(mesh.RetryPolicy{}))
+	srv.Enqueue(meshtest.Reply{Content: json.RawMessage(`{"networks":[]}`)})
+
+	networks, err := client.Networks(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, networks)
+	assert.Zero(t, srv.Pending(), "the script was used")
+
+	networks, err = client.Networks(context.Background())
+	require.NoError(t, err)
+	assert.NotEmpty(t, networks, "unscripted, the fake serves its catalog")
+}
+
+// requestPaths are the JSON paths of every field of a Link token request, as the
+// wire spec (mesh-linktoken-api.md) names them, array items written [i]. It is written
+// from the spec, not from the SDK's struct tags, so a renamed tag shows.
+var requestPaths = func() map[string]bool {
+	paths := []string{
+		"userId", "brokerType", "integrationId", "restrictMultipleAccounts",
+		"disableApiKeyGeneration", "subClientId",
+		"transferOptions.amountInFiat", "transferOptions.transactionId",
+		"transferOptions.clientFee", "transferOptions.transferType",
+		"transferOptions.fundingOptions.enabled", "transferOptions.isInclusiveFeeEnabled",
+		"transferOptions.description", "transferOptions.generatePayLink",
+		"verifyWalletOptions.message", "verifyWalletOptions.verificationMethods[i]",
+		"verifyWalletOptions.addresses[i]", "verifyWalletOptions.networkId",
+		"verifyWalletOptions.networkType",
+	}
+	for _, f := range []string{"networkId", "symbol", "address", "addressTag", "amount", "displayAmountInFiat", "minAmount", "minAmountInFiat"} {
+		paths = append(paths, "transferOptions.toAddresses[i]."+f)
+	}
+	for _, f := range []string{"goodsType", "goodsCategory", "referenceGoodsId", "goodsName", "goodsDetail"} {
+		paths = append(paths, "transferOptions.goodsDetails[i]."+f)
+	}
+	return withPrefixes(paths)
+}()
+
+// withPrefixes is the set of paths and of every object and array on the way to one.
+func withPrefixes(paths []string) map[string]bool {
+	m := map[string]bool{}
+	for _, p := range paths {
+		m[p] = true
+		for i := range p {
+			if p[i] == '.' || p[i] == '[' {
+				m[p[:i]] = true
+			}
+		}
+	}
+	return m
+}
+
+// Presence flags of FuzzValidate: which optional parts of the request are set.
+const (
+	fzRestrict uint32 = 1 << iota
+	fzDisableKeyGen
+	fzTransfer
+	fzAmount
+	fzDisplayAmount
+	fzMinAmount
+	fzMinAmountInFiat
+	fzAmountInFiat
+	fzClientFee
+	fzInclusiveFee
+	fzPayLink
+	fzFunding
+	fzVerify
+	fzEmptySlices // empty, non-nil slices where no item is asked for
+)
+
+// Bits of FuzzValidate's bools: the values of the optional booleans that are set.
+const (
+	fzRestrictValue uint8 = 1 << iota
+	fzDisableKeyGenValue
+	fzInclusiveFeeValue
+	fzPayLinkValue
+	fzFundingEnabled
+)
+
+// fuzzBrokerType picks the brokerType: unset, one of mesh.BrokerTypes() (supported or
+// not) by index, or the fuzzed string itself (unknown, misspelt, blank, ...).
+func fuzzBrokerType(sel uint8, raw string) mesh.BrokerType {
+	known := mesh.BrokerTypes()
+	switch i := int(sel) % (len(known) + 2); {
+	case i == 0:
+		return ""
+	case i <= len(known):
+		return known[i-1]
+	default:
+		return mesh.BrokerType(raw)
+	}
+}
+
+// uuidish turns raw into a UUID-like string by mode (two bits): raw as it is; a UUID
+// made of raw's bytes in hex, lower or upper case; or that UUID with raw's own bytes
+// written over its start, a near miss whenever raw is not hexadecimal.
+func uuidish(raw string, mode uint8) string {
+	if mode&3 == 0 {
+		return raw
+	}
+	digits := hex.EncodeToString([]byte(raw))
+	digits = (digits + strings.Repeat("0", 32))[:32]
+	u := digits[:8] + "-" + digits[8:12] + "-" + digits[12:16] + "-" + digits[16:20] + "-" + digits[20:]
+	switch mode & 3 {
+	case 2:
+		u = strings.ToUpper(u)
+	case 3:
+		if len(raw) < len(u) {
+			u = raw + u[len(raw):]
+		}
+	}
+	return u
+}
+
+// FuzzValidate builds a request covering every field from fuzzed strings (open enums
+// included), a broker type, UUID-like ids, floats (NaN, ±Inf and negatives included),
+// presence flags, booleans and item counts, and checks that Validate and the fake
+// agree: the JSON json.Marshal makes of it, posted raw, is accepted (200) if and only
+// if Validate returned nil. A request json.Marshal cannot encode (NaN, ±Inf) is
+// refused by Validate and never sent. A refused request names real JSON paths of the
+// request, the fake's among them, and sends nothing through a client; an accepted one
+// goes through a real client and arrives as json.Marshal made it. Validate is
+// deterministic.
+func FuzzValidate(f *testing.F) {
+	srv := meshtest.NewServer() // one fake per run of the target, shared by its inputs
+	f.Cleanup(srv.Close)
+	client, err := srv.NewClient(mesh.WithRetry(mesh.RetryPolicy{}))
+	require.NoError(f, err)
+
+	f.Fuzz(func(t *testing.T,
+		userID string, brokerSel uint8, brokerRaw string, integrationID, subClientID string, idModes uint8,
+		networkID, symbol, address, addressTag string,
+		amount, displayAmount, minAmount, minAmountInFiat, amountInFiat, clientFee float64,
+		transactionID, transferType, description string,
+		goodsType, goodsCategory, referenceGoodsID, goodsName, goodsDetail string,
+		message, method, verifyAddress, verifyNetworkID, networkType string,
+		flags uint32, bools uint8, counts uint16,
+	) {
+		has := func(flag uint32) bool { return flags&flag != 0 }
+		// optBool and optFloat are the value when flag is set, else nil (unset).
+		optBool := func(flag uint32, bit uint8) *bool {
+			if !has(flag) {
+				return nil
+			}
+			return mesh.Bool(bools&bit != 0)
+		}
+		optFloat := func(flag uint32, f float64) *float64 {
+			if !has(flag) {
+				return nil
+			}
+			return mesh.Float64(f)
+		}
+		count := func(shift uint) int { return int(counts>>shift) & 3 }
+
+		req := &mesh.CreateLinkTokenRequest{
+			UserID:                   userID,
+			BrokerType:               fuzzBrokerType(brokerSel, brokerRaw),
+			IntegrationID:            uuidish(integrationID, idModes),
+			SubClientID:              uuidish(subClientID, idModes>>2),
+			RestrictMultipleAccounts: optBool(fzRestrict, fzRestrictValue),
+			DisableAPIKeyGeneration:  optBool(fzDisableKeyGen, fzDisableKeyGenValue),
+		}
+		if has(fzTransfer) {
+			first := mesh.TransferAddress{
+				NetworkID: uuidish(networkID, idModes>>4), Symbol: symbol, Address: address, AddressTag: addressTag,
+				Amount: optFloat(fzAmount, amount), DisplayAmountInFiat: optFloat(fzDisplayAmount, displayAmount),
+				MinAmount: optFloat(fzMinAmount, minAmount), MinAmountInFiat: optFloat(fzMinAmountInFiat, minAmountInFiat),
+			}
+			// Later destinations vary the first: their own address (maybe blank), then
+			// the verified network's id and the fee as an amount.
+			items := []mesh.TransferAddress{first, first, first}
+			items[1].Address, items[1].AddressTag = addressTag, address
+			items[2].NetworkID, items[2].Amount = uuidish(verifyNetworkID, idModes>>6), mesh.Float64(clientFee)
+			goods := []mesh.GoodsDetails{
+				{GoodsType: goodsType, GoodsCategory: goodsCategory, ReferenceGoodsID: referenceGoodsID, GoodsName: goodsName, GoodsDetail: goodsDetail},
+				{GoodsType: goodsCategory, GoodsName: goodsType},
+				{GoodsDetail: description},
+			}
+			req.TransferOptions = &mesh.TransferOptions{
+				ToAddresses:           firstN(items, count(0), has(fzEmptySlices)),
+				AmountInFiat:          optFloat(fzAmountInFiat, amountInFiat),
+				TransactionID:         transactionID,
+				ClientFee:             optFloat(fzClientFee, clientFee),
+				TransferType:          mesh.TransferType(transferType),
+				IsInclusiveFeeEnabled: optBool(fzInclusiveFee, fzInclusiveFeeValue),
+				Description:           description,
+				GoodsDetails:          firstN(goods, count(2), has(fzEmptySlices)),
+				GeneratePayLink:       optBool(fzPayLink, fzPayLinkValue),
+			}
+			if has(fzFunding) {
+				req.TransferOptions.FundingOptions = &mesh.FundingOptions{Enabled: bools&fzFundingEnabled != 0}
+			}
+		}
+		if has(fzVerify) {
+			methods := []mesh.VerificationMethod{
+				mesh.VerificationMethod(method), mesh.VerificationMethodSignedMessage, mesh.VerificationMethod(networkType),
+			}
+			req.VerifyWalletOptions = &mesh.VerifyWalletOptions{
+				Message:             message,
+				VerificationMethods: firstN(methods, count(4), has(fzEmptySlices)),
+				Addresses:           firstN([]string{verifyAddress, address, ""}, count(6), has(fzEmptySlices)),
+				NetworkID:           uuidish(verifyNetworkID, idModes>>6),
+				NetworkType:         mesh.NetworkType(networkType),
+			}
+		}
+
+		checkAgainstFake(t, srv, client, req)
+	})
+}
+
+// firstN is the first n of all, nil rather than empty unless keepEmpty: both are left
+// out of the JSON.
+func firstN[E any](all []E, n int, keepEmpty bool) []E {
+	if n == 0 && !keepEmpty {
+		return nil
+	}
+	return all[:n]
+}
+
+// checkAgainstFake checks Validate's verdict on req against the fake's on the same
+// JSON, and what a client sends, as FuzzValidate describes. It returns the fake's
+// answer to the raw JSON, the zero fakeAnswer when none was posted.
+func checkAgainstFake(t *testing.T, srv *meshtest.Server, client *mesh.Client,
+	req *mesh.CreateLinkTokenRequest) fakeAnswer {
+	t.Helper()
+	srv.Reset()
+	verdict := req.Validate()
+	assert.Equal(t, verdict, req.Validate(), "Validate is deterministic")
+	if verdict != nil {
+		checkProblems(t, req, verdict)
+	}
+
+	body, merr := json.Marshal(req)
+	if merr != nil {
+		nonFinite := nonFinitePaths(req)
+		require.NotEmpty(t, nonFinite, "json.Marshal fails only on NaN or ±Inf: %v", merr)
+		require.Error(t, verdict, "Validate refuses NaN and ±Inf, which JSON cannot carry")
+		for _, p := range nonFinite {
+			assert.Contains(t, fieldsOf(verdict), p, "Validate names %s, which is not finite", p)
+		}
+		assertNotSent(t, srv, client, req, 0)
+		return fakeAnswer{}
+	}
+	if len(body) > meshtest.MaxBodyBytes {
+		// The fake's own bound, which the spec does not document: nothing to compare.
+		t.Skipf("body of %d bytes is above the fake's bound", len(body))
+	}
+
+	fake := postRaw(t, srv, body)
+	require.Contains(t, []int{http.StatusOK, http.StatusBadRequest}, fake.code, "the fake answers 200 or 400: %+v", fake)
+	require.Equal(t, verdict == nil, fake.code == http.StatusOK,
+		"Validate and the fake disagree\nValidate: %v\nfake: %d %s %s\nbody: %s", verdict, fake.code, fake.errorType, fake.message, body)
+
+	if verdict != nil {
+		path, _, ok := strings.Cut(fake.message, ": ")
+		require.True(t, ok, "the fake's message starts with a path: %q", fake.message)
+		assert.Contains(t, fieldsOf(verdict), path, "the fake's problem is one of Validate's")
+		assertNotSent(t, srv, client, req, 1)
+		return fake
+	}
+
+	lt, err := client.CreateLinkToken(context.Background(), req)
+	require.NoError(t, err, "body: %s", body)
+	_, err = lt.URL()
+	assert.NoError(t, err)
+	payLink := req.TransferOptions != nil && req.TransferOptions.GeneratePayLink != nil && *req.TransferOptions.GeneratePayLink
+	assert.Equal(t, payLink, lt.PaymentLink != "", "a payment link iff generatePayLink is true")
+	got := srv.Requests()
+	require.Len(t, got, 2, "the raw post and one attempt of the client")
+	assert.JSONEq(t, string(body), string(got[1].Body), "the client sends what json.Marshal makes of the request")
+	return fake
+}
+
+// assertNotSent checks that a client refuses req with ErrValidation and sends nothing:
+// the fake still has only the before requests it had.
+func assertNotSent(t *testing.T, srv *meshtest.Server, client *mesh.Client, req *mesh.CreateLinkTokenRequest, before int) {
+	t.Helper()
+	lt, err := client.CreateLinkToken(context.Background(), req)
+	assert.Nil(t, lt)
+	assert.ErrorIs(t, err, mesh.ErrValidation)
+	assert.Len(t, srv.Requests(), before, "a refused request is not sent")
+}
+
+// fieldsOf lists the Field of every problem of err, none when err is no
+// *InvalidRequestError.
+func fieldsOf(err error) []string {
+	var inv *mesh.InvalidRequestError
+	if !errors.As(err, &inv) {
+		return nil
+	}
+	var out []string
+	for _, p := range inv.Problems {
+		out = append(out, p.Field)
+	}
+	return out
+}
+
+var arrayIndex = regexp.MustCompile(`\[(\d+)\]`)
+
+// checkProblems checks a Validate error: a refusal as mesh.RefusalFields checks it,
+// with at least one problem, whose every Field is a real JSON path of req (a documented
+// path once indices are written [i], each index within its array).
+func checkProblems(t *testing.T, req *mesh.CreateLinkTokenRequest, err error) {
+	t.Helper()
+	fields := mesh.RefusalFields(t, err)
+	require.NotEmpty(t, fields, "an *InvalidRequestError with its problems: %#v", err)
+	for _, field := range fields {
+		generic := arrayIndex.ReplaceAllString(field, "[i]")
+		if !assert.True(t, requestPaths[generic], "%q is not a JSON path of the request", field) {
+			continue
+		}
+		for _, m := range arrayIndex.FindAllStringSubmatchIndex(field, -1) {
+			array := field[:m[0]]
+			i, _ := strconv.Atoi(field[m[2]:m[3]])
+			n := arrayLen(req, array)
+			assert.True(t, i < n, "%q: index %d, but %s has %d items", field, i, array, n)
+		}
+	}
+}
+
+// arrayLen is the length of the array of req at path, -1 for a path that is no array.
+func arrayLen(req *mesh.CreateLinkTokenRequest, path string) int {
+	to, w := req.TransferOptions, req.VerifyWalletOptions
+	switch {
+	case path == "transferOptions.toAddresses" && to != nil:
+		return len(to.ToAddresses)
+	case path == "transferOptions.goodsDetails" && to != nil:
+		return len(to.GoodsDetails)
+	case path == "verifyWalletOptions.verificationMethods" && w != nil:
+		return len(w.VerificationMethods)
+	case path == "verifyWalletOptions.addresses" && w != nil:
+		return len(w.Addresses)
+	}
+	return -1
+}
+
+// nonFinitePaths lists the JSON paths of req's numbers that are NaN or ±Inf.
+func nonFinitePaths(req *mesh.CreateLinkTokenRequest) []string {
+	var out []string
+	check := func(path string, f *float64) {
+		if f != nil && (math.IsNaN(*f) || math.IsInf(*f, 0)) {
+			out = append(out, path)
+		}
+	}
+	if to := req.TransferOptions; to != nil {
+		for i, a := range to.ToAddresses {
+			p := "transferOptions.toAddresses[" + strconv.Itoa(i) + "]."
+			check(p+"amount", a.Amount)
+			check(p+"displayAmountInFiat", a.DisplayAmountInFiat)
+			check(p+"minAmount", a.MinAmount)
+			check(p+"minAmountInFiat", a.MinAmountInFiat)
+		}
+		check("transferOptions.amountInFiat", to.AmountInFiat)
+		check("transferOptions.clientFee", to.ClientFee)
+	}
+	return out
 }

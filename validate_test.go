@@ -1,11 +1,21 @@
 package mesh
 
+// Validate, and what a refused request gives the caller: every problem at once, a code
+// and a reason that says what to do for each, and nothing sent.
+
 import (
+	"cmp"
+	"context"
+	"errors"
 	"math"
+	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -37,6 +47,12 @@ func refusal(t *testing.T, err error) []string {
 	return fields
 }
 
+// RefusalFields is refusal for package mesh_test.
+func RefusalFields(t *testing.T, err error) []string {
+	t.Helper()
+	return refusal(t, err)
+}
+
 // checkValidate validates req: accepted when want is empty, else refused with exactly
 // the problems at the paths in want.
 func checkValidate(t *testing.T, req *CreateLinkTokenRequest, want ...string) {
@@ -50,267 +66,144 @@ func checkValidate(t *testing.T, req *CreateLinkTokenRequest, want ...string) {
 	assert.ElementsMatch(t, want, refusal(t, err))
 }
 
+// fieldCase is a value of one field: accepted when code is "", else refused at that
+// field alone, with that code.
+type fieldCase[V any] struct {
+	name  string
+	value V
+	code  string
+}
+
+// each makes a case of every value, named by it.
+func each[V ~string](code string, values ...V) []fieldCase[V] {
+	cases := make([]fieldCase[V], len(values))
+	for i, v := range values {
+		cases[i] = fieldCase[V]{cmp.Or(code, "accepted") + "/" + strconv.Quote(string(v)), v, code}
+	}
+	return cases
+}
+
+// checkField checks, one subtest per case, validRequest() with set(value): accepted, or
+// refused with one problem, at path, with the case's code and no limit.
+func checkField[V any](t *testing.T, path string, set func(*CreateLinkTokenRequest, V), cases ...[]fieldCase[V]) {
+	t.Helper()
+	for _, c := range slices.Concat(cases...) {
+		t.Run(path+"/"+c.name, func(t *testing.T) {
+			req := validRequest()
+			set(req, c.value)
+			if c.code == "" {
+				checkValidate(t, req)
+				return
+			}
+			checkValidate(t, req, path)
+			var ire *InvalidRequestError
+			require.ErrorAs(t, req.Validate(), &ire)
+			assert.Equal(t, c.code, ire.Problems[0].Code)
+			assert.Zero(t, ire.Problems[0].Limit)
+		})
+	}
+}
+
 // validAddress is a destination that passes Validate.
 func validAddress() TransferAddress {
 	return TransferAddress{NetworkID: testNetworkID, Symbol: "USDC", Address: "0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432"}
 }
 
-// requestAtLimits sets every field Mesh documents, each at its limit.
-func requestAtLimits() *CreateLinkTokenRequest {
-	emoji := "😀" // outside the BMP: 2 UTF-16 code units
-	full := validAddress()
-	full.AddressTag = "12345"
-	full.Amount, full.DisplayAmountInFiat, full.MinAmount, full.MinAmountInFiat = Float64(math.MaxFloat64), Float64(0), Float64(0), Float64(1e-300)
-	return &CreateLinkTokenRequest{
-		UserID:                   strings.Repeat("u", 48) + emoji,
-		BrokerType:               BrokerTypeBybitPay,
-		IntegrationID:            strings.ToUpper(testIntegrationID),
-		RestrictMultipleAccounts: Bool(false),
-		DisableAPIKeyGeneration:  Bool(false),
-		SubClientID:              "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
-		TransferOptions: &TransferOptions{
-			ToAddresses:           []TransferAddress{validAddress(), full},
-			AmountInFiat:          Float64(0),
-			TransactionID:         strings.Repeat(emoji, 63) + "tx",
-			ClientFee:             Float64(1),
-			TransferType:          TransferTypeFiatOffRamp,
-			FundingOptions:        &FundingOptions{Enabled: false},
-			IsInclusiveFeeEnabled: Bool(false),
-			Description:           strings.Repeat("中", 255) + "é",
-			GoodsDetails: []GoodsDetails{
-				{GoodsType: GoodsTypeTangible, GoodsCategory: "Z000", ReferenceGoodsID: "sku-1", GoodsName: "mug", GoodsDetail: "blue"},
-				{GoodsType: GoodsTypeVirtual},
-			},
-			GeneratePayLink: Bool(false),
-		},
-		VerifyWalletOptions: &VerifyWalletOptions{
-			Message:             "I own this wallet",
-			VerificationMethods: []VerificationMethod{VerificationMethodSignedMessage},
-			Addresses:           []string{"0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", "0x0000000000000000000000000000000000000001"},
-			NetworkID:           testNetworkID,
-			NetworkType:         NetworkTypeInjective,
-		},
-	}
-}
-
+// Every field at its limit at once: TestFakeAcceptsEveryFieldAtItsLimit.
 func TestValidateAccepts(t *testing.T) {
-	tests := []struct {
-		name string
-		req  *CreateLinkTokenRequest
-	}{
-		{"typical payment", validRequest()},
-		{"userId only", &CreateLinkTokenRequest{UserID: "u"}},
-		{"every documented field at its limit", requestAtLimits()},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) { checkValidate(t, tc.req) })
-	}
+	checkValidate(t, validRequest())
+	checkValidate(t, &CreateLinkTokenRequest{UserID: "u"})
 }
 
-// Lengths count UTF-16 code units, as Mesh's ASP.NET server does: a character outside
-// the BMP (an emoji) counts 2, a BMP character 1 whatever its UTF-8 size, and an
-// invalid UTF-8 byte 1 (encoding/json sends it as U+FFFD).
-func TestValidateLengthsInUTF16Units(t *testing.T) {
-	fields := []struct {
-		path  string
-		limit int
-		set   func(*CreateLinkTokenRequest, string)
-	}{
-		{"userId", MaxUserIDLength, func(r *CreateLinkTokenRequest, s string) { r.UserID = s }},
-		{"transferOptions.transactionId", MaxTransactionIDLength, func(r *CreateLinkTokenRequest, s string) { r.TransferOptions.TransactionID = s }},
-		{"transferOptions.description", MaxDescriptionLength, func(r *CreateLinkTokenRequest, s string) { r.TransferOptions.Description = s }},
-	}
-	require.Equal(t, []int{50, 128, 256}, []int{fields[0].limit, fields[1].limit, fields[2].limit}, "the spec's limits")
-
-	for _, f := range fields {
-		n := f.limit
-		cases := []struct {
-			name  string
-			value string
-			ok    bool
-		}{
-			{"ASCII at the limit", strings.Repeat("a", n), true},
-			{"ASCII one over", strings.Repeat("a", n+1), false},
-			{"emoji at the limit", strings.Repeat("😀", n/2), true},
-			{"emoji one over", strings.Repeat("😀", n/2+1), false},
-			{"ASCII and an emoji one over", strings.Repeat("a", n-1) + "😀", false},
-			{"é counts 1", strings.Repeat("é", n), true},
-			{"é one over", strings.Repeat("é", n+1), false},
-			{"中 counts 1", strings.Repeat("中", n), true},
-			{"中 one over", strings.Repeat("中", n+1), false},
-			{"invalid UTF-8 byte counts 1", strings.Repeat("\xff", n), true},
-			{"invalid UTF-8 one over", strings.Repeat("\xff", n+1), false},
-		}
-		for _, tc := range cases {
-			t.Run(f.path+"/"+tc.name, func(t *testing.T) {
-				req := validRequest()
-				f.set(req, tc.value)
-				if tc.ok {
-					checkValidate(t, req)
-				} else {
-					checkValidate(t, req, f.path)
-				}
-			})
-		}
-	}
-}
-
+// Lengths count UTF-16 code units: TestFakeAndValidateAgreeAtEveryLimit. A userId of
+// white space only is no id.
 func TestValidateUserIDRequired(t *testing.T) {
-	for _, id := range []string{"", " ", "\t\n\r ", "\u00a0\u2003"} {
-		t.Run("blank "+strconv.Quote(id), func(t *testing.T) {
-			req := validRequest()
-			req.UserID = id
-			checkValidate(t, req, "userId")
-		})
-	}
+	checkField(t, "userId", func(r *CreateLinkTokenRequest, s string) { r.UserID = s },
+		each(CodeRequired, "", " ", "\t\n\r ", "\u00a0\u2003"))
 }
 
 func TestValidateBrokerType(t *testing.T) {
-	accepted := 0
+	var supported []BrokerType
 	for _, b := range allBrokerTypes() {
-		if unsupportedBrokerTypes[b] {
-			continue
+		if !unsupportedBrokerTypes[b] {
+			supported = append(supported, b)
 		}
-		accepted++
-		t.Run("accepted/"+string(b), func(t *testing.T) {
-			req := validRequest()
-			req.BrokerType = b
-			checkValidate(t, req)
-		})
 	}
-	require.Equal(t, 60, accepted)
-
-	for _, b := range []BrokerType{"deFiWallet", "cryptocurrencyAddress", "cryptocurrencyWallet", "nasdaq", "Coinbase", " coinbase", "   "} {
-		t.Run("refused/"+string(b), func(t *testing.T) {
-			req := validRequest()
-			req.BrokerType = b
-			checkValidate(t, req, "brokerType")
-		})
-	}
-	t.Run("empty is unset", func(t *testing.T) {
-		req := validRequest()
-		req.BrokerType = ""
-		checkValidate(t, req)
-	})
+	require.Len(t, supported, 60)
+	checkField(t, "brokerType", func(r *CreateLinkTokenRequest, b BrokerType) { r.BrokerType = b },
+		each("", supported...),
+		each[BrokerType](CodeUnsupported, "deFiWallet", "cryptocurrencyAddress", "cryptocurrencyWallet"),
+		each[BrokerType](CodeUnknownValue, "nasdaq", "Coinbase", " coinbase", "   "),
+		[]fieldCase[BrokerType]{{"empty is unset", "", ""}})
 }
 
-// The open enums: any non-blank value is accepted, for Mesh to judge; "" is unset; a
-// value of white space only is refused.
+// The open enums: any non-blank value is accepted, for Mesh to judge; "" is unset, or a
+// blank entry in a list; a value of white space only is refused.
 func TestValidateOpenEnums(t *testing.T) {
 	fields := []struct {
 		path   string
+		empty  string   // the code of "", an entry of a list being blank
 		values []string // accepted
 		set    func(*CreateLinkTokenRequest, string)
 	}{
-		{"transferOptions.transferType", []string{"deposit", "payment", "onramp", "fiatOnRamp", "fiatOffRamp", "someFutureType", "Deposit"},
+		{"transferOptions.transferType", "",
+			[]string{"deposit", "payment", "onramp", "fiatOnRamp", "fiatOffRamp", "someFutureType", "Deposit"},
 			func(r *CreateLinkTokenRequest, s string) { r.TransferOptions.TransferType = TransferType(s) }},
-		{"verifyWalletOptions.networkType", []string{"unknown", "evm", "solana", "bitcoin", "cardano", "tron", "avalancheX", "tezos",
-			"dogecoin", "ripple", "stellar", "litecoin", "sui", "aptos", "tvm", "injective", "someFutureNetwork"},
+		{"verifyWalletOptions.networkType", "", []string{"unknown", "evm", "solana", "bitcoin", "cardano", "tron",
+			"avalancheX", "tezos", "dogecoin", "ripple", "stellar", "litecoin", "sui", "aptos", "tvm", "injective",
+			"someFutureNetwork"},
 			func(r *CreateLinkTokenRequest, s string) {
 				r.VerifyWalletOptions = &VerifyWalletOptions{NetworkType: NetworkType(s)}
 			}},
-		{"verifyWalletOptions.verificationMethods[1]", []string{"signedMessage", "someFutureMethod"},
+		{"verifyWalletOptions.verificationMethods[1]", CodeBlank, []string{"signedMessage", "someFutureMethod"},
 			func(r *CreateLinkTokenRequest, s string) {
-				r.VerifyWalletOptions = &VerifyWalletOptions{Message: "m", VerificationMethods: []VerificationMethod{"signedMessage", VerificationMethod(s)}}
+				methods := []VerificationMethod{"signedMessage", VerificationMethod(s)}
+				r.VerifyWalletOptions = &VerifyWalletOptions{Message: "m", VerificationMethods: methods}
 			}},
-		{"transferOptions.goodsDetails[1].goodsType", []string{"01", "02", "03", "someFutureGoods"},
+		{"transferOptions.goodsDetails[1].goodsType", "", []string{"01", "02", "03", "someFutureGoods"},
 			func(r *CreateLinkTokenRequest, s string) {
 				r.TransferOptions.GoodsDetails = []GoodsDetails{{GoodsType: "01"}, {GoodsType: s, GoodsName: "ebook"}}
 			}},
 	}
 	for _, f := range fields {
-		for _, v := range f.values {
-			t.Run(f.path+"/accepted/"+v, func(t *testing.T) {
-				req := validRequest()
-				f.set(req, v)
-				checkValidate(t, req)
-			})
-		}
-		for _, v := range []string{" ", "  ", "\t", " \n "} {
-			t.Run(f.path+"/refused/"+strconv.Quote(v), func(t *testing.T) {
-				req := validRequest()
-				f.set(req, v)
-				checkValidate(t, req, f.path)
-			})
-		}
-	}
-	// "" is unset for the single values; an empty entry of a list is a blank entry.
-	for _, tc := range []struct {
-		name string
-		set  func(*CreateLinkTokenRequest)
-		want []string
-	}{
-		{"transferType unset", func(r *CreateLinkTokenRequest) { r.TransferOptions.TransferType = "" }, nil},
-		{"networkType unset", func(r *CreateLinkTokenRequest) { r.VerifyWalletOptions = &VerifyWalletOptions{} }, nil},
-		{"goodsType unset", func(r *CreateLinkTokenRequest) { r.TransferOptions.GoodsDetails = []GoodsDetails{{GoodsName: "mug"}} }, nil},
-		{"empty verification method", func(r *CreateLinkTokenRequest) {
-			r.VerifyWalletOptions = &VerifyWalletOptions{VerificationMethods: []VerificationMethod{""}}
-		}, []string{"verifyWalletOptions.verificationMethods[0]"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			req := validRequest()
-			tc.set(req)
-			checkValidate(t, req, tc.want...)
-		})
+		checkField(t, f.path, f.set, each("", f.values...), each(CodeBlank, " ", "  ", "\t", " \n "),
+			[]fieldCase[string]{{"empty", "", f.empty}})
 	}
 }
 
 func TestValidateUUIDFields(t *testing.T) {
 	fields := []struct {
-		path     string
-		required bool
-		set      func(*CreateLinkTokenRequest, string)
+		path  string
+		empty string // the code of ""
+		set   func(*CreateLinkTokenRequest, string)
 	}{
-		{"integrationId", false, func(r *CreateLinkTokenRequest, s string) { r.IntegrationID = s }},
-		{"subClientId", false, func(r *CreateLinkTokenRequest, s string) { r.SubClientID = s }},
-		{"verifyWalletOptions.networkId", false, func(r *CreateLinkTokenRequest, s string) {
+		{"integrationId", "", func(r *CreateLinkTokenRequest, s string) { r.IntegrationID = s }},
+		{"subClientId", "", func(r *CreateLinkTokenRequest, s string) { r.SubClientID = s }},
+		{"verifyWalletOptions.networkId", "", func(r *CreateLinkTokenRequest, s string) {
 			r.VerifyWalletOptions = &VerifyWalletOptions{NetworkID: s, Addresses: []string{"0xabc"}}
 		}},
-		{"transferOptions.toAddresses[1].networkId", true, func(r *CreateLinkTokenRequest, s string) {
+		{"transferOptions.toAddresses[1].networkId", CodeRequired, func(r *CreateLinkTokenRequest, s string) {
 			r.TransferOptions.ToAddresses = []TransferAddress{validAddress(), validAddress(), validAddress()}
 			r.TransferOptions.ToAddresses[1].NetworkID = s
 		}},
 	}
-	values := []struct {
-		name  string
-		value string
-		ok    bool
-	}{
-		{"lower case", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12", true},
-		{"upper case", "7436E9D0-BA42-4D2B-B4C0-8E4E606B2C12", true},
-		{"mixed case", "7436e9D0-Ba42-4d2B-b4C0-8e4E606b2C12", true},
-		{"one short", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c1", false},
-		{"one long", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c123", false},
-		{"braces", "{7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12}", false},
-		{"no dashes", "7436e9d0ba424d2bb4c08e4e606b2c12", false},
-		{"no dashes, padded to 36", "7436e9d0ba424d2bb4c08e4e606b2c120000", false},
-		{"dash moved", "7436e9d-0ba42-4d2b-b4c0-8e4e606b2c12", false},
-		{"not hexadecimal", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c1g", false},
-		{"urn prefix", "urn:uuid:7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12", false},
-		{"padded", " 7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12", false},
-		{"blank", "   ", false},
+	values := []fieldCase[string]{
+		{"lower case", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12", ""},
+		{"upper case", "7436E9D0-BA42-4D2B-B4C0-8E4E606B2C12", ""},
+		{"mixed case", "7436e9D0-Ba42-4d2B-b4C0-8e4E606b2C12", ""},
+		{"one short", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c1", CodeNotUUID},
+		{"one long", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c123", CodeNotUUID},
+		{"braces", "{7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12}", CodeNotUUID},
+		{"no dashes", "7436e9d0ba424d2bb4c08e4e606b2c12", CodeNotUUID},
+		{"no dashes, padded to 36", "7436e9d0ba424d2bb4c08e4e606b2c120000", CodeNotUUID},
+		{"dash moved", "7436e9d-0ba42-4d2b-b4c0-8e4e606b2c12", CodeNotUUID},
+		{"not hexadecimal", "7436e9d0-ba42-4d2b-b4c0-8e4e606b2c1g", CodeNotUUID},
+		{"urn prefix", "urn:uuid:7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12", CodeNotUUID},
+		{"padded", " 7436e9d0-ba42-4d2b-b4c0-8e4e606b2c12", CodeNotUUID},
+		{"blank", "   ", CodeNotUUID},
 	}
 	for _, f := range fields {
-		for _, v := range values {
-			t.Run(f.path+"/"+v.name, func(t *testing.T) {
-				req := validRequest()
-				f.set(req, v.value)
-				if v.ok {
-					checkValidate(t, req)
-				} else {
-					checkValidate(t, req, f.path)
-				}
-			})
-		}
-		t.Run(f.path+"/empty", func(t *testing.T) {
-			req := validRequest()
-			f.set(req, "")
-			if f.required {
-				checkValidate(t, req, f.path)
-			} else {
-				checkValidate(t, req)
-			}
-		})
+		checkField(t, f.path, f.set, values, []fieldCase[string]{{"empty", "", f.empty}})
 	}
 }
 
@@ -321,133 +214,254 @@ func TestValidateAmounts(t *testing.T) {
 	}{
 		{"transferOptions.amountInFiat", func(o *TransferOptions, f *float64) { o.AmountInFiat = f }},
 		{"transferOptions.toAddresses[2].amount", func(o *TransferOptions, f *float64) { o.ToAddresses[2].Amount = f }},
-		{"transferOptions.toAddresses[2].displayAmountInFiat", func(o *TransferOptions, f *float64) { o.ToAddresses[2].DisplayAmountInFiat = f }},
+		{"transferOptions.toAddresses[2].displayAmountInFiat",
+			func(o *TransferOptions, f *float64) { o.ToAddresses[2].DisplayAmountInFiat = f }},
 		{"transferOptions.toAddresses[2].minAmount", func(o *TransferOptions, f *float64) { o.ToAddresses[2].MinAmount = f }},
-		{"transferOptions.toAddresses[2].minAmountInFiat", func(o *TransferOptions, f *float64) { o.ToAddresses[2].MinAmountInFiat = f }},
+		{"transferOptions.toAddresses[2].minAmountInFiat",
+			func(o *TransferOptions, f *float64) { o.ToAddresses[2].MinAmountInFiat = f }},
 	}
-	values := []struct {
-		name  string
-		value *float64
-		ok    bool
-	}{
-		{"unset", nil, true},
-		{"zero", Float64(0), true},
-		{"negative zero", Float64(math.Copysign(0, -1)), true},
-		{"cents", Float64(19.99), true},
-		{"largest", Float64(math.MaxFloat64), true},
-		{"negative", Float64(-0.01), false},
-		{"smallest negative", Float64(-math.SmallestNonzeroFloat64), false},
-		{"NaN", Float64(math.NaN()), false},
-		{"+Inf", Float64(math.Inf(1)), false},
-		{"-Inf", Float64(math.Inf(-1)), false},
+	values := []fieldCase[*float64]{
+		{"unset", nil, ""},
+		{"zero", Float64(0), ""},
+		{"negative zero", Float64(math.Copysign(0, -1)), ""},
+		{"cents", Float64(19.99), ""},
+		{"largest", Float64(math.MaxFloat64), ""},
+		{"negative", Float64(-0.01), CodeOutOfRange},
+		{"smallest negative", Float64(-math.SmallestNonzeroFloat64), CodeOutOfRange},
+		{"NaN", Float64(math.NaN()), CodeOutOfRange},
+		{"+Inf", Float64(math.Inf(1)), CodeOutOfRange},
+		{"-Inf", Float64(math.Inf(-1)), CodeOutOfRange},
 	}
 	for _, f := range fields {
-		for _, v := range values {
-			t.Run(f.path+"/"+v.name, func(t *testing.T) {
-				req := validRequest()
-				req.TransferOptions.AmountInFiat = nil
-				req.TransferOptions.ToAddresses = []TransferAddress{validAddress(), validAddress(), validAddress()}
-				f.set(req.TransferOptions, v.value)
-				if v.ok {
-					checkValidate(t, req)
-				} else {
-					checkValidate(t, req, f.path)
-				}
-			})
-		}
+		checkField(t, f.path, func(r *CreateLinkTokenRequest, v *float64) {
+			r.TransferOptions.AmountInFiat = nil
+			r.TransferOptions.ToAddresses = []TransferAddress{validAddress(), validAddress(), validAddress()}
+			f.set(r.TransferOptions, v)
+		}, values)
 	}
 }
 
 func TestValidateClientFee(t *testing.T) {
-	tests := []struct {
-		name string
-		fee  *float64
-		ok   bool
-	}{
-		{"unset", nil, true},
-		{"0", Float64(0), true},
-		{"2.5%", Float64(0.025), true},
-		{"1", Float64(1), true},
-		{"1.0000001", Float64(1.0000001), false},
-		{"next float after 1", Float64(math.Nextafter(1, 2)), false},
-		{"-0.1", Float64(-0.1), false},
-		{"a percentage by mistake", Float64(2.5), false},
-		{"NaN", Float64(math.NaN()), false},
-		{"+Inf", Float64(math.Inf(1)), false},
-		{"-Inf", Float64(math.Inf(-1)), false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			req := validRequest()
-			req.TransferOptions.ClientFee = tc.fee
-			if tc.ok {
-				checkValidate(t, req)
-			} else {
-				checkValidate(t, req, "transferOptions.clientFee")
-			}
+	setFee := func(r *CreateLinkTokenRequest, f *float64) { r.TransferOptions.ClientFee = f }
+	checkField(t, "transferOptions.clientFee", setFee,
+		[]fieldCase[*float64]{
+			{"unset", nil, ""},
+			{"0", Float64(0), ""},
+			{"2.5%", Float64(0.025), ""},
+			{"1", Float64(1), ""},
+			{"1.0000001", Float64(1.0000001), CodeOutOfRange},
+			{"next float after 1", Float64(math.Nextafter(1, 2)), CodeOutOfRange},
+			{"-0.1", Float64(-0.1), CodeOutOfRange},
+			{"a percentage by mistake", Float64(2.5), CodeOutOfRange},
+			{"NaN", Float64(math.NaN()), CodeOutOfRange},
+			{"+Inf", Float64(math.Inf(1)), CodeOutOfRange},
+			{"-Inf", Float64(math.Inf(-1)), CodeOutOfRange},
 		})
-	}
 }
 
 // A destination's symbol and address, and each address of verifyWalletOptions: not
 // blank, and no leading or trailing white space (a paste gone wrong).
 func TestValidateAddresses(t *testing.T) {
 	const p = "transferOptions.toAddresses[1]."
-	const w = "verifyWalletOptions.addresses[1]"
-	tests := []struct {
-		name   string
-		mutate func(a *TransferAddress, wallet *VerifyWalletOptions)
-		want   []string
-	}{
-		{"all present", func(*TransferAddress, *VerifyWalletOptions) {}, nil},
-		{"symbol empty", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Symbol = "" }, []string{p + "symbol"}},
-		{"symbol blank", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Symbol = " \t" }, []string{p + "symbol"}},
-		{"symbol with a trailing space", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Symbol = "USDC " }, []string{p + "symbol"}},
-		{"address empty", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Address = "" }, []string{p + "address"}},
-		{"address blank", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Address = "\n" }, []string{p + "address"}},
-		{"address read from a file", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Address += "\n" }, []string{p + "address"}},
-		{"address with a leading no-break space", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Address = "\u00a0" + a.Address }, []string{p + "address"}},
-		{"address with a space inside: Mesh judges", func(a *TransferAddress, _ *VerifyWalletOptions) { a.Address = "bc1q w508" }, nil},
-		{"all missing", func(a *TransferAddress, _ *VerifyWalletOptions) { *a = TransferAddress{} }, []string{p + "networkId", p + "symbol", p + "address"}},
-		{"wallet address empty", func(_ *TransferAddress, v *VerifyWalletOptions) { v.Addresses[1] = "" }, []string{w}},
-		{"wallet address blank", func(_ *TransferAddress, v *VerifyWalletOptions) { v.Addresses[1] = " \r\n" }, []string{w}},
-		{"wallet address with a trailing newline", func(_ *TransferAddress, v *VerifyWalletOptions) { v.Addresses[1] += "\n" }, []string{w}},
-		{"wallet address with a leading tab", func(_ *TransferAddress, v *VerifyWalletOptions) { v.Addresses[1] = "\t" + v.Addresses[1] }, []string{w}},
-		{"no wallet address", func(_ *TransferAddress, v *VerifyWalletOptions) { v.Addresses = nil }, nil},
+	const addr = "0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432"
+	destination := func(set func(*TransferAddress, string)) func(*CreateLinkTokenRequest, string) {
+		return func(r *CreateLinkTokenRequest, s string) {
+			r.TransferOptions.ToAddresses = []TransferAddress{validAddress(), validAddress()}
+			set(&r.TransferOptions.ToAddresses[1], s)
+		}
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			req := validRequest()
-			req.TransferOptions.ToAddresses = []TransferAddress{validAddress(), validAddress()}
-			req.VerifyWalletOptions = &VerifyWalletOptions{Addresses: []string{"0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", "0x0000000000000000000000000000000000000001"}}
-			tc.mutate(&req.TransferOptions.ToAddresses[1], req.VerifyWalletOptions)
-			checkValidate(t, req, tc.want...)
-		})
+	checkField(t, p+"symbol", destination(func(a *TransferAddress, s string) { a.Symbol = s }), []fieldCase[string]{
+		{"present", "USDC", ""},
+		{"empty", "", CodeRequired},
+		{"blank", " \t", CodeRequired},
+		{"with a trailing space", "USDC ", CodeUntrimmed},
+	})
+	checkField(t, p+"address", destination(func(a *TransferAddress, s string) { a.Address = s }), []fieldCase[string]{
+		{"empty", "", CodeRequired},
+		{"blank", "\n", CodeRequired},
+		{"read from a file", addr + "\n", CodeUntrimmed},
+		{"with a leading no-break space", "\u00a0" + addr, CodeUntrimmed},
+		{"with a space inside: Mesh judges", "bc1q w508", ""},
+	})
+	wallet := func(r *CreateLinkTokenRequest, s string) {
+		r.VerifyWalletOptions = &VerifyWalletOptions{Addresses: []string{addr, s}}
 	}
+	checkField(t, "verifyWalletOptions.addresses[1]", wallet, []fieldCase[string]{
+		{"present", "0x0000000000000000000000000000000000000001", ""},
+		{"empty", "", CodeBlank},
+		{"blank", " \r\n", CodeBlank},
+		{"with a trailing newline", addr + "\n", CodeUntrimmed},
+		{"with a leading tab", "\t" + addr, CodeUntrimmed},
+	})
+	t.Run("destination all missing", func(t *testing.T) {
+		req := validRequest()
+		req.TransferOptions.ToAddresses = []TransferAddress{validAddress(), {}}
+		checkValidate(t, req, p+"networkId", p+"symbol", p+"address")
+	})
+	t.Run("no wallet address", func(t *testing.T) {
+		req := validRequest()
+		req.VerifyWalletOptions = &VerifyWalletOptions{}
+		checkValidate(t, req)
+	})
 }
 
 // Message is required when signedMessage is asked for, and only then.
 func TestValidateVerifyWalletMessage(t *testing.T) {
 	signed := VerificationMethodSignedMessage
+	methods := func(m ...VerificationMethod) []VerificationMethod { return m }
+	set := func(r *CreateLinkTokenRequest, o VerifyWalletOptions) { r.VerifyWalletOptions = &o }
+	checkField(t, "verifyWalletOptions.message", set, []fieldCase[VerifyWalletOptions]{
+		{"signedMessage with message", VerifyWalletOptions{Message: "sign me", VerificationMethods: methods(signed)}, ""},
+		{"signedMessage without message", VerifyWalletOptions{VerificationMethods: methods(signed)}, CodeRequired},
+		{"signedMessage with blank message",
+			VerifyWalletOptions{Message: " \n", VerificationMethods: methods(signed)}, CodeRequired},
+		{"signedMessage second", VerifyWalletOptions{VerificationMethods: methods("someFutureMethod", signed)}, CodeRequired},
+		{"another method without message", VerifyWalletOptions{VerificationMethods: methods("someFutureMethod")}, ""},
+		{"no method, no message: Mesh's default decides", VerifyWalletOptions{}, ""},
+		{"message without method", VerifyWalletOptions{Message: "sign me"}, ""},
+	})
+}
+
+func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
+	bad := TransferAddress{NetworkID: "not-a-uuid", Amount: Float64(-1), DisplayAmountInFiat: Float64(math.NaN()),
+		MinAmount: Float64(math.Inf(1)), MinAmountInFiat: Float64(math.Inf(-1))}
+	req := &CreateLinkTokenRequest{
+		UserID:        strings.Repeat("😀", 26),
+		BrokerType:    BrokerTypeDeFiWallet,
+		IntegrationID: "{" + testIntegrationID + "}",
+		SubClientID:   "sub",
+		TransferOptions: &TransferOptions{
+			ToAddresses:   []TransferAddress{validAddress(), bad},
+			AmountInFiat:  Float64(-5),
+			TransactionID: strings.Repeat("😀", 65),
+			ClientFee:     Float64(1.5),
+			TransferType:  " ",
+			Description:   strings.Repeat("é", 257),
+			GoodsDetails:  []GoodsDetails{{GoodsType: "01"}, {GoodsType: "  "}},
+		},
+		VerifyWalletOptions: &VerifyWalletOptions{
+			VerificationMethods: []VerificationMethod{VerificationMethodSignedMessage, "\t"},
+			Addresses:           []string{"0xabc", " 0xdef"},
+			NetworkID:           "nope",
+			NetworkType:         " ",
+		},
+	}
+	want := []string{
+		"userId", "brokerType", "integrationId", "subClientId",
+		"transferOptions.toAddresses[1].networkId", "transferOptions.toAddresses[1].symbol",
+		"transferOptions.toAddresses[1].address", "transferOptions.toAddresses[1].amount",
+		"transferOptions.toAddresses[1].displayAmountInFiat", "transferOptions.toAddresses[1].minAmount",
+		"transferOptions.toAddresses[1].minAmountInFiat",
+		"transferOptions.amountInFiat", "transferOptions.transactionId", "transferOptions.clientFee",
+		"transferOptions.transferType", "transferOptions.description", "transferOptions.goodsDetails[1].goodsType",
+		"verifyWalletOptions.verificationMethods[1]", "verifyWalletOptions.message",
+		"verifyWalletOptions.addresses[1]", "verifyWalletOptions.networkId", "verifyWalletOptions.networkType",
+	}
+	checkValidate(t, req, want...)
+}
+
+// Every problem carries a Code, a Limit where it breaks one, and a Reason that says what
+// to do, so that an application writes its own message. A refused call returns Validate's
+// error, no APIError, and sends nothing. One row per kind of problem Validate and the
+// per-call options report; checkField's tables check the codes of the other fields.
+func TestRefusalCodes(t *testing.T) {
+	type request = CreateLinkTokenRequest
+	const to = "transferOptions."
+	const addr = to + "toAddresses[0]."
+	first := func(r *request) *TransferAddress { return &r.TransferOptions.ToAddresses[0] }
+	type want struct {
+		field, code string
+		limit       int
+	}
 	tests := []struct {
-		name string
-		opts VerifyWalletOptions
-		want []string
+		name  string
+		set   func(*request)
+		opt   CallOption
+		want  want
+		hints []string // what the reason says to do
 	}{
-		{"signedMessage with message", VerifyWalletOptions{Message: "sign me", VerificationMethods: []VerificationMethod{signed}}, nil},
-		{"signedMessage without message", VerifyWalletOptions{VerificationMethods: []VerificationMethod{signed}}, []string{"verifyWalletOptions.message"}},
-		{"signedMessage with blank message", VerifyWalletOptions{Message: " \n", VerificationMethods: []VerificationMethod{signed}}, []string{"verifyWalletOptions.message"}},
-		{"signedMessage second", VerifyWalletOptions{VerificationMethods: []VerificationMethod{"someFutureMethod", signed}}, []string{"verifyWalletOptions.message"}},
-		{"another method without message", VerifyWalletOptions{VerificationMethods: []VerificationMethod{"someFutureMethod"}}, nil},
-		{"no method, no message: Mesh's default decides", VerifyWalletOptions{}, nil},
-		{"message without method", VerifyWalletOptions{Message: "sign me"}, nil},
+		{"userId too long: a shorter stable id, and the limit", func(r *request) { r.UserID = strings.Repeat("u", 51) },
+			nil, want{"userId", CodeTooLong, 50}, []string{"hash", "50"}},
+		{"unknown brokerType: prefer IntegrationID", func(r *request) { r.BrokerType = "nasdaq" },
+			nil, want{"brokerType", CodeUnknownValue, 0}, []string{"IntegrationID"}},
+		{"networkId not a UUID: where to find one", func(r *request) { first(r).NetworkID = "eth" },
+			nil, want{addr + "networkId", CodeNotUUID, 0}, []string{"Networks"}},
+		{"transactionId too long", func(r *request) { r.TransferOptions.TransactionID = strings.Repeat("t", 129) },
+			nil, want{to + "transactionId", CodeTooLong, 128}, nil},
+		{"clientFee above 1: a ratio", func(r *request) { r.TransferOptions.ClientFee = Float64(2.5) },
+			nil, want{to + "clientFee", CodeOutOfRange, 0}, []string{"0.025"}},
+		{"transferType blank: leave it empty", func(r *request) { r.TransferOptions.TransferType = " " },
+			nil, want{to + "transferType", CodeBlank, 0}, []string{"empty"}},
+		{"description too long", func(r *request) { r.TransferOptions.Description = strings.Repeat("d", 257) },
+			nil, want{to + "description", CodeTooLong, 256}, nil},
+		{"WithCallRetry out of bounds", nil, WithCallRetry(RetryPolicy{MaxRetries: 11}), want{"", CodeInvalid, 0}, nil},
+		{"WithCallTimeout negative", nil, WithCallTimeout(-time.Second), want{"", CodeOutOfRange, 0}, nil},
+		{"WithResponse nil", nil, WithResponse(nil), want{"", CodeRequired, 0}, nil},
+	}
+	// refusedWithoutSending calls CreateLinkToken with req and opt on a transport that would
+	// answer, and checks that it refuses without sending and without an APIError.
+	refusedWithoutSending := func(t *testing.T, req *request, opts ...CallOption) *InvalidRequestError {
+		t.Helper()
+		c, mt, _ := newMockClient(t)
+		mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusOK, okBody))
+		lt, err := c.CreateLinkToken(context.Background(), req, opts...)
+		assert.Nil(t, lt)
+		refusal(t, err)
+		var apiErr *APIError
+		assert.False(t, errors.As(err, &apiErr), "a refused request is not an APIError")
+		assert.Zero(t, mt.GetTotalCallCount(), "an invalid request reached the transport")
+		var ire *InvalidRequestError
+		require.ErrorAs(t, err, &ire)
+		if len(opts) == 0 {
+			assert.Equal(t, req.Validate(), err, "CreateLinkToken's error differs from Validate's")
+		}
+		return ire
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			req := validRequest()
-			opts := tc.opts
-			req.VerifyWalletOptions = &opts
-			checkValidate(t, req, tc.want...)
+			if tc.set != nil {
+				tc.set(req)
+			}
+			var opts []CallOption
+			if tc.opt != nil {
+				opts = append(opts, tc.opt)
+			}
+			ire := refusedWithoutSending(t, req, opts...)
+			require.Len(t, ire.Problems, 1, "%v", ire)
+			p := ire.Problems[0]
+			assert.Equal(t, tc.want, want{p.Field, p.Code, p.Limit})
+			for _, hint := range tc.hints {
+				assert.Contains(t, p.Reason, hint)
+			}
 		})
 	}
+	t.Run("nil request", func(t *testing.T) {
+		ire := refusedWithoutSending(t, nil)
+		require.Len(t, ire.Problems, 1)
+		assert.Equal(t, CodeRequired, ire.Problems[0].Code)
+	})
+	t.Run("several problems of the request", func(t *testing.T) {
+		req := validRequest()
+		req.TransferOptions.ToAddresses[0].NetworkID = "x"
+		req.TransferOptions.AmountInFiat = Float64(math.NaN())
+		ire := refusedWithoutSending(t, req)
+		require.Len(t, ire.Problems, 2)
+		got := []string{ire.Problems[0].Field, ire.Problems[1].Field}
+		assert.Equal(t, []string{addr + "networkId", to + "amountInFiat"}, got)
+	})
+	t.Run("an option's problem and the request's, at once", func(t *testing.T) {
+		ire := refusedWithoutSending(t, &CreateLinkTokenRequest{}, WithCallTimeout(-1))
+		require.Len(t, ire.Problems, 2)
+		assert.Equal(t, []string{CodeOutOfRange, CodeRequired}, []string{ire.Problems[0].Code, ire.Problems[1].Code})
+		assert.Equal(t, "userId", ire.Problems[1].Field)
+	})
+	// The same setup does send a valid request, so the zero above means something.
+	t.Run("valid request is sent", func(t *testing.T) {
+		c, mt, _ := newMockClient(t)
+		mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, httpmock.NewStringResponder(http.StatusOK, okBody))
+		_, err := c.CreateLinkToken(context.Background(), validRequest())
+		require.NoError(t, err)
+		assert.Equal(t, 1, mt.GetTotalCallCount())
+	})
 }
