@@ -202,11 +202,12 @@ func invalid(reqErr error, options InvalidRequestError) error {
 	if len(options.Problems) == 0 {
 		return reqErr
 	}
+	merged := options // on the heap, and only here: a call with good options allocates nothing
 	var reqInvalid *InvalidRequestError
 	if errors.As(reqErr, &reqInvalid) {
-		options.Problems = append(options.Problems, reqInvalid.Problems...)
+		merged.Problems = append(merged.Problems, reqInvalid.Problems...)
 	}
-	return &options
+	return &merged
 }
 
 // deadlineBefore reports whether ctx's deadline comes no later than t.
