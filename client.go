@@ -1,6 +1,7 @@
 package mesh
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -239,7 +240,9 @@ func (c *Client) attempt(ctx context.Context, req request, target string, body [
 	}
 	r := c.rc.R().SetContext(attemptCtx)
 	if body != nil {
-		r.SetHeader("Content-Type", "application/json").SetBody(body)
+		// A reader is sent as it is; a []byte resty copies twice, into a pooled buffer and
+		// out of it. One reader per attempt: each attempt sends the whole body.
+		r.SetHeader("Content-Type", "application/json").SetBody(bytes.NewReader(body))
 	}
 	resp, err := r.Execute(req.method, target)
 	if err != nil {
