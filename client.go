@@ -104,6 +104,11 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 	}}, nil
 }
 
+// jsonContentType is the Content-Type of a request body, made once: resty copies a
+// request's headers into the *http.Request it sends (as it shares its client's), and
+// nothing changes this slice.
+var jsonContentType = []string{"application/json"}
+
 // request is one call to Mesh: what to send, and how to read the answer.
 type request struct {
 	method string
@@ -242,7 +247,8 @@ func (c *Client) attempt(ctx context.Context, req request, target string, body [
 	if body != nil {
 		// A reader is sent as it is; a []byte resty copies twice, into a pooled buffer and
 		// out of it. One reader per attempt: each attempt sends the whole body.
-		r.SetHeader("Content-Type", "application/json").SetBody(bytes.NewReader(body))
+		r.Header["Content-Type"] = jsonContentType
+		r.SetBody(bytes.NewReader(body))
 	}
 	resp, err := r.Execute(req.method, target)
 	if err != nil {
