@@ -41,15 +41,18 @@ type Client struct {
 
 // clientState is a Client's configuration, set once by NewClient and then only read.
 type clientState struct {
-	rc       *resty.Client // configured once in NewClient, never changed after
-	baseURL  string
-	clientID string
-	redact   *redactor     // holds the secret, behind a pointer so no verb prints it
-	timeout  time.Duration // of one attempt, body read included; 0 means none
-	retry    RetryPolicy
-	logger   *slog.Logger
-	now      func() time.Time
-	sleep    func(context.Context, time.Duration) error
+	rc      *resty.Client // configured once in NewClient, never changed after
+	baseURL string
+	// linkTokenURL is baseURL + linkTokenPath, made once: CreateLinkToken is the call
+	// made for every user; the others are few (the catalogs are cached).
+	linkTokenURL string
+	clientID     string
+	redact       *redactor     // holds the secret, behind a pointer so no verb prints it
+	timeout      time.Duration // of one attempt, body read included; 0 means none
+	retry        RetryPolicy
+	logger       *slog.Logger
+	now          func() time.Time
+	sleep        func(context.Context, time.Duration) error
 }
 
 // NewClient returns a Client that authenticates with clientID and clientSecret.
@@ -91,16 +94,18 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		}).
 		SetDoNotParseResponse(true). // readBody says why
 		SetLogger(discardLogger{})
+	baseURL := strings.TrimSuffix(base.String(), "/")
 	return &Client{&clientState{
-		rc:       rc,
-		baseURL:  strings.TrimSuffix(base.String(), "/"),
-		clientID: clientID,
-		redact:   r,
-		timeout:  timeout,
-		retry:    cfg.retry,
-		logger:   cfg.logger,
-		now:      cfg.now,
-		sleep:    cfg.sleep,
+		rc:           rc,
+		baseURL:      baseURL,
+		linkTokenURL: baseURL + linkTokenPath,
+		clientID:     clientID,
+		redact:       r,
+		timeout:      timeout,
+		retry:        cfg.retry,
+		logger:       cfg.logger,
+		now:          cfg.now,
+		sleep:        cfg.sleep,
 	}}, nil
 }
 
@@ -154,7 +159,10 @@ func (c *Client) call(ctx context.Context, req request, opts []CallOption) (err 
 			return fmt.Errorf("mesh: request does not encode as JSON: %w", err)
 		}
 	}
-	target := c.baseURL + req.path
+	target := c.linkTokenURL
+	if req.path != linkTokenPath {
+		target = c.baseURL + req.path
+	}
 	if len(req.query) > 0 {
 		target += "?" + req.query.Encode()
 	}
