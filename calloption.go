@@ -71,6 +71,15 @@ type Response struct {
 // callConfig applies opts over the client's settings.
 func (c *Client) callConfig(opts []CallOption) callConfig {
 	cc := callConfig{retry: c.retry, timeout: c.timeout}
+	if len(opts) == 0 {
+		return cc // no options: cc stays on the stack
+	}
+	return withOptions(cc, opts)
+}
+
+// withOptions applies opts to cc. An option takes cc's address, which moves cc to the
+// heap: a call without options does not come here.
+func withOptions(cc callConfig, opts []CallOption) callConfig {
 	for _, opt := range opts {
 		if opt != nil {
 			opt(&cc)

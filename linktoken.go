@@ -319,14 +319,15 @@ func isUUID(s string) bool {
 
 func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
-// linkTokenContent is the content of an ok answer to POST /api/v1/linktoken.
+// linkTokenContent is the content of an ok answer to POST /api/v1/linktoken: a
+// LinkToken with the wire's names, so that the one decoded is the one returned.
 type linkTokenContent struct {
-	LinkToken   string `json:"linkToken"`
+	Token       string `json:"linkToken"`
 	PaymentLink string `json:"paymentLink"`
 }
 
 func (l *linkTokenContent) missing() string {
-	if l.LinkToken == "" {
+	if l.Token == "" {
 		return "a link token"
 	}
 	return ""
@@ -341,10 +342,10 @@ func (l *linkTokenContent) missing() string {
 // Answers are read up to 1 MiB. opts change this call only (WithCallRetry,
 // WithCallTimeout, WithResponse).
 func (c *Client) CreateLinkToken(ctx context.Context, req *CreateLinkTokenRequest, opts ...CallOption) (*LinkToken, error) {
-	var out linkTokenContent
-	r := request{method: http.MethodPost, path: linkTokenPath, body: req, limit: maxLinkTokenBytes, out: &out, invalid: req.Validate()}
+	out := new(linkTokenContent)
+	r := request{method: http.MethodPost, path: linkTokenPath, body: req, limit: maxLinkTokenBytes, out: out, invalid: req.Validate()}
 	if err := c.call(ctx, r, opts); err != nil {
 		return nil, err
 	}
-	return &LinkToken{Token: out.LinkToken, PaymentLink: out.PaymentLink}, nil
+	return (*LinkToken)(out), nil // the same fields: a conversion, not a copy
 }
