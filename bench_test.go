@@ -151,7 +151,7 @@ func plainResty(base string, rt http.RoundTripper) func(context.Context, *Create
 	rc := resty.NewWithClient(&http.Client{Transport: rt}).SetBaseURL(base).
 		SetHeaders(map[string]string{"Accept": "application/json", "User-Agent": "resty-floor/1.0",
 			"X-Client-Id": testClientID, "X-Client-Secret": testSecret}).
-		SetDoNotParseResponse(true).SetLogger(discardLogger{})
+		SetDoNotParseResponse(true)
 	return func(ctx context.Context, req *CreateLinkTokenRequest) error {
 		resp, err := rc.R().SetContext(ctx).SetBody(req).Post(linkTokenPath)
 		if err != nil {

@@ -92,8 +92,7 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 			"X-Client-Id":     clientID,
 			"X-Client-Secret": clientSecret,
 		}).
-		SetDoNotParseResponse(true). // readBody says why
-		SetLogger(discardLogger{})
+		SetDoNotParseResponse(true) // readBody says why
 	baseURL := strings.TrimSuffix(base.String(), "/")
 	return &Client{&clientState{
 		rc:           rc,

@@ -102,6 +102,7 @@ func TestNewClientRefusesCredentials(t *testing.T) {
 		{"secret with letters outside ASCII", testClientID, "sk_ünïcødé", []string{"printable ASCII"}},
 		{"secret with a no-break space", testClientID, "sk_live\u00a0nbsp", []string{"printable ASCII"}},
 		{"secret with a zero-width space", testClientID, "sk_live\u200bzero-width", []string{"printable ASCII"}},
+		{"secret starting outside ASCII", testClientID, "ésk_live", []string{"printable ASCII"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -593,4 +594,15 @@ func TestCallErrorTellsTheStory(t *testing.T) {
 	one, _ := newTestClient(t, srv.URL, WithRetry(RetryPolicy{}))
 	_, err = one.CreateLinkToken(context.Background(), validRequest())
 	assert.True(t, strings.HasSuffix(err.Error(), ", after 1 attempt in 0s"), err.Error())
+}
+
+// A body that does not encode fails the call before anything is sent. (Every request
+// type encodes once validated; the call loop still says so rather than send nothing.)
+func TestCallRefusesABodyThatDoesNotEncode(t *testing.T) {
+	s := newServer(t, answer(http.StatusOK, okBody))
+	c, _ := newTestClient(t, s.URL)
+	err := c.call(context.Background(), request{method: http.MethodPost, path: "/api/v1/linktoken", body: make(chan int)}, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "does not encode as JSON")
+	assert.Zero(t, s.hits.Load())
 }

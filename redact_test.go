@@ -11,6 +11,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -725,4 +726,45 @@ func TestSecretEchoedByHostileServer(t *testing.T) {
 			}
 		})
 	}
+}
+
+// nilCause is a transport error whose Unwrap returns nil, as some wrappers do.
+type nilCause struct{}
+
+func (nilCause) Error() string { return "dial failed" }
+func (nilCause) Unwrap() error { return nil }
+
+// The redactor walks a transport error's tree past a nil cause.
+func TestTransportErrorWithNilCause(t *testing.T) {
+	c, err := NewClient(testClientID, testSecret, WithHTTPClient(&http.Client{Transport: roundTripFunc(
+		func(*http.Request) (*http.Response, error) { return nil, nilCause{} })}), WithRetry(RetryPolicy{}))
+	require.NoError(t, err)
+	_, err = c.CreateLinkToken(context.Background(), validRequest())
+	assertTransportError(t, err)
+	assert.True(t, errors.As(err, new(nilCause)), "the cause is kept: %v", err)
+}
+
+// causes is a transport error of several causes whose own text names none of them.
+type causes []error
+
+func (causes) Error() string     { return "several failures" }
+func (c causes) Unwrap() []error { return c }
+
+// The secret in one of several causes is found: the tree that holds it is not kept.
+func TestTransportErrorWithSeveralCauses(t *testing.T) {
+	c, err := NewClient(testClientID, testSecret, WithHTTPClient(&http.Client{Transport: roundTripFunc(
+		func(*http.Request) (*http.Response, error) {
+			return nil, causes{errors.New("refused"), errors.New("echo " + testSecret)}
+		})}), WithRetry(RetryPolicy{}))
+	require.NoError(t, err)
+	_, err = c.CreateLinkToken(context.Background(), validRequest())
+	assertTransportError(t, err)
+	assertErrorHidesSecret(t, err, testSecret)
+}
+
+// errorData the redactor cannot read as JSON is replaced whole. (The SDK only hands it
+// JSON an envelope held; this is its answer to anything else.)
+func TestRedactorReplacesNonJSON(t *testing.T) {
+	r := newRedactor(testSecret)
+	assert.Equal(t, `"[REDACTED]"`, string(r.json(json.RawMessage(`{"a":"\u0041`+testSecret))))
 }

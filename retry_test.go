@@ -40,6 +40,7 @@ func TestRetryWhatIsRetried(t *testing.T) {
 		{name: "503 without a body", failure: answer(503, ""), retried: true, want: ErrServerFailure, code: 503},
 		{name: "504", failure: answer(504, "gateway timeout", "Content-Type", "text/plain"), retried: true, want: ErrServerFailure, code: 504},
 		{name: "599", failure: answer(599, ""), retried: true, want: ErrServerFailure, code: 599},
+		{name: "500 HTML", failure: answer(500, "<html>oops</html>", "Content-Type", "text/html"), retried: true, want: ErrServerFailure, code: 500},
 		// A 5xx is retried for its code; its envelope's status still names the error.
 		{name: "503 with a badRequest envelope", failure: envelopeAt(503, StatusBadRequest), retried: true, want: ErrBadRequest, code: 503},
 		{name: "serverFailure at 200", failure: envelopeAt(200, StatusServerFailure), retried: true, want: ErrServerFailure, code: 200},
@@ -57,6 +58,9 @@ func TestRetryWhatIsRetried(t *testing.T) {
 		{name: "451 unavailableForLegalReasons", failure: envelopeAt(451, StatusUnavailableForLegalReasons), want: ErrUnavailableForLegalReasons, code: 451},
 		{name: "307 redirect", failure: answer(307, "", "Location", "/elsewhere"), want: ErrUnexpectedResponse, code: 307},
 		{name: "301 redirect", failure: answer(301, "", "Location", "https://example.com/"), want: ErrUnexpectedResponse, code: 301},
+		// A 3xx is never retried, whatever its envelope says.
+		{name: "300 with a serverFailure envelope", failure: envelopeAt(300, StatusServerFailure), want: ErrUnexpectedResponse, code: 300},
+		{name: "399 with a serverFailure envelope", failure: envelopeAt(399, StatusServerFailure), want: ErrUnexpectedResponse, code: 399},
 		{name: "200 not JSON", failure: answer(200, "<html>hello</html>", "Content-Type", "text/html"), want: ErrUnexpectedResponse, code: 200},
 		{name: "200 ok without a token", failure: answer(200, `{"status":"ok","content":{}}`), want: ErrUnexpectedResponse, code: 200},
 		{name: "200 ok with a token of the wrong type", failure: answer(200, `{"status":"ok","content":{"linkToken":42}}`), want: ErrUnexpectedResponse, code: 200},

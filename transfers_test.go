@@ -8,6 +8,7 @@ package mesh
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -892,4 +893,50 @@ func FuzzTransferQuery(f *testing.F) {
 			assert.Equal(t, string(s), parsed["Statuses"][i])
 		}
 	})
+}
+
+// A transfer and a verification encode as Mesh's lists do and decode back to
+// themselves; a zero time is null, never 1970.
+func TestTransferTypesEncodeAsMeshDoes(t *testing.T) {
+	b, err := json.Marshal(wantFullTransfer)
+	require.NoError(t, err)
+	var tr Transfer
+	require.NoError(t, json.Unmarshal(b, &tr))
+	assert.Equal(t, wantFullTransfer, tr)
+
+	b, err = json.Marshal(wantOfficialVerification)
+	require.NoError(t, err)
+	var v WalletVerification
+	require.NoError(t, json.Unmarshal(b, &v))
+	assert.Equal(t, wantOfficialVerification, v)
+
+	b, err = json.Marshal(Transfer{Status: "Refunded", WebhookLogs: []TransferWebhookLog{{ResponseCode: 500}}})
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"status":"Refunded"`, "a status is kept as it is")
+	assert.Contains(t, string(b), `"createdTimestamp":null,"executedTimestamp":null`)
+	assert.Contains(t, string(b), `"sentTimestamp":null`)
+	b, err = json.Marshal(WalletVerification{})
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"timestamp":null`)
+
+	// null leaves a value as it is, as encoding/json does for a struct.
+	v = wantOfficialVerification
+	require.NoError(t, json.Unmarshal([]byte(`null`), &v))
+	assert.Equal(t, wantOfficialVerification, v)
+}
+
+// A status or webhook log of the wrong JSON type makes the page unexpected.
+func TestTransferPageWrongTypes(t *testing.T) {
+	for name, item := range map[string]string{
+		"status a number":      `{"id":"x","status":5}`,
+		"webhook log a number": `{"id":"x","webhookLogs":[5]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			c, _, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(1, item)))
+			page, err := c.Transfers(context.Background(), nil)
+			assert.Nil(t, page)
+			assertOnlySentinel(t, err, ErrUnexpectedResponse)
+			assert.Contains(t, err.Error(), "does not decode")
+		})
+	}
 }

@@ -138,10 +138,3 @@ func proxies(t http.RoundTripper, r *http.Request) bool {
 	u, err := ht.Proxy(r)
 	return u != nil || err != nil
 }
-
-// discardLogger keeps resty silent: the SDK logs its own records (WithLogger).
-type discardLogger struct{}
-
-func (discardLogger) Errorf(string, ...any) {}
-func (discardLogger) Warnf(string, ...any)  {}
-func (discardLogger) Debugf(string, ...any) {}
