@@ -41,18 +41,15 @@ type Client struct {
 
 // clientState is a Client's configuration, set once by NewClient and then only read.
 type clientState struct {
-	rc      *resty.Client // configured once in NewClient, never changed after
-	baseURL string
-	// linkTokenURL is baseURL + linkTokenPath, made once: CreateLinkToken is the call
-	// made for every user; the others are few (the catalogs are cached).
-	linkTokenURL string
-	clientID     string
-	redact       *redactor     // holds the secret, behind a pointer so no verb prints it
-	timeout      time.Duration // of one attempt, body read included; 0 means none
-	retry        RetryPolicy
-	logger       *slog.Logger
-	now          func() time.Time
-	sleep        func(context.Context, time.Duration) error
+	rc       *resty.Client // configured once in NewClient, never changed after
+	baseURL  string
+	clientID string
+	redact   *redactor     // holds the secret, behind a pointer so no verb prints it
+	timeout  time.Duration // of one attempt, body read included; 0 means none
+	retry    RetryPolicy
+	logger   *slog.Logger
+	now      func() time.Time
+	sleep    func(context.Context, time.Duration) error
 }
 
 // NewClient returns a Client that authenticates with clientID and clientSecret.
@@ -95,23 +92,17 @@ func NewClient(clientID, clientSecret string, opts ...Option) (*Client, error) {
 		SetDoNotParseResponse(true) // readBody says why
 	baseURL := strings.TrimSuffix(base.String(), "/")
 	return &Client{&clientState{
-		rc:           rc,
-		baseURL:      baseURL,
-		linkTokenURL: baseURL + linkTokenPath,
-		clientID:     clientID,
-		redact:       r,
-		timeout:      timeout,
-		retry:        cfg.retry,
-		logger:       cfg.logger,
-		now:          cfg.now,
-		sleep:        cfg.sleep,
+		rc:       rc,
+		baseURL:  baseURL,
+		clientID: clientID,
+		redact:   r,
+		timeout:  timeout,
+		retry:    cfg.retry,
+		logger:   cfg.logger,
+		now:      cfg.now,
+		sleep:    cfg.sleep,
 	}}, nil
 }
-
-// jsonContentType is the Content-Type of a request body, made once: resty copies a
-// request's headers into the *http.Request it sends (as it shares its client's), and
-// nothing changes this slice.
-var jsonContentType = []string{"application/json"}
 
 // request is one call to Mesh: what to send, and how to read the answer.
 type request struct {
@@ -158,10 +149,7 @@ func (c *Client) call(ctx context.Context, req request, opts []CallOption) (err 
 			return fmt.Errorf("mesh: request does not encode as JSON: %w", err)
 		}
 	}
-	target := c.linkTokenURL
-	if req.path != linkTokenPath {
-		target = c.baseURL + req.path
-	}
+	target := c.baseURL + req.path
 	if len(req.query) > 0 {
 		target += "?" + req.query.Encode()
 	}
@@ -254,8 +242,7 @@ func (c *Client) attempt(ctx context.Context, req request, target string, body [
 	if body != nil {
 		// A reader is sent as it is; a []byte resty copies twice, into a pooled buffer and
 		// out of it. One reader per attempt: each attempt sends the whole body.
-		r.Header["Content-Type"] = jsonContentType
-		r.SetBody(bytes.NewReader(body))
+		r.SetHeader("Content-Type", "application/json").SetBody(bytes.NewReader(body))
 	}
 	resp, err := r.Execute(req.method, target)
 	if err != nil {
