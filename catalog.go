@@ -1,10 +1,7 @@
 package mesh
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"net/http"
 	"slices"
 )
@@ -144,11 +141,11 @@ const (
 // retries and the secret are handled as by CreateLinkToken; the answer is read up to
 // 4 MiB.
 func (c *Client) Networks(ctx context.Context, opts ...CallOption) ([]Network, error) {
-	out := list[Network]{key: "networks"}
+	out := networkList{Networks: new([]Network)}
 	if err := c.call(ctx, request{method: http.MethodGet, path: networksPath, limit: maxNetworksBytes, out: &out}, opts); err != nil {
 		return nil, err
 	}
-	return out.items, nil
+	return listItems(out.Networks), nil
 }
 
 // Integrations returns Mesh's integrations list (GET /api/v1/integrations): where a
@@ -156,11 +153,11 @@ func (c *Client) Networks(ctx context.Context, opts ...CallOption) ([]Network, e
 // logo, so the answer is read up to 8 MiB. The list changes rarely: cache it. Errors,
 // retries and the secret are handled as by CreateLinkToken.
 func (c *Client) Integrations(ctx context.Context, opts ...CallOption) ([]Integration, error) {
-	out := list[Integration]{key: "items"}
+	out := integrationList{Items: new([]Integration)}
 	if err := c.call(ctx, request{method: http.MethodGet, path: integrationsPath, limit: maxIntegrationsBytes, out: &out}, opts); err != nil {
 		return nil, err
 	}
-	return out.items, nil
+	return listItems(out.Items), nil
 }
 
 // TransferIntegrations returns which integrations can transfer over which networks
@@ -168,84 +165,64 @@ func (c *Client) Integrations(ctx context.Context, opts ...CallOption) ([]Integr
 // Errors, retries and the secret are handled as by CreateLinkToken; the answer is read
 // up to 4 MiB.
 func (c *Client) TransferIntegrations(ctx context.Context, opts ...CallOption) ([]TransferIntegration, error) {
-	out := list[TransferIntegration]{key: "integrations"}
+	out := transferIntegrationList{Integrations: new([]TransferIntegration)}
 	if err := c.call(ctx, request{method: http.MethodGet, path: transferIntegrationsPath, limit: maxTransferIntegrationsBytes, out: &out}, opts); err != nil {
 		return nil, err
 	}
-	return out.items, nil
+	return listItems(out.Integrations), nil
 }
 
-// list is the content of a catalog's ok answer: an object whose member key holds the
-// list. The list may be empty or null, but not absent, so that a renamed key is an
-// error rather than a list that silently finds nothing. Other members are skipped.
-type list[T any] struct {
-	key     string // as Mesh spells it: matched exactly, not case-folded as encoding/json would
-	items   []T
-	present bool
+// The content of a catalog's ok answer is an object whose member holds the list, under
+// a key of its own per catalog: one type per catalog, so that encoding/json decodes the
+// list in the answer's own pass (and matches the key as it matches every name, in any
+// case). The list may be empty or null, but not absent, so that a renamed key is an
+// error rather than a list that silently finds nothing: the member is a pointer set
+// before decoding, which null sets to nil and an absent member leaves pointing at a nil
+// list. Other members are skipped.
+
+type networkList struct {
+	Networks *[]Network `json:"networks"`
 }
 
-// UnmarshalJSON decodes the object b, its list item by item, in the object's own pass.
-// (A list type with an UnmarshalJSON of its own, as a member of a struct, is read three
-// times: encoding/json skips over it, then hands it to UnmarshalJSON, which checks it
-// before decoding it.)
-func (l *list[T]) UnmarshalJSON(b []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if tok != json.Delim('{') {
-		return errors.New("content is not a JSON object")
-	}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		if key != l.key {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return err
-			}
-			continue
-		}
-		l.present = true
-		if l.items, err = decodeItems[T](dec, l.key, 0, nil); err != nil {
-			return err
-		}
-	}
-	return nil
+func (l *networkList) missing() string { return missingList(l.Networks, "networks") }
+
+type integrationList struct {
+	Items *[]Integration `json:"items"`
 }
 
-// decodeItems decodes the JSON array, or null, that dec is at, item by item; with a
-// limit above 0, an item past it ends the decoding in tooMany.
-func decodeItems[T any](dec *json.Decoder, key string, limit int, tooMany error) ([]T, error) {
-	tok, err := dec.Token()
-	if tok == nil || err != nil {
-		return nil, err
-	}
-	if tok != json.Delim('[') {
-		return nil, errors.New("content." + key + " is not an array")
-	}
-	items := []T{}
-	for dec.More() {
-		if limit > 0 && len(items) == limit {
-			return nil, tooMany
-		}
-		items = append(items, *new(T))
-		if err := dec.Decode(&items[len(items)-1]); err != nil {
-			return nil, err
-		}
-	}
-	_, err = dec.Token() // ']'
-	return items, err
+func (l *integrationList) missing() string { return missingList(l.Items, "items") }
+
+type transferIntegrationList struct {
+	Integrations *[]TransferIntegration `json:"integrations"`
 }
 
-func (l *list[T]) missing() string {
-	if !l.present {
-		return "content." + l.key
+func (l *transferIntegrationList) missing() string {
+	return missingList(l.Integrations, "integrations")
+}
+
+type walletVerificationList struct {
+	Verifications *[]WalletVerification `json:"verifications"`
+}
+
+func (l *walletVerificationList) missing() string {
+	return missingList(l.Verifications, "verifications")
+}
+
+// missingList names a list member that the content lacks: one still pointing at a nil
+// list, as set before decoding.
+func missingList[T any](items *[]T, key string) string {
+	if items != nil && *items == nil {
+		return "content." + key
 	}
 	return ""
+}
+
+// listItems returns the items decoded into a list member: nil for null.
+func listItems[T any](items *[]T) []T {
+	if items == nil {
+		return nil
+	}
+	return *items
 }
 
 // Lookups on the catalogs. Ids, chain ids and types compare exactly; names and token

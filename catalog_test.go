@@ -416,12 +416,3 @@ func TestCatalogLookups(t *testing.T) {
 		})
 	}
 }
-
-// encoding/json hands a list only whole JSON; called on anything else, it fails rather
-// than return part of a list.
-func TestCatalogListRefusesBrokenJSON(t *testing.T) {
-	for _, b := range []string{``, `{1}`, `{"a":`, `{"networks":[{}`} {
-		l := list[Network]{key: "networks"}
-		assert.Error(t, l.UnmarshalJSON([]byte(b)), "%q", b)
-	}
-}

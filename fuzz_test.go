@@ -262,7 +262,8 @@ func FuzzCountItems(f *testing.F) {
 // tokenItems counts the items of the arrays in data, read by json.Decoder's tokens.
 func tokenItems(t *testing.T, data []byte) (longest, total int) {
 	dec := json.NewDecoder(bytes.NewReader(data))
-	var open []int // items so far of each open array; -1 for an object
+	dec.UseNumber() // a number too large for a float64 is valid JSON
+	var open []int  // items so far of each open array; -1 for an object
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -285,4 +286,53 @@ func tokenItems(t *testing.T, data []byte) (longest, total int) {
 			open = append(open, -1)
 		}
 	}
+}
+
+// FuzzDecodeOK checks decodeOK, the one-pass decoding of a clean success, against
+// decode's step-by-step reading of the same 200 answer: whatever decodeOK accepts,
+// decode accepts too, with the same content, for each kind of content. An envelope
+// that holds content twice is left out: decodeOK merges the two, decode keeps the last.
+func FuzzDecodeOK(f *testing.F) {
+	contents := []func() content{
+		func() content { return &linkTokenContent{} },
+		func() content { return &networkList{Networks: new([]Network)} },
+		func() content { return &transferPageContent{} },
+	}
+	resp := &http.Response{StatusCode: http.StatusOK, Header: http.Header{}}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if contentTwice(body) {
+			t.Skip("content given twice")
+		}
+		for _, newContent := range contents {
+			onePass, steps := newContent(), newContent()
+			if decodeOK(body, onePass) {
+				require.Nil(t, decode(resp, body, false, nil, int64(len(body)), steps, time.Now()), "%s", body)
+				assert.Equal(t, onePass, steps)
+			}
+		}
+	})
+}
+
+// contentTwice reports whether data is a JSON object with two members that
+// encoding/json reads as its content.
+func contentTwice(data []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return false
+	}
+	seen := false
+	for dec.More() {
+		key, err := dec.Token()
+		var skip json.RawMessage
+		if err != nil || dec.Decode(&skip) != nil {
+			return false
+		}
+		if k, _ := key.(string); strings.EqualFold(k, "content") {
+			if seen {
+				return true
+			}
+			seen = true
+		}
+	}
+	return false
 }

@@ -79,6 +79,9 @@ func readAnswer(ctx context.Context, resp *http.Response, limit int64, out conte
 	if err != nil && ctx.Err() != nil {
 		err = ctx.Err() // not the closed body's error
 	}
+	if resp.StatusCode < 300 && decodeOK(body, out) {
+		return nil
+	}
 	return decode(resp, body, tooLarge, err, limit, out, now)
 }
 
@@ -111,8 +114,9 @@ func readBody(resp *http.Response, limit int64) (body []byte, tooLarge bool, err
 	return body, false, err
 }
 
-// decode turns an answer into out (on success) or an *APIError. body is what was read,
-// readErr what ended the read early, if anything.
+// decode turns an answer into out (on success) or an *APIError, step by step, each step
+// saying what is wrong. body is what was read, readErr what ended the read early, if
+// anything.
 func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limit int64, out content, now time.Time) *APIError {
 	code := resp.StatusCode
 	redirect := code >= 300 && code <= 399
@@ -189,6 +193,23 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 	return e
 }
 
+// decodeOK decodes body into out in one pass, envelope and content together, when it is
+// a clean success: an ok envelope of content within the item bounds, nothing missing,
+// and no field of the wrong type. It reports whether it was; anything else is decode's
+// to judge and explain (FuzzDecodeOK checks that decode accepts whatever decodeOK does,
+// with the same content). The bounds are checked over the whole body,
+// more than the content: a body within them holds content within them.
+func decodeOK(body []byte, out content) bool {
+	if longest, total := countItems(body); longest > maxListItems || total > maxContentItems {
+		return false
+	}
+	env := struct {
+		Status  Status  `json:"status"`
+		Content content `json:"content"` // encoding/json decodes into the pointer it holds
+	}{Content: out}
+	return json.Unmarshal(body, &env) == nil && env.Status == StatusOK && out.missing() == ""
+}
+
 // decodeContent decodes an ok answer's content into out, and says what keeps the answer
 // from being a success, or "". The content's lists are counted first: no memory is
 // spent on content past their bounds.
@@ -200,15 +221,7 @@ func decodeContent(data []byte, out content) string {
 	case total > maxContentItems:
 		return "content has more than " + strconv.Itoa(maxContentItems) + " list items"
 	}
-	var err error
-	if u, ok := out.(json.Unmarshaler); ok {
-		// Handed over as it is: json.Unmarshal would scan it twice first (to check it,
-		// then to find its end), and data is valid JSON, a value of the envelope.
-		err = u.UnmarshalJSON(data)
-	} else {
-		err = json.Unmarshal(data, out)
-	}
-	if err != nil {
+	if err := json.Unmarshal(data, out); err != nil {
 		return "content does not decode: " + oneLine(err.Error(), 120)
 	}
 	if m := out.missing(); m != "" {
@@ -241,11 +254,7 @@ func countItems(data []byte) (longest, total int) {
 		}
 		switch c {
 		case '"':
-			for i++; i < len(data) && data[i] != '"'; i++ {
-				if data[i] == '\\' {
-					i++ // the escaped byte
-				}
-			}
+			i = closingQuote(data, i+1)
 		case '[', '{':
 			stack = append(stack, open{array: c == '[', next: c == '['})
 		case ']', '}':
@@ -259,6 +268,27 @@ func countItems(data []byte) (longest, total int) {
 		}
 	}
 	return longest, total
+}
+
+// closingQuote returns the index of the quote that ends the JSON string whose first
+// byte is at i, or len(data). It jumps from quote to quote (a string may be a base64
+// logo of tens of KiB): a quote after an odd number of backslashes is escaped.
+func closingQuote(data []byte, i int) int {
+	for {
+		j := bytes.IndexByte(data[i:], '"')
+		if j < 0 {
+			return len(data)
+		}
+		i += j
+		escapes := 0
+		for k := i - 1; data[k] == '\\'; k-- {
+			escapes++
+		}
+		if escapes%2 == 0 {
+			return i
+		}
+		i++
+	}
 }
 
 // corruptEncoding reports whether err is a gzip body that is not gzip, or whose deflate

@@ -205,6 +205,30 @@ var errTooManyTransfers = errors.New("a transfer page holds more than " + strcon
 func (l *transferItems) UnmarshalJSON(b []byte) error {
 	l.present = true
 	var err error
-	l.items, err = decodeItems[Transfer](json.NewDecoder(bytes.NewReader(b)), "items", MaxTransferCount, errTooManyTransfers)
+	l.items, err = decodeTransfers(json.NewDecoder(bytes.NewReader(b)))
 	return err
+}
+
+// decodeTransfers decodes the JSON array, or null, that dec is at, item by item, and
+// ends in errTooManyTransfers at an item past MaxTransferCount.
+func decodeTransfers(dec *json.Decoder) ([]Transfer, error) {
+	tok, err := dec.Token()
+	if tok == nil || err != nil {
+		return nil, err
+	}
+	if tok != json.Delim('[') {
+		return nil, errors.New("content.items is not an array")
+	}
+	items := []Transfer{}
+	for dec.More() {
+		if len(items) == MaxTransferCount {
+			return nil, errTooManyTransfers
+		}
+		items = append(items, Transfer{})
+		if err := dec.Decode(&items[len(items)-1]); err != nil {
+			return nil, err
+		}
+	}
+	_, err = dec.Token() // ']'
+	return items, err
 }

@@ -30,13 +30,13 @@ func (c *Client) WalletVerifications(ctx context.Context, userID, address string
 	if len(v.Problems) > 0 {
 		invalid = &InvalidRequestError{Problems: v.Problems}
 	}
-	out := list[WalletVerification]{key: "verifications"}
+	out := walletVerificationList{Verifications: new([]WalletVerification)}
 	r := request{method: http.MethodGet, path: walletVerificationsPath, query: url.Values{"UserId": {userID}, "Address": {address}},
 		limit: maxWalletVerificationsBytes, out: &out, invalid: invalid}
 	if err := c.call(ctx, r, opts); err != nil {
 		return nil, err
 	}
-	return out.items, nil
+	return listItems(out.Verifications), nil
 }
 
 // WalletVerification is a proof Mesh holds that a user owns a wallet (an item of
