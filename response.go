@@ -197,8 +197,8 @@ func decode(resp *http.Response, body []byte, tooLarge bool, readErr error, limi
 // a clean success: an ok envelope of content within the item bounds, nothing missing,
 // and no field of the wrong type. It reports whether it was; anything else is decode's
 // to judge and explain (FuzzDecodeOK checks that decode accepts whatever decodeOK does,
-// with the same content). The bounds are checked over the whole body,
-// more than the content: a body within them holds content within them.
+// with the same content). The bounds are checked over the whole body, more than the
+// content: a body within them holds content within them.
 func decodeOK(body []byte, out content) bool {
 	if longest, total := countItems(body); longest > maxListItems || total > maxContentItems {
 		return false
