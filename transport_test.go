@@ -424,16 +424,3 @@ func TestPlainHTTPNeverThroughCallersProxy(t *testing.T) {
 	assert.ErrorContains(t, err, "through a proxy")
 	assert.Empty(t, clock.Waits(), "a refusal is not retried")
 }
-
-// A caller's RoundTripper that returns neither an answer nor an error (a mock's
-// unregistered route, a stub returning zero values) fails the call with an error
-// naming it, never a panic.
-func TestTransportReturningNothing(t *testing.T) {
-	nothing := roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, nil })
-	c, _ := newTestClient(t, mockBaseURL, WithHTTPClient(&http.Client{Transport: nothing}), WithRetry(RetryPolicy{}))
-
-	var err error
-	require.NotPanics(t, func() { _, err = c.CreateLinkToken(context.Background(), validRequest()) })
-	assertTransportError(t, err)
-	assert.ErrorContains(t, err, "mesh.roundTripFunc")
-}
