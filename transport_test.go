@@ -178,12 +178,28 @@ func newServerOn(t *testing.T, addr string, h http.HandlerFunc) *server {
 // of the call. Plain http carries the secret in clear text: it is sent straight to the
 // loopback server, never through a proxy, however loopback is spelled (net/http's proxy
 // rule bypasses only "localhost" and loopback addresses without a zone), on the SDK's
-// transport and on a caller's that reads the proxy environment.
+// transport and on a caller's that reads the proxy environment. A caller's Transport
+// whose Proxy is set explicitly (http.ProxyURL, a corporate proxy) is not changed: the
+// plain http request is refused, not sent (sdk-contract.md, README "Security").
 func TestProxyEnvironment(t *testing.T) {
 	proxy, proxied := newRefusingProxy(t)
 	if !useProxyEnv(t, proxy.URL) {
 		return
 	}
+	t.Run("plain http, caller's transport with its own proxy", func(t *testing.T) {
+		proxyURL, err := url.Parse(proxy.URL)
+		require.NoError(t, err)
+		target := newServer(t, answer(http.StatusOK, okBody))
+		hc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL)}}
+		t.Cleanup(hc.CloseIdleConnections)
+		c, clock := newTestClient(t, target.URL, WithHTTPClient(hc))
+
+		_, err = c.CreateLinkToken(context.Background(), validRequest())
+		assert.ErrorContains(t, err, "through a proxy")
+		assert.Empty(t, proxied.requests(), "the proxy saw plain http carrying the secret")
+		assert.Zero(t, target.hits.Load(), "the request was sent")
+		assert.Empty(t, clock.Waits(), "a refusal is not retried")
+	})
 	t.Run("https through a tunnel", func(t *testing.T) {
 		c, _ := newTestClient(t, "https://mesh.invalid", WithRetry(RetryPolicy{}))
 		_, err := c.CreateLinkToken(context.Background(), validRequest())
@@ -235,8 +251,10 @@ func TestProxyEnvironment(t *testing.T) {
 	}
 }
 
-// A redirect is never followed, to another host or not: net/http would send the
-// X-Client-Secret header (and, for 307 and 308, the body) again to the Location.
+// A redirect (301, 302, 303, 307, 308) is never followed, to another host or not:
+// net/http would send the X-Client-Secret header (and, for 307 and 308, the body) again
+// to the Location. It is not retried either, and it is ErrUnexpectedResponse whatever
+// its body holds (an ok envelope with a token, an error envelope, a page).
 func TestRedirectsNotFollowed(t *testing.T) {
 	codes := []int{http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect}
 	clients := []struct {
@@ -249,6 +267,13 @@ func TestRedirectsNotFollowed(t *testing.T) {
 		{"caller's client that follows every redirect", []Option{WithHTTPClient(&http.Client{
 			CheckRedirect: func(*http.Request, []*http.Request) error { return nil },
 		})}},
+	}
+	bodies := []struct{ name, body string }{
+		{"no body", ""},
+		{"an ok envelope with a token", okBody},
+		{"a notFound envelope", errorBody(StatusNotFound, "notFound", "moved")},
+		{"a serverFailure envelope", errorBody(StatusServerFailure, "", "moved")},
+		{"a page", "<html>moved</html>"},
 	}
 	// Where a redirect points, given the other server's host:port. net/http parses a
 	// Location before it asks whether to follow it: one that does not parse would fail
@@ -271,9 +296,10 @@ func TestRedirectsNotFollowed(t *testing.T) {
 		locations = append(locations, location{"unparsable " + bad, func(string) string { return bad }})
 	}
 	for _, cl := range clients {
-		for _, code := range codes {
-			for _, loc := range locations {
-				t.Run(cl.name+" "+strconv.Itoa(code)+" to "+loc.where, func(t *testing.T) {
+		for i, code := range codes {
+			for j, loc := range locations {
+				body := bodies[(i+j)%len(bodies)] // each code meets every body
+				t.Run(cl.name+" "+strconv.Itoa(code)+" to "+loc.where+", "+body.name, func(t *testing.T) {
 					other := newServer(t, answer(http.StatusOK, okBody))
 					var elsewhere atomic.Int32
 					origin := newServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -281,9 +307,9 @@ func TestRedirectsNotFollowed(t *testing.T) {
 							elsewhere.Add(1)
 							return
 						}
-						http.Redirect(w, r, loc.location(strings.TrimPrefix(other.URL, "http://")), code)
+						answer(code, body.body, "Location", loc.location(strings.TrimPrefix(other.URL, "http://")))(w, r)
 					})
-					c, _ := newTestClient(t, origin.URL, cl.opts...)
+					c, clock := newTestClient(t, origin.URL, cl.opts...)
 
 					lt, err := c.CreateLinkToken(context.Background(), validRequest())
 					assert.Nil(t, lt)
@@ -292,10 +318,12 @@ func TestRedirectsNotFollowed(t *testing.T) {
 					require.ErrorAs(t, err, &apiErr)
 					assert.Equal(t, code, apiErr.HTTPStatusCode)
 					assert.Empty(t, apiErr.Header.Get("Location"), "a Location never reaches net/http's redirect code")
+					assert.Contains(t, err.Error(), fmt.Sprintf("%d %s: ", code, http.StatusText(code)))
 					assert.Contains(t, err.Error(), "redirect not followed")
 					assert.EqualValues(t, 0, other.hits.Load(), "the other host received a request")
 					assert.EqualValues(t, 0, elsewhere.Load(), "the redirect was followed on the same host")
 					assert.EqualValues(t, 1, origin.hits.Load(), "a redirect is not retried")
+					assert.Empty(t, clock.Waits())
 				})
 			}
 		}
@@ -344,33 +372,6 @@ func (j *countingJar) Cookies(*url.URL) []*http.Cookie {
 	return nil
 }
 
-// Clients without a Transport of their own share one pool, as http.Clients share
-// http.DefaultTransport, and so do those that wrap Transport(): a Client per call
-// leaves no connection per call behind.
-func TestClientsShareOnePool(t *testing.T) {
-	var conns atomic.Int32
-	srv := httptest.NewUnstartedServer(answer(http.StatusOK, okBody))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
-	t.Cleanup(srv.Close)
-	wrapped := roundTripFunc(func(r *http.Request) (*http.Response, error) { return Transport().RoundTrip(r) })
-	for _, opts := range [][]Option{
-		nil,                              // the default transport
-		{WithHTTPClient(&http.Client{})}, // a caller's client without Transport
-		{WithHTTPClient(&http.Client{Transport: wrapped})}, // a wrapper of the SDK's transport
-	} {
-		for range 10 {
-			c, _ := newTestClient(t, srv.URL, opts...)
-			requireLinkToken(t, c)
-		}
-	}
-	assert.EqualValues(t, 1, conns.Load(), "30 calls, each by a new Client, on one connection")
-}
-
 // idleCloser is a Transport that counts CloseIdleConnections.
 type idleCloser struct {
 	http.RoundTripper
@@ -402,25 +403,4 @@ func TestCloseIdleConnectionsReachesCallerTransport(t *testing.T) {
 		assert.NotPanics(t, c.CloseIdleConnections)
 		assert.Equal(t, tc.wantClosed, rt.closed.Load())
 	}
-}
-
-// Plain http is never sent through a proxy (sdk-contract.md, README
-// "Security", WithBaseURL's doc) — also when the caller's *http.Client has a Transport
-// whose Proxy is set explicitly (http.ProxyURL, a corporate proxy), not only through
-// HTTP_PROXY. The caller's transport is not changed: the request is refused, not sent.
-func TestPlainHTTPNeverThroughCallersProxy(t *testing.T) {
-	proxy, proxied := newRefusingProxy(t)
-	proxyURL, err := url.Parse(proxy.URL)
-	require.NoError(t, err)
-	target := newServer(t, answer(http.StatusOK, okBody))
-
-	hc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL)}}
-	t.Cleanup(hc.CloseIdleConnections)
-	c, clock := newTestClient(t, target.URL, WithHTTPClient(hc))
-	_, err = c.CreateLinkToken(context.Background(), validRequest())
-
-	assert.Empty(t, proxied.requests(), "the proxy saw plain http carrying the secret")
-	assert.Zero(t, target.hits.Load(), "the caller's transport is not changed: the request is refused")
-	assert.ErrorContains(t, err, "through a proxy")
-	assert.Empty(t, clock.Waits(), "a refusal is not retried")
 }
