@@ -446,12 +446,16 @@ func echoes() []echo {
 		return echo{name: name, reply: func(s string) string { return fill(tmpl, s) }}
 	}
 	// malformed: framing net/http refuses before any answer, quoting the server's bytes
-	// (however long) in its error, which stays one short line under every verb.
+	// in its error, redacted, which stays one short line under every verb (a quote of
+	// megabytes is dropped whole).
 	malformed := func(name, tmpl string) echo {
 		e := raw(name, tmpl)
 		e.shown = func(t *testing.T, err error, s string) {
 			if !strings.Contains(s, ":") { // else a header line net/http may take
 				assertTransportError(t, err)
+				if len(tmpl) < 1<<20 {
+					assert.Contains(t, err.Error(), redacted, "the echo is there, redacted")
+				}
 			}
 			for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
 				assertShortLine(t, fmt.Sprintf(verb, err), maxShownError, "the error under "+verb)
@@ -553,21 +557,13 @@ func echoes() []echo {
 
 		// Framing that net/http refuses, quoting the server's bytes in its error.
 		malformed("malformed status line", "{S}\r\n\r\n"),
-		malformed("status line without a space", "HTTP/1.1/{S}\r\n\r\n"),
 		malformed("1 MiB status line", "HTTP/1.1 {S}"+long+"\r\n\r\n"),
 		malformed("malformed status code", "HTTP/1.1 4{S} Bad\r\n\r\n"),
-		malformed("status code is the secret", "HTTP/1.1 {S} OK\r\n\r\n"),
 		malformed("malformed version", "HTTP/{S} 200 OK\r\n\r\n"),
-		malformed("header line without a colon", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Echo {S}\r\n\r\n"),
+		malformed("header line without a colon", "HTTP/1.1 200 OK\r\n{S}\r\n\r\n"),
 		// A caller's transport has net/http's 10 MiB header bound.
 		malformed("header line just under 64 KiB", "HTTP/1.1 200 OK\r\nX-Echo {S}"+long[:60<<10]+"\r\n\r\n"),
 		malformed("1 MiB header line", "HTTP/1.1 200 OK\r\nX-Echo {S}"+long+"\r\n\r\n"),
-		{name: "malformed header line", reply: raw("", "HTTP/1.1 200 OK\r\n{S}\r\n\r\n").reply,
-			shown: func(t *testing.T, err error, s string) {
-				if !strings.Contains(s, ":") { // else a header line net/http takes
-					assert.Contains(t, err.Error(), redacted, "the echo is there, redacted")
-				}
-			}},
 		raw("header name with a space", "HTTP/1.1 200 OK\r\nX {S}: v\r\n\r\n"),
 		raw("continuation line", "HTTP/1.1 200 OK\r\nX-A: a\r\n {S}\r\nContent-Length: 0\r\n\r\n"),
 		malformed("bad Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: {S}\r\n\r\n"),
