@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,18 +23,11 @@ import (
 // The tests of this file that replace http.DefaultTransport, activate httpmock or set
 // the proxy environment change process-wide state: none of them calls t.Parallel.
 
-// newClientNoPanic calls NewClient on baseURL without retries, turning a panic into a
-// test failure.
-func newClientNoPanic(t *testing.T, baseURL string, opts ...Option) *Client {
+// newClientNoPanic is newTestClient without retries, turning a panic into a test
+// failure.
+func newClientNoPanic(t *testing.T, baseURL string, opts ...Option) (c *Client) {
 	t.Helper()
-	var (
-		c   *Client
-		err error
-	)
-	opts = append([]Option{WithBaseURL(baseURL), WithRetry(RetryPolicy{})}, opts...)
-	require.NotPanics(t, func() { c, err = NewClient(testClientID, testSecret, opts...) })
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
+	require.NotPanics(t, func() { c, _ = newTestClient(t, baseURL, append(opts, WithRetry(RetryPolicy{}))...) })
 	return c
 }
 
@@ -334,29 +326,16 @@ func TestRedirectsNotFollowed(t *testing.T) {
 // when the caller's http.Client has a jar.
 func TestNoCookieReplayed(t *testing.T) {
 	jar := &countingJar{}
-	for _, cl := range []struct {
-		name string
-		opts []Option
-	}{
-		{"default transport", nil},
-		{"caller's client with a jar", []Option{WithHTTPClient(&http.Client{Jar: jar})}},
-	} {
-		t.Run(cl.name, func(t *testing.T) {
-			var mu sync.Mutex
-			var cookies []string
-			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-				mu.Lock()
-				cookies = append(cookies, r.Header.Get("Cookie"))
-				mu.Unlock()
-				answer(http.StatusOK, okBody, "Set-Cookie", "session=abc123; Path=/")(w, r)
-			})
-			c, _ := newTestClient(t, srv.URL, cl.opts...)
-			for range 2 {
-				requireLinkToken(t, c)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			assert.Equal(t, []string{"", ""}, cookies)
+	for name, opts := range map[string][]Option{"default transport": nil, "caller's client with a jar": {WithHTTPClient(&http.Client{Jar: jar})}} {
+		t.Run(name, func(t *testing.T) {
+			var rec requestRecorder
+			srv := newServer(t, rec.handler(t, answer(http.StatusOK, okBody, "Set-Cookie", "session=abc123; Path=/")))
+			c, _ := newTestClient(t, srv.URL, opts...)
+			requireLinkToken(t, c)
+			requireLinkToken(t, c)
+			got := rec.requests()
+			require.Len(t, got, 2)
+			assert.Empty(t, got[1].header.Values("Cookie"))
 		})
 	}
 	assert.Zero(t, jar.calls.Load(), "the caller's jar was used")
