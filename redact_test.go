@@ -108,7 +108,6 @@ func TestTransportErrorKeepsItsTree(t *testing.T) {
 			}
 			var urlErr *url.Error
 			if !strings.HasSuffix(tc.name, "quoting the secret") { // else the tree that holds it is not kept
-
 				require.ErrorAs(t, err, &urlErr)
 				assert.True(t, strings.HasPrefix(base+linkTokenPath, strings.TrimSuffix(urlErr.URL, "…")), "URL %q", urlErr.URL)
 			}
