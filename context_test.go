@@ -315,8 +315,6 @@ func TestContextNilOrZeroClient(t *testing.T) {
 				require.Error(t, err, call.name)
 				assert.Contains(t, err.Error(), "NewClient", "%s: the error says how to make a Client", call.name)
 			}
-			var lc LinkTokenCreator = client.c
-			require.NotPanics(t, func() { _, _ = lc.CreateLinkToken(context.Background(), validRequest()) })
 			assert.NotPanics(t, client.c.CloseIdleConnections)
 			var text string
 			require.NotPanics(t, func() { text = client.c.String() })

@@ -47,8 +47,9 @@ func replaceDefaultTransport(t *testing.T, rt http.RoundTripper) {
 }
 
 // A program may replace http.DefaultTransport (a tracing wrapper, httpmock.Activate),
-// or mock a caller's *http.Client with httpmock: NewClient must neither panic nor go
-// around the replacement.
+// or mock a caller's *http.Client with httpmock.ActivateNonDefault: NewClient must
+// neither panic nor go around the replacement. (A caller's client on
+// httpmock.NewMockTransport: response_test.go's mockLinkToken.)
 func TestDefaultTransportReplaced(t *testing.T) {
 	t.Run("by a wrapper", func(t *testing.T) {
 		srv := newServer(t, answer(http.StatusOK, okBody))
@@ -87,12 +88,6 @@ func TestDefaultTransportReplaced(t *testing.T) {
 		httpmock.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, okMock)
 		requireLinkToken(t, newClientNoPanic(t, mockBaseURL))
 		assert.Equal(t, 1, httpmock.GetTotalCallCount())
-	})
-	t.Run("caller's client on httpmock.NewMockTransport", func(t *testing.T) {
-		c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
-		mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, okMock)
-		requireLinkToken(t, c)
-		assert.Equal(t, 1, mt.GetTotalCallCount())
 	})
 	for _, before := range []bool{true, false} {
 		t.Run("caller's client, ActivateNonDefault before NewClient "+strconv.FormatBool(before), func(t *testing.T) {
