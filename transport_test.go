@@ -170,9 +170,7 @@ func newServerOn(t *testing.T, addr string, h http.HandlerFunc) *server {
 // plain http request is refused, not sent (sdk-contract.md, README "Security").
 func TestProxyEnvironment(t *testing.T) {
 	proxy, proxied := newRefusingProxy(t)
-	if !useProxyEnv(t, proxy.URL) {
-		return
-	}
+	// Before useProxyEnv, which may rerun the rest in another process.
 	t.Run("plain http, caller's transport with its own proxy", func(t *testing.T) {
 		proxyURL, err := url.Parse(proxy.URL)
 		require.NoError(t, err)
@@ -187,6 +185,9 @@ func TestProxyEnvironment(t *testing.T) {
 		assert.Zero(t, target.hits.Load(), "the request was sent")
 		assert.Empty(t, clock.Waits(), "a refusal is not retried")
 	})
+	if !useProxyEnv(t, proxy.URL) {
+		return
+	}
 	t.Run("https through a tunnel", func(t *testing.T) {
 		c, _ := newTestClient(t, "https://mesh.invalid", WithRetry(RetryPolicy{}))
 		_, err := c.CreateLinkToken(context.Background(), validRequest())
