@@ -155,39 +155,50 @@ func TestContextEndsAfterAnAnswer(t *testing.T) {
 	}
 }
 
-// A context that ends while an answer's body is read (its head came) ends the call at
-// once: the error matches the context's error and the answer's sentinel (a 2xx cut
-// short: ErrUnexpectedResponse), and nothing is sent again. So it does when the body is
-// one no context reaches: the connection net/http hands over with a 101, passed on as a
-// 200 by the caller's Transport.
-func TestContextEndsWhileTheBodyIsRead(t *testing.T) {
+// A context that ends during an attempt ends the call at once, and nothing is sent
+// again. Before any answer came, the error matches the context's error and no sentinel:
+// there is no answer to name. While an answer's body is read (its head came), it
+// matches the context's error and the answer's sentinel (a 2xx cut short:
+// ErrUnexpectedResponse); so it does when the body is one no context reaches: the
+// connection net/http hands over with a 101, passed on as a 200 by the caller's Transport.
+func TestContextEndsDuringAnAttempt(t *testing.T) {
+	// atHead is a caller's transport that ends the context as soon as the answer's head is in.
+	atHead := func(t *testing.T, stop func()) []Option {
+		inner := newAs200(t)
+		return []Option{WithHTTPClient(&http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			resp, err := inner.RoundTrip(r)
+			stop()
+			return resp, err
+		})})}
+	}
 	servers := []struct {
 		name  string
-		start func(t *testing.T) (url string, requests func() int32)
+		start func(t *testing.T, stop func()) (url string, requests func() int32, opts []Option)
+		code  int // of the answer whose body was read; 0: none came
 	}{
-		{"body stalled", func(t *testing.T) (string, func() int32) {
+		{"before any answer", func(t *testing.T, stop func()) (string, func() int32, []Option) {
+			s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				stop()
+				holdUntilGone(w, r)
+			})
+			return s.URL, s.hits.Load, nil
+		}, 0},
+		{"body stalled", func(t *testing.T, stop func()) (string, func() int32, []Option) {
 			s := newServer(t, stallBody)
-			return s.URL, s.hits.Load
-		}},
-		{"101 passed on as a 200, then a trickle", func(t *testing.T) (string, func() int32) {
+			return s.URL, s.hits.Load, atHead(t, stop)
+		}, http.StatusOK},
+		{"101 passed on as a 200, then a trickle", func(t *testing.T, stop func()) (string, func() int32, []Option) {
 			s := newFaultServer(t)
 			s.misbehave(switchingProtocols)
-			return s.URL, s.requests.Load
-		}},
+			return s.URL, s.requests.Load, atHead(t, stop)
+		}, http.StatusOK},
 	}
 	for _, srv := range servers {
 		for _, end := range contextEnds {
 			t.Run(srv.name+", "+end.name, func(t *testing.T) {
 				ctx, stop := end.ctx(t, time.Now().Add(24*time.Hour))
-				// The caller's transport ends the context as soon as the answer's head is in.
-				inner := newAs200(t)
-				hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-					resp, err := inner.RoundTrip(r)
-					stop()
-					return resp, err
-				})}
-				url, requests := srv.start(t)
-				c, clock := newTestClient(t, url, WithHTTPClient(hc))
+				url, requests, opts := srv.start(t, stop)
+				c, clock := newTestClient(t, url, opts...)
 
 				var lt *LinkToken
 				err := mustReturn(t, func() (err error) {
@@ -196,33 +207,16 @@ func TestContextEndsWhileTheBodyIsRead(t *testing.T) {
 				})
 				assert.Nil(t, lt)
 				assert.ErrorIs(t, err, end.want)
-				assertOnlySentinel(t, err, ErrUnexpectedResponse)
-				assert.Equal(t, http.StatusOK, asAPIError(t, err).HTTPStatusCode)
+				if srv.code == 0 {
+					assertTransportError(t, err)
+				} else {
+					assertOnlySentinel(t, err, ErrUnexpectedResponse)
+					assert.Equal(t, srv.code, asAPIError(t, err).HTTPStatusCode)
+				}
 				assert.EqualValues(t, 1, requests(), "attempts")
 				assert.Empty(t, clock.Waits())
 			})
 		}
-	}
-}
-
-// A call whose context ends before any answer came matches the context's error, and
-// no sentinel: there is no answer to name.
-func TestContextEndsBeforeAnyAnswer(t *testing.T) {
-	for _, end := range contextEnds {
-		t.Run(end.name, func(t *testing.T) {
-			ctx, stop := end.ctx(t, time.Now().Add(24*time.Hour))
-			s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-				stop()
-				holdUntilGone(w, r)
-			})
-			c, clock := newTestClient(t, s.URL)
-
-			_, err := c.CreateLinkToken(ctx, validRequest())
-			assertTransportError(t, err)
-			assert.ErrorIs(t, err, end.want)
-			assert.EqualValues(t, 1, s.hits.Load(), "attempts")
-			assert.Empty(t, clock.Waits())
-		})
 	}
 }
 

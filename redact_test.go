@@ -474,11 +474,8 @@ func echoes() []echo {
 		return echo{name: name, reply: reply(statusLine, append([]string{"X-Echo: key={S}", "X-Echo: {S}"}, js...), body),
 			shown: func(t *testing.T, err error, _ string) {
 				a := asAPIError(t, err)
-				assert.Equal(t, want.Status, a.Status)
-				assert.Equal(t, want.Message, a.Message)
-				assert.Equal(t, want.DisplayMessage, a.DisplayMessage)
-				assert.Equal(t, want.ErrorType, a.ErrorType)
-				assert.Equal(t, want.ErrorHash, a.ErrorHash)
+				assert.Equal(t, want, APIError{Status: a.Status, Message: a.Message, DisplayMessage: a.DisplayMessage,
+					ErrorType: a.ErrorType, ErrorHash: a.ErrorHash})
 				assert.Equal(t, []string{"key=[REDACTED]", "[REDACTED]"}, a.Header.Values("X-Echo"))
 			}}
 	}
