@@ -38,49 +38,27 @@ func TestLeak(t *testing.T) {
 		want     error  // nil: success
 	}{
 		{name: "successes, 8 callers at once", handler: good, callers: 8},
-		{
-			// The context package watches such a context from a goroutine of its own.
-			name: "a context of the caller's own type, without a per-attempt limit", ownCtx: true,
-			handler: good, opts: []Option{WithTimeout(0)},
-		},
+		// The context package watches such a context from a goroutine of its own.
+		{name: "a context of the caller's own type, without a per-attempt limit", ownCtx: true, handler: good, opts: []Option{WithTimeout(0)}},
 		{name: "error answer", handler: answer(400, errorBody(StatusBadRequest, "invalidField", "no")), want: ErrBadRequest},
 		{name: "redirect not followed", handler: answer(307, "", "Location", "/elsewhere"), want: ErrUnexpectedResponse},
 		{name: "answer too large", handler: tooLarge, want: ErrUnexpectedResponse},
-		{
-			name:    "retries, then success",
-			handler: sequence(down, hangUp, cutShort, good),
-			opts:    []Option{WithRetry(RetryPolicy{MaxRetries: 3})},
-		},
+		{name: "retries, then success", handler: sequence(down, hangUp, cutShort, good), opts: []Option{WithRetry(RetryPolicy{MaxRetries: 3})}},
 		{name: "retries exhausted", handler: down, want: ErrServerFailure},
 		{name: "cancelled during an attempt", handler: holdUntilGone, cancelAt: "handler", want: context.Canceled},
 		{name: "cancelled during the back-off wait", handler: down, stopWait: 1, want: context.Canceled},
 		{name: "attempts time out", handler: holdUntilGone, opts: limited, want: context.DeadlineExceeded},
 		{name: "bodies stall past the attempt's limit", handler: stallBody, opts: limited, want: context.DeadlineExceeded},
 		{name: "bodies: success", handler: good, bodies: 1},
-		{
-			name: "bodies: error answer", bodies: 1, want: ErrNotFound,
-			handler: answer(404, errorBody(StatusNotFound, "clientNotFound", "no")),
-		},
-		{
-			name: "bodies: 401 that is not JSON", bodies: 1, want: ErrUnauthorized,
-			handler: answer(401, "Unauthorized", "Content-Type", "text/plain"),
-		},
-		{
-			name: "bodies: redirect not followed", bodies: 1, want: ErrUnexpectedResponse,
-			handler: answer(302, "", "Location", "/elsewhere"),
-		},
-		{
-			name: "bodies: not JSON", bodies: 1, want: ErrUnexpectedResponse,
-			handler: answer(200, "<html>hello</html>", "Content-Type", "text/html"),
-		},
+		{name: "bodies: error answer", handler: answer(404, errorBody(StatusNotFound, "clientNotFound", "no")), bodies: 1, want: ErrNotFound},
+		{name: "bodies: 401 that is not JSON", handler: answer(401, "Unauthorized", "Content-Type", "text/plain"), bodies: 1, want: ErrUnauthorized},
+		{name: "bodies: redirect not followed", handler: answer(302, "", "Location", "/elsewhere"), bodies: 1, want: ErrUnexpectedResponse},
+		{name: "bodies: not JSON", handler: answer(200, "<html>hello</html>", "Content-Type", "text/html"), bodies: 1, want: ErrUnexpectedResponse},
 		{name: "bodies: answer too large", handler: tooLarge, bodies: 1, want: ErrUnexpectedResponse},
 		{name: "bodies: retried answers, then success", handler: sequence(downHTML, downHTML, good), bodies: 3},
 		{name: "bodies: retried answers, exhausted", handler: downHTML, bodies: 3, want: ErrServerFailure},
 		{name: "bodies: answers cut short, retried", handler: cutShort, bodies: 3, want: ErrUnexpectedResponse},
-		{
-			name: "bodies: cancelled while the body is read", handler: stallBody, cancelAt: "answer", bodies: 1,
-			want: context.Canceled,
-		},
+		{name: "bodies: cancelled while the body is read", handler: stallBody, cancelAt: "answer", bodies: 1, want: context.Canceled},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -24,18 +23,11 @@ import (
 // The tests of this file that replace http.DefaultTransport, activate httpmock or set
 // the proxy environment change process-wide state: none of them calls t.Parallel.
 
-// newClientNoPanic calls NewClient on baseURL without retries, turning a panic into a
-// test failure.
-func newClientNoPanic(t *testing.T, baseURL string, opts ...Option) *Client {
+// newClientNoPanic is newTestClient without retries, turning a panic into a test
+// failure.
+func newClientNoPanic(t *testing.T, baseURL string, opts ...Option) (c *Client) {
 	t.Helper()
-	var (
-		c   *Client
-		err error
-	)
-	opts = append([]Option{WithBaseURL(baseURL), WithRetry(RetryPolicy{})}, opts...)
-	require.NotPanics(t, func() { c, err = NewClient(testClientID, testSecret, opts...) })
-	require.NoError(t, err)
-	t.Cleanup(c.CloseIdleConnections)
+	require.NotPanics(t, func() { c, _ = newTestClient(t, baseURL, append(opts, WithRetry(RetryPolicy{}))...) })
 	return c
 }
 
@@ -55,8 +47,9 @@ func replaceDefaultTransport(t *testing.T, rt http.RoundTripper) {
 }
 
 // A program may replace http.DefaultTransport (a tracing wrapper, httpmock.Activate),
-// or mock a caller's *http.Client with httpmock: NewClient must neither panic nor go
-// around the replacement.
+// or mock a caller's *http.Client with httpmock.ActivateNonDefault: NewClient must
+// neither panic nor go around the replacement. (A caller's client on
+// httpmock.NewMockTransport: response_test.go's mockLinkToken.)
 func TestDefaultTransportReplaced(t *testing.T) {
 	t.Run("by a wrapper", func(t *testing.T) {
 		srv := newServer(t, answer(http.StatusOK, okBody))
@@ -95,12 +88,6 @@ func TestDefaultTransportReplaced(t *testing.T) {
 		httpmock.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, okMock)
 		requireLinkToken(t, newClientNoPanic(t, mockBaseURL))
 		assert.Equal(t, 1, httpmock.GetTotalCallCount())
-	})
-	t.Run("caller's client on httpmock.NewMockTransport", func(t *testing.T) {
-		c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
-		mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, okMock)
-		requireLinkToken(t, c)
-		assert.Equal(t, 1, mt.GetTotalCallCount())
 	})
 	for _, before := range []bool{true, false} {
 		t.Run("caller's client, ActivateNonDefault before NewClient "+strconv.FormatBool(before), func(t *testing.T) {
@@ -178,9 +165,26 @@ func newServerOn(t *testing.T, addr string, h http.HandlerFunc) *server {
 // of the call. Plain http carries the secret in clear text: it is sent straight to the
 // loopback server, never through a proxy, however loopback is spelled (net/http's proxy
 // rule bypasses only "localhost" and loopback addresses without a zone), on the SDK's
-// transport and on a caller's that reads the proxy environment.
+// transport and on a caller's that reads the proxy environment. A caller's Transport
+// whose Proxy is set explicitly (http.ProxyURL, a corporate proxy) is not changed: the
+// plain http request is refused, not sent (sdk-contract.md, README "Security").
 func TestProxyEnvironment(t *testing.T) {
 	proxy, proxied := newRefusingProxy(t)
+	// Before useProxyEnv, which may rerun the rest in another process.
+	t.Run("plain http, caller's transport with its own proxy", func(t *testing.T) {
+		proxyURL, err := url.Parse(proxy.URL)
+		require.NoError(t, err)
+		target := newServer(t, answer(http.StatusOK, okBody))
+		hc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL)}}
+		t.Cleanup(hc.CloseIdleConnections)
+		c, clock := newTestClient(t, target.URL, WithHTTPClient(hc))
+
+		_, err = c.CreateLinkToken(context.Background(), validRequest())
+		assert.ErrorContains(t, err, "through a proxy")
+		assert.Empty(t, proxied.requests(), "the proxy saw plain http carrying the secret")
+		assert.Zero(t, target.hits.Load(), "the request was sent")
+		assert.Empty(t, clock.Waits(), "a refusal is not retried")
+	})
 	if !useProxyEnv(t, proxy.URL) {
 		return
 	}
@@ -235,8 +239,10 @@ func TestProxyEnvironment(t *testing.T) {
 	}
 }
 
-// A redirect is never followed, to another host or not: net/http would send the
-// X-Client-Secret header (and, for 307 and 308, the body) again to the Location.
+// A redirect (301, 302, 303, 307, 308) is never followed, to another host or not:
+// net/http would send the X-Client-Secret header (and, for 307 and 308, the body) again
+// to the Location. It is not retried either, and it is ErrUnexpectedResponse whatever
+// its body holds (an ok envelope with a token, an error envelope, a page).
 func TestRedirectsNotFollowed(t *testing.T) {
 	codes := []int{http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther, http.StatusTemporaryRedirect, http.StatusPermanentRedirect}
 	clients := []struct {
@@ -249,6 +255,13 @@ func TestRedirectsNotFollowed(t *testing.T) {
 		{"caller's client that follows every redirect", []Option{WithHTTPClient(&http.Client{
 			CheckRedirect: func(*http.Request, []*http.Request) error { return nil },
 		})}},
+	}
+	bodies := []struct{ name, body string }{
+		{"no body", ""},
+		{"an ok envelope with a token", okBody},
+		{"a notFound envelope", errorBody(StatusNotFound, "notFound", "moved")},
+		{"a serverFailure envelope", errorBody(StatusServerFailure, "", "moved")},
+		{"a page", "<html>moved</html>"},
 	}
 	// Where a redirect points, given the other server's host:port. net/http parses a
 	// Location before it asks whether to follow it: one that does not parse would fail
@@ -271,9 +284,10 @@ func TestRedirectsNotFollowed(t *testing.T) {
 		locations = append(locations, location{"unparsable " + bad, func(string) string { return bad }})
 	}
 	for _, cl := range clients {
-		for _, code := range codes {
-			for _, loc := range locations {
-				t.Run(cl.name+" "+strconv.Itoa(code)+" to "+loc.where, func(t *testing.T) {
+		for i, code := range codes {
+			for j, loc := range locations {
+				body := bodies[(i+j)%len(bodies)] // each code meets every body
+				t.Run(cl.name+" "+strconv.Itoa(code)+" to "+loc.where+", "+body.name, func(t *testing.T) {
 					other := newServer(t, answer(http.StatusOK, okBody))
 					var elsewhere atomic.Int32
 					origin := newServer(t, func(w http.ResponseWriter, r *http.Request) {
@@ -281,9 +295,9 @@ func TestRedirectsNotFollowed(t *testing.T) {
 							elsewhere.Add(1)
 							return
 						}
-						http.Redirect(w, r, loc.location(strings.TrimPrefix(other.URL, "http://")), code)
+						answer(code, body.body, "Location", loc.location(strings.TrimPrefix(other.URL, "http://")))(w, r)
 					})
-					c, _ := newTestClient(t, origin.URL, cl.opts...)
+					c, clock := newTestClient(t, origin.URL, cl.opts...)
 
 					lt, err := c.CreateLinkToken(context.Background(), validRequest())
 					assert.Nil(t, lt)
@@ -292,10 +306,12 @@ func TestRedirectsNotFollowed(t *testing.T) {
 					require.ErrorAs(t, err, &apiErr)
 					assert.Equal(t, code, apiErr.HTTPStatusCode)
 					assert.Empty(t, apiErr.Header.Get("Location"), "a Location never reaches net/http's redirect code")
+					assert.Contains(t, err.Error(), fmt.Sprintf("%d %s: ", code, http.StatusText(code)))
 					assert.Contains(t, err.Error(), "redirect not followed")
 					assert.EqualValues(t, 0, other.hits.Load(), "the other host received a request")
 					assert.EqualValues(t, 0, elsewhere.Load(), "the redirect was followed on the same host")
 					assert.EqualValues(t, 1, origin.hits.Load(), "a redirect is not retried")
+					assert.Empty(t, clock.Waits())
 				})
 			}
 		}
@@ -306,29 +322,16 @@ func TestRedirectsNotFollowed(t *testing.T) {
 // when the caller's http.Client has a jar.
 func TestNoCookieReplayed(t *testing.T) {
 	jar := &countingJar{}
-	for _, cl := range []struct {
-		name string
-		opts []Option
-	}{
-		{"default transport", nil},
-		{"caller's client with a jar", []Option{WithHTTPClient(&http.Client{Jar: jar})}},
-	} {
-		t.Run(cl.name, func(t *testing.T) {
-			var mu sync.Mutex
-			var cookies []string
-			srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
-				mu.Lock()
-				cookies = append(cookies, r.Header.Get("Cookie"))
-				mu.Unlock()
-				answer(http.StatusOK, okBody, "Set-Cookie", "session=abc123; Path=/")(w, r)
-			})
-			c, _ := newTestClient(t, srv.URL, cl.opts...)
-			for range 2 {
-				requireLinkToken(t, c)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			assert.Equal(t, []string{"", ""}, cookies)
+	for name, opts := range map[string][]Option{"default transport": nil, "caller's client with a jar": {WithHTTPClient(&http.Client{Jar: jar})}} {
+		t.Run(name, func(t *testing.T) {
+			var rec requestRecorder
+			srv := newServer(t, rec.handler(t, answer(http.StatusOK, okBody, "Set-Cookie", "session=abc123; Path=/")))
+			c, _ := newTestClient(t, srv.URL, opts...)
+			requireLinkToken(t, c)
+			requireLinkToken(t, c)
+			got := rec.requests()
+			require.Len(t, got, 2)
+			assert.Empty(t, got[1].header.Values("Cookie"))
 		})
 	}
 	assert.Zero(t, jar.calls.Load(), "the caller's jar was used")
@@ -342,33 +345,6 @@ func (j *countingJar) SetCookies(*url.URL, []*http.Cookie) { j.calls.Add(1) }
 func (j *countingJar) Cookies(*url.URL) []*http.Cookie {
 	j.calls.Add(1)
 	return nil
-}
-
-// Clients without a Transport of their own share one pool, as http.Clients share
-// http.DefaultTransport, and so do those that wrap Transport(): a Client per call
-// leaves no connection per call behind.
-func TestClientsShareOnePool(t *testing.T) {
-	var conns atomic.Int32
-	srv := httptest.NewUnstartedServer(answer(http.StatusOK, okBody))
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
-	t.Cleanup(srv.Close)
-	wrapped := roundTripFunc(func(r *http.Request) (*http.Response, error) { return Transport().RoundTrip(r) })
-	for _, opts := range [][]Option{
-		nil,                              // the default transport
-		{WithHTTPClient(&http.Client{})}, // a caller's client without Transport
-		{WithHTTPClient(&http.Client{Transport: wrapped})}, // a wrapper of the SDK's transport
-	} {
-		for range 10 {
-			c, _ := newTestClient(t, srv.URL, opts...)
-			requireLinkToken(t, c)
-		}
-	}
-	assert.EqualValues(t, 1, conns.Load(), "30 calls, each by a new Client, on one connection")
 }
 
 // idleCloser is a Transport that counts CloseIdleConnections.
@@ -402,38 +378,4 @@ func TestCloseIdleConnectionsReachesCallerTransport(t *testing.T) {
 		assert.NotPanics(t, c.CloseIdleConnections)
 		assert.Equal(t, tc.wantClosed, rt.closed.Load())
 	}
-}
-
-// Plain http is never sent through a proxy (sdk-contract.md, README
-// "Security", WithBaseURL's doc) — also when the caller's *http.Client has a Transport
-// whose Proxy is set explicitly (http.ProxyURL, a corporate proxy), not only through
-// HTTP_PROXY. The caller's transport is not changed: the request is refused, not sent.
-func TestPlainHTTPNeverThroughCallersProxy(t *testing.T) {
-	proxy, proxied := newRefusingProxy(t)
-	proxyURL, err := url.Parse(proxy.URL)
-	require.NoError(t, err)
-	target := newServer(t, answer(http.StatusOK, okBody))
-
-	hc := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL)}}
-	t.Cleanup(hc.CloseIdleConnections)
-	c, clock := newTestClient(t, target.URL, WithHTTPClient(hc))
-	_, err = c.CreateLinkToken(context.Background(), validRequest())
-
-	assert.Empty(t, proxied.requests(), "the proxy saw plain http carrying the secret")
-	assert.Zero(t, target.hits.Load(), "the caller's transport is not changed: the request is refused")
-	assert.ErrorContains(t, err, "through a proxy")
-	assert.Empty(t, clock.Waits(), "a refusal is not retried")
-}
-
-// A caller's RoundTripper that returns neither an answer nor an error (a mock's
-// unregistered route, a stub returning zero values) fails the call with an error
-// naming it, never a panic.
-func TestTransportReturningNothing(t *testing.T) {
-	nothing := roundTripFunc(func(*http.Request) (*http.Response, error) { return nil, nil })
-	c, _ := newTestClient(t, mockBaseURL, WithHTTPClient(&http.Client{Transport: nothing}), WithRetry(RetryPolicy{}))
-
-	var err error
-	require.NotPanics(t, func() { _, err = c.CreateLinkToken(context.Background(), validRequest()) })
-	assertTransportError(t, err)
-	assert.ErrorContains(t, err, "mesh.roundTripFunc")
 }
