@@ -8,6 +8,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"regexp"
 	"runtime"
 	"strings"
@@ -23,6 +24,7 @@ type sentRequest struct {
 	method        string
 	host          string
 	path          string
+	query         url.Values
 	header        http.Header
 	body          string
 	contentLength int64
@@ -47,6 +49,7 @@ func (rec *requestRecorder) handler(t testing.TB, next http.HandlerFunc) http.Ha
 			method:        r.Method,
 			host:          r.Host,
 			path:          r.URL.Path,
+			query:         r.URL.Query(),
 			header:        r.Header.Clone(),
 			body:          string(body),
 			contentLength: r.ContentLength,
@@ -61,6 +64,15 @@ func (rec *requestRecorder) requests() []sentRequest {
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	return append([]sentRequest(nil), rec.reqs...)
+}
+
+// queries returns the query of each request.
+func (rec *requestRecorder) queries() []url.Values {
+	var qs []url.Values
+	for _, r := range rec.requests() {
+		qs = append(qs, r.query)
+	}
+	return qs
 }
 
 // recordCall makes call on a new client of a server (at prefix) answering ok, and returns
