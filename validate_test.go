@@ -241,37 +241,24 @@ func TestValidateAddresses(t *testing.T) {
 		}
 	}
 	checkField(t, p+"symbol", destination(func(a *TransferAddress, s string) { a.Symbol = s }), []fieldCase[string]{
-		{"present", "USDC", ""},
-		{"empty", "", CodeRequired},
-		{"blank", " \t", CodeRequired},
-		{"with a trailing space", "USDC ", CodeUntrimmed},
+		{"present", "USDC", ""}, {"empty", "", CodeRequired}, {"blank", " \t", CodeRequired}, {"with a trailing space", "USDC ", CodeUntrimmed},
 	})
 	checkField(t, p+"address", destination(func(a *TransferAddress, s string) { a.Address = s }), []fieldCase[string]{
-		{"empty", "", CodeRequired},
-		{"blank", "\n", CodeRequired},
-		{"read from a file", addr + "\n", CodeUntrimmed},
-		{"with a leading no-break space", "\u00a0" + addr, CodeUntrimmed},
-		{"with a space inside: Mesh judges", "bc1q w508", ""},
+		{"empty", "", CodeRequired}, {"blank", "\n", CodeRequired}, {"read from a file", addr + "\n", CodeUntrimmed},
+		{"with a leading no-break space", "\u00a0" + addr, CodeUntrimmed}, {"with a space inside: Mesh judges", "bc1q w508", ""},
 	})
 	wallet := func(r *CreateLinkTokenRequest, s string) {
 		r.VerifyWalletOptions = &VerifyWalletOptions{Addresses: []string{addr, s}}
 	}
 	checkField(t, "verifyWalletOptions.addresses[1]", wallet, []fieldCase[string]{
-		{"present", "0x0000000000000000000000000000000000000001", ""},
-		{"empty", "", CodeBlank},
-		{"blank", " \r\n", CodeBlank},
-		{"with a trailing newline", addr + "\n", CodeUntrimmed},
-		{"with a leading tab", "\t" + addr, CodeUntrimmed},
+		{"present", "0x0000000000000000000000000000000000000001", ""}, {"empty", "", CodeBlank}, {"blank", " \r\n", CodeBlank},
+		{"with a trailing newline", addr + "\n", CodeUntrimmed}, {"with a leading tab", "\t" + addr, CodeUntrimmed},
 	})
+	// No wallet address at all: TestValidateVerifyWalletMessage's VerifyWalletOptions{}.
 	t.Run("destination all missing", func(t *testing.T) {
 		req := validRequest()
 		req.TransferOptions.ToAddresses = []TransferAddress{validAddress(), {}}
 		checkValidate(t, req, p+"networkId", p+"symbol", p+"address")
-	})
-	t.Run("no wallet address", func(t *testing.T) {
-		req := validRequest()
-		req.VerifyWalletOptions = &VerifyWalletOptions{}
-		checkValidate(t, req)
 	})
 }
 
@@ -283,8 +270,7 @@ func TestValidateVerifyWalletMessage(t *testing.T) {
 	checkField(t, "verifyWalletOptions.message", set, []fieldCase[VerifyWalletOptions]{
 		{"signedMessage with message", VerifyWalletOptions{Message: "sign me", VerificationMethods: methods(signed)}, ""},
 		{"signedMessage without message", VerifyWalletOptions{VerificationMethods: methods(signed)}, CodeRequired},
-		{"signedMessage with blank message",
-			VerifyWalletOptions{Message: " \n", VerificationMethods: methods(signed)}, CodeRequired},
+		{"signedMessage with blank message", VerifyWalletOptions{Message: " \n", VerificationMethods: methods(signed)}, CodeRequired},
 		{"signedMessage second", VerifyWalletOptions{VerificationMethods: methods("someFutureMethod", signed)}, CodeRequired},
 		{"another method without message", VerifyWalletOptions{VerificationMethods: methods("someFutureMethod")}, ""},
 		{"no method, no message: Mesh's default decides", VerifyWalletOptions{}, ""},
