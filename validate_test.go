@@ -139,8 +139,7 @@ func TestValidateOpenEnums(t *testing.T) {
 		values []string // accepted
 		set    func(*CreateLinkTokenRequest, string)
 	}{
-		{"transferOptions.transferType", "",
-			[]string{"deposit", "payment", "onramp", "fiatOnRamp", "fiatOffRamp", "someFutureType", "Deposit"},
+		{"transferOptions.transferType", "", []string{"deposit", "payment", "onramp", "fiatOnRamp", "fiatOffRamp", "someFutureType", "Deposit"},
 			func(r *CreateLinkTokenRequest, s string) { r.TransferOptions.TransferType = TransferType(s) }},
 		{"verifyWalletOptions.networkType", "", []string{"unknown", "evm", "solana", "bitcoin", "cardano", "tron",
 			"avalancheX", "tezos", "dogecoin", "ripple", "stellar", "litecoin", "sui", "aptos", "tvm", "injective",
@@ -202,11 +201,9 @@ func TestValidateAmounts(t *testing.T) {
 	}{
 		{"transferOptions.amountInFiat", func(o *TransferOptions, f *float64) { o.AmountInFiat = f }},
 		{"transferOptions.toAddresses[2].amount", func(o *TransferOptions, f *float64) { o.ToAddresses[2].Amount = f }},
-		{"transferOptions.toAddresses[2].displayAmountInFiat",
-			func(o *TransferOptions, f *float64) { o.ToAddresses[2].DisplayAmountInFiat = f }},
+		{"transferOptions.toAddresses[2].displayAmountInFiat", func(o *TransferOptions, f *float64) { o.ToAddresses[2].DisplayAmountInFiat = f }},
 		{"transferOptions.toAddresses[2].minAmount", func(o *TransferOptions, f *float64) { o.ToAddresses[2].MinAmount = f }},
-		{"transferOptions.toAddresses[2].minAmountInFiat",
-			func(o *TransferOptions, f *float64) { o.ToAddresses[2].MinAmountInFiat = f }},
+		{"transferOptions.toAddresses[2].minAmountInFiat", func(o *TransferOptions, f *float64) { o.ToAddresses[2].MinAmountInFiat = f }},
 	}
 	nonFinite := []fieldCase[*float64]{{"NaN", Float64(math.NaN()), CodeOutOfRange}, {"+Inf", Float64(math.Inf(1)), CodeOutOfRange},
 		{"-Inf", Float64(math.Inf(-1)), CodeOutOfRange}}
