@@ -251,12 +251,8 @@ func TestValidateAddresses(t *testing.T) {
 		{"present", "0x0000000000000000000000000000000000000001", ""}, {"empty", "", CodeBlank}, {"blank", " \r\n", CodeBlank},
 		{"with a trailing newline", addr + "\n", CodeUntrimmed}, {"with a leading tab", "\t" + addr, CodeUntrimmed},
 	})
-	// No wallet address at all: TestValidateVerifyWalletMessage's VerifyWalletOptions{}.
-	t.Run("destination all missing", func(t *testing.T) {
-		req := validRequest()
-		req.TransferOptions.ToAddresses = []TransferAddress{validAddress(), {}}
-		checkValidate(t, req, p+"networkId", p+"symbol", p+"address")
-	})
+	// No wallet address at all: TestValidateVerifyWalletMessage's VerifyWalletOptions{}. A
+	// destination of no field at all: TestValidateReportsEveryProblemAtOnce.
 }
 
 // Message is required when signedMessage is asked for, and only then.
@@ -279,38 +275,19 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 	bad := TransferAddress{NetworkID: "not-a-uuid", Amount: Float64(-1), DisplayAmountInFiat: Float64(math.NaN()),
 		MinAmount: Float64(math.Inf(1)), MinAmountInFiat: Float64(math.Inf(-1))}
 	req := &CreateLinkTokenRequest{
-		UserID:        strings.Repeat("😀", 26),
-		BrokerType:    BrokerTypeDeFiWallet,
-		IntegrationID: "{" + testIntegrationID + "}",
-		SubClientID:   "sub",
-		TransferOptions: &TransferOptions{
-			ToAddresses:   []TransferAddress{validAddress(), bad},
-			AmountInFiat:  Float64(-5),
-			TransactionID: strings.Repeat("😀", 65),
-			ClientFee:     Float64(1.5),
-			TransferType:  " ",
-			Description:   strings.Repeat("é", 257),
-			GoodsDetails:  []GoodsDetails{{GoodsType: "01"}, {GoodsType: "  "}},
-		},
-		VerifyWalletOptions: &VerifyWalletOptions{
-			VerificationMethods: []VerificationMethod{VerificationMethodSignedMessage, "\t"},
-			Addresses:           []string{"0xabc", " 0xdef"},
-			NetworkID:           "nope",
-			NetworkType:         " ",
-		},
+		UserID: strings.Repeat("😀", 26), BrokerType: BrokerTypeDeFiWallet, IntegrationID: "{" + testIntegrationID + "}", SubClientID: "sub",
+		TransferOptions: &TransferOptions{ToAddresses: []TransferAddress{validAddress(), bad}, AmountInFiat: Float64(-5),
+			TransactionID: strings.Repeat("😀", 65), ClientFee: Float64(1.5), TransferType: " ", Description: strings.Repeat("é", 257),
+			GoodsDetails: []GoodsDetails{{GoodsType: "01"}, {GoodsType: "  "}}},
+		VerifyWalletOptions: &VerifyWalletOptions{VerificationMethods: []VerificationMethod{VerificationMethodSignedMessage, "\t"},
+			Addresses: []string{"0xabc", " 0xdef"}, NetworkID: "nope", NetworkType: " "},
 	}
-	want := []string{
-		"userId", "brokerType", "integrationId", "subClientId",
-		"transferOptions.toAddresses[1].networkId", "transferOptions.toAddresses[1].symbol",
-		"transferOptions.toAddresses[1].address", "transferOptions.toAddresses[1].amount",
-		"transferOptions.toAddresses[1].displayAmountInFiat", "transferOptions.toAddresses[1].minAmount",
-		"transferOptions.toAddresses[1].minAmountInFiat",
-		"transferOptions.amountInFiat", "transferOptions.transactionId", "transferOptions.clientFee",
-		"transferOptions.transferType", "transferOptions.description", "transferOptions.goodsDetails[1].goodsType",
-		"verifyWalletOptions.verificationMethods[1]", "verifyWalletOptions.message",
-		"verifyWalletOptions.addresses[1]", "verifyWalletOptions.networkId", "verifyWalletOptions.networkType",
-	}
-	checkValidate(t, req, want...)
+	const to, bad1 = "transferOptions.", "transferOptions.toAddresses[1]."
+	checkValidate(t, req, "userId", "brokerType", "integrationId", "subClientId",
+		bad1+"networkId", bad1+"symbol", bad1+"address", bad1+"amount", bad1+"displayAmountInFiat", bad1+"minAmount", bad1+"minAmountInFiat",
+		to+"amountInFiat", to+"transactionId", to+"clientFee", to+"transferType", to+"description", to+"goodsDetails[1].goodsType",
+		"verifyWalletOptions.verificationMethods[1]", "verifyWalletOptions.message", "verifyWalletOptions.addresses[1]",
+		"verifyWalletOptions.networkId", "verifyWalletOptions.networkType")
 }
 
 // Every problem carries a Code, a Limit where it breaks one, and a Reason that says what
