@@ -107,34 +107,25 @@ func TestAPIErrorText(t *testing.T) {
 	})
 }
 
-func TestValidationError(t *testing.T) {
-	tests := []struct {
-		name string
-		err  *ValidationError
-		want string
-	}{
-		{"field", &ValidationError{Field: "userId", Reason: "is required"}, "mesh: invalid request: userId: is required"},
-		{"nested field", &ValidationError{Field: "transferOptions.toAddresses[0].networkId", Reason: "must be a UUID"},
-			"mesh: invalid request: transferOptions.toAddresses[0].networkId: must be a UUID"},
-		{"no field", &ValidationError{Reason: "request is nil"}, "mesh: invalid request: request is nil"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, tc.err.Error())
-			assertOnlySentinel(t, tc.err, ErrValidation)
-			wrapped := fmt.Errorf("wrapped: %w", tc.err)
-			assertOnlySentinel(t, wrapped, ErrValidation)
-			var ve *ValidationError
-			require.ErrorAs(t, wrapped, &ve)
-			assert.Same(t, tc.err, ve)
-		})
-	}
-}
-
-func TestInvalidRequestError(t *testing.T) {
+// A ValidationError reads "mesh: invalid request: field: reason", the reason alone when
+// no field; an InvalidRequestError joins its problems on one line. Each matches only
+// ErrValidation, wrapped or not, and errors.As finds the problem.
+func TestValidationErrors(t *testing.T) {
 	p1 := &ValidationError{Field: "userId", Reason: "is required"}
 	p2 := &ValidationError{Field: "transferOptions.toAddresses[1].networkId", Reason: "must be a UUID"}
 	p3 := &ValidationError{Field: "transferOptions.clientFee", Reason: "must be a ratio from 0 to 1"}
+	noField := &ValidationError{Reason: "request is nil"}
+	for p, want := range map[*ValidationError]string{p1: "mesh: invalid request: userId: is required",
+		p2: "mesh: invalid request: transferOptions.toAddresses[1].networkId: must be a UUID", noField: "mesh: invalid request: request is nil"} {
+		assert.Equal(t, want, p.Error())
+		wrapped := fmt.Errorf("wrapped: %w", p)
+		assertOnlySentinel(t, p, ErrValidation)
+		assertOnlySentinel(t, wrapped, ErrValidation)
+		var ve *ValidationError
+		require.ErrorAs(t, wrapped, &ve)
+		assert.Same(t, p, ve)
+	}
+
 	err := &InvalidRequestError{Problems: []*ValidationError{p1, p2, p3}}
 
 	text := err.Error()

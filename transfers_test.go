@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -97,19 +98,17 @@ const fullTransferItem = `{"id":"8e25acb5-a9e2-4d00-8772-a255f010a2a9",
  "webhookLogs":[{"responseCode":200,"webhookUri":"https://shop.example/mesh/webhook","sentTimestamp":1707462615,"responseMessage":"OK"}]}`
 
 var wantFullTransfer = Transfer{
-	ID: officialTransferID, ClientTransactionID: "order-2024-05-22-000123456789",
-	InstitutionTransactionID: "4f1c2d3e-5a6b-7c8d-9e0f-112233445566", UserID: "user-0123456789abcdef0123456789",
-	Status: TransferStatusSucceeded, AmountInFiat: 1000.3, AmountToReceiveInFiat: 999.8, AmountInFiatCurrencyCode: "USD",
-	Amount: 10.123, AmountToReceive: 10.118, Symbol: "WETH", TokenAddress: "0x7ceb23fd6bc0add59e62ac25578270cff1b9f619",
+	ID: officialTransferID, ClientTransactionID: "order-2024-05-22-000123456789", InstitutionTransactionID: "4f1c2d3e-5a6b-7c8d-9e0f-112233445566",
+	UserID: "user-0123456789abcdef0123456789", Status: TransferStatusSucceeded, AmountInFiat: 1000.3, AmountToReceiveInFiat: 999.8,
+	AmountInFiatCurrencyCode: "USD", Amount: 10.123, AmountToReceive: 10.118, Symbol: "WETH", TokenAddress: "0x7ceb23fd6bc0add59e62ac25578270cff1b9f619",
 	NetworkID: polygonID, NetworkName: "Polygon", NetworkLogoURL: cdn + "networks/Polygon.svg",
 	Hash:               "0x77f3a1c2d3e4f5061728394a5b6c7d8e9f00112233445566778899aabbccddee",
 	InfoURL:            "https://polygonscan.com/tx/0x77f3a1c2d3e4f5061728394a5b6c7d8e9f00112233445566778899aabbccddee",
 	DestinationAddress: "0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", RefundAddress: "0x1a2b3c4d5e6f708192a3b4c5d6e7f80912345678",
-	CreatedAt: time.Unix(1653211113, 0).UTC(), ExecutedAt: time.Unix(1707462614, 0).UTC(),
-	From:        &TransferSource{ID: robinhoodID, Type: BrokerTypeRobinhood, Name: "Robinhood", LogoURL: cdn + "integrations/Robinhood.svg"},
-	SubClientID: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", TransferType: TransferTypePayment, IsFeeIncluded: true,
-	SourceAmount: Float64(10.122), DestinationAmount: Float64(10), DestinationAmountInFiat: Float64(999.123),
-	TotalFeesAmountInFiat: 0.5, TotalTransactionAmountInFiat: 1000.5,
+	CreatedAt: time.Unix(1653211113, 0).UTC(), ExecutedAt: time.Unix(1707462614, 0).UTC(), SubClientID: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+	From:         &TransferSource{ID: robinhoodID, Type: BrokerTypeRobinhood, Name: "Robinhood", LogoURL: cdn + "integrations/Robinhood.svg"},
+	TransferType: TransferTypePayment, IsFeeIncluded: true, SourceAmount: Float64(10.122), DestinationAmount: Float64(10),
+	DestinationAmountInFiat: Float64(999.123), TotalFeesAmountInFiat: 0.5, TotalTransactionAmountInFiat: 1000.5,
 	GasFee:        &TransferFee{Fee: 0.000123456789, FeeCurrency: "MATIC", FeeInFiat: 0.123456, FeeInTransferCurrency: Float64(0.0000123456)},
 	WithdrawalFee: &TransferFee{Fee: 0.0002, FeeCurrency: "WETH", FeeInFiat: 0.5, FeeInTransferCurrency: Float64(0.0002)},
 	ProcessingFee: &TransferFee{Fee: 1.5, FeeCurrency: "USD", FeeInFiat: 1.5, FeeInTransferCurrency: Float64(0.015)},
@@ -122,8 +121,7 @@ var wantFullTransfer = Transfer{
 	BridgingDetails: &BridgingDetails{Status: "completed", StatusDescription: "Bridged", TargetSide: []byte(`{"chain":"base"}`),
 		SourceSide: []byte(`{"chain":"polygon"}`), Timeline: []byte(`[{"step":"sent","timestamp":1707462600}]`)},
 	IsSmartFundingTransfer: true, IsBridgingTransfer: true, UnitPrice: Float64(98.8123), RequestedTransferAmount: Float64(10.123),
-	WebhookLogs: []TransferWebhookLog{{ResponseCode: 200, WebhookURI: "https://shop.example/mesh/webhook",
-		SentAt: time.Unix(1707462615, 0).UTC(), ResponseMessage: "OK"}},
+	WebhookLogs: []TransferWebhookLog{{ResponseCode: 200, WebhookURI: "https://shop.example/mesh/webhook", SentAt: time.Unix(1707462615, 0).UTC(), ResponseMessage: "OK"}},
 }
 
 // pageAnswer is an ok answer of the transfer list holding items (JSON objects) and total.
@@ -171,21 +169,17 @@ func TestTransferDecode(t *testing.T) {
 	}{
 		{name: "Mesh's official example", body: transferListAnswer, total: 10, want: []Transfer{wantOfficialTransfer}},
 		{name: "a transfer completed to every field", items: []string{fullTransferItem}, want: []Transfer{wantFullTransfer}},
-		{name: "executedTimestamp and from null", items: []string{`{"id":"` + officialTransferID + `","status":"pending",
+		{name: "nulls: a field, every field, an item", items: []string{`{"id":"` + officialTransferID + `","status":"pending",
 			"createdTimestamp":1653211113,"executedTimestamp":null,"from":null,"hash":null,"gasFee":null,"fundingMethods":null,
-			"sourceAmount":null,"transferType":null,"bridgingDetails":null}`},
-			want: []Transfer{{ID: officialTransferID, Status: TransferStatusPending, CreatedAt: time.Unix(1653211113, 0).UTC()}}},
-		{name: "every field null", items: []string{`{"id":null,"clientTransactionId":null,"userId":null,"status":null,"amountInFiat":null,
-			"amount":null,"symbol":null,"networkId":null,"createdTimestamp":null,"executedTimestamp":null,"from":null,"isFeeIncluded":null,
-			"destinationAmountInFiat":null,"withdrawalFee":null,"processingFee":null,"destinationAddress":null,"refundAddress":null}`},
-			want: []Transfer{{}}},
-		{name: "an item null", items: []string{`null`}, want: []Transfer{{}}},
-		{name: "unknown transfer type and broker type kept", items: []string{`{"id":"` + officialTransferID + `","transferType":"teleport","from":{"type":"newBroker2027"}}`},
-			want: []Transfer{{ID: officialTransferID, TransferType: "teleport", From: &TransferSource{Type: "newBroker2027"}}}},
-		{name: "unknown fields ignored", items: []string{`{"id":"` + officialTransferID + `","status":"failed",
+			"sourceAmount":null,"transferType":null,"bridgingDetails":null}`, `{"id":null,"clientTransactionId":null,"userId":null,"status":null,
+			"amountInFiat":null,"amount":null,"symbol":null,"networkId":null,"createdTimestamp":null,"executedTimestamp":null,"from":null,"isFeeIncluded":null,
+			"destinationAmountInFiat":null,"withdrawalFee":null,"processingFee":null,"destinationAddress":null,"refundAddress":null}`, `null`},
+			want: []Transfer{{ID: officialTransferID, Status: TransferStatusPending, CreatedAt: time.Unix(1653211113, 0).UTC()}, {}, {}}},
+		{name: "what Mesh adds later: unknown values kept, unknown fields ignored", items: []string{
+			`{"id":"` + officialTransferID + `","transferType":"teleport","from":{"type":"newBroker2027"}}`, `{"id":"` + officialTransferID + `","status":"failed",
 			"refund":{"x":[1,{"y":null}]},"gasFee":{"fee":1,"newFeeField":"x"},"webhookLogs":[{"responseCode":500,"retry":true}]}`},
-			want: []Transfer{{ID: officialTransferID, Status: TransferStatusFailed, GasFee: &TransferFee{Fee: 1},
-				WebhookLogs: []TransferWebhookLog{{ResponseCode: 500}}}}},
+			want: []Transfer{{ID: officialTransferID, TransferType: "teleport", From: &TransferSource{Type: "newBroker2027"}},
+				{ID: officialTransferID, Status: TransferStatusFailed, GasFee: &TransferFee{Fee: 1}, WebhookLogs: []TransferWebhookLog{{ResponseCode: 500}}}}},
 		{name: "known statuses in any case, others kept as they are", items: []string{`{"status":"Succeeded"}`, `{"status":"SUCCEEDED"}`,
 			`{"status":"sUcCeEdEd"}`, `{"status":"Pending"}`, `{"status":"FAILED"}`, `{"id":"x","status":"refunded"}`, `{"status":"ſucceeded"}`, `{"status":" succeeded"}`},
 			want: []Transfer{{Status: TransferStatusSucceeded}, {Status: TransferStatusSucceeded}, {Status: TransferStatusSucceeded},
@@ -311,13 +305,9 @@ func TestTransferQuery(t *testing.T) {
 
 // How the text of so many problems is bounded: TestInvalidRequestErrorTextIsBounded.
 func TestTransferQueryEveryProblemAtOnce(t *testing.T) {
-	q := &TransferQuery{
-		ID: "x", ClientTransactionID: strings.Repeat("a", 129), UserID: strings.Repeat("u", 51),
-		IntegrationIDs: []string{"y"}, Statuses: []TransferStatus{"pending", "", "a", "b", "c", "d"},
-		CreatedFrom: time.Unix(2, 0), CreatedTo: time.Unix(1, 0),
-		MinAmountInFiat: Float64(math.NaN()), MaxAmountInFiat: Float64(math.Inf(1)),
-		SubClientID: "z", OrderBy: " ", Count: 1001, Offset: -1,
-	}
+	q := &TransferQuery{ID: "x", ClientTransactionID: strings.Repeat("a", 129), UserID: strings.Repeat("u", 51), IntegrationIDs: []string{"y"},
+		Statuses: []TransferStatus{"pending", "", "a", "b", "c", "d"}, CreatedFrom: time.Unix(2, 0), CreatedTo: time.Unix(1, 0),
+		MinAmountInFiat: Float64(math.NaN()), MaxAmountInFiat: Float64(math.Inf(1)), SubClientID: "z", OrderBy: " ", Count: 1001, Offset: -1}
 	want := []string{"Id", "ClientTransactionId", "UserId", "IntegrationIds[0]", "Statuses", "Statuses[1]", "FromTimestamp",
 		"MinAmountInFiat", "MaxAmountInFiat", "SubClientId", "OrderBy", "Count", "Offset"}
 	assert.Equal(t, want, refusal(t, q.Validate()))
@@ -598,24 +588,18 @@ func TestWalletVerifications(t *testing.T) {
 // bound, or of the wrong shape, and not retried; a page of MaxTransferCount complete
 // items fits.
 func TestTransferPageBounds(t *testing.T) {
-	items := func(n int, item func(i int) string) []string {
-		s := make([]string, n)
-		for i := range s {
-			s[i] = item(i)
-		}
-		return s
-	}
+	pageOf := func(n int, item string) string { return pageAnswer(n, slices.Repeat([]string{item}, n)...) }
 	tests := []struct {
 		name    string
 		body    string
 		wantN   int
 		wantErr string // in the error's text; "" for a page
 	}{
-		{name: "1000 items", body: pageAnswer(1000, items(1000, func(i int) string { return idItem(numberedID(i)) })...), wantN: 1000},
-		{name: "1001 items", body: pageAnswer(1001, items(1001, func(i int) string { return idItem(numberedID(i)) })...), wantErr: "more than 1000 items"},
-		{name: "100,000 empty items", body: pageAnswer(1, items(100_000, func(int) string { return "{}" })...),
+		{name: "1000 items", body: pageOf(1000, idItem(officialTransferID)), wantN: 1000},
+		{name: "1001 items", body: pageOf(1001, idItem(officialTransferID)), wantErr: "more than 1000 items"},
+		{name: "100,000 empty items", body: pageAnswer(1, slices.Repeat([]string{"{}"}, 100_000)...),
 			wantErr: "content has a list of more than 10000 items"}, // every answer's bound, before any decoding
-		{name: "1000 complete items", body: pageAnswer(1000, items(1000, func(int) string { return fullTransferItem })...), wantN: 1000},
+		{name: "1000 complete items", body: pageOf(1000, fullTransferItem), wantN: 1000},
 		{name: "one byte over the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes+1), wantErr: "larger than " + strconv.Itoa(maxTransferPageBytes) + " bytes"},
 		{name: "at the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes), wantN: 1},
 		{name: "items not a list", body: `{"status":"ok","content":{"items":{"id":"x"},"total":1}}`, wantErr: "not an array"},
@@ -641,7 +625,7 @@ func TestTransferPageBounds(t *testing.T) {
 			assert.Len(t, page.Items, tc.wantN)
 		})
 	}
-	require.Less(t, len(pageAnswer(1000, items(1000, func(int) string { return fullTransferItem })...)), maxTransferPageBytes/3,
+	require.Less(t, len(pageOf(1000, fullTransferItem)), maxTransferPageBytes/3,
 		"the bound keeps three times the room of a page of complete items")
 }
 
