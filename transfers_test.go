@@ -405,10 +405,7 @@ func TestAllTransfers(t *testing.T) {
 				}
 				tc.handler(w, r)
 			})
-			var before *TransferQuery
-			if tc.q != nil {
-				before = clonePtr(tc.q)
-			}
+			before := clonePtr(tc.q)
 			ids, errs := collect(c.AllTransfers(context.Background(), tc.q, tc.opts...), tc.stopAfter)
 			assert.Equal(t, tc.wantIDs, ids)
 			assert.Equal(t, tc.wantOffsets, rec.offsets())
