@@ -34,21 +34,17 @@ func TestBrokerTypesIsTheSpecListThenMeshAdditions(t *testing.T) {
 // the API does.
 func TestBrokerTypeConstantsSpellTheSpecValues(t *testing.T) {
 	constants := []BrokerType{
-		BrokerTypeRobinhood, BrokerTypeETrade, BrokerTypeAlpaca, BrokerTypeTDAmeritrade, BrokerTypeWeBull,
-		BrokerTypeStash, BrokerTypeInteractiveBrokers, BrokerTypePublic, BrokerTypeCoinbase, BrokerTypeKraken,
-		BrokerTypeCoinbasePro, BrokerTypeCryptoCom, BrokerTypeOpenSea, BrokerTypeBinanceUS, BrokerTypeGemini,
-		BrokerTypeCryptocurrencyAddress, BrokerTypeCryptocurrencyWallet, BrokerTypeOKCoin, BrokerTypeBittrex,
-		BrokerTypeKuCoin, BrokerTypeEtoro, BrokerTypeCEXIO, BrokerTypeBinanceInternational, BrokerTypeBitstamp,
-		BrokerTypeGateIO, BrokerTypeAcorns, BrokerTypeOKX, BrokerTypeBitFlyer, BrokerTypeCoinlist,
-		BrokerTypeHuobi, BrokerTypeBitfinex, BrokerTypeDeFiWallet, BrokerTypeKrakenDirect, BrokerTypeVanguard,
-		BrokerTypeBinanceInternationalDirect, BrokerTypeBitfinexDirect, BrokerTypeBybit, BrokerTypePaxos,
-		BrokerTypeCoinbasePrime, BrokerTypeBTCTurkDirect, BrokerTypeKuCoinDirect, BrokerTypeOKXOAuth,
-		BrokerTypeParibuDirect, BrokerTypeRobinhoodConnect, BrokerTypeBlockchainCom, BrokerTypeBitsoDirect,
-		BrokerTypeBinanceConnect, BrokerTypeBinanceOAuth, BrokerTypeRevolutConnect, BrokerTypeBinancePay,
-		BrokerTypeBybitDirect,
-		BrokerTypeParibuOAuth, BrokerTypePayPalConnect, BrokerTypeBinanceTRDirect, BrokerTypeCoinbaseRamp,
-		BrokerTypeBybitDirectMobile, BrokerTypeSandbox, BrokerTypeCryptoComPay, BrokerTypeBybitEUDirect,
-		BrokerTypeUphold, BrokerTypeBinancePayOnchain, BrokerTypeSandboxCoinbase, BrokerTypeBybitPay,
+		BrokerTypeRobinhood, BrokerTypeETrade, BrokerTypeAlpaca, BrokerTypeTDAmeritrade, BrokerTypeWeBull, BrokerTypeStash,
+		BrokerTypeInteractiveBrokers, BrokerTypePublic, BrokerTypeCoinbase, BrokerTypeKraken, BrokerTypeCoinbasePro, BrokerTypeCryptoCom,
+		BrokerTypeOpenSea, BrokerTypeBinanceUS, BrokerTypeGemini, BrokerTypeCryptocurrencyAddress, BrokerTypeCryptocurrencyWallet, BrokerTypeOKCoin,
+		BrokerTypeBittrex, BrokerTypeKuCoin, BrokerTypeEtoro, BrokerTypeCEXIO, BrokerTypeBinanceInternational, BrokerTypeBitstamp, BrokerTypeGateIO,
+		BrokerTypeAcorns, BrokerTypeOKX, BrokerTypeBitFlyer, BrokerTypeCoinlist, BrokerTypeHuobi, BrokerTypeBitfinex, BrokerTypeDeFiWallet,
+		BrokerTypeKrakenDirect, BrokerTypeVanguard, BrokerTypeBinanceInternationalDirect, BrokerTypeBitfinexDirect, BrokerTypeBybit, BrokerTypePaxos,
+		BrokerTypeCoinbasePrime, BrokerTypeBTCTurkDirect, BrokerTypeKuCoinDirect, BrokerTypeOKXOAuth, BrokerTypeParibuDirect,
+		BrokerTypeRobinhoodConnect, BrokerTypeBlockchainCom, BrokerTypeBitsoDirect, BrokerTypeBinanceConnect, BrokerTypeBinanceOAuth,
+		BrokerTypeRevolutConnect, BrokerTypeBinancePay, BrokerTypeBybitDirect, BrokerTypeParibuOAuth, BrokerTypePayPalConnect,
+		BrokerTypeBinanceTRDirect, BrokerTypeCoinbaseRamp, BrokerTypeBybitDirectMobile, BrokerTypeSandbox, BrokerTypeCryptoComPay,
+		BrokerTypeBybitEUDirect, BrokerTypeUphold, BrokerTypeBinancePayOnchain, BrokerTypeSandboxCoinbase, BrokerTypeBybitPay,
 	}
 	assert.Equal(t, allBrokerTypes(), constants)
 }

@@ -3,6 +3,8 @@ package mesh
 import (
 	"encoding/base64"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -22,12 +24,7 @@ func stdToken(s string) string { return base64.StdEncoding.EncodeToString([]byte
 
 // insertEvery puts sep after every n bytes of s.
 func insertEvery(s string, n int, sep string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i += n {
-		b.WriteString(s[i:min(i+n, len(s))])
-		b.WriteString(sep)
-	}
-	return b.String()
+	return regexp.MustCompile(".{"+strconv.Itoa(n)+"}").ReplaceAllString(s, "${0}"+sep)
 }
 
 // A Link token is the standard base64 of an https URL, read as a browser's atob reads
