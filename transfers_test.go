@@ -136,8 +136,7 @@ func idItem(id string) string { return `{"id":"` + id + `"}` }
 // numberedID is the i-th of a list of distinct transfer ids.
 func numberedID(i int) string { return fmt.Sprintf("%08d-0000-4000-8000-000000000000", i) }
 
-// recordingClient is a test client on a server that records each request, then answers
-// it with h.
+// recordingClient is a test client on a server that records each request, answered by h.
 func recordingClient(t *testing.T, h http.HandlerFunc) (*Client, *server, *requestRecorder) {
 	t.Helper()
 	rec := &requestRecorder{}

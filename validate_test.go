@@ -289,20 +289,13 @@ func TestRefusalCodes(t *testing.T) {
 		want  []want   // the problems, in order
 		hints []string // what the first one's reason says to do
 	}{
-		{"userId too long: a shorter stable id, and the limit", func(r *request) { r.UserID = strings.Repeat("u", 51) },
-			nil, []want{{"userId", CodeTooLong, 50}}, []string{"hash", "50"}},
-		{"unknown brokerType: prefer IntegrationID", func(r *request) { r.BrokerType = "nasdaq" },
-			nil, []want{{"brokerType", CodeUnknownValue, 0}}, []string{"IntegrationID"}},
-		{"networkId not a UUID: where to find one", func(r *request) { first(r).NetworkID = "eth" },
-			nil, []want{{addr + "networkId", CodeNotUUID, 0}}, []string{"Networks"}},
-		{"transactionId too long", func(r *request) { r.TransferOptions.TransactionID = strings.Repeat("t", 129) },
-			nil, []want{{to + "transactionId", CodeTooLong, 128}}, nil},
-		{"clientFee above 1: a ratio", func(r *request) { r.TransferOptions.ClientFee = Float64(2.5) },
-			nil, []want{{to + "clientFee", CodeOutOfRange, 0}}, []string{"0.025"}},
-		{"transferType blank: leave it empty", func(r *request) { r.TransferOptions.TransferType = " " },
-			nil, []want{{to + "transferType", CodeBlank, 0}}, []string{"empty"}},
-		{"description too long", func(r *request) { r.TransferOptions.Description = strings.Repeat("d", 257) },
-			nil, []want{{to + "description", CodeTooLong, 256}}, nil},
+		{"userId too long: a shorter stable id, and the limit", func(r *request) { r.UserID = strings.Repeat("u", 51) }, nil, []want{{"userId", CodeTooLong, 50}}, []string{"hash", "50"}},
+		{"unknown brokerType: prefer IntegrationID", func(r *request) { r.BrokerType = "nasdaq" }, nil, []want{{"brokerType", CodeUnknownValue, 0}}, []string{"IntegrationID"}},
+		{"networkId not a UUID: where to find one", func(r *request) { first(r).NetworkID = "eth" }, nil, []want{{addr + "networkId", CodeNotUUID, 0}}, []string{"Networks"}},
+		{"transactionId too long", func(r *request) { r.TransferOptions.TransactionID = strings.Repeat("t", 129) }, nil, []want{{to + "transactionId", CodeTooLong, 128}}, nil},
+		{"clientFee above 1: a ratio", func(r *request) { r.TransferOptions.ClientFee = Float64(2.5) }, nil, []want{{to + "clientFee", CodeOutOfRange, 0}}, []string{"0.025"}},
+		{"transferType blank: leave it empty", func(r *request) { r.TransferOptions.TransferType = " " }, nil, []want{{to + "transferType", CodeBlank, 0}}, []string{"empty"}},
+		{"description too long", func(r *request) { r.TransferOptions.Description = strings.Repeat("d", 257) }, nil, []want{{to + "description", CodeTooLong, 256}}, nil},
 		{"several problems of the request", func(r *request) {
 			first(r).NetworkID = "x"
 			r.TransferOptions.AmountInFiat = Float64(math.NaN())
@@ -321,13 +314,9 @@ func TestRefusalCodes(t *testing.T) {
 			case tc.opt == nil:
 				req = nil
 			}
-			var opts []CallOption
-			if tc.opt != nil {
-				opts = append(opts, tc.opt)
-			}
 			srv := newServer(t, answer(http.StatusOK, okBody))
 			c, _ := newTestClient(t, srv.URL)
-			lt, err := c.CreateLinkToken(context.Background(), req, opts...)
+			lt, err := c.CreateLinkToken(context.Background(), req, tc.opt) // a nil option is skipped
 			assert.Nil(t, lt)
 			refusal(t, err)
 			var apiErr *APIError
