@@ -362,6 +362,7 @@ func idRange(from, to int) []string {
 
 func TestAllTransfers(t *testing.T) {
 	three := func() *TransferQuery { return &TransferQuery{Count: 3} }
+	refused := answer(http.StatusBadRequest, errorBody(StatusBadRequest, "invalidField", "no"))
 	tests := []struct {
 		name        string
 		handler     http.HandlerFunc
@@ -379,8 +380,7 @@ func TestAllTransfers(t *testing.T) {
 		{name: "Offset advances by the items received", handler: listHandler(5, 100), q: three(), wantIDs: idRange(0, 5), wantOffsets: []string{"", "3", "5"}},
 		{name: "stops on an empty page", handler: listHandler(0, 100), q: three(), wantIDs: nil, wantOffsets: []string{""}},
 		{name: "empty list", handler: listHandler(0, 0), wantOffsets: []string{""}},
-		{name: "the first error yielded once, then nothing", handler: sequence(listHandler(9, 9), answer(http.StatusBadRequest, errorBody(StatusBadRequest, "invalidField", "no"))),
-			q: three(), wantIDs: idRange(0, 3), wantOffsets: []string{"", "3"}, wantErr: ErrBadRequest},
+		{name: "the first error yielded once, then nothing", handler: sequence(listHandler(9, 9), refused), q: three(), wantIDs: idRange(0, 3), wantOffsets: []string{"", "3"}, wantErr: ErrBadRequest},
 		{name: "an error on the first page", handler: answer(http.StatusForbidden, errorBody(StatusPermissionDenied, "", "no")), wantOffsets: []string{""}, wantErr: ErrPermissionDenied},
 		{name: "an invalid query: one error, nothing sent", handler: listHandler(9, 9), q: &TransferQuery{Count: -1}, wantErr: ErrValidation},
 		{name: "a bad option: one error, nothing sent", handler: listHandler(9, 9), opts: []CallOption{WithResponse(nil)}, wantErr: ErrValidation},
@@ -458,6 +458,7 @@ func TestAllTransfers(t *testing.T) {
 
 func TestTransferByID(t *testing.T) {
 	other1, other2, found := numberedID(1), numberedID(2), &Transfer{ID: officialTransferID}
+	page := func(items ...string) http.HandlerFunc { return answer(http.StatusOK, pageAnswer(len(items), items...)) }
 	down := answer(http.StatusServiceUnavailable, errorBody(StatusServerFailure, "", "down"))
 	tests := []struct {
 		name    string
@@ -469,14 +470,12 @@ func TestTransferByID(t *testing.T) {
 		hits    int32
 	}{
 		{name: "found", id: officialTransferID, handler: answer(http.StatusOK, transferListAnswer), want: &wantOfficialTransfer, hits: 1},
-		{name: "found, the id in another case", id: strings.ToUpper(officialTransferID), handler: answer(http.StatusOK, pageAnswer(1, idItem(officialTransferID))), want: found, hits: 1},
-		{name: "found among transfers the server should have filtered out", id: officialTransferID,
-			handler: answer(http.StatusOK, pageAnswer(3, idItem(other1), idItem(officialTransferID), idItem(other2))), want: found, hits: 1},
-		{name: "a server that ignores the filter: not found, naming the id", id: officialTransferID,
-			handler: answer(http.StatusOK, pageAnswer(2, idItem(other1), idItem(other2))), wantErr: ErrNotFound, hits: 1,
-			text: "mesh: not found: Mesh has no transfer with id " + officialTransferID},
-		{name: "an item without an id", id: officialTransferID, handler: answer(http.StatusOK, pageAnswer(1, `{"status":"succeeded"}`)), wantErr: ErrNotFound, hits: 1},
-		{name: "empty list", id: officialTransferID, handler: answer(http.StatusOK, pageAnswer(0)), wantErr: ErrNotFound, hits: 1},
+		{name: "found, the id in another case", id: strings.ToUpper(officialTransferID), handler: page(idItem(officialTransferID)), want: found, hits: 1},
+		{name: "found among transfers the server should have filtered out", id: officialTransferID, handler: page(idItem(other1), idItem(officialTransferID), idItem(other2)), want: found, hits: 1},
+		{name: "a server that ignores the filter: not found, naming the id", id: officialTransferID, handler: page(idItem(other1), idItem(other2)),
+			wantErr: ErrNotFound, hits: 1, text: "mesh: not found: Mesh has no transfer with id " + officialTransferID},
+		{name: "an item without an id", id: officialTransferID, handler: page(`{"status":"succeeded"}`), wantErr: ErrNotFound, hits: 1},
+		{name: "empty list", id: officialTransferID, handler: page(), wantErr: ErrNotFound, hits: 1},
 		{name: "notFound from Mesh", id: officialTransferID, handler: answer(http.StatusNotFound, errorBody(StatusNotFound, "", "no such transfer")), wantErr: ErrNotFound, hits: 1},
 		{name: "401", id: officialTransferID, handler: answer(http.StatusUnauthorized, "Unauthorized", "Content-Type", "text/plain"), wantErr: ErrUnauthorized, hits: 1},
 		{name: "503 retried as every call", id: officialTransferID, handler: down, wantErr: ErrServerFailure, hits: 3},
@@ -588,8 +587,7 @@ func TestTransferPageBounds(t *testing.T) {
 	}{
 		{name: "1000 items", body: pageOf(1000, idItem(officialTransferID)), wantN: 1000},
 		{name: "1001 items", body: pageOf(1001, idItem(officialTransferID)), wantErr: "more than 1000 items"},
-		{name: "100,000 empty items", body: pageAnswer(1, slices.Repeat([]string{"{}"}, 100_000)...),
-			wantErr: "content has a list of more than 10000 items"}, // every answer's bound, before any decoding
+		{name: "100,000 empty items: every answer's bound, before decoding", body: pageAnswer(1, slices.Repeat([]string{"{}"}, 100_000)...), wantErr: "content has a list of more than 10000 items"},
 		{name: "1000 complete items", body: pageOf(1000, fullTransferItem), wantN: 1000},
 		{name: "one byte over the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes+1), wantErr: "larger than " + strconv.Itoa(maxTransferPageBytes) + " bytes"},
 		{name: "at the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes), wantN: 1},
