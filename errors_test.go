@@ -38,9 +38,8 @@ func TestAPIErrorIsForValuesBuiltByConsumers(t *testing.T) {
 		{"302", &APIError{HTTPStatusCode: 302}, ErrUnexpectedResponse},
 		{"200 ok", &APIError{HTTPStatusCode: 200, Status: StatusOK}, ErrUnexpectedResponse},
 		{"600", &APIError{HTTPStatusCode: 600}, ErrUnexpectedResponse},
-		{"every field", &APIError{HTTPStatusCode: 429, Status: StatusTooManyRequest, ErrorType: "rateLimited", Message: "slow down",
-			DisplayMessage: "Try later", ErrorHash: "e08e7897", ErrorData: json.RawMessage(`{"a":1}`), RetryAfter: time.Second,
-			Header: http.Header{"X-Request-Id": {"r1"}}}, ErrTooManyRequests},
+		{"every field", &APIError{HTTPStatusCode: 429, Status: StatusTooManyRequest, ErrorType: "rateLimited", Message: "slow down", DisplayMessage: "Try later",
+			ErrorHash: "e08e7897", ErrorData: json.RawMessage(`{"a":1}`), RetryAfter: time.Second, Header: http.Header{"X-Request-Id": {"r1"}}}, ErrTooManyRequests},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

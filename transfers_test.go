@@ -241,7 +241,6 @@ func TestTransferQuery(t *testing.T) {
 		{name: "negative infinite minimum", code: CodeOutOfRange, q: &tq{MinAmountInFiat: Float64(math.Inf(-1))}, fields: []string{"MinAmountInFiat"}},
 		{name: "blank OrderBy", code: CodeBlank, q: &tq{OrderBy: "  "}, fields: []string{"OrderBy"}},
 
-		{name: "Count 1000", q: &tq{Count: 1000}},
 		{name: "Offset at int32's maximum", q: &tq{Offset: math.MaxInt32}},
 		{name: "unknown statuses", q: &tq{Statuses: []TransferStatus{"refunded", "Succeeded", "x", "y", "z"}}},
 		{name: "100 IntegrationIds", q: &tq{IntegrationIDs: idRange(0, 100)}},
