@@ -38,9 +38,8 @@ func TestAPIErrorIsForValuesBuiltByConsumers(t *testing.T) {
 		{"302", &APIError{HTTPStatusCode: 302}, ErrUnexpectedResponse},
 		{"200 ok", &APIError{HTTPStatusCode: 200, Status: StatusOK}, ErrUnexpectedResponse},
 		{"600", &APIError{HTTPStatusCode: 600}, ErrUnexpectedResponse},
-		{"every field", &APIError{HTTPStatusCode: 429, Status: StatusTooManyRequest, ErrorType: "rateLimited", Message: "slow down",
-			DisplayMessage: "Try later", ErrorHash: "e08e7897", ErrorData: json.RawMessage(`{"a":1}`), RetryAfter: time.Second,
-			Header: http.Header{"X-Request-Id": {"r1"}}}, ErrTooManyRequests},
+		{"every field", &APIError{HTTPStatusCode: 429, Status: StatusTooManyRequest, ErrorType: "rateLimited", Message: "slow down", DisplayMessage: "Try later",
+			ErrorHash: "e08e7897", ErrorData: json.RawMessage(`{"a":1}`), RetryAfter: time.Second, Header: http.Header{"X-Request-Id": {"r1"}}}, ErrTooManyRequests},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -55,48 +54,38 @@ func TestAPIErrorIsForValuesBuiltByConsumers(t *testing.T) {
 	}
 }
 
+// An APIError's text starts "mesh: ", says what the server said (Message before
+// DisplayMessage), and is one short line, cut at a character.
 func TestAPIErrorText(t *testing.T) {
-	full := &APIError{HTTPStatusCode: 400, Status: StatusBadRequest, ErrorType: "missingField",
-		Message: "userId is required", DisplayMessage: "Something went wrong", ErrorHash: "8d443794"}
-	text := full.Error()
-	for _, part := range []string{"400", "badRequest", "missingField", "userId is required", "[errorHash 8d443794]"} {
-		assert.Contains(t, text, part)
-	}
-	assert.NotContains(t, text, "Something went wrong", "Message is preferred to DisplayMessage")
-	assert.NotContains(t, text, "retry after", "no Retry-After, no retry hint")
-	assert.True(t, strings.HasPrefix(text, "mesh: "), text)
-
-	display := &APIError{HTTPStatusCode: 409, Status: StatusConflict, DisplayMessage: "Try again later"}
-	assert.Contains(t, display.Error(), "Try again later", "falls back to DisplayMessage")
-	assert.NotContains(t, display.Error(), "errorHash", "no hash, no errorHash")
-
-	retry := &APIError{HTTPStatusCode: 429, Status: StatusTooManyRequest, RetryAfter: 2 * time.Second}
-	assert.Contains(t, retry.Error(), "retry after 2s")
-	zero := &APIError{HTTPStatusCode: 429, Status: StatusTooManyRequest, RetryAfter: 0}
-	assert.NotContains(t, zero.Error(), "retry after")
-	assert.NotContains(t, zero.Error(), "0s")
-
 	tests := []struct {
-		name    string
-		err     *APIError
-		first   string // the start of the server's text, which must be kept
-		dropped string // what must not be shown
+		name       string
+		err        *APIError
+		has, hasnt []string
 	}{
-		{"long message", &APIError{HTTPStatusCode: 400, Status: StatusBadRequest, Message: "first words " + strings.Repeat("x", 5000) + " TAIL"},
-			"first words", "TAIL"},
-		{"multi-line message", &APIError{HTTPStatusCode: 500, Status: StatusServerFailure, Message: "boom\nat Mesh.Api.Handler()\r\n  at System.Threading"},
-			"boom", "\n"},
-		{"long multi-line display message", &APIError{HTTPStatusCode: 502, DisplayMessage: "down\n" + strings.Repeat("<p>outage</p>\n", 500) + "TAIL"},
-			"down", "TAIL"},
+		{"every part", &APIError{HTTPStatusCode: 400, Status: StatusBadRequest, ErrorType: "missingField", Message: "userId is required",
+			DisplayMessage: "Something went wrong", ErrorHash: "8d443794"},
+			[]string{"400", "badRequest", "missingField", "userId is required", "[errorHash 8d443794]"},
+			[]string{"Something went wrong", "retry after"}}, // Message is preferred; no Retry-After, no retry hint
+		{"DisplayMessage without Message", &APIError{HTTPStatusCode: 409, Status: StatusConflict, DisplayMessage: "Try again later"}, []string{"Try again later"}, []string{"errorHash"}},
+		{"Retry-After", &APIError{HTTPStatusCode: 429, Status: StatusTooManyRequest, RetryAfter: 2 * time.Second}, []string{"retry after 2s"}, nil},
+		{"Retry-After 0", &APIError{HTTPStatusCode: 429, Status: StatusTooManyRequest}, nil, []string{"retry after", "0s"}},
+		{"long message", &APIError{HTTPStatusCode: 400, Status: StatusBadRequest, Message: "first words " + strings.Repeat("x", 5000) + " TAIL"}, []string{"first words"}, []string{"TAIL"}},
+		{"multi-line message", &APIError{HTTPStatusCode: 500, Status: StatusServerFailure, Message: "boom\nat Mesh.Api.Handler()\r\n  at System.Threading"}, []string{"boom"}, []string{"\n"}},
+		{"long multi-line display message", &APIError{HTTPStatusCode: 502, DisplayMessage: "down\n" + strings.Repeat("<p>outage</p>\n", 500) + "TAIL"}, []string{"down"}, []string{"TAIL"}},
 		{"every field long", &APIError{HTTPStatusCode: 400, Status: Status(strings.Repeat("s", 1000)), ErrorType: strings.Repeat("t", 1000),
 			Message: "first" + strings.Repeat("é", 5000) + "TAIL", ErrorHash: strings.Repeat("h", 1000)},
-			"first", "TAIL"},
+			[]string{"first"}, []string{"TAIL"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			text := tc.err.Error()
-			assert.Contains(t, text, tc.first)
-			assert.NotContains(t, text, tc.dropped)
+			assert.True(t, strings.HasPrefix(text, "mesh: "), text)
+			for _, s := range tc.has {
+				assert.Contains(t, text, s)
+			}
+			for _, s := range tc.hasnt {
+				assert.NotContains(t, text, s)
+			}
 			assertShortLine(t, text, 599, "the error")
 			assert.NotContains(t, text, "\uFFFD", "cut inside a character")
 		})
@@ -113,34 +102,25 @@ func TestAPIErrorText(t *testing.T) {
 	})
 }
 
-func TestValidationError(t *testing.T) {
-	tests := []struct {
-		name string
-		err  *ValidationError
-		want string
-	}{
-		{"field", &ValidationError{Field: "userId", Reason: "is required"}, "mesh: invalid request: userId: is required"},
-		{"nested field", &ValidationError{Field: "transferOptions.toAddresses[0].networkId", Reason: "must be a UUID"},
-			"mesh: invalid request: transferOptions.toAddresses[0].networkId: must be a UUID"},
-		{"no field", &ValidationError{Reason: "request is nil"}, "mesh: invalid request: request is nil"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, tc.err.Error())
-			assertOnlySentinel(t, tc.err, ErrValidation)
-			wrapped := fmt.Errorf("wrapped: %w", tc.err)
-			assertOnlySentinel(t, wrapped, ErrValidation)
-			var ve *ValidationError
-			require.ErrorAs(t, wrapped, &ve)
-			assert.Same(t, tc.err, ve)
-		})
-	}
-}
-
-func TestInvalidRequestError(t *testing.T) {
+// A ValidationError reads "mesh: invalid request: field: reason", the reason alone when
+// no field; an InvalidRequestError joins its problems on one line. Each matches only
+// ErrValidation, wrapped or not, and errors.As finds the problem.
+func TestValidationErrors(t *testing.T) {
 	p1 := &ValidationError{Field: "userId", Reason: "is required"}
 	p2 := &ValidationError{Field: "transferOptions.toAddresses[1].networkId", Reason: "must be a UUID"}
 	p3 := &ValidationError{Field: "transferOptions.clientFee", Reason: "must be a ratio from 0 to 1"}
+	noField := &ValidationError{Reason: "request is nil"}
+	for p, want := range map[*ValidationError]string{p1: "mesh: invalid request: userId: is required",
+		p2: "mesh: invalid request: transferOptions.toAddresses[1].networkId: must be a UUID", noField: "mesh: invalid request: request is nil"} {
+		assert.Equal(t, want, p.Error())
+		wrapped := fmt.Errorf("wrapped: %w", p)
+		assertOnlySentinel(t, p, ErrValidation)
+		assertOnlySentinel(t, wrapped, ErrValidation)
+		var ve *ValidationError
+		require.ErrorAs(t, wrapped, &ve)
+		assert.Same(t, p, ve)
+	}
+
 	err := &InvalidRequestError{Problems: []*ValidationError{p1, p2, p3}}
 
 	text := err.Error()

@@ -15,9 +15,9 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -54,11 +54,9 @@ var (
 		ID: officialTransferID, ClientTransactionID: "123456", InstitutionTransactionID: "456789", UserID: "123456798",
 		Status: TransferStatusSucceeded, AmountInFiat: 1000.3, AmountInFiatCurrencyCode: "USD", Amount: 10.123,
 		Symbol: "WETH", NetworkName: "Polygon", NetworkID: "00000000-0000-0000-0000-000000000000",
-		CreatedAt: time.Unix(1653211113, 0).UTC(), ExecutedAt: time.Unix(1707462614, 0).UTC(),
-		From:          &TransferSource{ID: officialTransferID, Type: BrokerTypeRobinhood, Name: "Robinhood", LogoURL: "https://logo.com/logo.jpg"},
-		Hash:          "0x77f3…",
-		GasFee:        &TransferFee{Fee: 0.0001, FeeCurrency: "MATIC", FeeInFiat: 0.1},
-		TransferType:  TransferTypePayment,
+		CreatedAt: time.Unix(1653211113, 0).UTC(), ExecutedAt: time.Unix(1707462614, 0).UTC(), Hash: "0x77f3…",
+		From:   &TransferSource{ID: officialTransferID, Type: BrokerTypeRobinhood, Name: "Robinhood", LogoURL: "https://logo.com/logo.jpg"},
+		GasFee: &TransferFee{Fee: 0.0001, FeeCurrency: "MATIC", FeeInFiat: 0.1}, TransferType: TransferTypePayment,
 		IsFeeIncluded: false, SourceAmount: Float64(10.122), DestinationAmount: Float64(10),
 		TotalFeesAmountInFiat: 0.5, TotalTransactionAmountInFiat: 1000.5,
 		FundingMethods: []FundingMethod{{Type: "cryptocurrencyConversion", Amount: 2, AmountInFiat: 20, ToSymbol: "WETH",
@@ -100,19 +98,17 @@ const fullTransferItem = `{"id":"8e25acb5-a9e2-4d00-8772-a255f010a2a9",
  "webhookLogs":[{"responseCode":200,"webhookUri":"https://shop.example/mesh/webhook","sentTimestamp":1707462615,"responseMessage":"OK"}]}`
 
 var wantFullTransfer = Transfer{
-	ID: officialTransferID, ClientTransactionID: "order-2024-05-22-000123456789",
-	InstitutionTransactionID: "4f1c2d3e-5a6b-7c8d-9e0f-112233445566", UserID: "user-0123456789abcdef0123456789",
-	Status: TransferStatusSucceeded, AmountInFiat: 1000.3, AmountToReceiveInFiat: 999.8, AmountInFiatCurrencyCode: "USD",
-	Amount: 10.123, AmountToReceive: 10.118, Symbol: "WETH", TokenAddress: "0x7ceb23fd6bc0add59e62ac25578270cff1b9f619",
+	ID: officialTransferID, ClientTransactionID: "order-2024-05-22-000123456789", InstitutionTransactionID: "4f1c2d3e-5a6b-7c8d-9e0f-112233445566",
+	UserID: "user-0123456789abcdef0123456789", Status: TransferStatusSucceeded, AmountInFiat: 1000.3, AmountToReceiveInFiat: 999.8,
+	AmountInFiatCurrencyCode: "USD", Amount: 10.123, AmountToReceive: 10.118, Symbol: "WETH", TokenAddress: "0x7ceb23fd6bc0add59e62ac25578270cff1b9f619",
 	NetworkID: polygonID, NetworkName: "Polygon", NetworkLogoURL: cdn + "networks/Polygon.svg",
 	Hash:               "0x77f3a1c2d3e4f5061728394a5b6c7d8e9f00112233445566778899aabbccddee",
 	InfoURL:            "https://polygonscan.com/tx/0x77f3a1c2d3e4f5061728394a5b6c7d8e9f00112233445566778899aabbccddee",
 	DestinationAddress: "0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", RefundAddress: "0x1a2b3c4d5e6f708192a3b4c5d6e7f80912345678",
-	CreatedAt: time.Unix(1653211113, 0).UTC(), ExecutedAt: time.Unix(1707462614, 0).UTC(),
-	From:        &TransferSource{ID: robinhoodID, Type: BrokerTypeRobinhood, Name: "Robinhood", LogoURL: cdn + "integrations/Robinhood.svg"},
-	SubClientID: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9", TransferType: TransferTypePayment, IsFeeIncluded: true,
-	SourceAmount: Float64(10.122), DestinationAmount: Float64(10), DestinationAmountInFiat: Float64(999.123),
-	TotalFeesAmountInFiat: 0.5, TotalTransactionAmountInFiat: 1000.5,
+	CreatedAt: time.Unix(1653211113, 0).UTC(), ExecutedAt: time.Unix(1707462614, 0).UTC(), SubClientID: "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+	From:         &TransferSource{ID: robinhoodID, Type: BrokerTypeRobinhood, Name: "Robinhood", LogoURL: cdn + "integrations/Robinhood.svg"},
+	TransferType: TransferTypePayment, IsFeeIncluded: true, SourceAmount: Float64(10.122), DestinationAmount: Float64(10),
+	DestinationAmountInFiat: Float64(999.123), TotalFeesAmountInFiat: 0.5, TotalTransactionAmountInFiat: 1000.5,
 	GasFee:        &TransferFee{Fee: 0.000123456789, FeeCurrency: "MATIC", FeeInFiat: 0.123456, FeeInTransferCurrency: Float64(0.0000123456)},
 	WithdrawalFee: &TransferFee{Fee: 0.0002, FeeCurrency: "WETH", FeeInFiat: 0.5, FeeInTransferCurrency: Float64(0.0002)},
 	ProcessingFee: &TransferFee{Fee: 1.5, FeeCurrency: "USD", FeeInFiat: 1.5, FeeInTransferCurrency: Float64(0.015)},
@@ -125,8 +121,7 @@ var wantFullTransfer = Transfer{
 	BridgingDetails: &BridgingDetails{Status: "completed", StatusDescription: "Bridged", TargetSide: []byte(`{"chain":"base"}`),
 		SourceSide: []byte(`{"chain":"polygon"}`), Timeline: []byte(`[{"step":"sent","timestamp":1707462600}]`)},
 	IsSmartFundingTransfer: true, IsBridgingTransfer: true, UnitPrice: Float64(98.8123), RequestedTransferAmount: Float64(10.123),
-	WebhookLogs: []TransferWebhookLog{{ResponseCode: 200, WebhookURI: "https://shop.example/mesh/webhook",
-		SentAt: time.Unix(1707462615, 0).UTC(), ResponseMessage: "OK"}},
+	WebhookLogs: []TransferWebhookLog{{ResponseCode: 200, WebhookURI: "https://shop.example/mesh/webhook", SentAt: time.Unix(1707462615, 0).UTC(), ResponseMessage: "OK"}},
 }
 
 // pageAnswer is an ok answer of the transfer list holding items (JSON objects) and total.
@@ -141,129 +136,53 @@ func idItem(id string) string { return `{"id":"` + id + `"}` }
 // numberedID is the i-th of a list of distinct transfer ids.
 func numberedID(i int) string { return fmt.Sprintf("%08d-0000-4000-8000-000000000000", i) }
 
-// recorder keeps the path and query of every request a server received.
-type recorder struct {
-	mu      sync.Mutex
-	paths   []string
-	queries []url.Values
+// recordingClient is a test client on a server that records each request, answered by h.
+func recordingClient(t *testing.T, h http.HandlerFunc) (*Client, *server, *requestRecorder) {
+	t.Helper()
+	rec := &requestRecorder{}
+	srv := newServer(t, rec.handler(t, h))
+	c, _ := newTestClient(t, srv.URL)
+	return c, srv, rec
 }
 
-// wrap records each request, then runs h.
-func (rec *recorder) wrap(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		rec.mu.Lock()
-		rec.paths = append(rec.paths, r.Method+" "+r.URL.Path)
-		rec.queries = append(rec.queries, r.URL.Query())
-		rec.mu.Unlock()
-		h(w, r)
-	}
-}
-
-func (rec *recorder) Queries() []url.Values {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return append([]url.Values(nil), rec.queries...)
-}
-
-func (rec *recorder) Paths() []string {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	return append([]string(nil), rec.paths...)
-}
-
-// Offsets returns the Offset parameter of each request ("" when not sent).
-func (rec *recorder) Offsets() []string {
+// offsets returns the Offset parameter of each request ("" when not sent).
+func (rec *requestRecorder) offsets() []string {
 	var offsets []string
-	for _, q := range rec.Queries() {
+	for _, q := range rec.queries() {
 		offsets = append(offsets, q.Get("Offset"))
 	}
 	return offsets
 }
 
-// recordingClient is a test client on a server that records each request, then answers
-// it with h.
-func recordingClient(t *testing.T, h http.HandlerFunc) (*Client, *server, *recorder) {
-	t.Helper()
-	rec := &recorder{}
-	srv := newServer(t, rec.wrap(h))
-	c, _ := newTestClient(t, srv.URL)
-	return c, srv, rec
-}
-
-// problemFields returns the Field of each problem of an *InvalidRequestError.
-func problemFields(t *testing.T, err error) []string {
-	t.Helper()
-	var invalid *InvalidRequestError
-	require.ErrorAs(t, err, &invalid)
-	fields := make([]string, len(invalid.Problems))
-	for i, p := range invalid.Problems {
-		fields[i] = p.Field
-	}
-	return fields
-}
-
-// Mesh's official examples decode field by field, from the documented path and query.
-func TestTransferOfficialExamples(t *testing.T) {
-	t.Run("transfers", func(t *testing.T) {
-		c, srv, rec := recordingClient(t, answer(http.StatusOK, transferListAnswer))
-		page, err := c.Transfers(context.Background(), nil)
-		require.NoError(t, err)
-		assert.Equal(t, &TransferPage{Items: []Transfer{wantOfficialTransfer}, Total: 10}, page)
-		assert.EqualValues(t, 1, srv.hits.Load())
-		assert.Equal(t, []string{"GET /api/v1/transfers/managed/mesh"}, rec.Paths())
-	})
-	t.Run("a transfer completed to every field", func(t *testing.T) {
-		c, _, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(1, fullTransferItem)))
-		page, err := c.Transfers(context.Background(), nil)
-		require.NoError(t, err)
-		require.Len(t, page.Items, 1)
-		assert.Equal(t, wantFullTransfer, page.Items[0])
-		assert.Empty(t, zeroFields(reflect.ValueOf(page.Items[0]), "Transfer"), "a Go field the fixture does not fill")
-	})
-	t.Run("wallet verifications", func(t *testing.T) {
-		c, srv, rec := recordingClient(t, answer(http.StatusOK, verificationsAnswer))
-		got, err := c.WalletVerifications(context.Background(), "user-1", "address-1")
-		require.NoError(t, err)
-		assert.Equal(t, []WalletVerification{wantOfficialVerification}, got)
-		assert.EqualValues(t, 1, srv.hits.Load())
-		assert.Equal(t, []string{"GET /api/v1/wallets/verify"}, rec.Paths())
-		assert.Equal(t, []url.Values{{"UserId": {"user-1"}, "Address": {"address-1"}}}, rec.Queries())
-	})
-}
-
-// TestTransferDecode: nulls, statuses in any case, and what Mesh adds later decode as
-// data, never as an error.
+// TestTransferDecode: Mesh's official example and a transfer of every field decode field
+// by field; nulls, statuses in any case, and what Mesh adds later decode as data, never
+// as an error.
 func TestTransferDecode(t *testing.T) {
+	require.Empty(t, zeroFields(reflect.ValueOf(wantFullTransfer), "Transfer"), "a Go field the fixture does not fill")
 	tests := []struct {
 		name  string
 		items []string
 		want  []Transfer
 		body  string // the whole answer, instead of a page of items with total 7
+		total int    // 7 when 0
 	}{
-		{name: "executedTimestamp and from null", items: []string{`{"id":"` + officialTransferID + `","status":"pending",
+		{name: "Mesh's official example", body: transferListAnswer, total: 10, want: []Transfer{wantOfficialTransfer}},
+		{name: "a transfer completed to every field", items: []string{fullTransferItem}, want: []Transfer{wantFullTransfer}},
+		{name: "nulls: a field, every field, an item", items: []string{`{"id":"` + officialTransferID + `","status":"pending",
 			"createdTimestamp":1653211113,"executedTimestamp":null,"from":null,"hash":null,"gasFee":null,"fundingMethods":null,
-			"sourceAmount":null,"transferType":null,"bridgingDetails":null}`},
-			want: []Transfer{{ID: officialTransferID, Status: TransferStatusPending, CreatedAt: time.Unix(1653211113, 0).UTC()}}},
-		{name: "every field null", items: []string{`{"id":null,"clientTransactionId":null,"userId":null,"status":null,"amountInFiat":null,
-			"amount":null,"symbol":null,"networkId":null,"createdTimestamp":null,"executedTimestamp":null,"from":null,"isFeeIncluded":null,
-			"destinationAmountInFiat":null,"withdrawalFee":null,"processingFee":null,"destinationAddress":null,"refundAddress":null}`},
-			want: []Transfer{{}}},
-		{name: "an item null", items: []string{`null`}, want: []Transfer{{}}},
-		{name: "unknown status kept", items: []string{`{"id":"` + officialTransferID + `","status":"refunded"}`},
-			want: []Transfer{{ID: officialTransferID, Status: "refunded"}}},
-		{name: "unknown transfer type and broker type kept", items: []string{`{"id":"` + officialTransferID +
-			`","transferType":"teleport","from":{"type":"newBroker2027"}}`},
-			want: []Transfer{{ID: officialTransferID, TransferType: "teleport", From: &TransferSource{Type: "newBroker2027"}}}},
-		{name: "unknown fields ignored", items: []string{`{"id":"` + officialTransferID + `","status":"failed",
+			"sourceAmount":null,"transferType":null,"bridgingDetails":null}`, `{"id":null,"clientTransactionId":null,"userId":null,"status":null,
+			"amountInFiat":null,"amount":null,"symbol":null,"networkId":null,"createdTimestamp":null,"executedTimestamp":null,"from":null,"isFeeIncluded":null,
+			"destinationAmountInFiat":null,"withdrawalFee":null,"processingFee":null,"destinationAddress":null,"refundAddress":null}`, `null`},
+			want: []Transfer{{ID: officialTransferID, Status: TransferStatusPending, CreatedAt: time.Unix(1653211113, 0).UTC()}, {}, {}}},
+		{name: "what Mesh adds later: unknown values kept, unknown fields ignored", items: []string{
+			`{"id":"` + officialTransferID + `","transferType":"teleport","from":{"type":"newBroker2027"}}`, `{"id":"` + officialTransferID + `","status":"failed",
 			"refund":{"x":[1,{"y":null}]},"gasFee":{"fee":1,"newFeeField":"x"},"webhookLogs":[{"responseCode":500,"retry":true}]}`},
-			want: []Transfer{{ID: officialTransferID, Status: TransferStatusFailed, GasFee: &TransferFee{Fee: 1},
-				WebhookLogs: []TransferWebhookLog{{ResponseCode: 500}}}}},
-		{name: "Succeeded in any case", items: []string{`{"status":"Succeeded"}`, `{"status":"SUCCEEDED"}`, `{"status":"sUcCeEdEd"}`,
-			`{"status":"Pending"}`, `{"status":"FAILED"}`},
+			want: []Transfer{{ID: officialTransferID, TransferType: "teleport", From: &TransferSource{Type: "newBroker2027"}},
+				{ID: officialTransferID, Status: TransferStatusFailed, GasFee: &TransferFee{Fee: 1}, WebhookLogs: []TransferWebhookLog{{ResponseCode: 500}}}}},
+		{name: "known statuses in any case, others kept as they are", items: []string{`{"status":"Succeeded"}`, `{"status":"SUCCEEDED"}`,
+			`{"status":"sUcCeEdEd"}`, `{"status":"Pending"}`, `{"status":"FAILED"}`, `{"id":"x","status":"refunded"}`, `{"status":"ſucceeded"}`, `{"status":" succeeded"}`},
 			want: []Transfer{{Status: TransferStatusSucceeded}, {Status: TransferStatusSucceeded}, {Status: TransferStatusSucceeded},
-				{Status: TransferStatusPending}, {Status: TransferStatusFailed}}},
-		{name: "a status only like a known one kept", items: []string{`{"status":"ſucceeded"}`, `{"status":" succeeded"}`},
-			want: []Transfer{{Status: "ſucceeded"}, {Status: " succeeded"}}},
+				{Status: TransferStatusPending}, {Status: TransferStatusFailed}, {ID: "x", Status: "refunded"}, {Status: "ſucceeded"}, {Status: " succeeded"}}},
 		{name: "empty page", items: nil, want: []Transfer{}},
 		{name: "page additions of the newer reference ignored", want: []Transfer{}, body: `{"status":"ok","teamCode":"XY",
 			"content":{"items":[],"total":7,"hasMorePages":false,"range":{"from":0,"to":0}}}`},
@@ -274,175 +193,122 @@ func TestTransferDecode(t *testing.T) {
 			c, _, _ := recordingClient(t, answer(http.StatusOK, cmp.Or(tc.body, pageAnswer(7, tc.items...))))
 			page, err := c.Transfers(context.Background(), nil)
 			require.NoError(t, err)
-			assert.Equal(t, &TransferPage{Items: tc.want, Total: 7}, page)
+			assert.Equal(t, &TransferPage{Items: tc.want, Total: cmp.Or(tc.total, 7)}, page)
 		})
 	}
 }
 
-// TestTransferQueryOnTheWire: the query the server received, exactly.
-func TestTransferQueryOnTheWire(t *testing.T) {
+// TestTransferQuery: each rule Mesh documents refuses, naming its query parameter, and
+// sends nothing; what Mesh accepts is sent, and the server receives exactly the query.
+func TestTransferQuery(t *testing.T) {
+	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
 	from := time.Date(2024, 5, 22, 10, 18, 33, 999_999_999, time.FixedZone("CEST", 2*3600))
 	to := time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC)
+	type tq = TransferQuery
+	rep := strings.Repeat
+	overInt32 := math.MaxInt32
+	overInt32++
 	tests := []struct {
-		name string
-		q    *TransferQuery
-		want url.Values
+		name   string
+		q      *TransferQuery
+		fields []string   // nil: accepted and sent
+		sent   url.Values // the query the server receives, when given
+		reason string     // in the first problem's reason
+		code   string     // the first problem's Code
+		limit  int        // and its Limit
 	}{
-		{name: "nil", q: nil, want: url.Values{}},
-		{name: "zero", q: &TransferQuery{}, want: url.Values{}},
-		{name: "false, zero and empty not sent", q: &TransferQuery{Descending: false, Count: 0, Offset: 0, IntegrationIDs: []string{},
-			Statuses: []TransferStatus{}}, want: url.Values{}},
-		{
-			name: "every field",
-			q: &TransferQuery{
-				ID: "8E25ACB5-A9E2-4D00-8772-A255F010A2A9", ClientTransactionID: "order 42/ä&=?#+", UserID: "user-42",
-				IntegrationIDs: []string{coinbaseID, robinhoodID, coinbaseID},
-				Statuses:       []TransferStatus{TransferStatusPending, TransferStatusFailed, "refunded"},
-				CreatedFrom:    from, CreatedTo: to,
-				MinAmountInFiat: Float64(0), MaxAmountInFiat: Float64(1e21),
-				Hash: "0x77f3", SubClientID: polygonID, OrderBy: "createdTimestamp", Descending: true, Count: 1000, Offset: 20,
-			},
-			want: url.Values{
-				"Id": {"8E25ACB5-A9E2-4D00-8772-A255F010A2A9"}, "ClientTransactionId": {"order 42/ä&=?#+"}, "UserId": {"user-42"},
-				"IntegrationIds": {coinbaseID, robinhoodID, coinbaseID},
-				"Statuses":       {"pending", "failed", "refunded"},
-				"FromTimestamp":  {"1716365913"}, "ToTimestamp": {"1717200000"},
-				"MinAmountInFiat": {"0"}, "MaxAmountInFiat": {"1000000000000000000000"},
-				"Hash": {"0x77f3"}, "SubClientId": {polygonID}, "OrderBy": {"createdTimestamp"}, "DescendingOrder": {"true"},
-				"Count": {"1000"}, "Offset": {"20"},
-			},
-		},
-		{name: "small amounts without exponent", q: &TransferQuery{MinAmountInFiat: Float64(0.000001), MaxAmountInFiat: Float64(12345.678)},
-			want: url.Values{"MinAmountInFiat": {"0.000001"}, "MaxAmountInFiat": {"12345.678"}}},
-		{name: "explicit 0 maximum", q: &TransferQuery{MaxAmountInFiat: Float64(0)}, want: url.Values{"MaxAmountInFiat": {"0"}}},
-		{name: "a time before 1970", q: &TransferQuery{CreatedFrom: time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC)},
-			want: url.Values{"FromTimestamp": {"-1"}}},
-		{name: "the Unix epoch is a time, sent", q: &TransferQuery{CreatedTo: time.Unix(0, 0)}, want: url.Values{"ToTimestamp": {"0"}}},
+		{name: "Id not a UUID", code: CodeNotUUID, q: &tq{ID: "8e25acb5"}, fields: []string{"Id"}, reason: "UUID"},
+		{name: "Id in braces", code: CodeNotUUID, q: &tq{ID: "{" + officialTransferID + "}"}, fields: []string{"Id"}},
+		{name: "Id with white space", code: CodeNotUUID, q: &tq{ID: " " + officialTransferID}, fields: []string{"Id"}},
+		{name: "IntegrationIds entries", code: CodeNotUUID, q: &tq{IntegrationIDs: []string{coinbaseID, "coinbase", "", coinbaseID, "x"}},
+			fields: []string{"IntegrationIds[1]", "IntegrationIds[2]", "IntegrationIds[4]"}},
+		{name: "101 IntegrationIds", code: CodeTooMany, limit: 100, q: &tq{IntegrationIDs: idRange(0, 101)}, fields: []string{"IntegrationIds"}, reason: "at most 100"},
+		{name: "SubClientId", code: CodeNotUUID, q: &tq{SubClientID: "sub-1"}, fields: []string{"SubClientId"}},
+		{name: "6 Statuses", code: CodeTooMany, limit: 5, q: &tq{Statuses: []TransferStatus{"pending", "succeeded", "failed", "a", "b", "c"}}, fields: []string{"Statuses"}, reason: "at most 5"},
+		{name: "blank Statuses", code: CodeBlank, q: &tq{Statuses: []TransferStatus{"pending", "", " \t"}}, fields: []string{"Statuses[1]", "Statuses[2]"}},
+		{name: "ClientTransactionId 129", code: CodeTooLong, limit: 128, q: &tq{ClientTransactionID: rep("a", 129)}, fields: []string{"ClientTransactionId"}, reason: "128 UTF-16"},
+		{name: "ClientTransactionId 65 emoji: 130 UTF-16 units", code: CodeTooLong, limit: 128, q: &tq{ClientTransactionID: rep("😀", 65)}, fields: []string{"ClientTransactionId"}},
+		{name: "UserId 51", code: CodeTooLong, limit: 50, q: &tq{UserID: rep("u", 51)}, fields: []string{"UserId"}, reason: "50 UTF-16"},
+		{name: "UserId 26 emoji: 52 UTF-16 units", code: CodeTooLong, limit: 50, q: &tq{UserID: rep("😀", 26)}, fields: []string{"UserId"}},
+		{name: "negative Count", code: CodeOutOfRange, q: &tq{Count: -1}, fields: []string{"Count"}},
+		{name: "Count 1001", code: CodeOutOfRange, limit: 1000, q: &tq{Count: 1001}, fields: []string{"Count"}, reason: "newer API reference page"},
+		{name: "negative Offset", code: CodeOutOfRange, q: &tq{Offset: -10}, fields: []string{"Offset"}},
+		{name: "Offset past int32", code: CodeOutOfRange, q: &tq{Offset: overInt32}, fields: []string{"Offset"}, reason: "int32"},
+		{name: "CreatedFrom after CreatedTo", code: CodeInvalid, q: &tq{CreatedFrom: at.Add(time.Second), CreatedTo: at}, fields: []string{"FromTimestamp"}, reason: "after CreatedTo"},
+		{name: "minimum above maximum", code: CodeInvalid, q: &tq{MinAmountInFiat: Float64(10), MaxAmountInFiat: Float64(9.99)}, fields: []string{"MinAmountInFiat"}, reason: "MaxAmountInFiat"},
+		{name: "NaN minimum", code: CodeOutOfRange, q: &tq{MinAmountInFiat: Float64(math.NaN()), MaxAmountInFiat: Float64(1)}, fields: []string{"MinAmountInFiat"}, reason: "finite"},
+		{name: "infinite maximum", code: CodeOutOfRange, q: &tq{MinAmountInFiat: Float64(1), MaxAmountInFiat: Float64(math.Inf(1))}, fields: []string{"MaxAmountInFiat"}},
+		{name: "negative infinite minimum", code: CodeOutOfRange, q: &tq{MinAmountInFiat: Float64(math.Inf(-1))}, fields: []string{"MinAmountInFiat"}},
+		{name: "blank OrderBy", code: CodeBlank, q: &tq{OrderBy: "  "}, fields: []string{"OrderBy"}},
+
+		{name: "Offset at int32's maximum", q: &tq{Offset: math.MaxInt32}},
+		{name: "unknown statuses", q: &tq{Statuses: []TransferStatus{"refunded", "Succeeded", "x", "y", "z"}}},
+		{name: "100 IntegrationIds", q: &tq{IntegrationIDs: idRange(0, 100)}},
+		{name: "upper-case UUIDs", q: &tq{ID: strings.ToUpper(officialTransferID), SubClientID: strings.ToUpper(polygonID)}},
+		{name: "OrderBy any non-blank value", q: &tq{OrderBy: "someFutureColumn"}},
+		{name: "ClientTransactionId 128, UserId 50", q: &tq{ClientTransactionID: rep("a", 128), UserID: rep("u", 50)}},
+		{name: "64 emoji: 128 UTF-16 units", q: &tq{ClientTransactionID: rep("😀", 64), UserID: rep("😀", 25)}},
+		{name: "minimum equal to maximum, both 0", q: &tq{MinAmountInFiat: Float64(0), MaxAmountInFiat: Float64(0)}},
+		{name: "negative amounts", q: &tq{MinAmountInFiat: Float64(-5), MaxAmountInFiat: Float64(-1)}},
+		{name: "CreatedFrom equal to CreatedTo", q: &tq{CreatedFrom: at, CreatedTo: at}},
+		{name: "CreatedFrom after CreatedTo within the second sent", q: &tq{CreatedFrom: at.Add(999 * time.Millisecond), CreatedTo: at}},
+		{name: "only CreatedFrom", q: &tq{CreatedFrom: at}},
+		{name: "any Hash", q: &tq{Hash: " not a hash "}},
+		{name: "nil", q: nil, sent: url.Values{}},
+		{name: "zero", q: &tq{}, sent: url.Values{}},
+		{name: "false, zero and empty not sent", q: &tq{IntegrationIDs: []string{}, Statuses: []TransferStatus{}}, sent: url.Values{}},
+		{name: "every field", q: &tq{ID: "8E25ACB5-A9E2-4D00-8772-A255F010A2A9", ClientTransactionID: "order 42/ä&=?#+", UserID: "user-42",
+			IntegrationIDs: []string{coinbaseID, robinhoodID, coinbaseID}, Statuses: []TransferStatus{TransferStatusPending, TransferStatusFailed, "refunded"},
+			CreatedFrom: from, CreatedTo: to, MinAmountInFiat: Float64(0), MaxAmountInFiat: Float64(1e21),
+			Hash: "0x77f3", SubClientID: polygonID, OrderBy: "createdTimestamp", Descending: true, Count: 1000, Offset: 20},
+			sent: url.Values{"Id": {"8E25ACB5-A9E2-4D00-8772-A255F010A2A9"}, "ClientTransactionId": {"order 42/ä&=?#+"}, "UserId": {"user-42"},
+				"IntegrationIds": {coinbaseID, robinhoodID, coinbaseID}, "Statuses": {"pending", "failed", "refunded"},
+				"FromTimestamp": {"1716365913"}, "ToTimestamp": {"1717200000"}, "MinAmountInFiat": {"0"}, "MaxAmountInFiat": {"1000000000000000000000"},
+				"Hash": {"0x77f3"}, "SubClientId": {polygonID}, "OrderBy": {"createdTimestamp"}, "DescendingOrder": {"true"}, "Count": {"1000"}, "Offset": {"20"}}},
+		{name: "small amounts without exponent", q: &tq{MinAmountInFiat: Float64(0.000001), MaxAmountInFiat: Float64(12345.678)},
+			sent: url.Values{"MinAmountInFiat": {"0.000001"}, "MaxAmountInFiat": {"12345.678"}}},
+		{name: "explicit 0 maximum", q: &tq{MaxAmountInFiat: Float64(0)}, sent: url.Values{"MaxAmountInFiat": {"0"}}},
+		{name: "a time before 1970", q: &tq{CreatedFrom: time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC)}, sent: url.Values{"FromTimestamp": {"-1"}}},
+		{name: "the Unix epoch is a time, sent", q: &tq{CreatedTo: time.Unix(0, 0)}, sent: url.Values{"ToTimestamp": {"0"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, _, rec := recordingClient(t, answer(http.StatusOK, pageAnswer(0)))
-			_, err := c.Transfers(context.Background(), tc.q)
-			require.NoError(t, err)
-			assert.Equal(t, []url.Values{tc.want}, rec.Queries())
-		})
-	}
-}
-
-// TestTransferQueryValidation: each rule Mesh documents refuses, naming its query
-// parameter, and sends nothing; what Mesh accepts is sent.
-func TestTransferQueryValidation(t *testing.T) {
-	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
-	overInt32 := math.MaxInt32
-	overInt32++
-	refused := []struct {
-		name   string
-		q      TransferQuery
-		fields []string
-		reason string // in the first problem's reason
-		code   string // the first problem's Code
-		limit  int    // and its Limit
-	}{
-		{name: "Id not a UUID", code: CodeNotUUID, limit: 0, q: TransferQuery{ID: "8e25acb5"}, fields: []string{"Id"}, reason: "UUID"},
-		{name: "Id in braces", code: CodeNotUUID, limit: 0, q: TransferQuery{ID: "{" + officialTransferID + "}"}, fields: []string{"Id"}},
-		{name: "Id with white space", code: CodeNotUUID, limit: 0, q: TransferQuery{ID: " " + officialTransferID}, fields: []string{"Id"}},
-		{name: "IntegrationIds entries", code: CodeNotUUID, limit: 0, q: TransferQuery{IntegrationIDs: []string{coinbaseID, "coinbase", "", coinbaseID, "x"}},
-			fields: []string{"IntegrationIds[1]", "IntegrationIds[2]", "IntegrationIds[4]"}},
-		{name: "101 IntegrationIds", code: CodeTooMany, limit: 100, q: TransferQuery{IntegrationIDs: idRange(0, 101)}, fields: []string{"IntegrationIds"}, reason: "at most 100"},
-		{name: "SubClientId", code: CodeNotUUID, limit: 0, q: TransferQuery{SubClientID: "sub-1"}, fields: []string{"SubClientId"}},
-		{name: "6 Statuses", code: CodeTooMany, limit: 5, q: TransferQuery{Statuses: []TransferStatus{"pending", "succeeded", "failed", "a", "b", "c"}},
-			fields: []string{"Statuses"}, reason: "at most 5"},
-		{name: "blank Statuses", code: CodeBlank, limit: 0, q: TransferQuery{Statuses: []TransferStatus{"pending", "", " \t"}},
-			fields: []string{"Statuses[1]", "Statuses[2]"}},
-		{name: "ClientTransactionId 129", code: CodeTooLong, limit: 128, q: TransferQuery{ClientTransactionID: strings.Repeat("a", 129)},
-			fields: []string{"ClientTransactionId"}, reason: "128 UTF-16"},
-		{name: "ClientTransactionId 65 emoji: 130 UTF-16 units", code: CodeTooLong, limit: 128, q: TransferQuery{ClientTransactionID: strings.Repeat("😀", 65)},
-			fields: []string{"ClientTransactionId"}},
-		{name: "UserId 51", code: CodeTooLong, limit: 50, q: TransferQuery{UserID: strings.Repeat("u", 51)}, fields: []string{"UserId"}, reason: "50 UTF-16"},
-		{name: "UserId 26 emoji: 52 UTF-16 units", code: CodeTooLong, limit: 50, q: TransferQuery{UserID: strings.Repeat("😀", 26)}, fields: []string{"UserId"}},
-		{name: "negative Count", code: CodeOutOfRange, limit: 0, q: TransferQuery{Count: -1}, fields: []string{"Count"}},
-		{name: "Count 1001", code: CodeOutOfRange, limit: 1000, q: TransferQuery{Count: 1001}, fields: []string{"Count"}, reason: "newer API reference page"},
-		{name: "negative Offset", code: CodeOutOfRange, limit: 0, q: TransferQuery{Offset: -10}, fields: []string{"Offset"}},
-		{name: "Offset past int32", code: CodeOutOfRange, limit: 0, q: TransferQuery{Offset: overInt32}, fields: []string{"Offset"}, reason: "int32"},
-		{name: "CreatedFrom after CreatedTo", code: CodeInvalid, limit: 0, q: TransferQuery{CreatedFrom: at.Add(time.Second), CreatedTo: at},
-			fields: []string{"FromTimestamp"}, reason: "after CreatedTo"},
-		{name: "minimum above maximum", code: CodeInvalid, limit: 0, q: TransferQuery{MinAmountInFiat: Float64(10), MaxAmountInFiat: Float64(9.99)},
-			fields: []string{"MinAmountInFiat"}, reason: "MaxAmountInFiat"},
-		{name: "NaN minimum", code: CodeOutOfRange, limit: 0, q: TransferQuery{MinAmountInFiat: Float64(math.NaN()), MaxAmountInFiat: Float64(1)},
-			fields: []string{"MinAmountInFiat"}, reason: "finite"},
-		{name: "infinite maximum", code: CodeOutOfRange, limit: 0, q: TransferQuery{MinAmountInFiat: Float64(1), MaxAmountInFiat: Float64(math.Inf(1))},
-			fields: []string{"MaxAmountInFiat"}},
-		{name: "negative infinite minimum", code: CodeOutOfRange, limit: 0, q: TransferQuery{MinAmountInFiat: Float64(math.Inf(-1))}, fields: []string{"MinAmountInFiat"}},
-		{name: "blank OrderBy", code: CodeBlank, limit: 0, q: TransferQuery{OrderBy: "  "}, fields: []string{"OrderBy"}},
-	}
-	for _, tc := range refused {
-		t.Run("refused "+tc.name, func(t *testing.T) {
-			c, srv, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(0)))
-			q := tc.q
-			page, err := c.Transfers(context.Background(), &q)
+			c, srv, rec := recordingClient(t, answer(http.StatusOK, pageAnswer(0)))
+			page, err := c.Transfers(context.Background(), tc.q)
+			assert.Equal(t, err, tc.q.Validate(), "Validate says what Transfers says")
+			if tc.fields == nil {
+				require.NoError(t, err)
+				assert.EqualValues(t, 1, srv.hits.Load())
+				if tc.sent != nil {
+					assert.Equal(t, []url.Values{tc.sent}, rec.queries())
+				}
+				return
+			}
 			assert.Nil(t, page)
-			assertOnlySentinel(t, err, ErrValidation)
-			assert.Equal(t, tc.fields, problemFields(t, err))
+			assert.Equal(t, tc.fields, refusal(t, err))
 			var invalid *InvalidRequestError
 			require.ErrorAs(t, err, &invalid)
 			assert.Contains(t, invalid.Problems[0].Reason, tc.reason)
 			assert.Equal(t, tc.code, invalid.Problems[0].Code)
 			assert.Equal(t, tc.limit, invalid.Problems[0].Limit)
-			assert.Equal(t, err, q.Validate(), "Validate says what Transfers says")
 			assert.Zero(t, srv.hits.Load(), "sent a refused query")
-		})
-	}
-
-	accepted := []struct {
-		name string
-		q    TransferQuery
-	}{
-		{name: "Count 1000", q: TransferQuery{Count: 1000}},
-		{name: "Offset at int32's maximum", q: TransferQuery{Offset: math.MaxInt32}},
-		{name: "unknown statuses", q: TransferQuery{Statuses: []TransferStatus{"refunded", "Succeeded", "x", "y", "z"}}},
-		{name: "100 IntegrationIds", q: TransferQuery{IntegrationIDs: idRange(0, 100)}},
-		{name: "upper-case UUIDs", q: TransferQuery{ID: strings.ToUpper(officialTransferID), SubClientID: strings.ToUpper(polygonID)}},
-		{name: "OrderBy any non-blank value", q: TransferQuery{OrderBy: "someFutureColumn"}},
-		{name: "ClientTransactionId 128, UserId 50", q: TransferQuery{ClientTransactionID: strings.Repeat("a", 128), UserID: strings.Repeat("u", 50)}},
-		{name: "64 emoji: 128 UTF-16 units", q: TransferQuery{ClientTransactionID: strings.Repeat("😀", 64), UserID: strings.Repeat("😀", 25)}},
-		{name: "minimum equal to maximum, both 0", q: TransferQuery{MinAmountInFiat: Float64(0), MaxAmountInFiat: Float64(0)}},
-		{name: "negative amounts", q: TransferQuery{MinAmountInFiat: Float64(-5), MaxAmountInFiat: Float64(-1)}},
-		{name: "CreatedFrom equal to CreatedTo", q: TransferQuery{CreatedFrom: at, CreatedTo: at}},
-		{name: "CreatedFrom after CreatedTo within the second sent", q: TransferQuery{CreatedFrom: at.Add(999 * time.Millisecond), CreatedTo: at}},
-		{name: "only CreatedFrom", q: TransferQuery{CreatedFrom: at}},
-		{name: "any Hash", q: TransferQuery{Hash: " not a hash "}},
-	}
-	for _, tc := range accepted {
-		t.Run("accepted "+tc.name, func(t *testing.T) {
-			c, srv, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(0)))
-			q := tc.q
-			require.NoError(t, q.Validate())
-			_, err := c.Transfers(context.Background(), &q)
-			require.NoError(t, err)
-			assert.EqualValues(t, 1, srv.hits.Load())
 		})
 	}
 }
 
+// How the text of so many problems is bounded: TestInvalidRequestErrorTextIsBounded.
 func TestTransferQueryEveryProblemAtOnce(t *testing.T) {
-	q := &TransferQuery{
-		ID: "x", ClientTransactionID: strings.Repeat("a", 129), UserID: strings.Repeat("u", 51),
-		IntegrationIDs: []string{"y"}, Statuses: []TransferStatus{"pending", "", "a", "b", "c", "d"},
-		CreatedFrom: time.Unix(2, 0), CreatedTo: time.Unix(1, 0),
-		MinAmountInFiat: Float64(math.NaN()), MaxAmountInFiat: Float64(math.Inf(1)),
-		SubClientID: "z", OrderBy: " ", Count: 1001, Offset: -1,
-	}
+	q := &TransferQuery{ID: "x", ClientTransactionID: strings.Repeat("a", 129), UserID: strings.Repeat("u", 51), IntegrationIDs: []string{"y"},
+		Statuses: []TransferStatus{"pending", "", "a", "b", "c", "d"}, CreatedFrom: time.Unix(2, 0), CreatedTo: time.Unix(1, 0),
+		MinAmountInFiat: Float64(math.NaN()), MaxAmountInFiat: Float64(math.Inf(1)), SubClientID: "z", OrderBy: " ", Count: 1001, Offset: -1}
 	want := []string{"Id", "ClientTransactionId", "UserId", "IntegrationIds[0]", "Statuses", "Statuses[1]", "FromTimestamp",
 		"MinAmountInFiat", "MaxAmountInFiat", "SubClientId", "OrderBy", "Count", "Offset"}
-	assert.Equal(t, want, problemFields(t, q.Validate()))
+	assert.Equal(t, want, refusal(t, q.Validate()))
 
 	c, srv, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(0)))
 	var resp Response
 	_, err := c.Transfers(context.Background(), q, WithCallTimeout(-time.Second), WithResponse(&resp))
-	assertOnlySentinel(t, err, ErrValidation)
-	assert.Equal(t, append([]string{""}, want...), problemFields(t, err), "the option's problem merged in")
-	assert.Contains(t, err.Error(), "more (see Problems)")
-	assertShortLine(t, err.Error(), 2*maxShownError, "the error")
+	assert.Equal(t, append([]string{""}, want...), refusal(t, err), "the option's problem merged in")
 	assert.Zero(t, srv.hits.Load())
 	assert.Zero(t, resp.Attempts)
 }
@@ -494,6 +360,8 @@ func idRange(from, to int) []string {
 }
 
 func TestAllTransfers(t *testing.T) {
+	three := func() *TransferQuery { return &TransferQuery{Count: 3} }
+	refused := answer(http.StatusBadRequest, errorBody(StatusBadRequest, "invalidField", "no"))
 	tests := []struct {
 		name        string
 		handler     http.HandlerFunc
@@ -504,34 +372,20 @@ func TestAllTransfers(t *testing.T) {
 		wantOffsets []string // of each request
 		wantErr     error
 	}{
-		{name: "pages until Total", handler: listHandler(7, 7), q: &TransferQuery{Count: 3},
-			wantIDs: idRange(0, 7), wantOffsets: []string{"", "3", "6"}},
-		{name: "from the caller's Offset", handler: listHandler(7, 7), q: &TransferQuery{Count: 3, Offset: 2},
-			wantIDs: idRange(2, 7), wantOffsets: []string{"2", "5"}},
-		{name: "nil q: Mesh's page size", handler: listHandler(12, 12), q: nil,
-			wantIDs: idRange(0, 12), wantOffsets: []string{"", "10"}},
-		{name: "Total reached on a full page: no more requests", handler: listHandler(30, 6), q: &TransferQuery{Count: 3},
-			wantIDs: idRange(0, 6), wantOffsets: []string{"", "3"}},
-		{name: "Offset advances by the items received", handler: listHandler(5, 100), q: &TransferQuery{Count: 3},
-			wantIDs: idRange(0, 5), wantOffsets: []string{"", "3", "5"}},
-		{name: "stops on an empty page", handler: listHandler(0, 100), q: &TransferQuery{Count: 3},
-			wantIDs: nil, wantOffsets: []string{""}},
+		{name: "pages until Total", handler: listHandler(7, 7), q: three(), wantIDs: idRange(0, 7), wantOffsets: []string{"", "3", "6"}},
+		{name: "from the caller's Offset", handler: listHandler(7, 7), q: &TransferQuery{Count: 3, Offset: 2}, wantIDs: idRange(2, 7), wantOffsets: []string{"2", "5"}},
+		{name: "nil q: Mesh's page size", handler: listHandler(12, 12), q: nil, wantIDs: idRange(0, 12), wantOffsets: []string{"", "10"}},
+		{name: "Total reached on a full page: no more requests", handler: listHandler(30, 6), q: three(), wantIDs: idRange(0, 6), wantOffsets: []string{"", "3"}},
+		{name: "Offset advances by the items received", handler: listHandler(5, 100), q: three(), wantIDs: idRange(0, 5), wantOffsets: []string{"", "3", "5"}},
+		{name: "stops on an empty page", handler: listHandler(0, 100), q: three(), wantIDs: nil, wantOffsets: []string{""}},
 		{name: "empty list", handler: listHandler(0, 0), wantOffsets: []string{""}},
-		{name: "the first error yielded once, then nothing",
-			handler: sequence(listHandler(9, 9), answer(http.StatusBadRequest, errorBody(StatusBadRequest, "invalidField", "no"))),
-			q:       &TransferQuery{Count: 3}, wantIDs: idRange(0, 3), wantOffsets: []string{"", "3"}, wantErr: ErrBadRequest},
-		{name: "an error on the first page", handler: answer(http.StatusForbidden, errorBody(StatusPermissionDenied, "", "no")),
-			wantOffsets: []string{""}, wantErr: ErrPermissionDenied},
-		{name: "an invalid query: one error, nothing sent", handler: listHandler(9, 9), q: &TransferQuery{Count: -1},
-			wantErr: ErrValidation},
-		{name: "a bad option: one error, nothing sent", handler: listHandler(9, 9), opts: []CallOption{WithResponse(nil)},
-			wantErr: ErrValidation},
-		{name: "break in the first page", handler: listHandler(9, 9), q: &TransferQuery{Count: 3}, stopAfter: 2,
-			wantIDs: idRange(0, 2), wantOffsets: []string{""}},
-		{name: "break on a page's last item: no request for the next", handler: listHandler(9, 9), q: &TransferQuery{Count: 3},
-			stopAfter: 3, wantIDs: idRange(0, 3), wantOffsets: []string{""}},
-		{name: "break in the second page", handler: listHandler(9, 9), q: &TransferQuery{Count: 3}, stopAfter: 4,
-			wantIDs: idRange(0, 4), wantOffsets: []string{"", "3"}},
+		{name: "the first error yielded once, then nothing", handler: sequence(listHandler(9, 9), refused), q: three(), wantIDs: idRange(0, 3), wantOffsets: []string{"", "3"}, wantErr: ErrBadRequest},
+		{name: "an error on the first page", handler: answer(http.StatusForbidden, errorBody(StatusPermissionDenied, "", "no")), wantOffsets: []string{""}, wantErr: ErrPermissionDenied},
+		{name: "an invalid query: one error, nothing sent", handler: listHandler(9, 9), q: &TransferQuery{Count: -1}, wantErr: ErrValidation},
+		{name: "a bad option: one error, nothing sent", handler: listHandler(9, 9), opts: []CallOption{WithResponse(nil)}, wantErr: ErrValidation},
+		{name: "break in the first page", handler: listHandler(9, 9), q: three(), stopAfter: 2, wantIDs: idRange(0, 2), wantOffsets: []string{""}},
+		{name: "break on a page's last item: no request for the next", handler: listHandler(9, 9), q: three(), stopAfter: 3, wantIDs: idRange(0, 3), wantOffsets: []string{""}},
+		{name: "break in the second page", handler: listHandler(9, 9), q: three(), stopAfter: 4, wantIDs: idRange(0, 4), wantOffsets: []string{"", "3"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -544,13 +398,10 @@ func TestAllTransfers(t *testing.T) {
 				}
 				tc.handler(w, r)
 			})
-			var before *TransferQuery
-			if tc.q != nil {
-				before = clonePtr(tc.q)
-			}
+			before := clonePtr(tc.q)
 			ids, errs := collect(c.AllTransfers(context.Background(), tc.q, tc.opts...), tc.stopAfter)
 			assert.Equal(t, tc.wantIDs, ids)
-			assert.Equal(t, tc.wantOffsets, rec.Offsets())
+			assert.Equal(t, tc.wantOffsets, rec.offsets())
 			if tc.wantErr == nil {
 				assert.Empty(t, errs)
 			} else {
@@ -569,7 +420,7 @@ func TestAllTransfers(t *testing.T) {
 		ids, errs := collect(seq, 0)
 		assert.Empty(t, errs)
 		assert.Equal(t, idRange(0, 7), ids)
-		for _, sent := range rec.Queries() {
+		for _, sent := range rec.queries() {
 			assert.Equal(t, []string{"pending"}, sent["Statuses"])
 			assert.Equal(t, "1", sent.Get("MinAmountInFiat"))
 		}
@@ -578,7 +429,7 @@ func TestAllTransfers(t *testing.T) {
 		// A second range starts again from the query's Offset.
 		again, _ := collect(seq, 0)
 		assert.Equal(t, idRange(0, 7), again)
-		assert.Equal(t, []string{"", "3", "6", "", "3", "6"}, rec.Offsets())
+		assert.Equal(t, []string{"", "3", "6", "", "3", "6"}, rec.offsets())
 	})
 
 	t.Run("options apply to each page", func(t *testing.T) {
@@ -606,42 +457,31 @@ func TestAllTransfers(t *testing.T) {
 
 func TestTransferByID(t *testing.T) {
 	other1, other2, found := numberedID(1), numberedID(2), &Transfer{ID: officialTransferID}
+	page := func(items ...string) http.HandlerFunc { return answer(http.StatusOK, pageAnswer(len(items), items...)) }
+	down := answer(http.StatusServiceUnavailable, errorBody(StatusServerFailure, "", "down"))
 	tests := []struct {
 		name    string
 		id      string
 		handler http.HandlerFunc
 		want    *Transfer // the transfer returned; nil for an error
 		wantErr error
+		text    string // the whole text of an error of the SDK's own, no APIError
 		hits    int32
 	}{
-		{name: "found", id: officialTransferID, handler: answer(http.StatusOK, transferListAnswer),
-			want: &wantOfficialTransfer, hits: 1},
-		{name: "found, the id in another case", id: strings.ToUpper(officialTransferID),
-			handler: answer(http.StatusOK, pageAnswer(1, idItem(officialTransferID))), want: found, hits: 1},
-		{name: "found among transfers the server should have filtered out", id: officialTransferID,
-			handler: answer(http.StatusOK, pageAnswer(3, idItem(other1), idItem(officialTransferID), idItem(other2))), want: found, hits: 1},
-		{name: "a server that ignores the filter", id: officialTransferID,
-			handler: answer(http.StatusOK, pageAnswer(2, idItem(other1), idItem(other2))), wantErr: ErrNotFound, hits: 1},
-		{name: "an item without an id", id: officialTransferID,
-			handler: answer(http.StatusOK, pageAnswer(1, `{"status":"succeeded"}`)), wantErr: ErrNotFound, hits: 1},
-		{name: "empty list", id: officialTransferID, handler: answer(http.StatusOK, pageAnswer(0)), wantErr: ErrNotFound, hits: 1},
-		{name: "notFound from Mesh", id: officialTransferID, handler: answer(http.StatusNotFound, errorBody(StatusNotFound, "", "no such transfer")),
-			wantErr: ErrNotFound, hits: 1},
-		{name: "badRequest", id: officialTransferID, handler: answer(http.StatusBadRequest, errorBody(StatusBadRequest, "invalidField", "Id")),
-			wantErr: ErrBadRequest, hits: 1},
-		{name: "401", id: officialTransferID, handler: answer(http.StatusUnauthorized, "Unauthorized", "Content-Type", "text/plain"),
-			wantErr: ErrUnauthorized, hits: 1},
-		{name: "503 retried as every call", id: officialTransferID,
-			handler: answer(http.StatusServiceUnavailable, errorBody(StatusServerFailure, "", "down")), wantErr: ErrServerFailure, hits: 3},
-		{name: "503 then found", id: officialTransferID,
-			handler: sequence(answer(http.StatusServiceUnavailable, errorBody(StatusServerFailure, "", "down")), answer(http.StatusOK, transferListAnswer)),
-			want:    &wantOfficialTransfer, hits: 2},
-		{name: "429 then found", id: officialTransferID,
-			handler: sequence(answer(http.StatusTooManyRequests, errorBody(StatusTooManyRequest, "", "slow")), answer(http.StatusOK, transferListAnswer)),
-			want:    &wantOfficialTransfer, hits: 2},
-		{name: "ok without items", id: officialTransferID, handler: answer(http.StatusOK, `{"status":"ok","content":{"total":0}}`),
-			wantErr: ErrUnexpectedResponse, hits: 1},
-		{name: "empty id", id: "", handler: answer(http.StatusOK, transferListAnswer), wantErr: ErrValidation},
+		{name: "found", id: officialTransferID, handler: answer(http.StatusOK, transferListAnswer), want: &wantOfficialTransfer, hits: 1},
+		{name: "found, the id in another case", id: strings.ToUpper(officialTransferID), handler: page(idItem(officialTransferID)), want: found, hits: 1},
+		{name: "found among transfers the server should have filtered out", id: officialTransferID, handler: page(idItem(other1), idItem(officialTransferID), idItem(other2)), want: found, hits: 1},
+		{name: "a server that ignores the filter: not found, naming the id", id: officialTransferID, handler: page(idItem(other1), idItem(other2)),
+			wantErr: ErrNotFound, hits: 1, text: "mesh: not found: Mesh has no transfer with id " + officialTransferID},
+		{name: "an item without an id", id: officialTransferID, handler: page(`{"status":"succeeded"}`), wantErr: ErrNotFound, hits: 1},
+		{name: "empty list", id: officialTransferID, handler: page(), wantErr: ErrNotFound, hits: 1},
+		{name: "notFound from Mesh", id: officialTransferID, handler: answer(http.StatusNotFound, errorBody(StatusNotFound, "", "no such transfer")), wantErr: ErrNotFound, hits: 1},
+		{name: "401", id: officialTransferID, handler: answer(http.StatusUnauthorized, "Unauthorized", "Content-Type", "text/plain"), wantErr: ErrUnauthorized, hits: 1},
+		{name: "503 retried as every call", id: officialTransferID, handler: down, wantErr: ErrServerFailure, hits: 3},
+		{name: "503 then found", id: officialTransferID, handler: sequence(down, answer(http.StatusOK, transferListAnswer)), want: &wantOfficialTransfer, hits: 2},
+		{name: "ok without items", id: officialTransferID, handler: answer(http.StatusOK, `{"status":"ok","content":{"total":0}}`), wantErr: ErrUnexpectedResponse, hits: 1},
+		{name: "empty id", id: "", handler: answer(http.StatusOK, transferListAnswer), wantErr: ErrValidation,
+			text: "mesh: invalid request: Id: is required: must be a UUID (8-4-4-4-12 hexadecimal digits): Mesh's transfer id, Transfer.ID"},
 		{name: "id not a UUID", id: "123456", handler: answer(http.StatusOK, transferListAnswer), wantErr: ErrValidation},
 		{name: "id with a query in it", id: officialTransferID + "&UserId=x", handler: answer(http.StatusOK, transferListAnswer), wantErr: ErrValidation},
 	}
@@ -650,63 +490,46 @@ func TestTransferByID(t *testing.T) {
 			c, srv, rec := recordingClient(t, tc.handler)
 			got, err := c.TransferByID(context.Background(), tc.id)
 			assert.Equal(t, tc.hits, srv.hits.Load(), "requests")
-			if tc.wantErr != nil {
-				assert.Nil(t, got)
-				assertOnlySentinel(t, err, tc.wantErr)
-				assertNoSecret(t, err.Error(), "the error")
+			for _, q := range rec.queries() {
+				assert.Equal(t, url.Values{"Id": {tc.id}}, q)
+			}
+			if tc.wantErr == nil {
+				require.NoError(t, err)
+				assert.Equal(t, tc.want, got)
 				return
 			}
-			require.NoError(t, err)
-			assert.Equal(t, tc.want, got)
-			for _, q := range rec.Queries() {
-				assert.Equal(t, url.Values{"Id": {tc.id}}, q)
+			assert.Nil(t, got)
+			assertOnlySentinel(t, err, tc.wantErr)
+			assertNoSecret(t, err.Error(), "the error")
+			if errors.Is(tc.wantErr, ErrValidation) {
+				var invalid *InvalidRequestError
+				require.ErrorAs(t, err, &invalid)
+				require.Len(t, invalid.Problems, 1)
+				assert.Equal(t, "Id", invalid.Problems[0].Field)
+			}
+			if tc.text != "" {
+				assert.Equal(t, tc.text, err.Error())
+				var apiErr *APIError
+				assert.False(t, errors.As(err, &apiErr), "an error of the SDK's own is no APIError")
 			}
 		})
 	}
-
-	t.Run("not found names the id", func(t *testing.T) {
-		c, _, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(1, idItem(numberedID(1)))))
-		_, err := c.TransferByID(context.Background(), officialTransferID)
-		require.Error(t, err)
-		assert.Equal(t, "mesh: not found: Mesh has no transfer with id "+officialTransferID, err.Error())
-		var apiErr *APIError
-		assert.False(t, errors.As(err, &apiErr), "Mesh answered ok: no APIError")
-	})
-	t.Run("a refused id names the Id parameter", func(t *testing.T) {
-		c, _, _ := recordingClient(t, answer(http.StatusOK, transferListAnswer))
-		_, err := c.TransferByID(context.Background(), "")
-		assert.Equal(t, []string{"Id"}, problemFields(t, err))
-		assert.Contains(t, err.Error(), "is required")
-	})
 }
 
 func TestWalletVerifications(t *testing.T) {
-	refused := []struct {
-		name, userID, address string
-		fields                []string
-	}{
-		{name: "no user id", userID: "", address: "address-1", fields: []string{"UserId"}},
-		{name: "blank address", userID: "user-1", address: " \t", fields: []string{"Address"}},
-		{name: "both blank", userID: " ", address: "", fields: []string{"UserId", "Address"}},
-	}
-	for _, tc := range refused {
-		t.Run("refused "+tc.name, func(t *testing.T) {
-			c, srv, _ := recordingClient(t, answer(http.StatusOK, verificationsAnswer))
-			got, err := c.WalletVerifications(context.Background(), tc.userID, tc.address)
-			assert.Nil(t, got)
-			assertOnlySentinel(t, err, ErrValidation)
-			assert.Equal(t, tc.fields, problemFields(t, err))
-			assert.Zero(t, srv.hits.Load())
-		})
-	}
-
-	answers := []struct {
+	tests := []struct {
 		name    string
-		handler http.HandlerFunc
+		args    []string         // the user id and the address; "user-1" and "address-1" when nil
+		handler http.HandlerFunc // Mesh's official example when nil
 		want    []WalletVerification
 		wantErr error
+		fields  []string // the problems of a refusal
 		hits    int32
 	}{
+		{name: "Mesh's official example", want: []WalletVerification{wantOfficialVerification}, hits: 1},
+		{name: "refused: no user id", args: []string{"", "address-1"}, wantErr: ErrValidation, fields: []string{"UserId"}},
+		{name: "refused: blank address", args: []string{"user-1", " \t"}, wantErr: ErrValidation, fields: []string{"Address"}},
+		{name: "refused: both blank", args: []string{" ", ""}, wantErr: ErrValidation, fields: []string{"UserId", "Address"}},
 		{name: "none", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":[]}}`), want: []WalletVerification{}, hits: 1},
 		{name: "null list", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":null}}`), hits: 1},
 		{name: "unknown values and fields", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":[
@@ -715,23 +538,33 @@ func TestWalletVerifications(t *testing.T) {
 			XPubKey: "xpub6CUGRU", NetworkType: "quantumChain", VerificationMethod: "passkey"}}, hits: 1},
 		{name: "the list's key missing", handler: answer(http.StatusOK, `{"status":"ok","content":{"items":[]}}`), wantErr: ErrUnexpectedResponse, hits: 1},
 		{name: "content missing", handler: answer(http.StatusOK, `{"status":"ok"}`), wantErr: ErrUnexpectedResponse, hits: 1},
-		{name: "an item of the wrong shape", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":[{"timestamp":"x"}]}}`),
-			wantErr: ErrUnexpectedResponse, hits: 1},
+		{name: "an item of the wrong shape", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":[{"timestamp":"x"}]}}`), wantErr: ErrUnexpectedResponse, hits: 1},
 		{name: "badRequest", handler: answer(http.StatusBadRequest, errorBody(StatusBadRequest, "invalidField", "Address")), wantErr: ErrBadRequest, hits: 1},
 		{name: "503 retried", handler: answer(http.StatusServiceUnavailable, errorBody(StatusServerFailure, "", "down")), wantErr: ErrServerFailure, hits: 3},
-		{name: "over its bound", handler: answer(http.StatusOK, paddedAnswer(verificationsAnswer, maxWalletVerificationsBytes+1)),
-			wantErr: ErrUnexpectedResponse, hits: 1},
-		{name: "at its bound", handler: answer(http.StatusOK, paddedAnswer(verificationsAnswer, maxWalletVerificationsBytes)),
-			want: []WalletVerification{wantOfficialVerification}, hits: 1},
+		{name: "over its bound", handler: answer(http.StatusOK, paddedAnswer(verificationsAnswer, maxWalletVerificationsBytes+1)), wantErr: ErrUnexpectedResponse, hits: 1},
+		{name: "at its bound", handler: answer(http.StatusOK, paddedAnswer(verificationsAnswer, maxWalletVerificationsBytes)), want: []WalletVerification{wantOfficialVerification}, hits: 1},
 	}
-	for _, tc := range answers {
+	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, srv, _ := recordingClient(t, tc.handler)
-			got, err := c.WalletVerifications(context.Background(), "user-1", "address-1")
+			args, h := tc.args, tc.handler
+			if args == nil {
+				args = []string{"user-1", "address-1"}
+			}
+			if h == nil {
+				h = answer(http.StatusOK, verificationsAnswer)
+			}
+			c, srv, rec := recordingClient(t, h)
+			got, err := c.WalletVerifications(context.Background(), args[0], args[1])
 			assert.Equal(t, tc.hits, srv.hits.Load(), "requests")
+			for _, q := range rec.queries() {
+				assert.Equal(t, url.Values{"UserId": {args[0]}, "Address": {args[1]}}, q)
+			}
 			if tc.wantErr != nil {
 				assert.Nil(t, got)
 				assertOnlySentinel(t, err, tc.wantErr)
+				if tc.fields != nil {
+					assert.Equal(t, tc.fields, refusal(t, err))
+				}
 				return
 			}
 			require.NoError(t, err)
@@ -741,32 +574,26 @@ func TestWalletVerifications(t *testing.T) {
 }
 
 // TestTransferPageBounds: a page is refused beyond MaxTransferCount items or its byte
-// bound, and not retried; a page of MaxTransferCount complete items fits.
+// bound, or of the wrong shape, and not retried; a page of MaxTransferCount complete
+// items fits.
 func TestTransferPageBounds(t *testing.T) {
-	items := func(n int, item func(i int) string) []string {
-		s := make([]string, n)
-		for i := range s {
-			s[i] = item(i)
-		}
-		return s
-	}
+	pageOf := func(n int, item string) string { return pageAnswer(n, slices.Repeat([]string{item}, n)...) }
 	tests := []struct {
 		name    string
 		body    string
 		wantN   int
 		wantErr string // in the error's text; "" for a page
 	}{
-		{name: "1000 items", body: pageAnswer(1000, items(1000, func(i int) string { return idItem(numberedID(i)) })...), wantN: 1000},
-		{name: "1001 items", body: pageAnswer(1001, items(1001, func(i int) string { return idItem(numberedID(i)) })...),
-			wantErr: "more than 1000 items"},
-		{name: "100,000 empty items", body: pageAnswer(1, items(100_000, func(int) string { return "{}" })...),
-			wantErr: "content has a list of more than 10000 items"}, // every answer's bound, before any decoding
-		{name: "1000 complete items", body: pageAnswer(1000, items(1000, func(int) string { return fullTransferItem })...), wantN: 1000},
-		{name: "one byte over the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes+1),
-			wantErr: "larger than " + strconv.Itoa(maxTransferPageBytes) + " bytes"},
+		{name: "1000 items", body: pageOf(1000, idItem(officialTransferID)), wantN: 1000},
+		{name: "1001 items", body: pageOf(1001, idItem(officialTransferID)), wantErr: "more than 1000 items"},
+		{name: "100,000 empty items: every answer's bound, before decoding", body: pageAnswer(1, slices.Repeat([]string{"{}"}, 100_000)...), wantErr: "content has a list of more than 10000 items"},
+		{name: "1000 complete items", body: pageOf(1000, fullTransferItem), wantN: 1000},
+		{name: "one byte over the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes+1), wantErr: "larger than " + strconv.Itoa(maxTransferPageBytes) + " bytes"},
 		{name: "at the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes), wantN: 1},
 		{name: "items not a list", body: `{"status":"ok","content":{"items":{"id":"x"},"total":1}}`, wantErr: "not an array"},
 		{name: "an item of the wrong shape", body: `{"status":"ok","content":{"items":[{"amount":"ten"}],"total":1}}`, wantErr: "does not decode"},
+		{name: "a status a number", body: pageAnswer(1, `{"id":"x","status":5}`), wantErr: "does not decode"},
+		{name: "a webhook log a number", body: pageAnswer(1, `{"id":"x","webhookLogs":[5]}`), wantErr: "does not decode"},
 		{name: "total missing", body: `{"status":"ok","content":{"items":[]}}`, wantErr: "without content.total"},
 		{name: "total null", body: `{"status":"ok","content":{"items":[],"total":null}}`, wantErr: "without content.total"},
 		{name: "items missing", body: `{"status":"ok","content":{"total":0,"list":[]}}`, wantErr: "without content.items"},
@@ -786,7 +613,7 @@ func TestTransferPageBounds(t *testing.T) {
 			assert.Len(t, page.Items, tc.wantN)
 		})
 	}
-	require.Less(t, len(pageAnswer(1000, items(1000, func(int) string { return fullTransferItem })...)), maxTransferPageBytes/3,
+	require.Less(t, len(pageOf(1000, fullTransferItem)), maxTransferPageBytes/3,
 		"the bound keeps three times the room of a page of complete items")
 }
 
@@ -833,8 +660,7 @@ func FuzzTransferQuery(f *testing.F) {
 		err := q.Validate()
 		values := q.values()
 		if err != nil {
-			require.ErrorIs(t, err, ErrValidation)
-			for _, field := range problemFields(t, err) {
+			for _, field := range refusal(t, err) {
 				name, _, _ := strings.Cut(field, "[")
 				assert.Contains(t, []string{"Id", "ClientTransactionId", "UserId", "IntegrationIds", "Statuses", "FromTimestamp",
 					"MinAmountInFiat", "MaxAmountInFiat", "SubClientId", "OrderBy", "Count", "Offset"}, name)
@@ -851,66 +677,52 @@ func FuzzTransferQuery(f *testing.F) {
 		assert.Equal(t, values, parsed, "the query does not parse back to what was encoded")
 
 		// Each parameter is its field, and a zero field is absent.
-		str := func(name, want string) {
-			got, ok := parsed[name]
-			if want == "" {
-				assert.False(t, ok, "%s sent for a zero field", name)
-				return
-			}
-			assert.Equal(t, []string{want}, got, name)
+		want := url.Values{}
+		for _, id := range q.IntegrationIDs {
+			want.Add("IntegrationIds", id)
+		}
+		for _, s := range q.Statuses {
+			want.Add("Statuses", string(s))
 		}
 		unix := func(ts time.Time) string {
 			return map[bool]string{true: strconv.FormatInt(ts.Unix(), 10)}[!ts.IsZero()]
 		}
-		for name, want := range map[string]string{
+		for name, v := range map[string]string{
 			"Id": id, "ClientTransactionId": ctid, "UserId": userID, "Hash": hash, "SubClientId": subClientID,
 			"OrderBy": orderBy, "DescendingOrder": map[bool]string{true: "true"}[desc],
 			"Count": map[bool]string{true: strconv.Itoa(count)}[count != 0], "FromTimestamp": unix(q.CreatedFrom),
 			"Offset": map[bool]string{true: strconv.Itoa(offset)}[offset != 0], "ToTimestamp": unix(q.CreatedTo),
 		} {
-			str(name, want)
+			if v != "" {
+				want.Set(name, v)
+			}
 		}
 		for name, amount := range map[string]*float64{"MinAmountInFiat": q.MinAmountInFiat, "MaxAmountInFiat": q.MaxAmountInFiat} {
-			if amount == nil {
-				str(name, "")
-				continue
-			}
-			s := parsed.Get(name)
-			assert.NotContains(t, s, "e", "%s has an exponent", name)
-			back, perr := strconv.ParseFloat(s, 64)
-			require.NoError(t, perr)
-			assert.Equal(t, *amount == 0, back == 0) // 0 and -0
-			if *amount != 0 {
-				assert.Equal(t, *amount, back, name)
+			if amount != nil {
+				s := parsed.Get(name)
+				assert.NotContains(t, s, "e", "%s has an exponent", name)
+				back, perr := strconv.ParseFloat(s, 64)
+				require.NoError(t, perr)
+				assert.True(t, back == *amount, "%s %s is not %v", name, s, *amount) // 0 and -0 alike
+				want.Set(name, s)
 			}
 		}
-		assert.Equal(t, len(q.IntegrationIDs), len(parsed["IntegrationIds"]))
-		for i, id := range q.IntegrationIDs {
-			assert.Equal(t, id, parsed["IntegrationIds"][i])
-		}
-		assert.Equal(t, len(q.Statuses), len(parsed["Statuses"]))
-		for i, s := range q.Statuses {
-			assert.Equal(t, string(s), parsed["Statuses"][i])
-		}
+		assert.Equal(t, want, parsed)
 	})
 }
 
 // A transfer and a verification encode as Mesh's lists do and decode back to
 // themselves; a zero time is null, never 1970.
 func TestTransferTypesEncodeAsMeshDoes(t *testing.T) {
-	b, err := json.Marshal(wantFullTransfer)
-	require.NoError(t, err)
-	var tr Transfer
-	require.NoError(t, json.Unmarshal(b, &tr))
-	assert.Equal(t, wantFullTransfer, tr)
+	for _, v := range []any{wantFullTransfer, wantOfficialVerification} {
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		back := reflect.New(reflect.TypeOf(v))
+		require.NoError(t, json.Unmarshal(b, back.Interface()))
+		assert.Equal(t, v, back.Elem().Interface())
+	}
 
-	b, err = json.Marshal(wantOfficialVerification)
-	require.NoError(t, err)
-	var v WalletVerification
-	require.NoError(t, json.Unmarshal(b, &v))
-	assert.Equal(t, wantOfficialVerification, v)
-
-	b, err = json.Marshal(Transfer{Status: "Refunded", WebhookLogs: []TransferWebhookLog{{ResponseCode: 500}}})
+	b, err := json.Marshal(Transfer{Status: "Refunded", WebhookLogs: []TransferWebhookLog{{ResponseCode: 500}}})
 	require.NoError(t, err)
 	assert.Contains(t, string(b), `"status":"Refunded"`, "a status is kept as it is")
 	assert.Contains(t, string(b), `"createdTimestamp":null,"executedTimestamp":null`)
@@ -920,23 +732,7 @@ func TestTransferTypesEncodeAsMeshDoes(t *testing.T) {
 	assert.Contains(t, string(b), `"timestamp":null`)
 
 	// null leaves a value as it is, as encoding/json does for a struct.
-	v = wantOfficialVerification
+	v := wantOfficialVerification
 	require.NoError(t, json.Unmarshal([]byte(`null`), &v))
 	assert.Equal(t, wantOfficialVerification, v)
-}
-
-// A status or webhook log of the wrong JSON type makes the page unexpected.
-func TestTransferPageWrongTypes(t *testing.T) {
-	for name, item := range map[string]string{
-		"status a number":      `{"id":"x","status":5}`,
-		"webhook log a number": `{"id":"x","webhookLogs":[5]}`,
-	} {
-		t.Run(name, func(t *testing.T) {
-			c, _, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(1, item)))
-			page, err := c.Transfers(context.Background(), nil)
-			assert.Nil(t, page)
-			assertOnlySentinel(t, err, ErrUnexpectedResponse)
-			assert.Contains(t, err.Error(), "does not decode")
-		})
-	}
 }

@@ -2,6 +2,9 @@ package mesh
 
 import (
 	"encoding/base64"
+	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,25 +24,21 @@ func stdToken(s string) string { return base64.StdEncoding.EncodeToString([]byte
 
 // insertEvery puts sep after every n bytes of s.
 func insertEvery(s string, n int, sep string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i += n {
-		b.WriteString(s[i:min(i+n, len(s))])
-		b.WriteString(sep)
-	}
-	return b.String()
+	return regexp.MustCompile(".{"+strconv.Itoa(n)+"}").ReplaceAllString(s, "${0}"+sep)
 }
 
-func TestLinkTokenURLDecodesAsAtob(t *testing.T) {
+// A Link token is the standard base64 of an https URL, read as a browser's atob reads
+// it (white space anywhere, padding optional); anything else is refused with a one-line
+// error of the package.
+func TestLinkTokenURL(t *testing.T) {
 	one, two := stdToken(linkURLOnePad), stdToken(linkURLTwoPad)
+	rawOne := strings.TrimRight(one, "=")
 	require.True(t, strings.HasSuffix(one, "=") && !strings.HasSuffix(one, "=="), one)
 	require.True(t, strings.HasSuffix(two, "=="), two)
-	require.True(t, strings.ContainsAny(one, "+") && strings.ContainsAny(one, "/"), one)
+	require.True(t, strings.ContainsAny(one, "+") && strings.ContainsAny(one, "/"), "the fixture must differ between the alphabets: %s", one)
+	require.Equal(t, 3, len(rawOne)%4)
 
-	tests := []struct {
-		name  string
-		token string
-		want  string
-	}{
+	tests := []struct{ name, token, want string }{ // want "": refused
 		{"fixture token", testToken, testLinkURL},
 		{"one pad", one, linkURLOnePad},
 		{"one pad dropped", strings.TrimRight(one, "="), linkURLOnePad},
@@ -55,10 +54,41 @@ func TestLinkTokenURLDecodesAsAtob(t *testing.T) {
 		{"space inside", one[:10] + " " + one[10:], linkURLOnePad},
 		{"every white space between the pads", strings.TrimSuffix(two, "==") + "= \t\n\f\r=", linkURLTwoPad},
 		{"white space unpadded, length 4k+3 after removal", " " + strings.TrimRight(one, "=") + "\n", linkURLOnePad},
+
+		{"empty", "", ""},
+		{"only white space", " \t\n\f\r", ""},
+		{"URL-safe alphabet", base64.URLEncoding.EncodeToString([]byte(linkURLOnePad)), ""},
+		{"URL-safe alphabet unpadded", base64.RawURLEncoding.EncodeToString([]byte(linkURLOnePad)), ""},
+		{"length 4k+1", rawOne + "AA", ""},
+		{"length 4k+1 once white space is gone", rawOne + " A A", ""},
+		{"padding where none belongs", rawOne[:len(rawOne)-1] + "=", ""},
+		{"padding in the middle", one[:8] + "=" + one[8:], ""},
+		{"three pads", strings.TrimRight(stdToken(linkURLTwoPad), "=") + "===", ""},
+		{"vertical tab is not atob white space", one[:10] + "\v" + one[10:], ""},
+		{"non-breaking space is not atob white space", one[:10] + "\u00a0" + one[10:], ""},
+		{"not base64", "not base64!", ""},
+		{"the URL itself, not encoded", testLinkURL, ""},
+		{"http URL", stdToken("http://web.meshconnect.com/link/abc"), ""},
+		{"ftp URL", stdToken("ftp://web.meshconnect.com/link/abc"), ""},
+		{"relative URL", stdToken("/b2b-iframe/x/broker-connect"), ""},
+		{"no scheme", stdToken("web.meshconnect.com/link/abc"), ""},
+		{"https: without host", stdToken("https:"), ""},
+		{"https: with path, no host", stdToken("https:///link/abc"), ""},
+		{"https: opaque", stdToken("https:web.meshconnect.com"), ""},
+		{"javascript URL", stdToken("javascript:alert(1)"), ""},
+		{"data URL", stdToken("data:text/html,<script>alert(1)</script>"), ""},
+		{"scheme-relative URL", stdToken("//web.meshconnect.com/link/abc"), ""},
+		{"control character in the URL", stdToken("https://web.meshconnect.com/\x00"), ""},
+		{"space in the host", stdToken("https://web.mesh connect.com/"), ""},
+		{"not a URL", stdToken("hello world"), ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			u, err := (&LinkToken{Token: tc.token}).URL()
+			if tc.want == "" {
+				assertLinkTokenRefused(t, u, err)
+				return
+			}
 			require.NoError(t, err)
 			require.NotNil(t, u)
 			assert.Equal(t, tc.want, u.String())
@@ -66,74 +96,25 @@ func TestLinkTokenURLDecodesAsAtob(t *testing.T) {
 			assert.Equal(t, "web.meshconnect.com", u.Host)
 		})
 	}
+	t.Run("nil token", func(t *testing.T) {
+		u, err := (*LinkToken)(nil).URL()
+		assertLinkTokenRefused(t, u, err)
+	})
 }
 
-func TestLinkTokenURLRefuses(t *testing.T) {
-	one := stdToken(linkURLOnePad)
-	urlSafe := base64.URLEncoding.EncodeToString([]byte(linkURLOnePad))
-	require.NotEqual(t, one, urlSafe, "the fixture must differ between the alphabets")
-	rawOne := strings.TrimRight(one, "=")
-	require.Equal(t, 3, len(rawOne)%4)
-
-	tests := []struct {
-		name  string
-		token *LinkToken
-	}{
-		{"nil token", nil},
-		{"empty", &LinkToken{}},
-		{"only white space", &LinkToken{Token: " \t\n\f\r"}},
-		{"URL-safe alphabet", &LinkToken{Token: urlSafe}},
-		{"URL-safe alphabet unpadded", &LinkToken{Token: base64.RawURLEncoding.EncodeToString([]byte(linkURLOnePad))}},
-		{"length 4k+1", &LinkToken{Token: rawOne + "AA"}},
-		{"length 4k+1 once white space is gone", &LinkToken{Token: rawOne + " A A"}},
-		{"padding where none belongs", &LinkToken{Token: rawOne[:len(rawOne)-1] + "="}},
-		{"padding in the middle", &LinkToken{Token: one[:8] + "=" + one[8:]}},
-		{"three pads", &LinkToken{Token: strings.TrimRight(stdToken(linkURLTwoPad), "=") + "==="}},
-		{"vertical tab is not atob white space", &LinkToken{Token: one[:10] + "\v" + one[10:]}},
-		{"non-breaking space is not atob white space", &LinkToken{Token: one[:10] + "\u00a0" + one[10:]}},
-		{"not base64", &LinkToken{Token: "not base64!"}},
-		{"the URL itself, not encoded", &LinkToken{Token: testLinkURL}},
-		{"http URL", &LinkToken{Token: stdToken("http://web.meshconnect.com/link/abc")}},
-		{"ftp URL", &LinkToken{Token: stdToken("ftp://web.meshconnect.com/link/abc")}},
-		{"relative URL", &LinkToken{Token: stdToken("/b2b-iframe/x/broker-connect")}},
-		{"no scheme", &LinkToken{Token: stdToken("web.meshconnect.com/link/abc")}},
-		{"https: without host", &LinkToken{Token: stdToken("https:")}},
-		{"https: with path, no host", &LinkToken{Token: stdToken("https:///link/abc")}},
-		{"https: opaque", &LinkToken{Token: stdToken("https:web.meshconnect.com")}},
-		{"javascript URL", &LinkToken{Token: stdToken("javascript:alert(1)")}},
-		{"data URL", &LinkToken{Token: stdToken("data:text/html,<script>alert(1)</script>")}},
-		{"scheme-relative URL", &LinkToken{Token: stdToken("//web.meshconnect.com/link/abc")}},
-		{"control character in the URL", &LinkToken{Token: stdToken("https://web.meshconnect.com/\x00")}},
-		{"space in the host", &LinkToken{Token: stdToken("https://web.mesh connect.com/")}},
-		{"not a URL", &LinkToken{Token: stdToken("hello world")}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			u, err := tc.token.URL()
-			require.Error(t, err)
-			assert.Nil(t, u)
-			assert.True(t, strings.HasPrefix(err.Error(), "mesh: "), "error %q", err)
-			assert.NotContains(t, err.Error(), "\n")
-		})
-	}
+// assertLinkTokenRefused checks the result of URL for a token that is refused.
+func assertLinkTokenRefused(t *testing.T, u *url.URL, err error) {
+	t.Helper()
+	require.Error(t, err)
+	assert.Nil(t, u)
+	assert.True(t, strings.HasPrefix(err.Error(), "mesh: "), "error %q", err)
+	assert.NotContains(t, err.Error(), "\n")
 }
 
+// Environment names are matched exactly; an unknown one has no base URL.
 func TestEnvironmentBaseURL(t *testing.T) {
-	tests := []struct {
-		name string
-		env  Environment
-		want string
-	}{
-		{"production", Production, "https://integration-api.meshconnect.com"},
-		{"sandbox", Sandbox, "https://sandbox-integration-api.meshconnect.com"},
-		{"zero value", "", ""},
-		{"unknown", "staging", ""},
-		{"case matters", "Production", ""},
+	for env, want := range map[Environment]string{Production: "https://integration-api.meshconnect.com",
+		Sandbox: "https://sandbox-integration-api.meshconnect.com", "": "", "staging": "", "Production": ""} {
+		assert.Equal(t, want, env.BaseURL(), "%q", env)
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, tc.env.BaseURL())
-		})
-	}
-	assert.NotEqual(t, Production, Sandbox)
 }
