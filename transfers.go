@@ -145,11 +145,14 @@ func clonePtr[T any](p *T) *T {
 func (c *Client) TransferByID(ctx context.Context, id string, opts ...CallOption) (*Transfer, error) {
 	var invalid error
 	if !isUUID(id) {
-		reason := "must be a UUID (8-4-4-4-12 hexadecimal digits): Mesh's transfer id, Transfer.ID"
+		const uuid = "must be a UUID (8-4-4-4-12 hexadecimal digits): Mesh's transfer id, Transfer.ID"
+		var v InvalidRequestError
 		if id == "" {
-			reason = "is required: " + reason
+			v.addCode("Id", CodeRequired, "is required: "+uuid)
+		} else {
+			v.addCode("Id", CodeNotUUID, uuid)
 		}
-		invalid = &InvalidRequestError{Problems: []*ValidationError{{Field: "Id", Reason: reason}}}
+		invalid = &v
 	}
 	p, err := c.transferPage(ctx, &TransferQuery{ID: id}, invalid, opts)
 	if err != nil {

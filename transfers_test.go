@@ -466,6 +466,7 @@ func TestTransferByID(t *testing.T) {
 		want    *Transfer // the transfer returned; nil for an error
 		wantErr error
 		text    string // the whole text of an error of the SDK's own, no APIError
+		code    string // of the one problem, for ErrValidation
 		hits    int32
 	}{
 		{name: "found", id: officialTransferID, handler: answer(http.StatusOK, transferListAnswer), want: &wantOfficialTransfer, hits: 1},
@@ -480,10 +481,10 @@ func TestTransferByID(t *testing.T) {
 		{name: "503 retried as every call", id: officialTransferID, handler: down, wantErr: ErrServerFailure, hits: 3},
 		{name: "503 then found", id: officialTransferID, handler: sequence(down, answer(http.StatusOK, transferListAnswer)), want: &wantOfficialTransfer, hits: 2},
 		{name: "ok without items", id: officialTransferID, handler: answer(http.StatusOK, `{"status":"ok","content":{"total":0}}`), wantErr: ErrUnexpectedResponse, hits: 1},
-		{name: "empty id", id: "", handler: answer(http.StatusOK, transferListAnswer), wantErr: ErrValidation,
+		{name: "empty id", id: "", handler: answer(http.StatusOK, transferListAnswer), wantErr: ErrValidation, code: CodeRequired,
 			text: "mesh: invalid request: Id: is required: must be a UUID (8-4-4-4-12 hexadecimal digits): Mesh's transfer id, Transfer.ID"},
-		{name: "id not a UUID", id: "123456", handler: answer(http.StatusOK, transferListAnswer), wantErr: ErrValidation},
-		{name: "id with a query in it", id: officialTransferID + "&UserId=x", handler: answer(http.StatusOK, transferListAnswer), wantErr: ErrValidation},
+		{name: "id not a UUID", id: "123456", handler: answer(http.StatusOK, transferListAnswer), wantErr: ErrValidation, code: CodeNotUUID},
+		{name: "id with a query in it", id: officialTransferID + "&UserId=x", handler: answer(http.StatusOK, transferListAnswer), wantErr: ErrValidation, code: CodeNotUUID},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -502,10 +503,10 @@ func TestTransferByID(t *testing.T) {
 			assertOnlySentinel(t, err, tc.wantErr)
 			assertNoSecret(t, err.Error(), "the error")
 			if errors.Is(tc.wantErr, ErrValidation) {
+				assert.Equal(t, []string{"Id"}, refusal(t, err))
 				var invalid *InvalidRequestError
 				require.ErrorAs(t, err, &invalid)
-				require.Len(t, invalid.Problems, 1)
-				assert.Equal(t, "Id", invalid.Problems[0].Field)
+				assert.Equal(t, tc.code, invalid.Problems[0].Code)
 			}
 			if tc.text != "" {
 				assert.Equal(t, tc.text, err.Error())
