@@ -116,41 +116,57 @@ var (
 	}}
 )
 
-// catalogEndpoint is one catalog endpoint; call returns the list it got and its length.
-type catalogEndpoint struct {
-	name  string
-	bound int    // bytes read of an answer
-	ok    string // the official example answer
-	call  func(*Client) (list any, n int, err error)
+// catalogs are the three catalogs: the key of the list in an answer's content, the
+// bytes read of an answer, Mesh's official example answer and its Go value; get reads
+// the list (a nil list as nil).
+var catalogs = []struct {
+	name, key string
+	bound     int
+	answer    string
+	want      any
+	get       func(context.Context, CatalogReader) (any, error)
+}{
+	{"Networks", "networks", 4 << 20, networksAnswer, wantNetworks,
+		func(ctx context.Context, r CatalogReader) (any, error) { return orNil(r.Networks(ctx)) }},
+	{"Integrations", "items", 8 << 20, integrationsAnswer, wantIntegrations,
+		func(ctx context.Context, r CatalogReader) (any, error) { return orNil(r.Integrations(ctx)) }},
+	{"TransferIntegrations", "integrations", 4 << 20, transferIntegrationsAnswer, wantTransferIntegrations,
+		func(ctx context.Context, r CatalogReader) (any, error) { return orNil(r.TransferIntegrations(ctx)) }},
 }
 
-var catalogEndpoints = []catalogEndpoint{
-	{name: "Networks", bound: 4 << 20, ok: networksAnswer,
-		call: func(c *Client) (any, int, error) { return listOf(c.Networks(context.Background())) }},
-	{name: "Integrations", bound: 8 << 20, ok: integrationsAnswer,
-		call: func(c *Client) (any, int, error) { return listOf(c.Integrations(context.Background())) }},
-	{name: "TransferIntegrations", bound: 4 << 20, ok: transferIntegrationsAnswer,
-		call: func(c *Client) (any, int, error) { return listOf(c.TransferIntegrations(context.Background())) }},
+func orNil[T any](l []T, err error) (any, error) {
+	if l == nil {
+		return nil, err
+	}
+	return l, err
 }
 
-// listOf is a call's list (as any), its length and its error.
-func listOf[T any](l []T, err error) (any, int, error) { return l, len(l), err }
+// ids are the ids of the items of list, a catalog; nil for no list.
+func ids(list any) []string {
+	if list == nil {
+		return nil
+	}
+	v, out := reflect.ValueOf(list), []string{}
+	for i := range v.Len() {
+		out = append(out, v.Index(i).FieldByName("ID").String())
+	}
+	return out
+}
 
 func TestCatalogOfficialExamples(t *testing.T) {
-	wants := map[string]any{"Networks": wantNetworks, "Integrations": wantIntegrations, "TransferIntegrations": wantTransferIntegrations}
-	for _, ep := range catalogEndpoints {
-		t.Run(ep.name, func(t *testing.T) {
-			c, srv, _ := recordingClient(t, answer(http.StatusOK, ep.ok))
-			got, _, err := ep.call(c)
+	for _, cat := range catalogs {
+		t.Run(cat.name, func(t *testing.T) {
+			c, srv, _ := recordingClient(t, answer(http.StatusOK, cat.answer))
+			got, err := cat.get(context.Background(), c)
 			require.NoError(t, err)
-			assert.Equal(t, wants[ep.name], got)
-			assert.Empty(t, zeroFields(reflect.ValueOf(got), ep.name), "a Go field the example does not fill")
+			assert.Equal(t, cat.want, got)
+			assert.Empty(t, zeroFields(reflect.ValueOf(got), cat.name), "a Go field the example does not fill")
 			assert.EqualValues(t, 1, srv.hits.Load())
 		})
 	}
 }
 
-// Nulls decode as zeros, and values and fields Mesh adds later decode as they are.
+// Nulls in an item decode as zeros, and values and fields Mesh adds later decode as they are.
 func TestCatalogDecode(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -176,10 +192,6 @@ func TestCatalogDecode(t *testing.T) {
 				"supportedTokens":null,"supportedDevices":null}]}]}}`,
 			want: []TransferIntegration{{Networks: []TransferNetwork{{}}}},
 		},
-		{name: "null networks list", answer: `{"status":"ok","content":{"networks":null}}`, want: []Network(nil)},
-		{name: "null integrations list", answer: `{"status":"ok","content":{"items":null}}`, want: []Integration(nil)},
-		{name: "null transfer integrations list", answer: `{"status":"ok","content":{"integrations":null}}`,
-			want: []TransferIntegration(nil)},
 		{
 			name: "network's unknown values",
 			answer: `{"status":"ok","content":{"networks":[{"id":"` + polygonID + `","networkType":"quantumChain",
@@ -205,56 +217,70 @@ func TestCatalogDecode(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			c, _, _ := recordingClient(t, answer(http.StatusOK, tc.answer))
-			var got any
-			var err error
-			switch tc.want.(type) {
-			case []Network:
-				got, err = c.Networks(context.Background())
-			case []Integration:
-				got, err = c.Integrations(context.Background())
-			case []TransferIntegration:
-				got, err = c.TransferIntegrations(context.Background())
+			for _, cat := range catalogs {
+				if reflect.TypeOf(cat.want) == reflect.TypeOf(tc.want) {
+					got, err := cat.get(context.Background(), c)
+					require.NoError(t, err)
+					assert.Equal(t, tc.want, got)
+				}
 			}
-			require.NoError(t, err)
-			assert.Equal(t, tc.want, got)
 		})
 	}
 }
 
-// TestCatalogErrors: the catalogs fail, and retry, as CreateLinkToken does.
-func TestCatalogErrors(t *testing.T) {
-	for _, ep := range catalogEndpoints {
-		tests := []struct {
+// The catalogs fail, and retry, as CreateLinkToken does. A catalog's content is an
+// object whose member, spelt as Mesh spells it, holds the list: members around it are
+// skipped, even one holding the list's key; the key given twice counts as last given,
+// as encoding/json reads a member; anything but a list or null there, an item of the
+// wrong shape, or a content that is not an object, is ErrUnexpectedResponse.
+func TestCatalogAnswers(t *testing.T) {
+	ok := func(content string) http.HandlerFunc {
+		return answer(http.StatusOK, `{"status":"ok","content":`+content+`}`)
+	}
+	for _, cat := range catalogs {
+		k := `"` + cat.key + `"`
+		for _, tc := range []struct {
 			name    string
 			handler http.HandlerFunc
-			want    error // nil: the list
-			hits    int32
+			want    error    // nil: the list
+			ids     []string // of the list's items
+			text    string   // in the error
+			hits    int32    // 0: one
 		}{
-			{name: "401 text/plain", handler: answer(401, "Unauthorized", "Content-Type", "text/plain"), want: ErrUnauthorized, hits: 1},
-			{name: "429 retried then ok", handler: sequence(answer(429, errorBody(StatusTooManyRequest, "", "slow down")), answer(200, ep.ok)), hits: 2},
+			{name: "the list", handler: ok(`{` + k + `:[{"id":"a"},{"id":"b"}]}`), ids: []string{"a", "b"}},
+			{name: "an empty list", handler: ok(`{` + k + `:[]}`), ids: []string{}},
+			{name: "null for the list", handler: ok(`{` + k + `:null}`)},
+			{name: "members around the list", handler: ok(`{"meta":{` + k + `:[{"id":"x"}]},` + k + `:[{"id":"a"}],"after":[{` + k + `:1}]}`), ids: []string{"a"}},
+			{name: "the key twice", handler: ok(`{` + k + `:[{"id":"a"}],` + k + `:[{"id":"b"}]}`), ids: []string{"b"}},
+			{name: "the key in another case", handler: ok(`{"` + strings.ToUpper(cat.key) + `":[{"id":"a"}]}`), want: ErrUnexpectedResponse, text: "status ok without content." + cat.key},
+			{name: "an object for the list", handler: ok(`{` + k + `:{"id":"a"}}`), want: ErrUnexpectedResponse, text: "content does not decode"},
+			{name: "a string for the list", handler: ok(`{` + k + `:"a"}`), want: ErrUnexpectedResponse, text: "content does not decode"},
+			{name: "a number for the list", handler: ok(`{` + k + `:1}`), want: ErrUnexpectedResponse, text: "content does not decode"},
+			{name: "an item that is not an object", handler: ok(`{` + k + `:[{"id":"a"},1]}`), want: ErrUnexpectedResponse, text: "content does not decode"},
+			{name: "an item of the wrong shape", handler: ok(`{` + k + `:[{"id":1}]}`), want: ErrUnexpectedResponse, text: "content does not decode"},
+			{name: "a list for the content", handler: ok(`[{` + k + `:[{"id":"a"}]}]`), want: ErrUnexpectedResponse, text: "content does not decode"},
+			{name: "a string for the content", handler: ok(k), want: ErrUnexpectedResponse, text: "content does not decode"},
+			{name: "ok without content", handler: answer(200, `{"status":"ok","message":""}`), want: ErrUnexpectedResponse, text: "status ok without content"},
+			{name: "ok with content null", handler: ok(`null`), want: ErrUnexpectedResponse, text: "status ok without content"},
+			{name: "not JSON", handler: answer(200, "hello", "Content-Type", "text/plain"), want: ErrUnexpectedResponse, text: "not Mesh's JSON envelope"},
+			{name: "401 text/plain", handler: answer(401, "Unauthorized", "Content-Type", "text/plain"), want: ErrUnauthorized},
+			{name: "badRequest", handler: answer(400, errorBody(StatusBadRequest, "invalidField", "no")), want: ErrBadRequest},
+			{name: "429 retried then ok", handler: sequence(answer(429, errorBody(StatusTooManyRequest, "", "slow down")), answer(200, cat.answer)), ids: ids(cat.want), hits: 2},
 			{name: "503 retried", handler: answer(503, errorBody(StatusServerFailure, "", "down")), want: ErrServerFailure, hits: 3},
-			{name: "HTML 502", handler: answer(502, "<html>bad gateway</html>", "Content-Type", "text/html"), want: ErrServerFailure, hits: 3},
-			{name: "not JSON", handler: answer(200, "hello", "Content-Type", "text/plain"), want: ErrUnexpectedResponse, hits: 1},
-			{name: "ok without content", handler: answer(200, `{"status":"ok","message":""}`), want: ErrUnexpectedResponse, hits: 1},
-			{name: "ok with content null", handler: answer(200, `{"status":"ok","content":null}`), want: ErrUnexpectedResponse, hits: 1},
-			{name: "ok without the list's key", handler: answer(200, `{"status":"ok","content":{"list":[]}}`), want: ErrUnexpectedResponse, hits: 1},
-			{name: "ok with an item of the wrong shape", handler: answer(200, `{"content":{"networks":[{"chainId":1}],"items":[{"name":1}],"integrations":[{"type":1}]},"status":"ok"}`), want: ErrUnexpectedResponse, hits: 1},
-			{name: "badRequest", handler: answer(400, errorBody(StatusBadRequest, "invalidField", "no")), want: ErrBadRequest, hits: 1},
-			{name: "redirect", handler: answer(302, ep.ok, "Location", "https://elsewhere.test/"), want: ErrUnexpectedResponse, hits: 1},
-		}
-		for _, tc := range tests {
-			t.Run(ep.name+" "+tc.name, func(t *testing.T) {
+			{name: "HTML 502 retried", handler: answer(502, "<html>bad gateway</html>", "Content-Type", "text/html"), want: ErrServerFailure, hits: 3},
+		} {
+			t.Run(cat.name+": "+tc.name, func(t *testing.T) {
 				c, srv, _ := recordingClient(t, tc.handler)
-				list, n, err := ep.call(c)
-				assert.Equal(t, tc.hits, srv.hits.Load(), "requests")
+				list, err := cat.get(context.Background(), c)
+				assert.Equal(t, max(tc.hits, 1), srv.hits.Load(), "requests")
 				if tc.want == nil {
 					require.NoError(t, err)
-					assert.Positive(t, n)
+					assert.Equal(t, tc.ids, ids(list))
 					return
 				}
 				assertOnlySentinel(t, err, tc.want)
-				assert.Zero(t, n)
-				assert.True(t, reflect.ValueOf(list).IsNil(), "no list with an error")
+				assert.ErrorContains(t, err, tc.text)
+				assert.Nil(t, list, "no list with an error")
 				assertNoSecret(t, err.Error(), "the error")
 			})
 		}
@@ -262,14 +288,14 @@ func TestCatalogErrors(t *testing.T) {
 }
 
 func TestCatalogSizeBounds(t *testing.T) {
-	// Where exactly a bound falls is response_test's subject (TestResponseBodyBound);
-	// here, that each list has its own, named in the error.
-	for _, ep := range catalogEndpoints {
-		t.Run(ep.name+" one byte over its bound", func(t *testing.T) {
-			c, srv, _ := recordingClient(t, answer(http.StatusOK, paddedAnswer(ep.ok, ep.bound+1)))
-			_, _, err := ep.call(c)
+	// Where exactly a bound falls is body_test's subject (TestResponseBodyBound); here,
+	// that each list has its own, named in the error.
+	for _, cat := range catalogs {
+		t.Run(cat.name+" one byte over its bound", func(t *testing.T) {
+			c, srv, _ := recordingClient(t, answer(http.StatusOK, paddedAnswer(cat.answer, cat.bound+1)))
+			_, err := cat.get(context.Background(), c)
 			assertOnlySentinel(t, err, ErrUnexpectedResponse)
-			assert.Contains(t, err.Error(), "larger than "+strconv.Itoa(ep.bound)+" bytes")
+			assert.Contains(t, err.Error(), "larger than "+strconv.Itoa(cat.bound)+" bytes")
 			assert.EqualValues(t, 1, srv.hits.Load(), "not retried")
 		})
 	}

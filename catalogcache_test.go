@@ -93,30 +93,6 @@ func (f *fakeCatalogReader) calls(list string) []context.Context {
 	return append([]context.Context(nil), f.ctxs[list]...)
 }
 
-// cacheList is one list of a CatalogReader: get reads it (a nil list as nil any).
-type cacheList struct {
-	name string
-	want any
-	get  func(context.Context, CatalogReader) (any, error)
-}
-
-var cacheLists = []cacheList{
-	{"Networks", wantNetworks, func(ctx context.Context, r CatalogReader) (any, error) { return orNil(r.Networks(ctx)) }},
-	{"Integrations", wantIntegrations, func(ctx context.Context, r CatalogReader) (any, error) {
-		return orNil(r.Integrations(ctx))
-	}},
-	{"TransferIntegrations", wantTransferIntegrations, func(ctx context.Context, r CatalogReader) (any, error) {
-		return orNil(r.TransferIntegrations(ctx))
-	}},
-}
-
-func orNil[T any](l []T, err error) (any, error) {
-	if l == nil {
-		return nil, err
-	}
-	return l, err
-}
-
 // serverDown is a failure as a Client returns it: a 503 after its retries.
 var serverDown = &CallError{Err: &APIError{HTTPStatusCode: http.StatusServiceUnavailable, Status: StatusServerFailure}, Attempts: 3}
 
@@ -131,7 +107,7 @@ func TestCatalogCacheTTL(t *testing.T) {
 		{"CacheTTL", []CacheOption{CacheTTL(10 * time.Minute)}, 10 * time.Minute},
 		{"nil options are ignored", []CacheOption{nil, CacheTTL(time.Minute), nil}, time.Minute},
 	}
-	for _, l := range cacheLists {
+	for _, l := range catalogs {
 		for _, tc := range tests {
 			t.Run(l.name+"/"+tc.name, func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
@@ -154,7 +130,7 @@ func TestCatalogCacheTTL(t *testing.T) {
 					get(1)
 					time.Sleep(time.Nanosecond)
 					get(2)
-					for _, other := range cacheLists {
+					for _, other := range catalogs {
 						if other.name != l.name {
 							assert.Empty(t, r.calls(other.name), "each list is read on its own")
 						}
@@ -179,7 +155,7 @@ func TestCatalogCacheTTL(t *testing.T) {
 
 // Fifty callers of an expired list wait for one call to Mesh, and all get its answer.
 func TestCatalogCacheSingleFlight(t *testing.T) {
-	for _, l := range cacheLists {
+	for _, l := range catalogs {
 		t.Run(l.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				gate := make(chan struct{})
@@ -219,7 +195,7 @@ func TestCatalogCacheStale(t *testing.T) {
 		{"CacheMaxStale", 2 * time.Hour, 2 * time.Hour},
 		{"CacheMaxStale(0): nothing past the TTL", 0, 0},
 	}
-	for _, l := range cacheLists {
+	for _, l := range catalogs {
 		for _, tc := range tests {
 			t.Run(l.name+"/"+tc.name, func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
