@@ -360,7 +360,7 @@ func TestFaultInjection(t *testing.T) {
 		},
 		{
 			name: "FIN in the middle of the body", fault: closeMidBody, attempts: 3,
-			check: callFailed(ErrUnexpectedResponse, io.ErrUnexpectedEOF, ""),
+			check: callFailed(ErrUnexpectedResponse, io.ErrUnexpectedEOF, "cut short"),
 		},
 		{
 			name: "no answer within the attempt's limit", fault: neverAnswer, limit: true, attempts: 3,
