@@ -120,7 +120,7 @@ func (s *faultServer) serve(c *net.TCPConn) {
 		answer := s.fault
 		s.mu.Unlock()
 		if answer == nil {
-			answer = sendAll(head(200, len(okBody)) + okBody)
+			answer = send(head(200, len(okBody))+okBody, true)
 		}
 		if !answer(s, c) {
 			return
@@ -142,19 +142,26 @@ func head(code, contentLength int, header ...string) string {
 	return b.String() + "\r\n"
 }
 
-// sendAll writes b in one write and keeps the connection.
-func sendAll(b string) faultAnswer {
+// send writes b in one write, then keeps the connection when keep is set, else closes it.
+func send(b string, keep bool) faultAnswer {
 	return func(_ *faultServer, c *net.TCPConn) bool {
 		_, err := io.WriteString(c, b)
-		return err == nil
+		return keep && err == nil
 	}
 }
 
-// waitForHangUp returns when the client closes c, or the server closes.
-func waitForHangUp(c *net.TCPConn) { _, _ = io.Copy(io.Discard, c) }
+// hold writes b, then nothing more until the client, or the server, closes c.
+func hold(b string) faultAnswer {
+	return func(_ *faultServer, c *net.TCPConn) bool {
+		if _, err := io.WriteString(c, b); err == nil {
+			_, _ = io.Copy(io.Discard, c)
+		}
+		return false
+	}
+}
 
 // reset closes c with a TCP reset (SO_LINGER 0).
-func reset(c *net.TCPConn) bool {
+func reset(_ *faultServer, c *net.TCPConn) bool {
 	_ = c.SetLinger(0)
 	return false
 }
@@ -162,60 +169,8 @@ func reset(c *net.TCPConn) bool {
 // partial is the head of an ok answer of 1000 bytes and its first 100.
 var partial = head(200, 1000) + strings.Repeat(" ", 100)
 
-var (
-	resetAtOnce faultAnswer = func(_ *faultServer, c *net.TCPConn) bool { return reset(c) }
-	closeAtOnce faultAnswer = func(*faultServer, *net.TCPConn) bool { return false }
-	garbage     faultAnswer = func(_ *faultServer, c *net.TCPConn) bool {
-		_, _ = io.WriteString(c, "SSH-2.0-OpenSSH_9.6\r\n")
-		return false
-	}
-	neverAnswer faultAnswer = func(_ *faultServer, c *net.TCPConn) bool {
-		waitForHangUp(c)
-		return false
-	}
-	closeMidBody faultAnswer = func(_ *faultServer, c *net.TCPConn) bool {
-		_, _ = io.WriteString(c, partial)
-		return false
-	}
-	stallMidBody faultAnswer = func(_ *faultServer, c *net.TCPConn) bool {
-		if _, err := io.WriteString(c, head(200, len(okBody))+`{"status":`); err == nil {
-			waitForHangUp(c)
-		}
-		return false
-	}
-	// endlessTrickle: the connection is never idle, so only a limit on the attempt ends it.
-	endlessTrickle = trickle(head(200, 1<<30))
-	// headerTrickle sends a header line a byte every 2 ms, forever.
-	headerTrickle = trickle("HTTP/1.1 200 OK\r\nX-Slow: ")
-	// endless1xx sends informational answers (103 Early Hints), and never the answer.
-	endless1xx faultAnswer = func(_ *faultServer, c *net.TCPConn) bool {
-		hints := strings.Repeat("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n", 64)
-		for {
-			if _, err := io.WriteString(c, hints); err != nil {
-				return false
-			}
-		}
-	}
-	// switchingProtocols: net/http hands the connection over as the body, out of the context's reach.
-	switchingProtocols = trickle("HTTP/1.1 101 Switching Protocols\r\nUpgrade: mesh\r\nConnection: Upgrade\r\n\r\n")
-	// trickledEnvelope sends okBody one byte at a time.
-	trickledEnvelope faultAnswer = func(s *faultServer, c *net.TCPConn) bool {
-		if _, err := io.WriteString(c, head(200, len(okBody))); err != nil {
-			return false
-		}
-		for i := range len(okBody) {
-			if _, err := io.WriteString(c, okBody[i:i+1]); err != nil {
-				return false
-			}
-			select {
-			case <-time.After(time.Millisecond):
-			case <-s.closing:
-				return false
-			}
-		}
-		return true
-	}
-)
+// switchingProtocols: net/http hands the connection over as the body, out of the context's reach.
+var switchingProtocols = trickle("HTTP/1.1 101 Switching Protocols\r\nUpgrade: mesh\r\nConnection: Upgrade\r\n\r\n")
 
 // trickle sends prefix, then a space every 2 ms until the client or the server hangs up.
 func trickle(prefix string) faultAnswer {
@@ -236,6 +191,34 @@ func trickle(prefix string) faultAnswer {
 			}
 		}
 	}
+}
+
+// endless1xx sends informational answers (103 Early Hints), and never the answer.
+func endless1xx(_ *faultServer, c *net.TCPConn) bool {
+	hints := strings.Repeat("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n", 64)
+	for {
+		if _, err := io.WriteString(c, hints); err != nil {
+			return false
+		}
+	}
+}
+
+// trickledEnvelope sends okBody one byte a millisecond.
+func trickledEnvelope(s *faultServer, c *net.TCPConn) bool {
+	if _, err := io.WriteString(c, head(200, len(okBody))); err != nil {
+		return false
+	}
+	for i := range len(okBody) {
+		if _, err := io.WriteString(c, okBody[i:i+1]); err != nil {
+			return false
+		}
+		select {
+		case <-time.After(time.Millisecond):
+		case <-s.closing:
+			return false
+		}
+	}
+	return true
 }
 
 // as200 is a caller's Transport that passes a 101 answer on as a 200: its body is then
@@ -267,7 +250,7 @@ func resetMidBody(gotHead <-chan struct{}) faultAnswer {
 		case <-gotHead:
 		case <-s.closing:
 		}
-		return reset(c)
+		return reset(s, c)
 	}
 }
 
@@ -318,9 +301,9 @@ func TestFaultInjection(t *testing.T) {
 	wrote := make(chan int64, 1)
 	bomb := gzipZeros(64)
 	require.Less(t, len(bomb), mib, "the bomb is small on the wire")
-	passOn101 := WithHTTPClient(&http.Client{Transport: newAs200(t)})
+	noRetry := WithRetry(RetryPolicy{})
 	// Within net/http's 10 MiB, past the SDK transport's bound.
-	hugeHead := strings.Replace(head(200, len(okBody)), "\r\n", "\r\nX-Padding: "+strings.Repeat("a", 9<<20)+"\r\n", 1)
+	hugeHead := send(strings.Replace(head(200, len(okBody)), "\r\n", "\r\nX-Padding: "+strings.Repeat("a", 9<<20)+"\r\n", 1)+okBody, true)
 	tests := []struct {
 		name     string
 		fault    faultAnswer
@@ -330,61 +313,36 @@ func TestFaultInjection(t *testing.T) {
 		attempts int // attempts the client made
 		check    func(t *testing.T, err error)
 	}{
-		{name: "reset before any answer", fault: resetAtOnce, attempts: 3, check: callFailed(nil, syscall.ECONNRESET, "")},
-		{name: "FIN before any answer", fault: closeAtOnce, attempts: 3, check: callFailed(nil, io.EOF, "")},
+		{name: "reset before any answer", fault: reset, attempts: 3, check: callFailed(nil, syscall.ECONNRESET, "")},
+		{name: "FIN before any answer", fault: send("", false), attempts: 3, check: callFailed(nil, io.EOF, "")},
+		// 1xx answers count in the header bound.
+		{name: "informational answers without end", fault: endless1xx, attempts: 3, check: callFailed(nil, nil, "headers exceeded "+strconv.Itoa(maxHeaderBytes))},
+		{name: "response headers past the SDK transport's bound", fault: hugeHead, opts: []Option{noRetry}, attempts: 1, check: callFailed(nil, nil, "headers exceeded")},
+		// A caller's *http.Client without a Transport (set only for its Timeout, say) gets the SDK's default transport.
 		{
-			// 1xx answers count in the header bound.
-			name: "informational answers without end", fault: endless1xx, attempts: 3,
-			check: callFailed(nil, nil, "headers exceeded "+strconv.Itoa(maxHeaderBytes)),
+			name: "response headers past the bound, caller's client without Transport", fault: hugeHead,
+			opts: []Option{WithHTTPClient(&http.Client{Timeout: time.Minute}), noRetry}, attempts: 1, check: callFailed(nil, nil, "headers exceeded"),
 		},
+		{name: "a header line trickled without end", fault: trickle("HTTP/1.1 200 OK\r\nX-Slow: "), limit: true, attempts: 3, check: callFailed(nil, context.DeadlineExceeded, "")},
+		{name: "garbage instead of HTTP", fault: send("SSH-2.0-OpenSSH_9.6\r\n", false), attempts: 3, check: callFailed(nil, nil, "malformed HTTP")},
+		// The read error is the cause.
+		{name: "reset in the middle of the body", fault: resetMidBody(gotHead), traced: true, attempts: 3, check: callFailed(ErrUnexpectedResponse, syscall.ECONNRESET, "")},
+		{name: "FIN in the middle of the body", fault: send(partial, false), attempts: 3, check: callFailed(ErrUnexpectedResponse, io.ErrUnexpectedEOF, "cut short")},
+		{name: "no answer within the attempt's limit", fault: hold(""), limit: true, attempts: 3, check: callFailed(nil, context.DeadlineExceeded, "")},
+		// No 1xx is read: without a limit, its body would last as long as the server wants.
 		{
-			name: "response headers past the SDK transport's bound", attempts: 1, opts: []Option{WithRetry(RetryPolicy{})},
-			fault: sendAll(hugeHead + okBody), check: callFailed(nil, nil, "headers exceeded"),
-		},
-		{
-			// A caller's *http.Client without a Transport (one set only for its Timeout,
-			// say) gets the SDK's default transport, not net/http's.
-			name: "response headers past the bound, caller's client without Transport", attempts: 1,
-			opts:  []Option{WithHTTPClient(&http.Client{Timeout: time.Minute}), WithRetry(RetryPolicy{})},
-			fault: sendAll(hugeHead + okBody), check: callFailed(nil, nil, "headers exceeded"),
-		},
-		{
-			name: "a header line trickled without end", fault: headerTrickle, limit: true, attempts: 3,
-			check: callFailed(nil, context.DeadlineExceeded, ""),
-		},
-		{name: "garbage instead of HTTP", fault: garbage, attempts: 3, check: callFailed(nil, nil, "malformed HTTP")},
-		{
-			// The read error is the cause.
-			name: "reset in the middle of the body", fault: resetMidBody(gotHead), traced: true, attempts: 3,
-			check: callFailed(ErrUnexpectedResponse, syscall.ECONNRESET, ""),
-		},
-		{
-			name: "FIN in the middle of the body", fault: closeMidBody, attempts: 3,
-			check: callFailed(ErrUnexpectedResponse, io.ErrUnexpectedEOF, "cut short"),
-		},
-		{
-			name: "no answer within the attempt's limit", fault: neverAnswer, limit: true, attempts: 3,
-			check: callFailed(nil, context.DeadlineExceeded, ""),
-		},
-		{
-			// No 1xx is read: without a limit, its body would last as long as the server
-			// wants.
-			name:  "101 Switching Protocols, then a trickle",
-			fault: switchingProtocols, opts: []Option{WithTimeout(0)}, attempts: 1,
+			name: "101 Switching Protocols, then a trickle", fault: switchingProtocols, opts: []Option{WithTimeout(0)}, attempts: 1,
 			check: callFailed(ErrUnexpectedResponse, nil, "101 Switching Protocols: informational answer"),
 		},
+		// A body no context reaches still ends with the attempt.
 		{
-			// A body no context reaches still ends with the attempt.
-			name:  "101 passed on as a 200, then a trickle",
-			fault: switchingProtocols, limit: true, opts: []Option{passOn101}, attempts: 3,
-			check: callFailed(ErrUnexpectedResponse, context.DeadlineExceeded, ""),
+			name: "101 passed on as a 200, then a trickle", fault: switchingProtocols, limit: true, attempts: 3,
+			opts: []Option{WithHTTPClient(&http.Client{Transport: newAs200(t)})}, check: callFailed(ErrUnexpectedResponse, context.DeadlineExceeded, ""),
 		},
-		{name: "body stalls after the headers", fault: stallMidBody, limit: true, attempts: 3, check: assertAttemptLimit},
-		{name: "endless trickle", fault: endlessTrickle, limit: true, attempts: 3, check: assertAttemptLimit},
-		{
-			name: "envelope trickled byte by byte", fault: trickledEnvelope, attempts: 1,
-			check: func(t *testing.T, err error) { assert.NoError(t, err) },
-		},
+		{name: "body stalls after the headers", fault: hold(head(200, len(okBody)) + `{"status":`), limit: true, attempts: 3, check: assertAttemptLimit},
+		// The connection is never idle: only a limit on the attempt ends it.
+		{name: "endless trickle", fault: trickle(head(200, 1<<30)), limit: true, attempts: 3, check: assertAttemptLimit},
+		{name: "envelope trickled byte by byte", fault: trickledEnvelope, attempts: 1, check: func(t *testing.T, err error) { assert.NoError(t, err) }},
 		{
 			name: "200 MiB body", fault: streamBody(200*mib, wrote), attempts: 1,
 			check: func(t *testing.T, err error) {
@@ -395,8 +353,7 @@ func TestFaultInjection(t *testing.T) {
 			},
 		},
 		{
-			name: "gzip bomb of 64 MiB", attempts: 1,
-			fault: sendAll(head(200, len(bomb), "Content-Encoding", "gzip") + string(bomb)),
+			name: "gzip bomb of 64 MiB", fault: send(head(200, len(bomb), "Content-Encoding", "gzip")+string(bomb), true), attempts: 1,
 			check: callFailed(ErrUnexpectedResponse, nil, "larger than"),
 		},
 	}
@@ -412,9 +369,7 @@ func TestFaultInjection(t *testing.T) {
 			s.misbehave(tc.fault)
 			ctx := context.Background()
 			if tc.traced {
-				ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-					GotFirstResponseByte: func() { gotHead <- struct{}{} },
-				})
+				ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{GotFirstResponseByte: func() { gotHead <- struct{}{} }})
 			}
 
 			var lt *LinkToken
@@ -593,71 +548,62 @@ func h2RSTStreamFrame(stream, code uint32) []byte {
 
 func TestHTTP2HostileServer(t *testing.T) {
 	const internalError = 0x2
-	write := func(conn net.Conn, frames ...[]byte) {
-		for _, f := range frames {
-			_, _ = conn.Write(f)
-		}
-	}
 	headers := func(flags byte, fields ...string) []byte {
 		return h2Frame(h2Headers, flags|h2EndHeaders, 1, hpack(fields...))
 	}
-	js := []string{"content-type", "application/json"}
+	at := func(code string) []byte { return headers(0, ":status", code, "content-type", "application/json") }
+	data := func(flags byte, body string) []byte { return h2Frame(h2Data, flags, 1, []byte(body)) }
+	badRequest := errorBody(StatusBadRequest, "", "no")
 	scenarios := []struct {
 		name    string
-		respond func(secret string, conn net.Conn)
-		want    error // the sentinel of the answer; nil: a transport failure
-		retried bool  // the call is retried once: a transport failure or a 2xx cut short
-		ok      bool  // a token
+		frames  func(secret string) [][]byte // the answer to the request
+		close   bool                         // the server closes the connection after them
+		want    error                        // the sentinel of the answer; nil: a transport failure
+		retried bool                         // the call is retried once: a transport failure or a 2xx cut short
+		ok      bool                         // a token
 	}{
-		{name: "GOAWAY debug data", retried: true, respond: func(s string, conn net.Conn) {
-			write(conn, h2GoAwayFrame(1, internalError, "internal: bad credential "+s+" rejected"))
-			_ = conn.Close()
+		{name: "GOAWAY debug data", retried: true, close: true, frames: func(s string) [][]byte {
+			return [][]byte{h2GoAwayFrame(1, internalError, "internal: bad credential "+s+" rejected")}
 		}},
-		{name: "GOAWAY with 12 KB of debug data", retried: true, respond: func(s string, conn net.Conn) {
-			write(conn, h2GoAwayFrame(1, internalError, strings.Repeat("d\n", 3000)+s+strings.Repeat("\x00\xff", 3000)))
-			_ = conn.Close()
+		{name: "GOAWAY with 12 KB of debug data", retried: true, close: true, frames: func(s string) [][]byte {
+			return [][]byte{h2GoAwayFrame(1, internalError, strings.Repeat("d\n", 3000)+s+strings.Repeat("\x00\xff", 3000))}
 		}},
-		{name: "RST_STREAM before any answer", retried: true, respond: func(_ string, conn net.Conn) {
-			write(conn, h2RSTStreamFrame(1, internalError))
+		{name: "RST_STREAM before any answer", retried: true, frames: func(string) [][]byte { return [][]byte{h2RSTStreamFrame(1, internalError)} }},
+		{name: "header value", want: ErrBadRequest, frames: func(s string) [][]byte {
+			return [][]byte{headers(0, ":status", "400", "x-echo", s, "content-type", "application/json"), data(h2EndStream, badRequest)}
 		}},
-		{name: "header value", want: ErrBadRequest, respond: func(s string, conn net.Conn) {
-			write(conn, headers(0, append([]string{":status", "400", "x-echo", s}, js...)...),
-				h2Frame(h2Data, h2EndStream, 1, []byte(errorBody(StatusBadRequest, "", "no"))))
+		{name: "invalid header name", retried: true, frames: func(s string) [][]byte {
+			return [][]byte{headers(h2EndStream, ":status", "200", "x-"+s+"\x01", "v")}
 		}},
-		{name: "invalid header name", retried: true, respond: func(s string, conn net.Conn) {
-			write(conn, headers(h2EndStream, ":status", "200", "x-"+s+"\x01", "v"))
+		{name: "invalid header value", retried: true, frames: func(s string) [][]byte {
+			return [][]byte{headers(h2EndStream, ":status", "200", "x-echo", "v\x00"+s)}
 		}},
-		{name: "invalid header value", retried: true, respond: func(s string, conn net.Conn) {
-			write(conn, headers(h2EndStream, ":status", "200", "x-echo", "v\x00"+s))
+		{name: ":status", retried: true, frames: func(s string) [][]byte { return [][]byte{headers(h2EndStream, ":status", s)} }},
+		{name: "trailer", want: ErrBadRequest, frames: func(s string) [][]byte {
+			return [][]byte{at("400"), data(0, badRequest), headers(h2EndStream, "x-trailer", s)}
 		}},
-		{name: ":status", retried: true, respond: func(s string, conn net.Conn) {
-			write(conn, headers(h2EndStream, ":status", s))
+		{name: "complete envelope, then RST_STREAM", ok: true, frames: func(string) [][]byte {
+			return [][]byte{at("200"), data(0, okBody), h2RSTStreamFrame(1, internalError)}
 		}},
-		{name: "trailer", want: ErrBadRequest, respond: func(s string, conn net.Conn) {
-			write(conn, headers(0, append([]string{":status", "400"}, js...)...),
-				h2Frame(h2Data, 0, 1, []byte(errorBody(StatusBadRequest, "", "no"))),
-				headers(h2EndStream, "x-trailer", s))
+		// The read error that cuts the answer short, the APIError's cause, quotes the debug data.
+		{name: "half an envelope, then GOAWAY and close", want: ErrUnexpectedResponse, retried: true, close: true, frames: func(s string) [][]byte {
+			return [][]byte{at("200"), data(0, okBody[:len(okBody)/2]), h2GoAwayFrame(1, internalError, "bad credential "+s)}
 		}},
-		{name: "complete envelope, then RST_STREAM", ok: true, respond: func(_ string, conn net.Conn) {
-			write(conn, headers(0, append([]string{":status", "200"}, js...)...),
-				h2Frame(h2Data, 0, 1, []byte(okBody)), h2RSTStreamFrame(1, internalError))
-		}},
-		{name: "half an envelope, then GOAWAY and close", want: ErrUnexpectedResponse, retried: true, respond: func(s string, conn net.Conn) {
-			// The read error that cuts the answer short, the APIError's cause, quotes the debug data.
-			write(conn, headers(0, append([]string{":status", "200"}, js...)...),
-				h2Frame(h2Data, 0, 1, []byte(okBody[:len(okBody)/2])), h2GoAwayFrame(1, internalError, "bad credential "+s))
-			_ = conn.Close()
-		}},
-		{name: "complete envelope, then GOAWAY and close", ok: true, respond: func(s string, conn net.Conn) {
-			write(conn, headers(0, append([]string{":status", "200"}, js...)...),
-				h2Frame(h2Data, 0, 1, []byte(okBody)), h2GoAwayFrame(1, internalError, s))
-			_ = conn.Close()
+		{name: "complete envelope, then GOAWAY and close", ok: true, close: true, frames: func(s string) [][]byte {
+			return [][]byte{at("200"), data(0, okBody), h2GoAwayFrame(1, internalError, s)}
 		}},
 	}
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
 			for _, secret := range unusualSecrets {
-				srv := newH2Server(t, func(conn net.Conn) { sc.respond(secret, conn) })
+				srv := newH2Server(t, func(conn net.Conn) {
+					for _, f := range sc.frames(secret) {
+						_, _ = conn.Write(f)
+					}
+					if sc.close {
+						_ = conn.Close()
+					}
+				})
 				logger, log := debugLog()
 				c, clock := newSecretClient(t, secret, srv.URL, WithHTTPClient(srv.hc), WithLogger(logger), WithRetry(RetryPolicy{MaxRetries: 1}))
 
@@ -691,59 +637,57 @@ func TestHTTP2HostileServer(t *testing.T) {
 // Header fields (CONTINUATION) or a body (ignoring flow control) without end cost the call an
 // error; the client then closes the connection, and the server's writes end.
 func TestHTTP2HostileServerWithoutEnd(t *testing.T) {
-	// untilGone writes frame until the client hangs up, then reports the bytes written.
-	untilGone := func(conn net.Conn, frame []byte, wrote chan<- int64) {
-		var n int64
-		for {
-			m, err := conn.Write(frame)
-			n += int64(m)
-			if err != nil {
-				wrote <- n
-				return
+	for _, tc := range []struct {
+		name    string
+		start   []byte // the frames before the endless ones
+		endless []byte // sent again and again until the client hangs up
+		check   func(t *testing.T, err error)
+		idle    bool // the client hangs up once it closes its idle connections
+	}{
+		{
+			name: "CONTINUATION frames", start: h2Frame(h2Headers, 0, 1, hpack(":status", "200")),
+			endless: h2Frame(h2Continuation, 0, 1, bytes.Repeat(hpack("x-filler", strings.Repeat("f", 1000)), 16)),
+			check: func(t *testing.T, err error) {
+				assertTransportError(t, err)
+				assertShortLine(t, err.Error(), maxShownError, "the error")
+			},
+		},
+		{
+			// Past its bound, or cut short when the windows overflow first: the same answer. net/http
+			// discards what comes for a reset stream; the pool closes the connection once idle.
+			name: "DATA frames", idle: true,
+			start: append(h2Frame(h2Headers, h2EndHeaders, 1, hpack(":status", "200", "content-type", "application/json")),
+				h2Frame(h2Data, 0, 1, []byte(`{"status":"ok","message":"`))...),
+			endless: h2Frame(h2Data, 0, 1, bytes.Repeat([]byte("a"), 16000)),
+			check:   func(t *testing.T, err error) { assertOnlySentinel(t, err, ErrUnexpectedResponse) },
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wrote := make(chan int64, 1)
+			srv := newH2Server(t, func(conn net.Conn) {
+				n, err := conn.Write(tc.start)
+				for err == nil {
+					var m int
+					m, err = conn.Write(tc.endless)
+					n += m
+				}
+				wrote <- int64(n)
+			})
+			c, _ := newTestClient(t, srv.URL, WithHTTPClient(srv.hc), WithRetry(RetryPolicy{}))
+
+			_, err := c.CreateLinkToken(testDeadline(t), validRequest())
+			tc.check(t, err)
+			if tc.idle {
+				c.CloseIdleConnections()
 			}
-		}
-	}
-	waitWrote := func(t *testing.T, wrote <-chan int64) int64 {
-		t.Helper()
-		select {
-		case n := <-wrote:
-			return n
-		case <-time.After(time.Minute): // a guard: the client never hung up
-			t.Fatal("the server is still writing: the client kept the connection")
-			return 0
-		}
-	}
-
-	t.Run("CONTINUATION frames", func(t *testing.T) {
-		wrote := make(chan int64, 1)
-		field := hpack("x-filler", strings.Repeat("f", 1000))
-		srv := newH2Server(t, func(conn net.Conn) {
-			_, _ = conn.Write(h2Frame(h2Headers, 0, 1, hpack(":status", "200")))
-			untilGone(conn, h2Frame(h2Continuation, 0, 1, bytes.Repeat(field, 16)), wrote)
+			select {
+			case n := <-wrote:
+				if !tc.idle { // the client gave up past net/http's 10 MiB: the server wrote that and the sockets' buffers
+					assert.Less(t, n, int64(64<<20), "the client read on")
+				}
+			case <-time.After(time.Minute): // a guard: the client never hung up
+				t.Fatal("the server is still writing: the client kept the connection")
+			}
 		})
-		c, _ := newTestClient(t, srv.URL, WithHTTPClient(srv.hc), WithRetry(RetryPolicy{}))
-
-		_, err := c.CreateLinkToken(testDeadline(t), validRequest())
-		assertTransportError(t, err)
-		assertShortLine(t, err.Error(), maxShownError, "the error")
-		// The client gives up past net/http's 10 MiB: the server wrote that and the sockets' buffers.
-		assert.Less(t, waitWrote(t, wrote), int64(64<<20), "the client read on")
-	})
-
-	t.Run("DATA frames", func(t *testing.T) {
-		wrote := make(chan int64, 1)
-		srv := newH2Server(t, func(conn net.Conn) {
-			_, _ = conn.Write(h2Frame(h2Headers, h2EndHeaders, 1, hpack(":status", "200", "content-type", "application/json")))
-			_, _ = conn.Write(h2Frame(h2Data, 0, 1, []byte(`{"status":"ok","message":"`)))
-			untilGone(conn, h2Frame(h2Data, 0, 1, bytes.Repeat([]byte("a"), 16000)), wrote)
-		})
-		c, _ := newTestClient(t, srv.URL, WithHTTPClient(srv.hc), WithRetry(RetryPolicy{}))
-
-		_, err := c.CreateLinkToken(testDeadline(t), validRequest())
-		// Past its bound, or cut short when the windows overflow first: the same answer.
-		assertOnlySentinel(t, err, ErrUnexpectedResponse)
-		// net/http discards what comes for a reset stream; the pool closes the connection once idle.
-		c.CloseIdleConnections()
-		waitWrote(t, wrote)
-	})
+	}
 }
