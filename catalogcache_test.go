@@ -23,27 +23,13 @@ import (
 )
 
 // fakeCatalogReader answers each list with a fresh copy of the official examples (as a
-// Client decodes a new list per call), or err; while gate
-// is open (non-nil), every call waits for it to close. It records each call's context.
+// Client decodes a new list per call), or err; while gate is open (non-nil), every call
+// waits for it to close. It records each call's context.
 type fakeCatalogReader struct {
 	mu   sync.Mutex
 	err  error
 	gate chan struct{}
 	ctxs map[string][]context.Context
-}
-
-func (f *fakeCatalogReader) answer(ctx context.Context, list string) error {
-	f.mu.Lock()
-	if f.ctxs == nil {
-		f.ctxs = map[string][]context.Context{}
-	}
-	f.ctxs[list] = append(f.ctxs[list], ctx)
-	gate, err := f.gate, f.err
-	f.mu.Unlock()
-	if gate != nil {
-		<-gate
-	}
-	return err
 }
 
 func (f *fakeCatalogReader) Networks(ctx context.Context, _ ...CallOption) ([]Network, error) {
@@ -58,32 +44,31 @@ func (f *fakeCatalogReader) TransferIntegrations(ctx context.Context, _ ...CallO
 	return fakeList(ctx, f, "TransferIntegrations", wantTransferIntegrations)
 }
 
-// fakeList is f's answer for list: a fresh copy of want, or f's error.
 func fakeList[T any](ctx context.Context, f *fakeCatalogReader, list string, want []T) ([]T, error) {
-	if err := f.answer(ctx, list); err != nil {
+	f.mu.Lock()
+	if f.ctxs == nil {
+		f.ctxs = map[string][]context.Context{}
+	}
+	f.ctxs[list] = append(f.ctxs[list], ctx)
+	gate, err := f.gate, f.err
+	f.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	if err != nil {
 		return nil, err
 	}
-	return freshCopy(want), nil
+	var fresh []T // a deep copy of want
+	b, _ := json.Marshal(want)
+	_ = json.Unmarshal(b, &fresh)
+	return fresh, nil
 }
 
-// freshCopy is a deep copy of v, through JSON.
-func freshCopy[T any](v T) T {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	var out T
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(err)
-	}
-	return out
-}
-
-// set changes what the reader answers next.
-func (f *fakeCatalogReader) set(err error, gate chan struct{}) {
+// set changes the error the reader answers next.
+func (f *fakeCatalogReader) set(err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.err, f.gate = err, gate
+	f.err = err
 }
 
 // calls returns the contexts of the calls of list so far.
@@ -96,16 +81,20 @@ func (f *fakeCatalogReader) calls(list string) []context.Context {
 // serverDown is a failure as a Client returns it: a 503 after its retries.
 var serverDown = &CallError{Err: &APIError{HTTPStatusCode: http.StatusServiceUnavailable, Status: StatusServerFailure}, Attempts: 3}
 
-// Each list is served from memory for its TTL, as a copy its caller may change.
-func TestCatalogCacheTTL(t *testing.T) {
+// Each list is served from memory for its TTL, as a copy its caller may change, then read
+// again. While Mesh fails, the copy is served until it is TTL + max staleness old; then
+// the error of the refresh, its sentinel kept; once Mesh is back, its answer.
+func TestCatalogCacheLifetime(t *testing.T) {
 	tests := []struct {
-		name string
-		opts []CacheOption
-		ttl  time.Duration
+		name       string
+		opts       []CacheOption
+		ttl, stale time.Duration
 	}{
-		{"default: 1 hour", nil, time.Hour},
-		{"CacheTTL", []CacheOption{CacheTTL(10 * time.Minute)}, 10 * time.Minute},
-		{"nil options are ignored", []CacheOption{nil, CacheTTL(time.Minute), nil}, time.Minute},
+		{"defaults: 1 hour, then 24 hours stale", nil, time.Hour, 24 * time.Hour},
+		{"CacheTTL", []CacheOption{CacheTTL(10 * time.Minute)}, 10 * time.Minute, 24 * time.Hour},
+		{"nil options are ignored", []CacheOption{nil, CacheTTL(time.Minute), nil}, time.Minute, 24 * time.Hour},
+		{"CacheMaxStale", []CacheOption{CacheMaxStale(2 * time.Hour)}, time.Hour, 2 * time.Hour},
+		{"CacheMaxStale(0): nothing past the TTL", []CacheOption{CacheMaxStale(0)}, time.Hour, 0},
 	}
 	for _, l := range catalogs {
 		for _, tc := range tests {
@@ -113,23 +102,41 @@ func TestCatalogCacheTTL(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
 					r := &fakeCatalogReader{}
 					c := NewCatalogCache(r, tc.opts...)
-					get := func(wantCalls int) any {
+					calls := 0
+					// get reads the list, after newCalls calls to Mesh: the list, or the error want.
+					get := func(newCalls int, want error) any {
 						t.Helper()
 						got, err := l.get(context.Background(), c)
-						require.NoError(t, err)
-						assert.Equal(t, l.want, got, "a caller's change reached the cache")
-						assert.Len(t, r.calls(l.name), wantCalls, "calls to Mesh")
+						if want == nil {
+							require.NoError(t, err)
+							assert.Equal(t, l.want, got, "a caller's change reached the cache")
+						} else {
+							assert.Nil(t, got)
+							assertOnlySentinel(t, err, want)
+							var apiErr *APIError
+							assert.ErrorAs(t, err, &apiErr)
+						}
+						calls += newCalls
+						assert.Len(t, r.calls(l.name), calls, "calls to Mesh")
 						return got
 					}
-					// Each caller gets a copy, to change as it likes.
-					got := get(1)
+					got := get(1, nil)
 					scribble(reflect.ValueOf(got))
 					require.NotEqual(t, l.want, got, "scribble changed nothing")
-					get(1)
+					get(0, nil)
 					time.Sleep(tc.ttl - time.Nanosecond)
-					get(1)
+					get(0, nil)
+					r.set(serverDown)
 					time.Sleep(time.Nanosecond)
-					get(2)
+					if tc.stale > 0 {
+						get(1, nil) // the copy, past its TTL
+						time.Sleep(tc.stale - time.Nanosecond)
+						get(1, nil) // the copy, at the end of its staleness
+						time.Sleep(time.Nanosecond)
+					}
+					get(1, ErrServerFailure)
+					r.set(nil) // Mesh is back
+					get(1, nil)
 					for _, other := range catalogs {
 						if other.name != l.name {
 							assert.Empty(t, r.calls(other.name), "each list is read on its own")
@@ -149,6 +156,29 @@ func TestCatalogCacheTTL(t *testing.T) {
 				assert.Equal(t, wantNetworks, got)
 			}
 			assert.Len(t, r.calls("Networks"), 3)
+		})
+	})
+	t.Run("no copy yet: the error, sentinel kept, however long the staleness", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			unauthorized := &CallError{Err: &APIError{HTTPStatusCode: http.StatusUnauthorized}, Attempts: 1}
+			r := &fakeCatalogReader{err: unauthorized}
+			got, err := NewCatalogCache(r, CacheMaxStale(math.MaxInt64)).Integrations(context.Background())
+			assert.Nil(t, got)
+			assertOnlySentinel(t, err, ErrUnauthorized)
+			assert.Same(t, unauthorized, err)
+		})
+	})
+	t.Run("CacheMaxStale(math.MaxInt64): the copy for ever", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			r := &fakeCatalogReader{}
+			c := NewCatalogCache(r, CacheTTL(time.Hour), CacheMaxStale(math.MaxInt64))
+			_, err := c.Networks(context.Background())
+			require.NoError(t, err)
+			r.set(serverDown)
+			time.Sleep(100 * 365 * 24 * time.Hour)
+			got, err := c.Networks(context.Background())
+			require.NoError(t, err)
+			assert.Equal(t, wantNetworks, got)
 		})
 	})
 }
@@ -182,83 +212,6 @@ func TestCatalogCacheSingleFlight(t *testing.T) {
 	}
 }
 
-// While Mesh fails, the copy in memory is served until it is TTL + max staleness old;
-// then, and with no copy at all, the error of the refresh, its sentinel kept.
-func TestCatalogCacheStale(t *testing.T) {
-	const ttl = time.Hour
-	tests := []struct {
-		name     string
-		maxStale time.Duration // -1: the default
-		served   time.Duration // how long past the TTL the copy is served
-	}{
-		{"default: 24 hours", -1, 24 * time.Hour},
-		{"CacheMaxStale", 2 * time.Hour, 2 * time.Hour},
-		{"CacheMaxStale(0): nothing past the TTL", 0, 0},
-	}
-	for _, l := range catalogs {
-		for _, tc := range tests {
-			t.Run(l.name+"/"+tc.name, func(t *testing.T) {
-				synctest.Test(t, func(t *testing.T) {
-					r := &fakeCatalogReader{}
-					opts := []CacheOption{CacheTTL(ttl)}
-					if tc.maxStale >= 0 {
-						opts = append(opts, CacheMaxStale(tc.maxStale))
-					}
-					c := NewCatalogCache(r, opts...)
-					_, err := l.get(context.Background(), c)
-					require.NoError(t, err)
-					r.set(serverDown, nil)
-
-					time.Sleep(ttl)
-					if tc.served > 0 {
-						got, err := l.get(context.Background(), c)
-						require.NoError(t, err, "the copy, past its TTL")
-						assert.Equal(t, l.want, got)
-						time.Sleep(tc.served - time.Nanosecond)
-						got, err = l.get(context.Background(), c)
-						require.NoError(t, err, "the copy, at the end of its staleness")
-						assert.Equal(t, l.want, got)
-						time.Sleep(time.Nanosecond)
-					}
-					got, err := l.get(context.Background(), c)
-					assert.Nil(t, got)
-					assertOnlySentinel(t, err, ErrServerFailure)
-					var apiErr *APIError
-					assert.ErrorAs(t, err, &apiErr)
-
-					r.set(nil, nil) // Mesh is back
-					got, err = l.get(context.Background(), c)
-					require.NoError(t, err)
-					assert.Equal(t, l.want, got)
-				})
-			})
-		}
-	}
-	t.Run("no copy yet: the error, sentinel kept, however long the staleness", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			unauthorized := &CallError{Err: &APIError{HTTPStatusCode: http.StatusUnauthorized}, Attempts: 1}
-			r := &fakeCatalogReader{err: unauthorized}
-			got, err := NewCatalogCache(r, CacheMaxStale(math.MaxInt64)).Integrations(context.Background())
-			assert.Nil(t, got)
-			assertOnlySentinel(t, err, ErrUnauthorized)
-			assert.Same(t, unauthorized, err)
-		})
-	})
-	t.Run("CacheMaxStale(math.MaxInt64): the copy for ever", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			r := &fakeCatalogReader{}
-			c := NewCatalogCache(r, CacheTTL(ttl), CacheMaxStale(math.MaxInt64))
-			_, err := c.Networks(context.Background())
-			require.NoError(t, err)
-			r.set(serverDown, nil)
-			time.Sleep(100 * 365 * 24 * time.Hour)
-			got, err := c.Networks(context.Background())
-			require.NoError(t, err)
-			assert.Equal(t, wantNetworks, got)
-		})
-	})
-}
-
 type ctxKey struct{}
 
 // A caller whose context ends stops waiting with its context's error; the refresh goes
@@ -267,16 +220,12 @@ func TestCatalogCacheCallerContext(t *testing.T) {
 	tests := []struct {
 		name    string
 		starter bool // the caller whose context ends started the refresh
-		end     func(context.Context) (context.Context, func())
+		end     func(context.Context) (context.Context, context.CancelFunc)
 		want    error
 	}{
-		{"a waiter cancelled", false, func(ctx context.Context) (context.Context, func()) {
-			return context.WithCancel(ctx)
-		}, context.Canceled},
-		{"the starter cancelled", true, func(ctx context.Context) (context.Context, func()) {
-			return context.WithCancel(ctx)
-		}, context.Canceled},
-		{"a waiter's deadline", false, func(ctx context.Context) (context.Context, func()) {
+		{"a waiter cancelled", false, context.WithCancel, context.Canceled},
+		{"the starter cancelled", true, context.WithCancel, context.Canceled},
+		{"a waiter's deadline", false, func(ctx context.Context) (context.Context, context.CancelFunc) {
 			ctx, cancel := context.WithTimeout(ctx, time.Second)
 			return ctx, func() { time.Sleep(2 * time.Second); cancel() } // the deadline, then cancel to release it
 		}, context.DeadlineExceeded},
