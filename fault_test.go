@@ -5,12 +5,10 @@ package mesh
 // shows the secret, a complete envelope is a token sent once, nothing is read without bound.
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/tls"
 	"encoding/binary"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -28,32 +26,63 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// faultServer is a hand-written loopback HTTP/1.1 server, to misbehave as no net/http
-// handler can: it reads each request whole, then answers with its fault, else okBody.
+// faultServer is a loopback HTTP/1.1 server that reads each request whole, then answers
+// okBody, or with its fault: on the bare connection, to misbehave as no net/http handler
+// can, and then closes it.
 type faultServer struct {
-	URL      string
-	requests atomic.Int32 // requests read
-
-	ln      net.Listener
-	closing chan struct{} // closed by Close: answers that wait give up
-	wg      sync.WaitGroup
-	mu      sync.Mutex
-	fault   faultAnswer
-	conns   map[net.Conn]bool
+	*httptest.Server
+	requests atomic.Int32  // requests read
+	closing  chan struct{} // closed when the test ends: answers that wait give up
+	wg       sync.WaitGroup
+	mu       sync.Mutex
+	fault    faultAnswer
+	conns    []net.Conn
 }
 
-// faultAnswer answers one request on c; it reports whether c may carry another.
-type faultAnswer func(s *faultServer, c *net.TCPConn) (keepAlive bool)
+// faultAnswer answers one request on c.
+type faultAnswer func(s *faultServer, c *net.TCPConn)
 
 // newFaultServer starts a server that behaves until told otherwise, closed with the test.
 func newFaultServer(t testing.TB) *faultServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	s := &faultServer{URL: "http://" + ln.Addr().String(), ln: ln, closing: make(chan struct{}), conns: map[net.Conn]bool{}}
-	s.wg.Add(1)
-	go s.accept()
-	t.Cleanup(s.Close)
+	s := &faultServer{closing: make(chan struct{})}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		s.requests.Add(1)
+		s.mu.Lock()
+		fault := s.fault
+		s.mu.Unlock()
+		if fault == nil {
+			answer(http.StatusOK, okBody)(w, r)
+			return
+		}
+		c, _, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		select {
+		case <-s.closing:
+			_ = c.Close()
+		default:
+			s.conns = append(s.conns, c)
+			s.wg.Go(func() {
+				defer c.Close()
+				fault(s, c.(*net.TCPConn))
+			})
+		}
+	}))
+	t.Cleanup(func() {
+		s.mu.Lock()
+		close(s.closing)
+		for _, c := range s.conns {
+			_ = c.Close()
+		}
+		s.mu.Unlock()
+		s.wg.Wait()
+		s.Close()
+	})
 	return s
 }
 
@@ -64,161 +93,75 @@ func (s *faultServer) misbehave(f faultAnswer) {
 	s.fault = f
 }
 
-// Close closes every connection and waits for every answer to end.
-func (s *faultServer) Close() {
-	s.mu.Lock()
-	select {
-	case <-s.closing:
-	default:
-		close(s.closing)
-		_ = s.ln.Close()
-		for c := range s.conns {
-			_ = c.Close()
-		}
-	}
-	s.mu.Unlock()
-	s.wg.Wait()
-}
-
-func (s *faultServer) accept() {
-	defer s.wg.Done()
-	for {
-		c, err := s.ln.Accept()
-		if err != nil {
-			return
-		}
-		s.mu.Lock()
-		select {
-		case <-s.closing:
-			_ = c.Close()
-		default:
-			s.conns[c] = true
-			s.wg.Add(1)
-			go s.serve(c.(*net.TCPConn))
-		}
-		s.mu.Unlock()
-	}
-}
-
-func (s *faultServer) serve(c *net.TCPConn) {
-	defer s.wg.Done()
-	defer func() {
-		s.mu.Lock()
-		delete(s.conns, c)
-		s.mu.Unlock()
-		_ = c.Close()
-	}()
-	br := bufio.NewReader(c)
-	for {
-		req, err := http.ReadRequest(br)
-		if err != nil {
-			return
-		}
-		_, _ = io.Copy(io.Discard, req.Body)
-		s.requests.Add(1)
-		s.mu.Lock()
-		answer := s.fault
-		s.mu.Unlock()
-		if answer == nil {
-			answer = send(head(200, len(okBody))+okBody, true)
-		}
-		if !answer(s, c) {
-			return
-		}
-	}
-}
-
-// head is the head of an answer: status line, Content-Length (when not negative), the
-// header pairs (name, value, ...), Content-Type application/json.
-func head(code, contentLength int, header ...string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n", code, http.StatusText(code))
-	if contentLength >= 0 {
-		fmt.Fprintf(&b, "Content-Length: %d\r\n", contentLength)
-	}
+// head is the head of an ok answer of contentLength bytes, with the header pairs (name,
+// value, ...).
+func head(contentLength int, header ...string) string {
+	h := "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + strconv.Itoa(contentLength) + "\r\n"
 	for i := 0; i+1 < len(header); i += 2 {
-		fmt.Fprintf(&b, "%s: %s\r\n", header[i], header[i+1])
+		h += header[i] + ": " + header[i+1] + "\r\n"
 	}
-	return b.String() + "\r\n"
+	return h + "\r\n"
 }
 
-// send writes b in one write, then keeps the connection when keep is set, else closes it.
-func send(b string, keep bool) faultAnswer {
-	return func(_ *faultServer, c *net.TCPConn) bool {
-		_, err := io.WriteString(c, b)
-		return keep && err == nil
-	}
+// send writes b in one write.
+func send(b string) faultAnswer {
+	return func(_ *faultServer, c *net.TCPConn) { _, _ = io.WriteString(c, b) }
 }
 
 // hold writes b, then nothing more until the client, or the server, closes c.
 func hold(b string) faultAnswer {
-	return func(_ *faultServer, c *net.TCPConn) bool {
+	return func(_ *faultServer, c *net.TCPConn) {
 		if _, err := io.WriteString(c, b); err == nil {
 			_, _ = io.Copy(io.Discard, c)
 		}
-		return false
 	}
 }
 
 // reset closes c with a TCP reset (SO_LINGER 0).
-func reset(_ *faultServer, c *net.TCPConn) bool {
-	_ = c.SetLinger(0)
-	return false
-}
+func reset(_ *faultServer, c *net.TCPConn) { _ = c.SetLinger(0) }
 
 // partial is the head of an ok answer of 1000 bytes and its first 100.
-var partial = head(200, 1000) + strings.Repeat(" ", 100)
+var partial = head(1000) + strings.Repeat(" ", 100)
 
 // switchingProtocols: net/http hands the connection over as the body, out of the context's reach.
 var switchingProtocols = trickle("HTTP/1.1 101 Switching Protocols\r\nUpgrade: mesh\r\nConnection: Upgrade\r\n\r\n")
 
 // trickle sends prefix, then a space every 2 ms until the client or the server hangs up.
 func trickle(prefix string) faultAnswer {
-	return func(s *faultServer, c *net.TCPConn) bool {
-		if _, err := io.WriteString(c, prefix); err != nil {
-			return false
-		}
+	return func(s *faultServer, c *net.TCPConn) {
 		tick := time.NewTicker(2 * time.Millisecond)
 		defer tick.Stop()
-		for {
-			if _, err := io.WriteString(c, " "); err != nil {
-				return false
-			}
+		for _, err := io.WriteString(c, prefix); err == nil; _, err = io.WriteString(c, " ") {
 			select {
 			case <-tick.C:
 			case <-s.closing:
-				return false
+				return
 			}
 		}
 	}
 }
 
 // endless1xx sends informational answers (103 Early Hints), and never the answer.
-func endless1xx(_ *faultServer, c *net.TCPConn) bool {
+func endless1xx(_ *faultServer, c *net.TCPConn) {
 	hints := strings.Repeat("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n", 64)
 	for {
 		if _, err := io.WriteString(c, hints); err != nil {
-			return false
+			return
 		}
 	}
 }
 
 // trickledEnvelope sends okBody one byte a millisecond.
-func trickledEnvelope(s *faultServer, c *net.TCPConn) bool {
-	if _, err := io.WriteString(c, head(200, len(okBody))); err != nil {
-		return false
-	}
-	for i := range len(okBody) {
-		if _, err := io.WriteString(c, okBody[i:i+1]); err != nil {
-			return false
-		}
+func trickledEnvelope(s *faultServer, c *net.TCPConn) {
+	_, err := io.WriteString(c, head(len(okBody), "Connection", "close"))
+	for i := 0; i < len(okBody) && err == nil; i++ {
+		_, err = io.WriteString(c, okBody[i:i+1])
 		select {
 		case <-time.After(time.Millisecond):
 		case <-s.closing:
-			return false
+			return
 		}
 	}
-	return true
 }
 
 // as200 is a caller's Transport that passes a 101 answer on as a 200: its body is then
@@ -242,37 +185,32 @@ func newAs200(t *testing.T) as200 {
 
 // resetMidBody sends partial, waits until the client has its head (gotHead), then resets.
 func resetMidBody(gotHead <-chan struct{}) faultAnswer {
-	return func(s *faultServer, c *net.TCPConn) bool {
-		if _, err := io.WriteString(c, partial); err != nil {
-			return false
+	return func(s *faultServer, c *net.TCPConn) {
+		if _, err := io.WriteString(c, partial); err == nil {
+			select {
+			case <-gotHead:
+			case <-s.closing:
+			}
+			reset(s, c)
 		}
-		select {
-		case <-gotHead:
-		case <-s.closing:
-		}
-		return reset(s, c)
 	}
 }
 
 // streamBody sends an ok answer of size spaces and reports how many it wrote before the
 // client hung up (-1: all).
-func streamBody(size int64, wrote chan<- int64) faultAnswer {
-	return func(_ *faultServer, c *net.TCPConn) bool {
-		if _, err := io.WriteString(c, head(200, int(size))); err != nil {
-			wrote <- 0
-			return false
+func streamBody(size int, wrote chan<- int) faultAnswer {
+	return func(_ *faultServer, c *net.TCPConn) {
+		_, err := io.WriteString(c, head(size))
+		n := 0
+		for chunk := strings.Repeat(" ", 64<<10); n < size && err == nil; {
+			var m int
+			m, err = io.WriteString(c, chunk[:min(size-n, len(chunk))])
+			n += m
 		}
-		chunk := bytes.Repeat([]byte(" "), 64<<10)
-		for n := int64(0); n < size; {
-			w, err := c.Write(chunk[:min(size-n, int64(len(chunk)))])
-			n += int64(w)
-			if err != nil {
-				wrote <- n
-				return false
-			}
+		if err == nil {
+			n = -1
 		}
-		wrote <- -1
-		return true
+		wrote <- n
 	}
 }
 
@@ -298,12 +236,12 @@ func callFailed(sentinel, cause error, text string) func(t *testing.T, err error
 func TestFaultInjection(t *testing.T) {
 	const mib = 1 << 20
 	gotHead := make(chan struct{}, DefaultMaxRetries+1)
-	wrote := make(chan int64, 1)
+	wrote := make(chan int, 1)
 	bomb := gzipZeros(64)
 	require.Less(t, len(bomb), mib, "the bomb is small on the wire")
 	noRetry := WithRetry(RetryPolicy{})
 	// Within net/http's 10 MiB, past the SDK transport's bound.
-	hugeHead := send(strings.Replace(head(200, len(okBody)), "\r\n", "\r\nX-Padding: "+strings.Repeat("a", 9<<20)+"\r\n", 1)+okBody, true)
+	hugeHead := send(strings.Replace(head(len(okBody)), "\r\n", "\r\nX-Padding: "+strings.Repeat("a", 9<<20)+"\r\n", 1) + okBody)
 	tests := []struct {
 		name     string
 		fault    faultAnswer
@@ -314,7 +252,7 @@ func TestFaultInjection(t *testing.T) {
 		check    func(t *testing.T, err error)
 	}{
 		{name: "reset before any answer", fault: reset, attempts: 3, check: callFailed(nil, syscall.ECONNRESET, "")},
-		{name: "FIN before any answer", fault: send("", false), attempts: 3, check: callFailed(nil, io.EOF, "")},
+		{name: "FIN before any answer", fault: send(""), attempts: 3, check: callFailed(nil, io.EOF, "")},
 		// 1xx answers count in the header bound.
 		{name: "informational answers without end", fault: endless1xx, attempts: 3, check: callFailed(nil, nil, "headers exceeded "+strconv.Itoa(maxHeaderBytes))},
 		{name: "response headers past the SDK transport's bound", fault: hugeHead, opts: []Option{noRetry}, attempts: 1, check: callFailed(nil, nil, "headers exceeded")},
@@ -324,10 +262,10 @@ func TestFaultInjection(t *testing.T) {
 			opts: []Option{WithHTTPClient(&http.Client{Timeout: time.Minute}), noRetry}, attempts: 1, check: callFailed(nil, nil, "headers exceeded"),
 		},
 		{name: "a header line trickled without end", fault: trickle("HTTP/1.1 200 OK\r\nX-Slow: "), limit: true, attempts: 3, check: callFailed(nil, context.DeadlineExceeded, "")},
-		{name: "garbage instead of HTTP", fault: send("SSH-2.0-OpenSSH_9.6\r\n", false), attempts: 3, check: callFailed(nil, nil, "malformed HTTP")},
+		{name: "garbage instead of HTTP", fault: send("SSH-2.0-OpenSSH_9.6\r\n"), attempts: 3, check: callFailed(nil, nil, "malformed HTTP")},
 		// The read error is the cause.
 		{name: "reset in the middle of the body", fault: resetMidBody(gotHead), traced: true, attempts: 3, check: callFailed(ErrUnexpectedResponse, syscall.ECONNRESET, "")},
-		{name: "FIN in the middle of the body", fault: send(partial, false), attempts: 3, check: callFailed(ErrUnexpectedResponse, io.ErrUnexpectedEOF, "cut short")},
+		{name: "FIN in the middle of the body", fault: send(partial), attempts: 3, check: callFailed(ErrUnexpectedResponse, io.ErrUnexpectedEOF, "cut short")},
 		{name: "no answer within the attempt's limit", fault: hold(""), limit: true, attempts: 3, check: callFailed(nil, context.DeadlineExceeded, "")},
 		// No 1xx is read: without a limit, its body would last as long as the server wants.
 		{
@@ -339,21 +277,21 @@ func TestFaultInjection(t *testing.T) {
 			name: "101 passed on as a 200, then a trickle", fault: switchingProtocols, limit: true, attempts: 3,
 			opts: []Option{WithHTTPClient(&http.Client{Transport: newAs200(t)})}, check: callFailed(ErrUnexpectedResponse, context.DeadlineExceeded, ""),
 		},
-		{name: "body stalls after the headers", fault: hold(head(200, len(okBody)) + `{"status":`), limit: true, attempts: 3, check: assertAttemptLimit},
+		{name: "body stalls after the headers", fault: hold(head(len(okBody)) + `{"status":`), limit: true, attempts: 3, check: assertAttemptLimit},
 		// The connection is never idle: only a limit on the attempt ends it.
-		{name: "endless trickle", fault: trickle(head(200, 1<<30)), limit: true, attempts: 3, check: assertAttemptLimit},
+		{name: "endless trickle", fault: trickle(head(1 << 30)), limit: true, attempts: 3, check: assertAttemptLimit},
 		{name: "envelope trickled byte by byte", fault: trickledEnvelope, attempts: 1, check: func(t *testing.T, err error) { assert.NoError(t, err) }},
 		{
 			name: "200 MiB body", fault: streamBody(200*mib, wrote), attempts: 1,
 			check: func(t *testing.T, err error) {
 				callFailed(ErrUnexpectedResponse, nil, "larger than")(t, err)
 				n := <-wrote
-				assert.NotEqual(t, int64(-1), n, "the client read the whole body")
-				assert.Less(t, n, int64(200*mib), "the client did not hang up")
+				assert.NotEqual(t, -1, n, "the client read the whole body")
+				assert.Less(t, n, 200*mib, "the client did not hang up")
 			},
 		},
 		{
-			name: "gzip bomb of 64 MiB", fault: send(head(200, len(bomb), "Content-Encoding", "gzip")+string(bomb), true), attempts: 1,
+			name: "gzip bomb of 64 MiB", fault: send(head(len(bomb), "Content-Encoding", "gzip") + string(bomb)), attempts: 1,
 			check: callFailed(ErrUnexpectedResponse, nil, "larger than"),
 		},
 	}
