@@ -351,49 +351,24 @@ type h2Server struct {
 
 func newH2Server(t *testing.T, respond func(conn net.Conn)) *h2Server {
 	t.Helper()
-	ts := httptest.NewUnstartedServer(http.NotFoundHandler()) // for its certificate and client
+	s := &h2Server{}
+	ts := httptest.NewUnstartedServer(http.NotFoundHandler())
 	ts.EnableHTTP2 = true
+	// net/http hands a connection that chose h2 over to TLSNextProto["h2"].
+	ts.Config.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){"h2": func(_ *http.Server, conn *tls.Conn, _ http.Handler) {
+		if gone, ok := h2Handshake(conn); ok {
+			s.requests.Add(1)
+			respond(conn)
+			_, _ = conn.Write(h2GoAwayFrame(1, 0, ""))
+			<-gone
+		}
+	}}
 	ts.StartTLS()
-	hc, certs := ts.Client(), ts.TLS.Certificates
-	ts.Close()
-	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{Certificates: certs, NextProtos: []string{"h2"}, MinVersion: tls.VersionTLS12})
-	require.NoError(t, err)
-	s := &h2Server{URL: "https://" + ln.Addr().String(), hc: hc}
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		conns = map[net.Conn]bool{}
-	)
-	wg.Go(func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns[conn] = true
-			mu.Unlock()
-			wg.Go(func() {
-				defer conn.Close()
-				if gone, ok := h2Handshake(conn); ok {
-					s.requests.Add(1)
-					respond(conn)
-					_, _ = conn.Write(h2GoAwayFrame(1, 0, ""))
-					<-gone
-				}
-			})
-		}
-	})
 	t.Cleanup(func() {
-		_ = ln.Close()
-		mu.Lock()
-		for c := range conns {
-			_ = c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-		hc.CloseIdleConnections()
+		ts.CloseClientConnections()
+		ts.Close()
 	})
+	s.URL, s.hc = ts.URL, ts.Client()
 	return s
 }
 
