@@ -5,7 +5,6 @@ package mesh
 // followed by stray bytes.
 
 import (
-	"bytes"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -24,13 +23,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// paddedOKBody is an ok envelope carrying testToken, padded to exactly n bytes.
-func paddedOKBody(n int) []byte {
-	head := `{"status":"ok","message":"`
-	tail := `","content":{"linkToken":"` + testToken + `"}}`
-	return []byte(head + strings.Repeat("a", n-len(head)-len(tail)) + tail)
-}
 
 // TestResponseBody: a Link token answer is read up to 1 MiB, inflated bytes counted. A
 // gzip body the client did not ask for (the transport left it compressed) is inflated
@@ -61,12 +53,12 @@ func TestResponseBody(t *testing.T) {
 		text   string
 		cause  error // what the error wraps
 	}{
-		{"exactly 1 MiB", 200, "", paddedOKBody(bound), nil, "", nil},
-		{"1 MiB and 1 byte", 200, "", paddedOKBody(bound + 1), ErrUnexpectedResponse, tooLarge, nil},
-		{"1 MiB and 1 byte at 400", 400, "", paddedOKBody(bound + 1), ErrUnexpectedResponse, tooLarge, nil},
-		{"1 MiB and 1 byte at 401", 401, "", paddedOKBody(bound + 1), ErrUnauthorized, tooLarge, nil},
-		{"gzip inflating to exactly 1 MiB", 200, "gzip", gzipped(t, paddedOKBody(bound)), nil, "", nil},
-		{"gzip inflating to 1 MiB and 1 byte", 200, "gzip", gzipped(t, paddedOKBody(bound+1)), ErrUnexpectedResponse, tooLarge, nil},
+		{"exactly 1 MiB", 200, "", []byte(paddedAnswer(okBody, bound)), nil, "", nil},
+		{"1 MiB and 1 byte", 200, "", []byte(paddedAnswer(okBody, bound+1)), ErrUnexpectedResponse, tooLarge, nil},
+		{"1 MiB and 1 byte at 400", 400, "", []byte(paddedAnswer(okBody, bound+1)), ErrUnexpectedResponse, tooLarge, nil},
+		{"1 MiB and 1 byte at 401", 401, "", []byte(paddedAnswer(okBody, bound+1)), ErrUnauthorized, tooLarge, nil},
+		{"gzip inflating to exactly 1 MiB", 200, "gzip", gzipped(t, []byte(paddedAnswer(okBody, bound))), nil, "", nil},
+		{"gzip inflating to 1 MiB and 1 byte", 200, "gzip", gzipped(t, []byte(paddedAnswer(okBody, bound+1))), ErrUnexpectedResponse, tooLarge, nil},
 		{"gzip bomb", 200, "gzip", bomb, ErrUnexpectedResponse, tooLarge, nil},
 		{"gzip ok envelope", 200, "gzip", members(okBody), nil, "", nil},
 		{"gzip error envelope", 400, "gzip", members(bad), ErrBadRequest, "userId is required", nil},
@@ -214,16 +206,6 @@ func TestResponseErrorDataBound(t *testing.T) {
 	}
 }
 
-// fromMemory is a Transport that answers every request with code and body from memory.
-func fromMemory(code int, body []byte) http.RoundTripper {
-	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		return &http.Response{
-			StatusCode: code, Header: http.Header{"Content-Type": {"application/json"}},
-			Body: io.NopCloser(bytes.NewReader(body)), ContentLength: int64(len(body)), Request: r,
-		}, nil
-	})
-}
-
 // allocatedPerCall is what call allocates on the heap, all goroutines counted, after a
 // first call that warms pools and caches up. Tests of this package do not run in
 // parallel, so the count is the call's own, to the few KiB the runtime may add.
@@ -244,8 +226,8 @@ func allocatedPerCall(call func()) uint64 {
 func TestResponseMemoryBound(t *testing.T) {
 	measure := func(t *testing.T, call string, code int, body string) (uint64, error) {
 		t.Helper()
-		c, _ := newTestClient(t, mockBaseURL, WithHTTPClient(&http.Client{Transport: fromMemory(code, []byte(body))}),
-			WithRetry(RetryPolicy{}))
+		c, mt, _ := newMockClient(t, WithRetry(RetryPolicy{}))
+		mt.RegisterNoResponder(respond(code, []byte(body), "Content-Type", "application/json"))
 		var err error
 		return allocatedPerCall(func() { err = clientCall(call)(c, context.Background()) }), err
 	}

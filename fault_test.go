@@ -257,10 +257,7 @@ func TestFaultInjection(t *testing.T) {
 		{name: "informational answers without end", fault: endless1xx, attempts: 3, check: callFailed(nil, nil, "headers exceeded "+strconv.Itoa(maxHeaderBytes))},
 		{name: "response headers past the SDK transport's bound", fault: hugeHead, opts: []Option{noRetry}, attempts: 1, check: callFailed(nil, nil, "headers exceeded")},
 		// A caller's *http.Client without a Transport (set only for its Timeout, say) gets the SDK's default transport.
-		{
-			name: "response headers past the bound, caller's client without Transport", fault: hugeHead,
-			opts: []Option{WithHTTPClient(&http.Client{Timeout: time.Minute}), noRetry}, attempts: 1, check: callFailed(nil, nil, "headers exceeded"),
-		},
+		{name: "response headers past the bound, caller's client without Transport", fault: hugeHead, opts: []Option{WithHTTPClient(&http.Client{Timeout: time.Minute}), noRetry}, attempts: 1, check: callFailed(nil, nil, "headers exceeded")},
 		{name: "a header line trickled without end", fault: trickle("HTTP/1.1 200 OK\r\nX-Slow: "), limit: true, attempts: 3, check: callFailed(nil, context.DeadlineExceeded, "")},
 		{name: "garbage instead of HTTP", fault: send("SSH-2.0-OpenSSH_9.6\r\n"), attempts: 3, check: callFailed(nil, nil, "malformed HTTP")},
 		// The read error is the cause.
@@ -268,15 +265,9 @@ func TestFaultInjection(t *testing.T) {
 		{name: "FIN in the middle of the body", fault: send(partial), attempts: 3, check: callFailed(ErrUnexpectedResponse, io.ErrUnexpectedEOF, "cut short")},
 		{name: "no answer within the attempt's limit", fault: hold(""), limit: true, attempts: 3, check: callFailed(nil, context.DeadlineExceeded, "")},
 		// No 1xx is read: without a limit, its body would last as long as the server wants.
-		{
-			name: "101 Switching Protocols, then a trickle", fault: switchingProtocols, opts: []Option{WithTimeout(0)}, attempts: 1,
-			check: callFailed(ErrUnexpectedResponse, nil, "101 Switching Protocols: informational answer"),
-		},
+		{name: "101 Switching Protocols, then a trickle", fault: switchingProtocols, opts: []Option{WithTimeout(0)}, attempts: 1, check: callFailed(ErrUnexpectedResponse, nil, "101 Switching Protocols: informational answer")},
 		// A body no context reaches still ends with the attempt.
-		{
-			name: "101 passed on as a 200, then a trickle", fault: switchingProtocols, limit: true, attempts: 3,
-			opts: []Option{WithHTTPClient(&http.Client{Transport: newAs200(t)})}, check: callFailed(ErrUnexpectedResponse, context.DeadlineExceeded, ""),
-		},
+		{name: "101 passed on as a 200, then a trickle", fault: switchingProtocols, limit: true, opts: []Option{WithHTTPClient(&http.Client{Transport: newAs200(t)})}, attempts: 3, check: callFailed(ErrUnexpectedResponse, context.DeadlineExceeded, "")},
 		{name: "body stalls after the headers", fault: hold(head(len(okBody)) + `{"status":`), limit: true, attempts: 3, check: assertAttemptLimit},
 		// The connection is never idle: only a limit on the attempt ends it.
 		{name: "endless trickle", fault: trickle(head(1 << 30)), limit: true, attempts: 3, check: assertAttemptLimit},
@@ -290,10 +281,7 @@ func TestFaultInjection(t *testing.T) {
 				assert.Less(t, n, 200*mib, "the client did not hang up")
 			},
 		},
-		{
-			name: "gzip bomb of 64 MiB", fault: send(head(len(bomb), "Content-Encoding", "gzip") + string(bomb)), attempts: 1,
-			check: callFailed(ErrUnexpectedResponse, nil, "larger than"),
-		},
+		{name: "gzip bomb of 64 MiB", fault: send(head(len(bomb), "Content-Encoding", "gzip") + string(bomb)), attempts: 1, check: callFailed(ErrUnexpectedResponse, nil, "larger than")},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
