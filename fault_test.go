@@ -360,50 +360,36 @@ func newH2Server(t *testing.T, respond func(conn net.Conn)) *h2Server {
 	return s
 }
 
-// h2Handshake reads up to the first request's HEADERS, acknowledging SETTINGS, then drains
-// the client's frames in the background; gone is closed when the client hangs up.
+// h2Handshake reads the preface, sends SETTINGS and acknowledges the client's, reads up
+// to the first request's HEADERS, then drains the client's frames in the background;
+// gone is closed when the client hangs up.
 func h2Handshake(conn net.Conn) (gone <-chan struct{}, ok bool) {
 	preface := make([]byte, 24)
 	if _, err := io.ReadFull(conn, preface); err != nil || string(preface) != "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" {
 		return nil, false
 	}
-	if _, err := conn.Write(h2Frame(h2Settings, 0, 0, nil)); err != nil {
-		return nil, false
-	}
-	for {
-		typ, flags, err := h2ReadFrame(conn)
+	_, _ = conn.Write(append(h2Frame(h2Settings, 0, 0, nil), h2Frame(h2Settings, h2Ack, 0, nil)...))
+	for typ, err := h2ReadFrame(conn); err != nil || typ != h2Headers; typ, err = h2ReadFrame(conn) {
 		if err != nil {
 			return nil, false
 		}
-		if typ == h2Settings && flags&h2Ack == 0 {
-			if _, err := conn.Write(h2Frame(h2Settings, h2Ack, 0, nil)); err != nil {
-				return nil, false
-			}
-		}
-		if typ == h2Headers {
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
-				for {
-					if _, _, err := h2ReadFrame(conn); err != nil {
-						return
-					}
-				}
-			}()
-			return done, true
-		}
 	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, _ = io.Copy(io.Discard, conn)
+	}()
+	return done, true
 }
 
-// h2ReadFrame reads one frame and returns its type and flags.
-func h2ReadFrame(r io.Reader) (typ, flags byte, err error) {
+// h2ReadFrame reads one frame and returns its type.
+func h2ReadFrame(r io.Reader) (typ byte, err error) {
 	var h [9]byte
 	if _, err = io.ReadFull(r, h[:]); err != nil {
-		return 0, 0, err
+		return 0, err
 	}
-	n := int64(h[0])<<16 | int64(h[1])<<8 | int64(h[2])
-	_, err = io.CopyN(io.Discard, r, n)
-	return h[3], h[4], err
+	_, err = io.CopyN(io.Discard, r, int64(h[0])<<16|int64(h[1])<<8|int64(h[2]))
+	return h[3], err
 }
 
 func h2Frame(typ, flags byte, stream uint32, payload []byte) []byte {
@@ -473,19 +459,13 @@ func TestHTTP2HostileServer(t *testing.T) {
 		{name: "header value", want: ErrBadRequest, frames: func(s string) [][]byte {
 			return [][]byte{headers(0, ":status", "400", "x-echo", s, "content-type", "application/json"), data(h2EndStream, badRequest)}
 		}},
-		{name: "invalid header name", retried: true, frames: func(s string) [][]byte {
-			return [][]byte{headers(h2EndStream, ":status", "200", "x-"+s+"\x01", "v")}
-		}},
-		{name: "invalid header value", retried: true, frames: func(s string) [][]byte {
-			return [][]byte{headers(h2EndStream, ":status", "200", "x-echo", "v\x00"+s)}
-		}},
+		{name: "invalid header name", retried: true, frames: func(s string) [][]byte { return [][]byte{headers(h2EndStream, ":status", "200", "x-"+s+"\x01", "v")} }},
+		{name: "invalid header value", retried: true, frames: func(s string) [][]byte { return [][]byte{headers(h2EndStream, ":status", "200", "x-echo", "v\x00"+s)} }},
 		{name: ":status", retried: true, frames: func(s string) [][]byte { return [][]byte{headers(h2EndStream, ":status", s)} }},
 		{name: "trailer", want: ErrBadRequest, frames: func(s string) [][]byte {
 			return [][]byte{at("400"), data(0, badRequest), headers(h2EndStream, "x-trailer", s)}
 		}},
-		{name: "complete envelope, then RST_STREAM", ok: true, frames: func(string) [][]byte {
-			return [][]byte{at("200"), data(0, okBody), h2RSTStreamFrame(1, internalError)}
-		}},
+		{name: "complete envelope, then RST_STREAM", ok: true, frames: func(string) [][]byte { return [][]byte{at("200"), data(0, okBody), h2RSTStreamFrame(1, internalError)} }},
 		// The read error that cuts the answer short, the APIError's cause, quotes the debug data.
 		{name: "half an envelope, then GOAWAY and close", want: ErrUnexpectedResponse, retried: true, close: true, frames: func(s string) [][]byte {
 			return [][]byte{at("200"), data(0, okBody[:len(okBody)/2]), h2GoAwayFrame(1, internalError, "bad credential "+s)}
