@@ -302,12 +302,8 @@ func TestResponseCompleteEnvelopeThenTrouble(t *testing.T) {
 	gzOK := gzipped(t, []byte(okBody))
 	gzipThen := func(junk string) []byte { return slices.Concat(gzOK, []byte(junk)) }
 	tests := map[string]call{
-		"plain envelope then early close": server(func(w http.ResponseWriter, _ *http.Request) {
-			// The answer promises more than the envelope, and the connection closes after it.
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("Content-Length", strconv.Itoa(len(okBody)+100))
-			_, _ = io.WriteString(w, okBody)
-		}),
+		// The answer promises more than the envelope, and the connection closes after it.
+		"plain envelope then early close": server(answer(http.StatusOK, okBody, "Content-Length", strconv.Itoa(len(okBody)+100))),
 		"chunked envelope then a broken chunk": func(t *testing.T) (*LinkToken, int, error) {
 			reply := "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
 				strconv.FormatInt(int64(len(okBody)), 16) + "\r\n" + okBody + "\r\nzz\r\n"
@@ -360,20 +356,10 @@ func TestResponseCompleteEnvelopeThenTrouble(t *testing.T) {
 // short is not sent again.
 func TestResponseCutShort(t *testing.T) {
 	// cut answers code, promising body whole but sending only its first n bytes.
-	cut := func(code int, body string, n int) http.HandlerFunc {
-		return func(w http.ResponseWriter, _ *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
-			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-			w.WriteHeader(code)
-			_, _ = io.WriteString(w, body[:n])
-		}
+	cut := func(code int, body string, n int, header ...string) http.HandlerFunc {
+		return answer(code, body[:n], append(header, "Content-Length", strconv.Itoa(len(body)))...)
 	}
-	gz := gzipped(t, []byte(okBody))
-	gzipCut := func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Encoding", "gzip")
-		w.Header().Set("Content-Length", strconv.Itoa(len(gz)))
-		_, _ = w.Write(gz[:len(gz)/2])
-	}
+	gz := string(gzipped(t, []byte(okBody)))
 	for _, tc := range []struct {
 		name     string
 		handler  http.HandlerFunc
@@ -382,7 +368,7 @@ func TestResponseCutShort(t *testing.T) {
 		wantEOF  bool // errors.Is(err, io.ErrUnexpectedEOF)
 		wantText string
 	}{
-		{"gzip 200 cut short every time", gzipCut, ErrUnexpectedResponse, 3, true, "cut short"},
+		{"gzip 200 cut short every time", cut(200, gz, len(gz)/2, "Content-Encoding", "gzip"), ErrUnexpectedResponse, 3, true, "cut short"},
 		{"200 cut short then whole", sequence(cut(200, okBody, 40), answer(200, okBody)), nil, 2, false, ""},
 		{"503 cut short", cut(503, errorBody(StatusServerFailure, "", "down"), 20), ErrServerFailure, 3, true, ""},
 		{"400 cut short", cut(400, errorBody(StatusBadRequest, "missingField", "userId"), 20), ErrBadRequest, 1, true, ""},
