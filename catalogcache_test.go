@@ -242,35 +242,26 @@ func TestCatalogCacheCallerContext(t *testing.T) {
 				if tc.starter {
 					first, second = ending, patient
 				}
-				var wg sync.WaitGroup
-				results := map[context.Context]error{}
-				var mu sync.Mutex
+				errs := map[context.Context]chan error{ending: make(chan error, 1), patient: make(chan error, 1)}
 				for _, ctx := range []context.Context{first, second} {
-					wg.Go(func() {
+					go func() {
 						_, err := c.Networks(ctx)
-						mu.Lock()
-						results[ctx] = err
-						mu.Unlock()
-					})
+						errs[ctx] <- err
+					}()
 					synctest.Wait() // first the starter, then the waiter
 				}
 				end()
 				synctest.Wait()
-				mu.Lock()
-				err, returned := results[ending]
-				_, patientReturned := results[patient]
-				mu.Unlock()
-				require.True(t, returned, "the caller whose context ended is still waiting")
-				assert.ErrorIs(t, err, tc.want)
-				assert.False(t, patientReturned)
+				require.Len(t, errs[ending], 1, "the caller whose context ended is still waiting")
+				assert.ErrorIs(t, <-errs[ending], tc.want)
+				assert.Empty(t, errs[patient], "the other caller stopped waiting")
 
 				calls := r.calls("Networks")
 				require.Len(t, calls, 1)
 				assert.NoError(t, calls[0].Err(), "the refresh was cancelled")
 				assert.Equal(t, "trace-1", calls[0].Value(ctxKey{}), "the refresh lost the context's values")
 				close(gate)
-				wg.Wait()
-				assert.NoError(t, results[patient])
+				assert.NoError(t, <-errs[patient])
 			})
 		})
 	}
