@@ -34,11 +34,6 @@ func respond(code int, body []byte, header ...string) httpmock.Responder {
 	}
 }
 
-// respondJSON is respond with body labelled application/json.
-func respondJSON(code int, body string) httpmock.Responder {
-	return respond(code, []byte(body), "Content-Type", "application/json")
-}
-
 // mockLinkToken makes one CreateLinkToken call on newMockClient(opts), its Link token
 // endpoint answering with r; it returns the token, the requests sent and the error.
 func mockLinkToken(t *testing.T, r httpmock.Responder, opts ...Option) (*LinkToken, int, error) {
@@ -58,9 +53,8 @@ func serverLinkToken(t *testing.T, h http.HandlerFunc, opts ...Option) (*LinkTok
 	return lt, int(srv.hits.Load()), err
 }
 
-// assertTokenOr checks what a Link token call returned: testToken when want is nil,
-// else no token and an error matching want and no other sentinel. It reports whether
-// the call failed.
+// assertTokenOr checks a Link token call: testToken when want is nil, else no token and
+// an error matching want and no other sentinel. It reports whether the call failed.
 func assertTokenOr(t *testing.T, lt *LinkToken, err, want error) bool {
 	t.Helper()
 	if want == nil {
@@ -100,7 +94,7 @@ func TestResponseUnauthorized(t *testing.T) {
 			c, err := NewClient(testClientID, testSecret, WithEnvironment(env), WithHTTPClient(&http.Client{Transport: mt}), newFakeClock().option())
 			require.NoError(t, err)
 			mt.RegisterResponder(http.MethodPost, env.BaseURL()+linkTokenPath,
-				respondJSON(http.StatusUnauthorized, errorBody(StatusPermissionDenied, "invalidCredentials", "Invalid client credentials")))
+				respond(http.StatusUnauthorized, []byte(errorBody(StatusPermissionDenied, "invalidCredentials", "Invalid client credentials")), "Content-Type", "application/json"))
 
 			_, err = c.CreateLinkToken(context.Background(), validRequest())
 			assertOnlySentinel(t, err, ErrUnauthorized)
@@ -227,13 +221,11 @@ func TestResponseKeepsServerFields(t *testing.T) {
 	}
 }
 
-// Every answer, whatever its HTTP code and body, is a token (only an ok envelope with a
-// token, at 2xx) or an *APIError matching exactly the sentinel the contract names: 401
-// is ErrUnauthorized, and a 1xx (a caller's Transport may pass one on) or a 3xx
+// Every answer, whatever its code and body, is a token (only an ok envelope with a token,
+// at 2xx) or an *APIError matching the one sentinel the contract names: 401 is
+// ErrUnauthorized, a 1xx (a caller's Transport may pass one on) or a 3xx
 // ErrUnexpectedResponse; then the envelope's error status, whatever the code; then the
-// code (any 5xx is ErrServerFailure); else ErrUnexpectedResponse. Only a 2xx answer's
-// status is judged: an unknown one there is "unknown status"; an error answer's code
-// says the rest.
+// code (any 5xx is ErrServerFailure); else ErrUnexpectedResponse. Only a 2xx's status is judged.
 func TestResponseEveryCodeAndBody(t *testing.T) {
 	codes := []int{101, 200, 201, 202, 203, 204, 206, 226, 299, 300, 301, 302, 304, 305, 307, 308, 399, 400, 401, 402,
 		403, 404, 405, 406, 409, 410, 418, 422, 423, 425, 429, 431, 451, 499, 500, 501, 502, 503, 504, 507, 511, 599, 600, 799, 999}
@@ -324,10 +316,9 @@ func TestResponseEveryCodeAndBody(t *testing.T) {
 }
 
 // Deeply nested JSON neither panics nor exhausts the stack: errorData 2000 levels deep
-// (8 KB, within its bound) with the secret at the bottom is kept whole, redacted, and
-// stays JSON; an answer past encoding/json's depth limit is not JSON, and its code
-// names it; an ok answer's content may hold a deep member the SDK does not read, but
-// not one past the limit.
+// (within its bound), the secret at the bottom, is kept whole, redacted, still JSON; past
+// encoding/json's depth limit an answer is not JSON; an ok answer's content may hold a
+// deep member the SDK does not read, but not one past the limit.
 func TestResponseDeeplyNestedJSON(t *testing.T) {
 	deep := func(n int, inner string) string { return strings.Repeat(`{"a":[`, n) + inner + strings.Repeat(`]}`, n) }
 	tests := []struct {
@@ -346,7 +337,7 @@ func TestResponseDeeplyNestedJSON(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			lt, _, err := mockLinkToken(t, respondJSON(tc.code, tc.body), WithRetry(RetryPolicy{}))
+			lt, _, err := mockLinkToken(t, respond(tc.code, []byte(tc.body), "Content-Type", "application/json"), WithRetry(RetryPolicy{}))
 			if !assertTokenOr(t, lt, err, tc.want) {
 				return
 			}
