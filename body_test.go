@@ -327,8 +327,7 @@ func TestResponseCompleteEnvelopeThenTrouble(t *testing.T) {
 		}
 		// Gzip the client did not ask for: the SDK inflates it.
 		tests["unasked gzip then "+strconv.Quote(junk[:2])] = func(t *testing.T) (*LinkToken, int, error) {
-			return mockLinkToken(t, respond(http.StatusOK, gzipThen(junk), "Content-Type", "application/json",
-				"Content-Encoding", "gzip"))
+			return mockLinkToken(t, respond(http.StatusOK, gzipThen(junk), "Content-Type", "application/json", "Content-Encoding", "gzip"))
 		}
 	}
 	// Bytes after a plain envelope in the body itself: the first JSON value is the

@@ -1,8 +1,7 @@
 package mesh
 
-// The catalogs: Mesh's official example answers decoded field by field, nulls and enum
-// values Mesh adds later, the same errors and retries as CreateLinkToken, each list's
-// size bound, the lookups, and CatalogReader as consumers mock it.
+// The catalogs: Mesh's official example answers decoded field by field within each list's
+// bound, nulls and values Mesh adds later, the errors and retries of CreateLinkToken, the lookups.
 
 import (
 	"context"
@@ -348,18 +347,14 @@ func TestCatalogLookups(t *testing.T) {
 	// Empty and nil lists find nothing, and return the zero value.
 	for _, empty := range []bool{false, true} {
 		t.Run("empty="+strconv.FormatBool(empty), func(t *testing.T) {
-			var ns []Network
-			var is []Integration
-			var ts []TransferIntegration
-			var ti TransferIntegration
-			var tn TransferNetwork
+			var (
+				ns, is, ts = []Network(nil), []Integration(nil), []TransferIntegration(nil)
+				ti         TransferIntegration
+				tn         TransferNetwork
+				none       = func(v any, ok bool) { assert.False(t, ok); assert.Zero(t, v) }
+			)
 			if empty {
 				ns, is, ts, ti.Networks = []Network{}, []Integration{}, []TransferIntegration{}, []TransferNetwork{}
-			}
-			none := func(v any, ok bool) {
-				t.Helper()
-				assert.False(t, ok)
-				assert.Zero(t, v)
 			}
 			none(NetworkByChainID(ns, "1"))
 			none(NetworkByName(ns, ""))

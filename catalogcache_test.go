@@ -1,10 +1,8 @@
 package mesh
 
-// CatalogCache: each list served from memory for its TTL, one call to Mesh for many
-// callers, the copy in memory while Mesh fails within the max staleness, each caller's
-// own context, copies the caller may modify. Every test runs in a synctest bubble:
-// time.Sleep moves the bubble's clock at once, and synctest.Wait is the barrier that
-// says every caller is waiting, so nothing depends on the machine's speed.
+// CatalogCache, every test in a synctest bubble: time.Sleep moves the bubble's clock at
+// once, and synctest.Wait is the barrier that says every caller is waiting, so nothing
+// depends on the machine's speed.
 
 import (
 	"context"
@@ -113,8 +111,7 @@ func TestCatalogCacheLifetime(t *testing.T) {
 						} else {
 							assert.Nil(t, got)
 							assertOnlySentinel(t, err, want)
-							var apiErr *APIError
-							assert.ErrorAs(t, err, &apiErr)
+							asAPIError(t, err)
 						}
 						calls += newCalls
 						assert.Len(t, r.calls(l.name), calls, "calls to Mesh")

@@ -188,10 +188,8 @@ func TestResponseKeepsServerFields(t *testing.T) {
 	}{
 		{name: "no Retry-After", retryAfter: func(time.Time) string { return "" }},
 		{name: "Retry-After in seconds", retryAfter: func(time.Time) string { return "120" }, min: 120 * time.Second, max: 120 * time.Second},
-		{
-			name: "Retry-After as an HTTP date", min: 89 * time.Second, max: 90 * time.Second, // the date has whole seconds
-			retryAfter: func(now time.Time) string { return now.Add(90 * time.Second).UTC().Format(http.TimeFormat) },
-		},
+		// The date has whole seconds.
+		{name: "Retry-After as an HTTP date", retryAfter: func(now time.Time) string { return now.Add(90 * time.Second).UTC().Format(http.TimeFormat) }, min: 89 * time.Second, max: 90 * time.Second},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
