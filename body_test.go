@@ -60,6 +60,9 @@ func TestResponseBody(t *testing.T) {
 		{"gzip inflating to exactly 1 MiB", 200, "gzip", gzipped(t, []byte(paddedAnswer(okBody, bound))), nil, "", nil},
 		{"gzip inflating to 1 MiB and 1 byte", 200, "gzip", gzipped(t, []byte(paddedAnswer(okBody, bound+1))), ErrUnexpectedResponse, tooLarge, nil},
 		{"gzip bomb", 200, "gzip", bomb, ErrUnexpectedResponse, tooLarge, nil},
+		// Content may hold a deep member the SDK does not read, but not one past encoding/json's depth limit.
+		{"ok content with a member 4000 levels deep", 200, "", []byte(`{"status":"ok","content":{"linkToken":"` + testToken + `","x":` + strings.Repeat(`{"a":[`, 2000) + "1" + strings.Repeat(`]}`, 2000) + `}}`), nil, "", nil},
+		{"ok content past the depth limit", 200, "", []byte(`{"status":"ok","content":{"linkToken":"` + testToken + `","x":` + strings.Repeat(`{"a":[`, 30000) + "1" + strings.Repeat(`]}`, 30000) + `}}`), ErrUnexpectedResponse, "", nil},
 		{"gzip ok envelope", 200, "gzip", members(okBody), nil, "", nil},
 		{"gzip error envelope", 400, "gzip", members(bad), ErrBadRequest, "userId is required", nil},
 		{"gzip ok envelope in two members", 200, "gzip", members(okBody[:40], okBody[40:]), nil, "", nil},
@@ -178,10 +181,14 @@ func TestResponseItemBound(t *testing.T) {
 }
 
 // TestResponseErrorDataBound: an error's errorData is kept up to 8 KiB (white space
-// around it not counted); a larger one is dropped, and the error says so, keeping
-// everything else the answer said.
+// around it not counted), the secret in it redacted; a larger one is dropped, and the
+// error says so, keeping everything else the answer said. Deeply nested JSON neither
+// panics nor exhausts the stack: errorData 2000 levels deep is kept whole; past
+// encoding/json's depth limit an answer is not JSON.
 func TestResponseErrorDataBound(t *testing.T) {
 	data := func(n int) string { return `"` + strings.Repeat("d", n-2) + `"` } // a JSON string of n bytes
+	deep := func(inner string) string { return strings.Repeat(`{"a":[`, 1000) + inner + strings.Repeat(`]}`, 1000) }
+	tooDeep := strings.Repeat(`{"a":[`, 30000) + `"` + testSecret + `"` + strings.Repeat(`]}`, 30000)
 	for _, tc := range []struct {
 		name     string
 		code     int
@@ -193,6 +200,9 @@ func TestResponseErrorDataBound(t *testing.T) {
 		{"8 KiB", 400, `{"status":"badRequest","message":"m","errorData": ` + data(8<<10) + ` }`, ErrBadRequest, data(8 << 10), ""},
 		{"8 KiB and 1 byte", 400, `{"status":"badRequest","message":"m","errorData":` + data(8<<10+1) + `}`, ErrBadRequest, "", "mesh: 400 Bad Request: badRequest: m: errorData of 8193 bytes dropped"},
 		{"512 KiB of small numbers, at 409", 409, `{"status":"conflict","errorData":[` + repeated("0", 1<<18) + `]}`, ErrConflict, "", "errorData of 524289 bytes dropped"},
+		{"2000 levels deep, the secret at the bottom", 400, `{"status":"badRequest","errorData":` + deep(`"`+testSecret+`"`) + `}`, ErrBadRequest, deep(`"` + redacted + `"`), ""},
+		{"past the depth limit", 400, `{"status":"badRequest","errorData":` + tooDeep + `}`, ErrBadRequest, "", ""},
+		{"400000 arrays never closed", 409, `{"status":"conflict","errorData":` + strings.Repeat("[", 400000), ErrConflict, "", ""},
 		{"8 KiB and 1 byte, at 401", 401, `{"status":"badRequest","errorData":` + data(8<<10+1) + `}`, ErrUnauthorized, "", "this client calls mesh.test; errorData of 8193 bytes dropped"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -201,6 +211,7 @@ func TestResponseErrorDataBound(t *testing.T) {
 			assert.Equal(t, tc.kept, string(asAPIError(t, err).ErrorData))
 			assert.Contains(t, err.Error(), tc.wantText)
 			assertShortLine(t, err.Error(), maxShownError, "the error")
+			assertErrorHidesSecret(t, err, testSecret)
 		})
 	}
 }

@@ -5,7 +5,6 @@ package mesh
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -310,43 +309,5 @@ func TestResponseEveryCodeAndBody(t *testing.T) {
 				assertShortLine(t, err.Error(), maxShownError, "the error")
 			})
 		}
-	}
-}
-
-// Deeply nested JSON neither panics nor exhausts the stack: errorData 2000 levels deep
-// (within its bound), the secret at the bottom, is kept whole, redacted, still JSON; past
-// encoding/json's depth limit an answer is not JSON; an ok answer's content may hold a
-// deep member the SDK does not read, but not one past the limit.
-func TestResponseDeeplyNestedJSON(t *testing.T) {
-	deep := func(n int, inner string) string { return strings.Repeat(`{"a":[`, n) + inner + strings.Repeat(`]}`, n) }
-	tests := []struct {
-		name  string
-		code  int
-		body  string
-		want  error // nil: the token
-		depth int   // of the errorData kept, in {"a":[ levels
-	}{
-		{"errorData 2000 levels deep, the secret at the bottom", 400,
-			`{"status":"badRequest","errorData":` + deep(1000, `"`+testSecret+`"`) + `}`, ErrBadRequest, 1000},
-		{"errorData past the depth limit", 400, `{"status":"badRequest","errorData":` + deep(30000, `"`+testSecret+`"`) + `}`, ErrBadRequest, 0},
-		{"400000 arrays never closed", 409, `{"status":"conflict","errorData":` + strings.Repeat("[", 400000), ErrConflict, 0},
-		{"ok content with a member 4000 levels deep", 200, `{"status":"ok","content":{"linkToken":"` + testToken + `","x":` + deep(2000, "1") + `}}`, nil, 0},
-		{"ok content past the depth limit", 200, `{"status":"ok","content":{"linkToken":"` + testToken + `","x":` + deep(30000, "1") + `}}`, ErrUnexpectedResponse, 0},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			lt, _, err := mockLinkToken(t, respond(tc.code, []byte(tc.body), "Content-Type", "application/json"), WithRetry(RetryPolicy{}))
-			if !assertTokenOr(t, lt, err, tc.want) {
-				return
-			}
-			assertErrorHidesSecret(t, err, testSecret)
-			assertShortLine(t, err.Error(), maxShownError, "the error")
-			data := asAPIError(t, err).ErrorData
-			assert.Equal(t, tc.depth, strings.Count(string(data), `{"a":[`), "the depth of errorData kept")
-			if tc.depth > 0 {
-				assert.True(t, json.Valid(data), "errorData is not JSON")
-				assert.Contains(t, string(data), `"`+redacted+`"`)
-			}
-		})
 	}
 }
