@@ -111,7 +111,7 @@ func TestCatalogCacheLifetime(t *testing.T) {
 						} else {
 							assert.Nil(t, got)
 							assertOnlySentinel(t, err, want)
-							asAPIError(t, err)
+							assert.ErrorAs(t, err, new(*APIError))
 						}
 						calls += newCalls
 						assert.Len(t, r.calls(l.name), calls, "calls to Mesh")

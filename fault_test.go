@@ -223,7 +223,7 @@ func callFailed(sentinel, cause error, text string) func(t *testing.T, err error
 			assertTransportError(t, err)
 		} else {
 			assertOnlySentinel(t, err, sentinel)
-			asAPIError(t, err)
+			assert.ErrorAs(t, err, new(*APIError))
 		}
 		if cause != nil {
 			assert.ErrorIs(t, err, cause)
