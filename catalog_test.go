@@ -1,12 +1,10 @@
 package mesh
 
-// The catalogs: Mesh's official example answers decoded field by field, nulls and enum
-// values Mesh adds later, the same errors and retries as CreateLinkToken, each list's
-// size bound, the lookups, and CatalogReader as consumers mock it.
+// The catalogs: Mesh's official example answers decoded field by field within each list's
+// bound, nulls and values Mesh adds later, the errors and retries of CreateLinkToken, the lookups.
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"reflect"
 	"slices"
@@ -116,209 +114,172 @@ var (
 	}}
 )
 
-// catalogEndpoint is one catalog endpoint; call returns the list it got and its length.
-type catalogEndpoint struct {
-	name  string
-	bound int    // bytes read of an answer
-	ok    string // the official example answer
-	call  func(*Client) (list any, n int, err error)
+// catalogs are the three catalogs: the key of the list in an answer's content, the
+// bytes read of an answer, Mesh's official example answer and its Go value; get reads
+// the list (a nil list as nil).
+var catalogs = []struct {
+	name, key string
+	bound     int
+	answer    string
+	want      any
+	get       func(context.Context, CatalogReader) (any, error)
+}{
+	{"Networks", "networks", 4 << 20, networksAnswer, wantNetworks, func(ctx context.Context, r CatalogReader) (any, error) { return orNil(r.Networks(ctx)) }},
+	{"Integrations", "items", 8 << 20, integrationsAnswer, wantIntegrations, func(ctx context.Context, r CatalogReader) (any, error) { return orNil(r.Integrations(ctx)) }},
+	{"TransferIntegrations", "integrations", 4 << 20, transferIntegrationsAnswer, wantTransferIntegrations,
+		func(ctx context.Context, r CatalogReader) (any, error) { return orNil(r.TransferIntegrations(ctx)) }},
 }
 
-var catalogEndpoints = []catalogEndpoint{
-	{name: "Networks", bound: 4 << 20, ok: networksAnswer,
-		call: func(c *Client) (any, int, error) { return listOf(c.Networks(context.Background())) }},
-	{name: "Integrations", bound: 8 << 20, ok: integrationsAnswer,
-		call: func(c *Client) (any, int, error) { return listOf(c.Integrations(context.Background())) }},
-	{name: "TransferIntegrations", bound: 4 << 20, ok: transferIntegrationsAnswer,
-		call: func(c *Client) (any, int, error) { return listOf(c.TransferIntegrations(context.Background())) }},
-}
-
-// listOf is a call's list (as any), its length and its error.
-func listOf[T any](l []T, err error) (any, int, error) { return l, len(l), err }
-
-func TestCatalogOfficialExamples(t *testing.T) {
-	wants := map[string]any{"Networks": wantNetworks, "Integrations": wantIntegrations, "TransferIntegrations": wantTransferIntegrations}
-	for _, ep := range catalogEndpoints {
-		t.Run(ep.name, func(t *testing.T) {
-			c, srv, _ := recordingClient(t, answer(http.StatusOK, ep.ok))
-			got, _, err := ep.call(c)
-			require.NoError(t, err)
-			assert.Equal(t, wants[ep.name], got)
-			assert.Empty(t, zeroFields(reflect.ValueOf(got), ep.name), "a Go field the example does not fill")
-			assert.EqualValues(t, 1, srv.hits.Load())
-		})
+func orNil[T any](l []T, err error) (any, error) {
+	if l == nil {
+		return nil, err
 	}
+	return l, err
 }
 
-// Nulls decode as zeros, and values and fields Mesh adds later decode as they are.
+// ids are the ids of the items of list, a catalog; nil for no list.
+func ids(list any) []string {
+	if list == nil {
+		return nil
+	}
+	v, out := reflect.ValueOf(list), []string{}
+	for i := range v.Len() {
+		out = append(out, v.Index(i).FieldByName("ID").String())
+	}
+	return out
+}
+
+// Nulls decode as zeros (the first item), and values and fields Mesh adds later decode
+// as they are (the second).
 func TestCatalogDecode(t *testing.T) {
-	tests := []struct {
-		name   string
+	tests := []struct { // in the order of catalogs
 		answer string
 		want   any
 	}{
 		{
-			name: "network of nulls",
 			answer: `{"status":"ok","content":{"networks":[{"id":null,"name":null,"chainId":null,"logoUrl":null,"nativeSymbol":null,
-				"networkType":null,"supportedTokens":null,"tokens":[{"symbol":null,"logoUrl":null}],"supportedBrokerTypes":null}]}}`,
-			want: []Network{{Tokens: []NetworkToken{{}}}},
+				"networkType":null,"supportedTokens":null,"tokens":[{"symbol":null,"logoUrl":null}],"supportedBrokerTypes":null},
+				{"id":"` + polygonID + `","networkType":"quantumChain","supportedBrokerTypes":["coinbase","newBroker2027"],"newField":{"x":[1]}}],"cursor":"abc"}}`,
+			want: []Network{{Tokens: []NetworkToken{{}}}, {ID: polygonID, NetworkType: "quantumChain", SupportedBrokerTypes: []BrokerType{BrokerTypeCoinbase, "newBroker2027"}}},
 		},
 		{
-			name: "integration of nulls",
 			answer: `{"status":"ok","content":{"items":[{"id":null,"name":null,"type":null,"deFiWalletProviderId":null,"categories":null,
-				"cryptoTransfersSupported":null,"forgotPasswordLink":null,"style":{"fieldActiveLight":null},"logo":{"base64Logo":null}}]}}`,
-			want: []Integration{{}},
+				"cryptoTransfersSupported":null,"forgotPasswordLink":null,"style":{"fieldActiveLight":null},"logo":{"base64Logo":null}},
+				{"id":"` + coinbaseID + `","type":"newBroker2027","categories":["exchange","cryptoBank2027"],"newField":true}]}}`,
+			want: []Integration{{}, {ID: coinbaseID, Type: "newBroker2027", Categories: []IntegrationCategory{IntegrationCategoryExchange, "cryptoBank2027"}}},
 		},
 		{
-			name: "transfer integration of nulls",
 			answer: `{"status":"ok","content":{"integrations":[{"id":null,"type":null,"name":null,"supportsIncomingTransfers":null,
 				"supportsOutgoingTransfers":null,"networks":[{"id":null,"name":null,"chainId":null,"logoUrl":null,"nativeSymbol":null,
-				"supportedTokens":null,"supportedDevices":null}]}]}}`,
-			want: []TransferIntegration{{Networks: []TransferNetwork{{}}}},
-		},
-		{name: "null networks list", answer: `{"status":"ok","content":{"networks":null}}`, want: []Network(nil)},
-		{name: "null integrations list", answer: `{"status":"ok","content":{"items":null}}`, want: []Integration(nil)},
-		{name: "null transfer integrations list", answer: `{"status":"ok","content":{"integrations":null}}`,
-			want: []TransferIntegration(nil)},
-		{
-			name: "network's unknown values",
-			answer: `{"status":"ok","content":{"networks":[{"id":"` + polygonID + `","networkType":"quantumChain",
-				"supportedBrokerTypes":["coinbase","newBroker2027"],"newField":{"x":[1]}}],"cursor":"abc"}}`,
-			want: []Network{{ID: polygonID, NetworkType: "quantumChain",
-				SupportedBrokerTypes: []BrokerType{BrokerTypeCoinbase, "newBroker2027"}}},
-		},
-		{
-			name: "integration's unknown values",
-			answer: `{"status":"ok","content":{"items":[{"id":"` + coinbaseID + `","type":"newBroker2027",
-				"categories":["exchange","cryptoBank2027"],"newField":true}]}}`,
-			want: []Integration{{ID: coinbaseID, Type: "newBroker2027",
-				Categories: []IntegrationCategory{IntegrationCategoryExchange, "cryptoBank2027"}}},
-		},
-		{
-			name: "transfer integration's unknown values",
-			answer: `{"status":"ok","content":{"integrations":[{"id":"` + robinhoodID + `","type":"newBroker2027",
-				"networks":[{"id":"` + ethereumID + `","supportedDevices":["web","vrHeadset"]}]}]}}`,
-			want: []TransferIntegration{{ID: robinhoodID, Type: "newBroker2027",
-				Networks: []TransferNetwork{{ID: ethereumID, SupportedDevices: []Device{DeviceWeb, "vrHeadset"}}}}},
+				"supportedTokens":null,"supportedDevices":null}]},
+				{"id":"` + robinhoodID + `","type":"newBroker2027","networks":[{"id":"` + ethereumID + `","supportedDevices":["web","vrHeadset"]}]}]}}`,
+			want: []TransferIntegration{{Networks: []TransferNetwork{{}}},
+				{ID: robinhoodID, Type: "newBroker2027", Networks: []TransferNetwork{{ID: ethereumID, SupportedDevices: []Device{DeviceWeb, "vrHeadset"}}}}},
 		},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
+	for i, tc := range tests {
+		t.Run(catalogs[i].name, func(t *testing.T) {
 			c, _, _ := recordingClient(t, answer(http.StatusOK, tc.answer))
-			var got any
-			var err error
-			switch tc.want.(type) {
-			case []Network:
-				got, err = c.Networks(context.Background())
-			case []Integration:
-				got, err = c.Integrations(context.Background())
-			case []TransferIntegration:
-				got, err = c.TransferIntegrations(context.Background())
-			}
+			got, err := catalogs[i].get(context.Background(), c)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got)
 		})
 	}
 }
 
-// TestCatalogErrors: the catalogs fail, and retry, as CreateLinkToken does.
-func TestCatalogErrors(t *testing.T) {
-	for _, ep := range catalogEndpoints {
-		tests := []struct {
+// The catalogs fail, and retry, as CreateLinkToken does. A catalog's content is an
+// object whose member, spelt as Mesh spells it, holds the list: members around it are
+// skipped, even one holding the list's key; the key given twice counts as last given,
+// as encoding/json reads a member; anything but a list or null there, an item of the
+// wrong shape, or a content that is not an object, is ErrUnexpectedResponse.
+func TestCatalogAnswers(t *testing.T) {
+	ok := func(content string) http.HandlerFunc {
+		return answer(http.StatusOK, `{"status":"ok","content":`+content+`}`)
+	}
+	for _, cat := range catalogs {
+		k := `"` + cat.key + `"`
+		for _, tc := range []struct {
 			name    string
 			handler http.HandlerFunc
-			want    error // nil: the list
-			hits    int32
+			want    error    // nil: the list
+			ids     []string // of the list's items
+			text    string   // in the error
+			hits    int32    // 0: one
 		}{
-			{name: "401 text/plain", handler: answer(401, "Unauthorized", "Content-Type", "text/plain"), want: ErrUnauthorized, hits: 1},
-			{name: "429 retried then ok", handler: sequence(answer(429, errorBody(StatusTooManyRequest, "", "slow down")), answer(200, ep.ok)), hits: 2},
+			{name: "the list", handler: ok(`{` + k + `:[{"id":"a"},{"id":"b"}]}`), ids: []string{"a", "b"}},
+			{name: "an empty list", handler: ok(`{` + k + `:[]}`), ids: []string{}},
+			{name: "null for the list", handler: ok(`{` + k + `:null}`)},
+			{name: "members around the list", handler: ok(`{"meta":{` + k + `:[{"id":"x"}]},` + k + `:[{"id":"a"}],"after":[{` + k + `:1}]}`), ids: []string{"a"}},
+			{name: "the key twice", handler: ok(`{` + k + `:[{"id":"a"}],` + k + `:[{"id":"b"}]}`), ids: []string{"b"}},
+			{name: "the key renamed", handler: ok(`{"list":[{"id":"a"}]}`), want: ErrUnexpectedResponse, text: "status ok without content." + cat.key},
+			{name: "the key in another case, read as every name of an answer", handler: ok(`{"` + strings.ToUpper(cat.key) + `":[{"id":"a"}]}`), ids: []string{"a"}},
+			{name: "an object for the list", handler: ok(`{` + k + `:{"id":"a"}}`), want: ErrUnexpectedResponse, text: "content does not decode"},
+			{name: "a string for the list", handler: ok(`{` + k + `:"a"}`), want: ErrUnexpectedResponse, text: "content does not decode"},
+			{name: "a number for the list", handler: ok(`{` + k + `:1}`), want: ErrUnexpectedResponse, text: "content does not decode"},
+			{name: "an item that is not an object", handler: ok(`{` + k + `:[{"id":"a"},1]}`), want: ErrUnexpectedResponse, text: "content does not decode"},
+			{name: "an item of the wrong shape", handler: ok(`{` + k + `:[{"id":1}]}`), want: ErrUnexpectedResponse, text: "content does not decode"},
+			{name: "a list for the content", handler: ok(`[{` + k + `:[{"id":"a"}]}]`), want: ErrUnexpectedResponse, text: "content does not decode"},
+			{name: "a string for the content", handler: ok(k), want: ErrUnexpectedResponse, text: "content does not decode"},
+			{name: "ok without content", handler: answer(200, `{"status":"ok","message":""}`), want: ErrUnexpectedResponse, text: "status ok without content"},
+			{name: "ok with content null", handler: ok(`null`), want: ErrUnexpectedResponse, text: "status ok without content"},
+			{name: "not JSON", handler: answer(200, "hello", "Content-Type", "text/plain"), want: ErrUnexpectedResponse, text: "not Mesh's JSON envelope"},
+			{name: "401 text/plain", handler: answer(401, "Unauthorized", "Content-Type", "text/plain"), want: ErrUnauthorized},
+			{name: "badRequest", handler: answer(400, errorBody(StatusBadRequest, "invalidField", "no")), want: ErrBadRequest},
+			{name: "429 retried then ok", handler: sequence(answer(429, errorBody(StatusTooManyRequest, "", "slow down")), answer(200, cat.answer)), ids: ids(cat.want), hits: 2},
 			{name: "503 retried", handler: answer(503, errorBody(StatusServerFailure, "", "down")), want: ErrServerFailure, hits: 3},
-			{name: "HTML 502", handler: answer(502, "<html>bad gateway</html>", "Content-Type", "text/html"), want: ErrServerFailure, hits: 3},
-			{name: "not JSON", handler: answer(200, "hello", "Content-Type", "text/plain"), want: ErrUnexpectedResponse, hits: 1},
-			{name: "ok without content", handler: answer(200, `{"status":"ok","message":""}`), want: ErrUnexpectedResponse, hits: 1},
-			{name: "ok with content null", handler: answer(200, `{"status":"ok","content":null}`), want: ErrUnexpectedResponse, hits: 1},
-			{name: "ok without the list's key", handler: answer(200, `{"status":"ok","content":{"list":[]}}`), want: ErrUnexpectedResponse, hits: 1},
-			{name: "ok with an item of the wrong shape", handler: answer(200, `{"content":{"networks":[{"chainId":1}],"items":[{"name":1}],"integrations":[{"type":1}]},"status":"ok"}`), want: ErrUnexpectedResponse, hits: 1},
-			{name: "badRequest", handler: answer(400, errorBody(StatusBadRequest, "invalidField", "no")), want: ErrBadRequest, hits: 1},
-			{name: "redirect", handler: answer(302, ep.ok, "Location", "https://elsewhere.test/"), want: ErrUnexpectedResponse, hits: 1},
-		}
-		for _, tc := range tests {
-			t.Run(ep.name+" "+tc.name, func(t *testing.T) {
+			{name: "HTML 502 retried", handler: answer(502, "<html>bad gateway</html>", "Content-Type", "text/html"), want: ErrServerFailure, hits: 3},
+		} {
+			t.Run(cat.name+": "+tc.name, func(t *testing.T) {
 				c, srv, _ := recordingClient(t, tc.handler)
-				list, n, err := ep.call(c)
-				assert.Equal(t, tc.hits, srv.hits.Load(), "requests")
+				list, err := cat.get(context.Background(), c)
+				assert.Equal(t, max(tc.hits, 1), srv.hits.Load(), "requests")
 				if tc.want == nil {
 					require.NoError(t, err)
-					assert.Positive(t, n)
+					assert.Equal(t, tc.ids, ids(list))
 					return
 				}
 				assertOnlySentinel(t, err, tc.want)
-				assert.Zero(t, n)
-				assert.True(t, reflect.ValueOf(list).IsNil(), "no list with an error")
+				assert.ErrorContains(t, err, tc.text)
+				assert.Nil(t, list, "no list with an error")
 				assertNoSecret(t, err.Error(), "the error")
 			})
 		}
 	}
 }
 
-func TestCatalogSizeBounds(t *testing.T) {
-	// Where exactly a bound falls is response_test's subject (TestResponseBodyBound);
-	// here, that each list has its own, named in the error.
-	for _, ep := range catalogEndpoints {
-		t.Run(ep.name+" one byte over its bound", func(t *testing.T) {
-			c, srv, _ := recordingClient(t, answer(http.StatusOK, paddedAnswer(ep.ok, ep.bound+1)))
-			_, _, err := ep.call(c)
-			assertOnlySentinel(t, err, ErrUnexpectedResponse)
-			assert.Contains(t, err.Error(), "larger than "+strconv.Itoa(ep.bound)+" bytes")
-			assert.EqualValues(t, 1, srv.hits.Load(), "not retried")
-		})
-	}
-
-	t.Run("3 MiB integrations list", func(t *testing.T) {
-		logo := strings.Repeat("iVBORw0KGgoAAAANSUhEUgAA", 64<<10/24) // 64 KiB of base64
-		var b strings.Builder
-		b.WriteString(`{"status":"ok","content":{"items":[`)
-		const items = 48
-		for i := range items {
-			if i > 0 {
-				b.WriteString(",")
-			}
-			fmt.Fprintf(&b, `{"id":"%08d-0000-4000-8000-000000000000","name":"Integration %d","type":"coinbase","logo":{"base64Logo":"%s"}}`, i, i, logo)
+// Mesh's official example answers decode field by field, read up to each list's own
+// bound (padded to it); one byte more is an error that names the bound.
+func TestCatalogOfficialExamples(t *testing.T) {
+	for _, cat := range catalogs {
+		for over, size := range []string{"padded to its bound", "one byte past its bound"} {
+			t.Run(cat.name+" "+size, func(t *testing.T) {
+				c, srv, _ := recordingClient(t, answer(http.StatusOK, paddedAnswer(cat.answer, cat.bound+over)))
+				got, err := cat.get(context.Background(), c)
+				assert.EqualValues(t, 1, srv.hits.Load(), "requests")
+				if over == 0 {
+					require.NoError(t, err)
+					assert.Equal(t, cat.want, got)
+					assert.Empty(t, zeroFields(reflect.ValueOf(got), cat.name), "a Go field the example does not fill")
+					return
+				}
+				assertOnlySentinel(t, err, ErrUnexpectedResponse)
+				assert.Contains(t, err.Error(), "larger than "+strconv.Itoa(cat.bound)+" bytes")
+			})
 		}
-		b.WriteString(`]}}`)
-		require.Greater(t, b.Len(), 3<<20)
-		c, _, _ := recordingClient(t, answer(http.StatusOK, b.String()))
-		got, err := c.Integrations(context.Background())
-		require.NoError(t, err)
-		require.Len(t, got, items)
-		assert.Equal(t, "Integration 47", got[47].Name)
-		assert.Equal(t, logo, got[47].Logo.Base64Logo)
-	})
+	}
 }
 
-// lookup fixtures: the official examples, plus items Mesh sends with fields null (a
-// network without a chain id or name, an integration without a type or name, a token
-// list holding null), which an empty key must not find.
-const (
-	solanaID = "0ec3f5a5-4e7d-4a8e-9a3f-4d1c2b3a4f5e"
-	krakenID = "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9"
-	nullID   = "00000000-0000-4000-8000-000000000000"
-)
-
-func lookupFixtures() ([]Network, []Integration, TransferIntegration) {
+// The lookups on the official examples, plus items Mesh sends with fields null (a network
+// without a chain id or name, an integration without a type or name, a token list holding
+// null), which an empty key must not find.
+func TestCatalogLookups(t *testing.T) {
+	const solanaID, krakenID, nullID = "0ec3f5a5-4e7d-4a8e-9a3f-4d1c2b3a4f5e", "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9", "00000000-0000-4000-8000-000000000000"
 	networks := append(slices.Clone(wantNetworks),
 		Network{ID: solanaID, Name: "Solana", ChainID: "mainnet-beta", NetworkType: NetworkTypeSolana, SupportedTokens: []string{"SOL", "USDC"}},
 		Network{ID: nullID, SupportedTokens: []string{""}})
-	integrations := append(slices.Clone(wantIntegrations),
-		Integration{ID: krakenID, Name: "Kraken", Type: BrokerTypeKraken},
-		Integration{ID: nullID})
+	integrations := append(slices.Clone(wantIntegrations), Integration{ID: krakenID, Name: "Kraken", Type: BrokerTypeKraken}, Integration{ID: nullID})
 	robinhood := wantTransferIntegrations[0]
 	robinhood.Networks = append(slices.Clone(robinhood.Networks), TransferNetwork{Name: "no id", SupportedTokens: []string{""}})
-	return networks, integrations, robinhood
-}
-
-func TestCatalogLookups(t *testing.T) {
-	networks, integrations, robinhood := lookupFixtures()
 	transfers := []TransferIntegration{robinhood, {ID: nullID}}
 	ethereum, polygon, noID := robinhood.Networks[0], robinhood.Networks[1], robinhood.Networks[2]
 	// id returns the id a lookup found, so that each case reads on one line.
@@ -387,28 +348,21 @@ func TestCatalogLookups(t *testing.T) {
 	// Empty and nil lists find nothing, and return the zero value.
 	for _, empty := range []bool{false, true} {
 		t.Run("empty="+strconv.FormatBool(empty), func(t *testing.T) {
-			var ns []Network
-			var is []Integration
-			var ts []TransferIntegration
-			var ti TransferIntegration
-			var tn TransferNetwork
+			var (
+				ns, is, ts = []Network(nil), []Integration(nil), []TransferIntegration(nil)
+				ti         TransferIntegration
+				tn         TransferNetwork
+				none       = func(v any, ok bool) { assert.False(t, ok); assert.Zero(t, v) }
+			)
 			if empty {
 				ns, is, ts, ti.Networks = []Network{}, []Integration{}, []TransferIntegration{}, []TransferNetwork{}
 			}
-			n, ok := NetworkByChainID(ns, "1")
-			assert.False(t, ok)
-			assert.Zero(t, n)
-			_, ok = NetworkByName(ns, "")
-			assert.False(t, ok)
-			i, ok := IntegrationByType(is, BrokerTypeCoinbase)
-			assert.False(t, ok)
-			assert.Zero(t, i)
-			_, ok = IntegrationByName(is, "")
-			assert.False(t, ok)
-			_, ok = TransferIntegrationByType(ts, "")
-			assert.False(t, ok)
-			_, ok = ti.Network(ethereumID)
-			assert.False(t, ok)
+			none(NetworkByChainID(ns, "1"))
+			none(NetworkByName(ns, ""))
+			none(IntegrationByType(is, BrokerTypeCoinbase))
+			none(IntegrationByName(is, ""))
+			none(TransferIntegrationByType(ts, ""))
+			none(ti.Network(ethereumID))
 			assert.False(t, ti.Supports(ethereumID, "ETH"))
 			assert.False(t, Network{}.SupportsToken("ETH"))
 			assert.False(t, tn.SupportsToken("ETH"))

@@ -1,10 +1,8 @@
 package mesh
 
-// CatalogCache: each list served from memory for its TTL, one call to Mesh for many
-// callers, the copy in memory while Mesh fails within the max staleness, each caller's
-// own context, copies the caller may modify. Every test runs in a synctest bubble:
-// time.Sleep moves the bubble's clock at once, and synctest.Wait is the barrier that
-// says every caller is waiting, so nothing depends on the machine's speed.
+// CatalogCache, every test in a synctest bubble: time.Sleep moves the bubble's clock at
+// once, and synctest.Wait is the barrier that says every caller is waiting, so nothing
+// depends on the machine's speed.
 
 import (
 	"context"
@@ -23,27 +21,13 @@ import (
 )
 
 // fakeCatalogReader answers each list with a fresh copy of the official examples (as a
-// Client decodes a new list per call), or err; while gate
-// is open (non-nil), every call waits for it to close. It records each call's context.
+// Client decodes a new list per call), or err; while gate is open (non-nil), every call
+// waits for it to close. It records each call's context.
 type fakeCatalogReader struct {
 	mu   sync.Mutex
 	err  error
 	gate chan struct{}
 	ctxs map[string][]context.Context
-}
-
-func (f *fakeCatalogReader) answer(ctx context.Context, list string) error {
-	f.mu.Lock()
-	if f.ctxs == nil {
-		f.ctxs = map[string][]context.Context{}
-	}
-	f.ctxs[list] = append(f.ctxs[list], ctx)
-	gate, err := f.gate, f.err
-	f.mu.Unlock()
-	if gate != nil {
-		<-gate
-	}
-	return err
 }
 
 func (f *fakeCatalogReader) Networks(ctx context.Context, _ ...CallOption) ([]Network, error) {
@@ -58,32 +42,31 @@ func (f *fakeCatalogReader) TransferIntegrations(ctx context.Context, _ ...CallO
 	return fakeList(ctx, f, "TransferIntegrations", wantTransferIntegrations)
 }
 
-// fakeList is f's answer for list: a fresh copy of want, or f's error.
 func fakeList[T any](ctx context.Context, f *fakeCatalogReader, list string, want []T) ([]T, error) {
-	if err := f.answer(ctx, list); err != nil {
+	f.mu.Lock()
+	if f.ctxs == nil {
+		f.ctxs = map[string][]context.Context{}
+	}
+	f.ctxs[list] = append(f.ctxs[list], ctx)
+	gate, err := f.gate, f.err
+	f.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	if err != nil {
 		return nil, err
 	}
-	return freshCopy(want), nil
+	var fresh []T // a deep copy of want
+	b, _ := json.Marshal(want)
+	_ = json.Unmarshal(b, &fresh)
+	return fresh, nil
 }
 
-// freshCopy is a deep copy of v, through JSON.
-func freshCopy[T any](v T) T {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	var out T
-	if err := json.Unmarshal(b, &out); err != nil {
-		panic(err)
-	}
-	return out
-}
-
-// set changes what the reader answers next.
-func (f *fakeCatalogReader) set(err error, gate chan struct{}) {
+// set changes the error the reader answers next.
+func (f *fakeCatalogReader) set(err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.err, f.gate = err, gate
+	f.err = err
 }
 
 // calls returns the contexts of the calls of list so far.
@@ -93,68 +76,65 @@ func (f *fakeCatalogReader) calls(list string) []context.Context {
 	return append([]context.Context(nil), f.ctxs[list]...)
 }
 
-// cacheList is one list of a CatalogReader: get reads it (a nil list as nil any).
-type cacheList struct {
-	name string
-	want any
-	get  func(context.Context, CatalogReader) (any, error)
-}
-
-var cacheLists = []cacheList{
-	{"Networks", wantNetworks, func(ctx context.Context, r CatalogReader) (any, error) { return orNil(r.Networks(ctx)) }},
-	{"Integrations", wantIntegrations, func(ctx context.Context, r CatalogReader) (any, error) {
-		return orNil(r.Integrations(ctx))
-	}},
-	{"TransferIntegrations", wantTransferIntegrations, func(ctx context.Context, r CatalogReader) (any, error) {
-		return orNil(r.TransferIntegrations(ctx))
-	}},
-}
-
-func orNil[T any](l []T, err error) (any, error) {
-	if l == nil {
-		return nil, err
-	}
-	return l, err
-}
-
 // serverDown is a failure as a Client returns it: a 503 after its retries.
 var serverDown = &CallError{Err: &APIError{HTTPStatusCode: http.StatusServiceUnavailable, Status: StatusServerFailure}, Attempts: 3}
 
-// Each list is served from memory for its TTL, as a copy its caller may change.
-func TestCatalogCacheTTL(t *testing.T) {
+// Each list is served from memory for its TTL, as a copy its caller may change, then read
+// again. While Mesh fails, the copy is served until it is TTL + max staleness old; then
+// the error of the refresh, its sentinel kept; once Mesh is back, its answer.
+func TestCatalogCacheLifetime(t *testing.T) {
 	tests := []struct {
-		name string
-		opts []CacheOption
-		ttl  time.Duration
+		name       string
+		opts       []CacheOption
+		ttl, stale time.Duration
 	}{
-		{"default: 1 hour", nil, time.Hour},
-		{"CacheTTL", []CacheOption{CacheTTL(10 * time.Minute)}, 10 * time.Minute},
-		{"nil options are ignored", []CacheOption{nil, CacheTTL(time.Minute), nil}, time.Minute},
+		{"defaults: 1 hour, then 24 hours stale", nil, time.Hour, 24 * time.Hour},
+		{"CacheTTL", []CacheOption{CacheTTL(10 * time.Minute)}, 10 * time.Minute, 24 * time.Hour},
+		{"nil options are ignored", []CacheOption{nil, CacheTTL(time.Minute), nil}, time.Minute, 24 * time.Hour},
+		{"CacheMaxStale", []CacheOption{CacheMaxStale(2 * time.Hour)}, time.Hour, 2 * time.Hour},
+		{"CacheMaxStale(0): nothing past the TTL", []CacheOption{CacheMaxStale(0)}, time.Hour, 0},
 	}
-	for _, l := range cacheLists {
+	for _, l := range catalogs {
 		for _, tc := range tests {
 			t.Run(l.name+"/"+tc.name, func(t *testing.T) {
 				synctest.Test(t, func(t *testing.T) {
 					r := &fakeCatalogReader{}
 					c := NewCatalogCache(r, tc.opts...)
-					get := func(wantCalls int) any {
+					calls := 0
+					// get reads the list, after newCalls calls to Mesh: the list, or the error want.
+					get := func(newCalls int, want error) any {
 						t.Helper()
 						got, err := l.get(context.Background(), c)
-						require.NoError(t, err)
-						assert.Equal(t, l.want, got, "a caller's change reached the cache")
-						assert.Len(t, r.calls(l.name), wantCalls, "calls to Mesh")
+						if want == nil {
+							require.NoError(t, err)
+							assert.Equal(t, l.want, got, "a caller's change reached the cache")
+						} else {
+							assert.Nil(t, got)
+							assertOnlySentinel(t, err, want)
+							assert.ErrorAs(t, err, new(*APIError))
+						}
+						calls += newCalls
+						assert.Len(t, r.calls(l.name), calls, "calls to Mesh")
 						return got
 					}
-					// Each caller gets a copy, to change as it likes.
-					got := get(1)
+					got := get(1, nil)
 					scribble(reflect.ValueOf(got))
 					require.NotEqual(t, l.want, got, "scribble changed nothing")
-					get(1)
+					get(0, nil)
 					time.Sleep(tc.ttl - time.Nanosecond)
-					get(1)
+					get(0, nil)
+					r.set(serverDown)
 					time.Sleep(time.Nanosecond)
-					get(2)
-					for _, other := range cacheLists {
+					if tc.stale > 0 {
+						get(1, nil) // the copy, past its TTL
+						time.Sleep(tc.stale - time.Nanosecond)
+						get(1, nil) // the copy, at the end of its staleness
+						time.Sleep(time.Nanosecond)
+					}
+					get(1, ErrServerFailure)
+					r.set(nil) // Mesh is back
+					get(1, nil)
+					for _, other := range catalogs {
 						if other.name != l.name {
 							assert.Empty(t, r.calls(other.name), "each list is read on its own")
 						}
@@ -175,11 +155,34 @@ func TestCatalogCacheTTL(t *testing.T) {
 			assert.Len(t, r.calls("Networks"), 3)
 		})
 	})
+	t.Run("no copy yet: the error, sentinel kept, however long the staleness", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			unauthorized := &CallError{Err: &APIError{HTTPStatusCode: http.StatusUnauthorized}, Attempts: 1}
+			r := &fakeCatalogReader{err: unauthorized}
+			got, err := NewCatalogCache(r, CacheMaxStale(math.MaxInt64)).Integrations(context.Background())
+			assert.Nil(t, got)
+			assertOnlySentinel(t, err, ErrUnauthorized)
+			assert.Same(t, unauthorized, err)
+		})
+	})
+	t.Run("CacheMaxStale(math.MaxInt64): the copy for ever", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			r := &fakeCatalogReader{}
+			c := NewCatalogCache(r, CacheTTL(time.Hour), CacheMaxStale(math.MaxInt64))
+			_, err := c.Networks(context.Background())
+			require.NoError(t, err)
+			r.set(serverDown)
+			time.Sleep(100 * 365 * 24 * time.Hour)
+			got, err := c.Networks(context.Background())
+			require.NoError(t, err)
+			assert.Equal(t, wantNetworks, got)
+		})
+	})
 }
 
 // Fifty callers of an expired list wait for one call to Mesh, and all get its answer.
 func TestCatalogCacheSingleFlight(t *testing.T) {
-	for _, l := range cacheLists {
+	for _, l := range catalogs {
 		t.Run(l.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				gate := make(chan struct{})
@@ -206,83 +209,6 @@ func TestCatalogCacheSingleFlight(t *testing.T) {
 	}
 }
 
-// While Mesh fails, the copy in memory is served until it is TTL + max staleness old;
-// then, and with no copy at all, the error of the refresh, its sentinel kept.
-func TestCatalogCacheStale(t *testing.T) {
-	const ttl = time.Hour
-	tests := []struct {
-		name     string
-		maxStale time.Duration // -1: the default
-		served   time.Duration // how long past the TTL the copy is served
-	}{
-		{"default: 24 hours", -1, 24 * time.Hour},
-		{"CacheMaxStale", 2 * time.Hour, 2 * time.Hour},
-		{"CacheMaxStale(0): nothing past the TTL", 0, 0},
-	}
-	for _, l := range cacheLists {
-		for _, tc := range tests {
-			t.Run(l.name+"/"+tc.name, func(t *testing.T) {
-				synctest.Test(t, func(t *testing.T) {
-					r := &fakeCatalogReader{}
-					opts := []CacheOption{CacheTTL(ttl)}
-					if tc.maxStale >= 0 {
-						opts = append(opts, CacheMaxStale(tc.maxStale))
-					}
-					c := NewCatalogCache(r, opts...)
-					_, err := l.get(context.Background(), c)
-					require.NoError(t, err)
-					r.set(serverDown, nil)
-
-					time.Sleep(ttl)
-					if tc.served > 0 {
-						got, err := l.get(context.Background(), c)
-						require.NoError(t, err, "the copy, past its TTL")
-						assert.Equal(t, l.want, got)
-						time.Sleep(tc.served - time.Nanosecond)
-						got, err = l.get(context.Background(), c)
-						require.NoError(t, err, "the copy, at the end of its staleness")
-						assert.Equal(t, l.want, got)
-						time.Sleep(time.Nanosecond)
-					}
-					got, err := l.get(context.Background(), c)
-					assert.Nil(t, got)
-					assertOnlySentinel(t, err, ErrServerFailure)
-					var apiErr *APIError
-					assert.ErrorAs(t, err, &apiErr)
-
-					r.set(nil, nil) // Mesh is back
-					got, err = l.get(context.Background(), c)
-					require.NoError(t, err)
-					assert.Equal(t, l.want, got)
-				})
-			})
-		}
-	}
-	t.Run("no copy yet: the error, sentinel kept, however long the staleness", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			unauthorized := &CallError{Err: &APIError{HTTPStatusCode: http.StatusUnauthorized}, Attempts: 1}
-			r := &fakeCatalogReader{err: unauthorized}
-			got, err := NewCatalogCache(r, CacheMaxStale(math.MaxInt64)).Integrations(context.Background())
-			assert.Nil(t, got)
-			assertOnlySentinel(t, err, ErrUnauthorized)
-			assert.Same(t, unauthorized, err)
-		})
-	})
-	t.Run("CacheMaxStale(math.MaxInt64): the copy for ever", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			r := &fakeCatalogReader{}
-			c := NewCatalogCache(r, CacheTTL(ttl), CacheMaxStale(math.MaxInt64))
-			_, err := c.Networks(context.Background())
-			require.NoError(t, err)
-			r.set(serverDown, nil)
-			time.Sleep(100 * 365 * 24 * time.Hour)
-			got, err := c.Networks(context.Background())
-			require.NoError(t, err)
-			assert.Equal(t, wantNetworks, got)
-		})
-	})
-}
-
 type ctxKey struct{}
 
 // A caller whose context ends stops waiting with its context's error; the refresh goes
@@ -291,16 +217,12 @@ func TestCatalogCacheCallerContext(t *testing.T) {
 	tests := []struct {
 		name    string
 		starter bool // the caller whose context ends started the refresh
-		end     func(context.Context) (context.Context, func())
+		end     func(context.Context) (context.Context, context.CancelFunc)
 		want    error
 	}{
-		{"a waiter cancelled", false, func(ctx context.Context) (context.Context, func()) {
-			return context.WithCancel(ctx)
-		}, context.Canceled},
-		{"the starter cancelled", true, func(ctx context.Context) (context.Context, func()) {
-			return context.WithCancel(ctx)
-		}, context.Canceled},
-		{"a waiter's deadline", false, func(ctx context.Context) (context.Context, func()) {
+		{"a waiter cancelled", false, context.WithCancel, context.Canceled},
+		{"the starter cancelled", true, context.WithCancel, context.Canceled},
+		{"a waiter's deadline", false, func(ctx context.Context) (context.Context, context.CancelFunc) {
 			ctx, cancel := context.WithTimeout(ctx, time.Second)
 			return ctx, func() { time.Sleep(2 * time.Second); cancel() } // the deadline, then cancel to release it
 		}, context.DeadlineExceeded},
@@ -317,35 +239,26 @@ func TestCatalogCacheCallerContext(t *testing.T) {
 				if tc.starter {
 					first, second = ending, patient
 				}
-				var wg sync.WaitGroup
-				results := map[context.Context]error{}
-				var mu sync.Mutex
+				errs := map[context.Context]chan error{ending: make(chan error, 1), patient: make(chan error, 1)}
 				for _, ctx := range []context.Context{first, second} {
-					wg.Go(func() {
+					go func() {
 						_, err := c.Networks(ctx)
-						mu.Lock()
-						results[ctx] = err
-						mu.Unlock()
-					})
+						errs[ctx] <- err
+					}()
 					synctest.Wait() // first the starter, then the waiter
 				}
 				end()
 				synctest.Wait()
-				mu.Lock()
-				err, returned := results[ending]
-				_, patientReturned := results[patient]
-				mu.Unlock()
-				require.True(t, returned, "the caller whose context ended is still waiting")
-				assert.ErrorIs(t, err, tc.want)
-				assert.False(t, patientReturned)
+				require.Len(t, errs[ending], 1, "the caller whose context ended is still waiting")
+				assert.ErrorIs(t, <-errs[ending], tc.want)
+				assert.Empty(t, errs[patient], "the other caller stopped waiting")
 
 				calls := r.calls("Networks")
 				require.Len(t, calls, 1)
 				assert.NoError(t, calls[0].Err(), "the refresh was cancelled")
 				assert.Equal(t, "trace-1", calls[0].Value(ctxKey{}), "the refresh lost the context's values")
 				close(gate)
-				wg.Wait()
-				assert.NoError(t, results[patient])
+				assert.NoError(t, <-errs[patient])
 			})
 		})
 	}
