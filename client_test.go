@@ -1,9 +1,7 @@
 package mesh
 
-// Tests of Client itself: construction (NewClient and what it refuses), its options
-// (WithBaseURL, WithHTTPClient, WithTimeout, ...), then the call loop as a caller sees
-// it — per-call options, what WithResponse reports, and the story a failed call's error
-// tells.
+// Client itself: NewClient and what it refuses, its options, then the call loop as a
+// caller sees it: per-call options, WithResponse, and the story a failed call's error tells.
 
 import (
 	"context"
@@ -15,7 +13,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,29 +23,15 @@ import (
 
 // --- construction and options ---
 
-// urlRecorder is an *http.Client whose transport answers okBody to any request and
-// records where each request went.
-type urlRecorder struct {
-	mu   sync.Mutex
-	urls []*url.URL
-}
-
-func (u *urlRecorder) client() *http.Client {
-	return &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
-		u.mu.Lock()
-		u.urls = append(u.urls, r.URL)
-		u.mu.Unlock()
+// answersOK is a transport that shows each request to see, then answers okBody.
+func answersOK(see func(*http.Request)) http.RoundTripper {
+	return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		see(r)
 		resp := httpmock.NewStringResponse(http.StatusOK, okBody)
 		resp.Header.Set("Content-Type", "application/json")
 		resp.Request = r
 		return resp, nil
-	})}
-}
-
-func (u *urlRecorder) sent() []*url.URL {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	return append([]*url.URL(nil), u.urls...)
+	})
 }
 
 // refuse calls NewClient, which must fail without panicking, return no client, and name
@@ -305,14 +288,14 @@ func TestNewClientAccepts(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := &urlRecorder{}
-			c, err := NewClient(testClientID, testSecret, append([]Option{WithHTTPClient(rec.client())}, tc.opts...)...)
+			var sent []string
+			hc := &http.Client{Transport: answersOK(func(r *http.Request) { sent = append(sent, r.URL.String()) })}
+			c, err := NewClient(testClientID, testSecret, append([]Option{WithHTTPClient(hc)}, tc.opts...)...)
 			require.NoError(t, err)
 			_, err = c.CreateLinkToken(context.Background(), validRequest())
 			require.NoError(t, err)
-			sent := rec.sent()
 			require.Len(t, sent, 1)
-			assert.Contains(t, tc.want, sent[0].String())
+			assert.Contains(t, tc.want, sent[0])
 		})
 	}
 	c, err := NewClient(testClientID, `sk_"quoted"_\and-!#$%&'()*+,./:;<=>?@[]^_{|}~`)
@@ -409,13 +392,10 @@ func TestAttemptDeadline(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var left []time.Duration // the time left before each attempt's deadline
-			tc.hc.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			tc.hc.Transport = answersOK(func(r *http.Request) {
 				if dl, ok := r.Context().Deadline(); ok {
 					left = append(left, time.Until(dl))
 				}
-				resp := httpmock.NewStringResponse(http.StatusOK, okBody)
-				resp.Header.Set("Content-Type", "application/json")
-				return resp, nil
 			})
 			c, _ := newTestClient(t, mockBaseURL, append([]Option{WithHTTPClient(tc.hc)}, tc.opts...)...)
 			ctx := context.Background()
