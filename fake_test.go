@@ -281,22 +281,19 @@ func TestFakeCatalogThroughClient(t *testing.T) {
 // wire spec (mesh-linktoken-api.md) names them, array items written [i]. It is written
 // from the spec, not from the SDK's struct tags, so a renamed tag shows.
 var requestPaths = func() map[string]bool {
-	paths := []string{
-		"userId", "brokerType", "integrationId", "restrictMultipleAccounts",
-		"disableApiKeyGeneration", "subClientId",
-		"transferOptions.amountInFiat", "transferOptions.transactionId",
-		"transferOptions.clientFee", "transferOptions.transferType",
-		"transferOptions.fundingOptions.enabled", "transferOptions.isInclusiveFeeEnabled",
-		"transferOptions.description", "transferOptions.generatePayLink",
-		"verifyWalletOptions.message", "verifyWalletOptions.verificationMethods[i]",
-		"verifyWalletOptions.addresses[i]", "verifyWalletOptions.networkId",
-		"verifyWalletOptions.networkType",
+	paths := []string{"userId", "brokerType", "integrationId", "restrictMultipleAccounts", "disableApiKeyGeneration", "subClientId"}
+	for _, f := range []string{"amountInFiat", "transactionId", "clientFee", "transferType", "fundingOptions.enabled",
+		"isInclusiveFeeEnabled", "description", "generatePayLink"} {
+		paths = append(paths, "transferOptions."+f)
 	}
 	for _, f := range []string{"networkId", "symbol", "address", "addressTag", "amount", "displayAmountInFiat", "minAmount", "minAmountInFiat"} {
 		paths = append(paths, "transferOptions.toAddresses[i]."+f)
 	}
 	for _, f := range []string{"goodsType", "goodsCategory", "referenceGoodsId", "goodsName", "goodsDetail"} {
 		paths = append(paths, "transferOptions.goodsDetails[i]."+f)
+	}
+	for _, f := range []string{"message", "verificationMethods[i]", "addresses[i]", "networkId", "networkType"} {
+		paths = append(paths, "verifyWalletOptions."+f)
 	}
 	return withPrefixes(paths)
 }()

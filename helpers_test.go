@@ -61,18 +61,11 @@ func errorBody(status Status, errorType, message string) string {
 
 // validRequest is a typical payment request that passes Validate.
 func validRequest() *CreateLinkTokenRequest {
-	return &CreateLinkTokenRequest{
-		UserID: "user-42",
-		TransferOptions: &TransferOptions{
-			ToAddresses: []TransferAddress{{
-				NetworkID: testNetworkID,
-				Symbol:    "USDC",
-				Address:   "0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432",
-			}},
-			AmountInFiat: Float64(25),
-			TransferType: TransferTypePayment,
-		},
-	}
+	return &CreateLinkTokenRequest{UserID: "user-42", TransferOptions: &TransferOptions{
+		ToAddresses:  []TransferAddress{{NetworkID: testNetworkID, Symbol: "USDC", Address: "0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432"}},
+		AmountInFiat: Float64(25),
+		TransferType: TransferTypePayment,
+	}}
 }
 
 // fakeClock is the time of a test client: it advances only when the client sleeps (at
@@ -173,8 +166,7 @@ func answer(code int, body string, header ...string) http.HandlerFunc {
 func sequence(hs ...http.HandlerFunc) http.HandlerFunc {
 	var n atomic.Int32
 	return func(w http.ResponseWriter, r *http.Request) {
-		i := min(int(n.Add(1))-1, len(hs)-1)
-		hs[i](w, r)
+		hs[min(int(n.Add(1))-1, len(hs)-1)](w, r)
 	}
 }
 
@@ -258,8 +250,6 @@ func text(rec slog.Record) string {
 	return b.String()
 }
 
-// --- pure ---
-
 // specBrokerTypes are the broker types of the spec (mesh-linktoken-api.md), in its
 // order, as data: the code is checked against the spec, not against itself.
 var specBrokerTypes = []BrokerType{
@@ -288,8 +278,6 @@ var unsupportedBrokerTypes = map[BrokerType]bool{
 func allBrokerTypes() []BrokerType {
 	return append(append([]BrokerType(nil), specBrokerTypes...), meshBrokerTypeAdditions...)
 }
-
-// --- answers and fixtures ---
 
 // paddedAnswer is answer padded with white space to exactly n bytes: one JSON value.
 func paddedAnswer(answer string, n int) string {
@@ -324,8 +312,6 @@ func zeroFields(v reflect.Value, path string) []string {
 	}
 	return nil
 }
-
-// --- configuration, transport and secret ---
 
 // roundTripFunc makes a function an http.RoundTripper.
 type roundTripFunc func(*http.Request) (*http.Response, error)
@@ -370,8 +356,6 @@ func assertShortLine(t testing.TB, s string, max int, where string) {
 	assert.NotContains(t, s, "\r", "%s is not one line", where)
 	assert.LessOrEqual(t, len(s), max, "%s runs past %d bytes", where, max)
 }
-
-// --- retries, context, logging, faults, leaks, concurrency ---
 
 // hangUp is a handler that closes the connection without answering: a transport failure.
 func hangUp(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }
@@ -483,8 +467,6 @@ func gzipZeros(mib int) []byte {
 	out = binary.LittleEndian.AppendUint32(out, crc)
 	return binary.LittleEndian.AppendUint32(out, uint32(mib<<20))
 }
-
-// --- hostile servers and secrets of unusual shapes ---
 
 // rawServer is a loopback TCP server that reads each request, answers reply byte for
 // byte and closes the connection. It returns its base URL.
