@@ -22,13 +22,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-	"unicode"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -565,16 +565,10 @@ func secretForms(secret string) []string {
 		html.EscapeString(secret), htmlEscapeQuot(secret)}
 }
 
+var percentEscape = regexp.MustCompile(`%[0-9A-F]{2}`)
+
 // lowerHex writes the hex digits of every percent escape in s in lower case.
-func lowerHex(s string) string {
-	b := []byte(s)
-	for i := 0; i+2 < len(b); i++ {
-		if b[i] == '%' {
-			b[i+1], b[i+2] = byte(unicode.ToLower(rune(b[i+1]))), byte(unicode.ToLower(rune(b[i+2])))
-		}
-	}
-	return string(b)
-}
+func lowerHex(s string) string { return percentEscape.ReplaceAllStringFunc(s, strings.ToLower) }
 
 // htmlEscapeQuot is html.EscapeString with &#x27; for ' and &quot; for ", as many
 // template engines escape.
