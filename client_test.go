@@ -484,15 +484,11 @@ func TestWithResponseReportsTheLastAnswer(t *testing.T) {
 	_, err = c.CreateLinkToken(context.Background(), validRequest(), WithResponse(&resp), WithCallRetry(RetryPolicy{}))
 	require.NoError(t, err) // the sequence repeats its last answer
 	assert.Equal(t, 1, resp.Attempts)
-}
 
-func TestWithResponseOnFailures(t *testing.T) {
 	// A failure after answers: TestCallErrorTellsTheStory. Here, none came.
-	closed := newServer(t, answer(http.StatusOK, okBody))
-	closed.Close()
-	c, _ := newTestClient(t, closed.URL)
-	var resp Response
-	_, err := c.Networks(context.Background(), WithResponse(&resp))
+	srv.Close()
+	resp = Response{}
+	_, err = c.Networks(context.Background(), WithResponse(&resp))
 	require.Error(t, err)
 	assert.Equal(t, 0, resp.StatusCode, "no answer came")
 	assert.Nil(t, resp.Header)
