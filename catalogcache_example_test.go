@@ -3,21 +3,15 @@ package mesh_test
 import (
 	"context"
 	"fmt"
+	"log"
 	"time"
 
 	"github.com/mesh-go/mesh"
-	"github.com/mesh-go/mesh/meshtest"
 )
 
 func ExampleNewCatalogCache() {
-	srv := meshtest.NewServer() // a fake of Mesh's API; in production, mesh.NewClient
-	defer srv.Close()
-	client, err := srv.NewClient()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer client.CloseIdleConnections()
+	srv, client, stop := fakeMesh() // a fake of Mesh's API; in production, mesh.NewClient
+	defer stop()
 
 	// One cache per process, shared by every request: Mesh is asked at most once an
 	// hour, and while Mesh fails the last list is served for up to a day.
@@ -26,8 +20,7 @@ func ExampleNewCatalogCache() {
 	for range 3 { // three payments
 		networks, err := catalog.Networks(context.Background())
 		if err != nil {
-			fmt.Println(err)
-			return
+			log.Fatal(err)
 		}
 		polygon, ok := mesh.NetworkByChainID(networks, "137")
 		fmt.Println(polygon.Name, polygon.ID, ok)

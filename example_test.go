@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,12 +14,22 @@ import (
 	"github.com/mesh-go/mesh/meshtest"
 )
 
+// fakeMesh starts meshtest's fake Mesh and a client of it; stop closes both. Against
+// the real API: mesh.NewClient(os.Getenv("MESH_CLIENT_ID"), os.Getenv("MESH_CLIENT_SECRET")).
+func fakeMesh(opts ...mesh.Option) (srv *meshtest.Server, client *mesh.Client, stop func()) {
+	srv = meshtest.NewServer()
+	client, err := srv.NewClient(opts...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return srv, client, func() { client.CloseIdleConnections(); srv.Close() }
+}
+
 func ExampleNewClient() {
 	// Production is the default environment. NewClient makes no network call.
 	prod, err := mesh.NewClient("client-id", "client-secret")
 	if err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
 	defer prod.CloseIdleConnections()
 	fmt.Println(prod) // the secret never prints
@@ -30,8 +41,7 @@ func ExampleNewClient() {
 		mesh.WithUserAgent("acme-payments/1.4"),
 	)
 	if err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
 	defer sandbox.CloseIdleConnections()
 	fmt.Println(sandbox)
@@ -50,16 +60,8 @@ func ExampleNewClient() {
 }
 
 func ExampleClient_CreateLinkToken() {
-	// meshtest's fake stands in for Mesh here. Against the real API:
-	// mesh.NewClient(os.Getenv("MESH_CLIENT_ID"), os.Getenv("MESH_CLIENT_SECRET")).
-	srv := meshtest.NewServer()
-	defer srv.Close()
-	client, err := srv.NewClient()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer client.CloseIdleConnections()
+	srv, client, stop := fakeMesh() // meshtest's fake stands in for Mesh: see fakeMesh
+	defer stop()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -79,13 +81,11 @@ func ExampleClient_CreateLinkToken() {
 		},
 	})
 	if err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
 	link, err := lt.URL()
 	if err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
 	// Tokens are random; print what is stable about them.
 	fmt.Println("link:", link.Scheme, link.Host)
@@ -104,14 +104,8 @@ func ExampleClient_CreateLinkToken() {
 // sentinels decides what to do, errors.As to *mesh.APIError reads Mesh's own words, and
 // *mesh.InvalidRequestError lists every invalid field of a refused request.
 func Example_errorRouting() {
-	srv := meshtest.NewServer()
-	defer srv.Close()
-	client, err := srv.NewClient(mesh.WithRetry(mesh.RetryPolicy{})) // no retries: see each answer
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer client.CloseIdleConnections()
+	srv, client, stop := fakeMesh(mesh.WithRetry(mesh.RetryPolicy{})) // no retries: see each answer
+	defer stop()
 
 	route := func(err error) {
 		var invalid *mesh.InvalidRequestError
@@ -141,7 +135,7 @@ func Example_errorRouting() {
 	ctx := context.Background()
 
 	// A request that breaks the rules never leaves the process.
-	_, err = client.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{
+	_, err := client.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{
 		UserID: "",
 		TransferOptions: &mesh.TransferOptions{
 			ToAddresses: []mesh.TransferAddress{{NetworkID: "ethereum", Symbol: "USDC"}},
@@ -163,12 +157,10 @@ func Example_errorRouting() {
 		},
 	)
 	valid := &mesh.CreateLinkTokenRequest{UserID: "user-42"}
-	for range 4 {
+	for range 5 { // the four scripted answers, then the fake answers as Mesh
 		_, err = client.CreateLinkToken(ctx, valid)
 		route(err)
 	}
-	_, err = client.CreateLinkToken(ctx, valid) // the script is used up: the fake answers as Mesh
-	route(err)
 	fmt.Println("requests received:", len(srv.Requests()))
 
 	// Output:
@@ -190,8 +182,7 @@ func ExampleLinkToken_URL() {
 	lt := &mesh.LinkToken{Token: "aHR0cHM6Ly93ZWIubWVzaGNvbm5lY3QuY29tL2xpbmsvYTFiMmMz"}
 	u, err := lt.URL()
 	if err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
 	fmt.Println(u)
 
@@ -247,20 +238,13 @@ func ExampleCreateLinkTokenRequest_Validate() {
 }
 
 func ExampleClient_Networks() {
-	srv := meshtest.NewServer() // serves a small catalog built on Mesh's own example ids
-	defer srv.Close()
-	client, err := srv.NewClient()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer client.CloseIdleConnections()
+	_, client, stop := fakeMesh() // a small catalog built on Mesh's own example ids
+	defer stop()
 
 	// The list changes rarely: a back end caches it.
 	networks, err := client.Networks(context.Background())
 	if err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
 	ethereum, ok := mesh.NetworkByChainID(networks, "1")
 	fmt.Println(ok, ethereum.Name, ethereum.ID, ethereum.NetworkType, ethereum.SupportsToken("usdc"))
@@ -284,19 +268,12 @@ func ExampleClient_Networks() {
 // ExampleIntegrationByType moves a request off the deprecated BrokerType: the
 // integrations list gives the IntegrationID of a broker type.
 func ExampleIntegrationByType() {
-	srv := meshtest.NewServer()
-	defer srv.Close()
-	client, err := srv.NewClient()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer client.CloseIdleConnections()
+	_, client, stop := fakeMesh()
+	defer stop()
 
 	integrations, err := client.Integrations(context.Background())
 	if err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
 	coinbase, ok := mesh.IntegrationByType(integrations, mesh.BrokerTypeCoinbase)
 	fmt.Println(ok, coinbase.Name, coinbase.ID)

@@ -3,6 +3,7 @@ package mesh_test
 import (
 	"context"
 	"fmt"
+	"log"
 
 	"github.com/mesh-go/mesh"
 	"github.com/mesh-go/mesh/meshtest"
@@ -12,14 +13,8 @@ import (
 // that names the order (the TransactionID of its link token request), page after page,
 // until one succeeded. A user who failed once and paid on a second try leaves two.
 func ExampleClient_AllTransfers() {
-	srv := meshtest.NewServer() // plays Mesh and, here, the user in Link
-	defer srv.Close()
-	client, err := srv.NewClient()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer client.CloseIdleConnections()
+	srv, client, stop := fakeMesh() // the fake plays Mesh and, here, the user in Link
+	defer stop()
 	ctx := context.Background()
 
 	req := &mesh.CreateLinkTokenRequest{UserID: "user-42", TransferOptions: &mesh.TransferOptions{
@@ -32,24 +27,20 @@ func ExampleClient_AllTransfers() {
 	for _, status := range []mesh.TransferStatus{mesh.TransferStatusFailed, mesh.TransferStatusSucceeded} {
 		lt, err := client.CreateLinkToken(ctx, req)
 		if err != nil {
-			fmt.Println(err)
-			return
+			log.Fatal(err)
 		}
 		tr, err := srv.PayWithLink(lt.Token)
 		if err != nil {
-			fmt.Println(err)
-			return
+			log.Fatal(err)
 		}
 		if _, err := srv.SetTransferStatus(tr.ID, status); err != nil {
-			fmt.Println(err)
-			return
+			log.Fatal(err)
 		}
 	}
 
 	for tr, err := range client.AllTransfers(ctx, &mesh.TransferQuery{ClientTransactionID: "order-1001", Count: 1}) {
 		if err != nil {
-			fmt.Println(err)
-			return
+			log.Fatal(err)
 		}
 		fmt.Println(tr.ClientTransactionID, tr.Status, tr.AmountInFiat, tr.Symbol, tr.Hash != "")
 		if tr.Status == mesh.TransferStatusSucceeded {
@@ -64,14 +55,8 @@ func ExampleClient_AllTransfers() {
 // ExampleClient_TransferByID reads a transfer back by the id a webhook named: the
 // event is a hint, this is the record.
 func ExampleClient_TransferByID() {
-	srv := meshtest.NewServer()
-	defer srv.Close()
-	client, err := srv.NewClient()
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	defer client.CloseIdleConnections()
+	srv, client, stop := fakeMesh()
+	defer stop()
 	ctx := context.Background()
 
 	lt, err := client.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{UserID: "user-42", TransferOptions: &mesh.TransferOptions{
@@ -82,19 +67,16 @@ func ExampleClient_TransferByID() {
 		TransactionID: "order-1002",
 	}})
 	if err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
 	paid, err := srv.PayWithLink(lt.Token)
 	if err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
 
 	tr, err := client.TransferByID(ctx, paid.ID) // e.g. webhook.TransferEvent.TransferID
 	if err != nil {
-		fmt.Println(err)
-		return
+		log.Fatal(err)
 	}
 	fmt.Println(tr.ClientTransactionID, tr.Status, tr.Status.Final())
 	// Output:

@@ -1,7 +1,6 @@
 package mesh
 
-// The one set of helpers shared by the package's tests. A helper that serves a single
-// test file lives in that file.
+// The helpers shared by the package's tests; a helper of one file lives in that file.
 
 import (
 	"bufio"
@@ -23,13 +22,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-	"unicode"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -62,23 +61,15 @@ func errorBody(status Status, errorType, message string) string {
 
 // validRequest is a typical payment request that passes Validate.
 func validRequest() *CreateLinkTokenRequest {
-	return &CreateLinkTokenRequest{
-		UserID: "user-42",
-		TransferOptions: &TransferOptions{
-			ToAddresses: []TransferAddress{{
-				NetworkID: testNetworkID,
-				Symbol:    "USDC",
-				Address:   "0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432",
-			}},
-			AmountInFiat: Float64(25),
-			TransferType: TransferTypePayment,
-		},
-	}
+	return &CreateLinkTokenRequest{UserID: "user-42", TransferOptions: &TransferOptions{
+		ToAddresses:  []TransferAddress{{NetworkID: testNetworkID, Symbol: "USDC", Address: "0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432"}},
+		AmountInFiat: Float64(25),
+		TransferType: TransferTypePayment,
+	}}
 }
 
-// fakeClock is the time of a test client: it starts at the real time, advances only
-// when the client sleeps (at once, whatever the wait), and records every wait. A test
-// on it costs no wall-clock time and cannot flake on a loaded machine.
+// fakeClock is the time of a test client: it advances only when the client sleeps (at
+// once), and records every wait, so that a test costs no wall-clock time and cannot flake.
 type fakeClock struct {
 	mu    sync.Mutex
 	t     time.Time
@@ -116,20 +107,23 @@ func (f *fakeClock) Waits() []time.Duration {
 func (f *fakeClock) option() Option { return withClock(f.now, f.sleep) }
 
 // newTestClient builds a Client on baseURL with testClientID and testSecret, the
-// default retry policy on a fake clock (so retries wait no real time), then opts. It
-// closes the client's idle connections when the test ends.
+// default retry policy on a fake clock, then opts; its idle connections close with the test.
 func newTestClient(t testing.TB, baseURL string, opts ...Option) (*Client, *fakeClock) {
 	t.Helper()
+	return newSecretClient(t, testSecret, baseURL, opts...)
+}
+
+// newSecretClient is newTestClient with secret in place of testSecret.
+func newSecretClient(t testing.TB, secret, baseURL string, opts ...Option) (*Client, *fakeClock) {
+	t.Helper()
 	clock := newFakeClock()
-	all := append([]Option{WithBaseURL(baseURL), clock.option()}, opts...)
-	c, err := NewClient(testClientID, testSecret, all...)
-	require.NoError(t, err)
+	c, err := NewClient(testClientID, secret, append([]Option{WithBaseURL(baseURL), clock.option()}, opts...)...)
+	require.NoError(t, err, "%q", secret)
 	t.Cleanup(c.CloseIdleConnections)
 	return c, clock
 }
 
-// newMockClient builds a test client whose transport is a per-test httpmock
-// transport, on mockBaseURL.
+// newMockClient is newTestClient on mockBaseURL over a per-test httpmock transport.
 func newMockClient(t testing.TB, opts ...Option) (*Client, *httpmock.MockTransport, *fakeClock) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
@@ -172,8 +166,7 @@ func answer(code int, body string, header ...string) http.HandlerFunc {
 func sequence(hs ...http.HandlerFunc) http.HandlerFunc {
 	var n atomic.Int32
 	return func(w http.ResponseWriter, r *http.Request) {
-		i := min(int(n.Add(1))-1, len(hs)-1)
-		hs[i](w, r)
+		hs[min(int(n.Add(1))-1, len(hs)-1)](w, r)
 	}
 }
 
@@ -257,11 +250,8 @@ func text(rec slog.Record) string {
 	return b.String()
 }
 
-// --- pure ---
-
-// specBrokerTypes are the broker types of the product spec, in its order
-// (mesh-linktoken-api.md), written out as data so that the code is checked against
-// the spec and not against itself.
+// specBrokerTypes are the broker types of the spec (mesh-linktoken-api.md), in its
+// order, as data: the code is checked against the spec, not against itself.
 var specBrokerTypes = []BrokerType{
 	"robinhood", "eTrade", "alpaca", "tdAmeritrade", "weBull", "stash", "interactiveBrokers", "public",
 	"coinbase", "kraken", "coinbasePro", "cryptoCom", "openSea", "binanceUs", "gemini",
@@ -273,8 +263,7 @@ var specBrokerTypes = []BrokerType{
 	"binanceOAuth", "revolutConnect", "binancePay", "bybitDirect",
 }
 
-// meshBrokerTypeAdditions are the broker types Mesh added after the product spec, in
-// the order they appeared.
+// meshBrokerTypeAdditions are the broker types Mesh added after the spec, in order.
 var meshBrokerTypeAdditions = []BrokerType{
 	"paribuOAuth", "payPalConnect", "binanceTrDirect", "coinbaseRamp", "bybitDirectMobile", "sandbox",
 	"cryptoComPay", "bybitEuDirect", "uphold", "binancePayOnchain", "sandboxCoinbase", "bybitPay",
@@ -290,17 +279,13 @@ func allBrokerTypes() []BrokerType {
 	return append(append([]BrokerType(nil), specBrokerTypes...), meshBrokerTypeAdditions...)
 }
 
-// --- answers and fixtures ---
-
-// paddedAnswer is answer followed by white space up to exactly n bytes: still one JSON
-// value.
+// paddedAnswer is answer padded with white space to exactly n bytes: one JSON value.
 func paddedAnswer(answer string, n int) string {
 	return answer + strings.Repeat(" ", n-len(answer))
 }
 
-// zeroFields lists the fields of v that hold their zero value, walking into structs,
-// through non-nil pointers and into the first element of slices (a time.Time is one
-// value): a fixture that sets every field shows none.
+// zeroFields lists the fields of v that hold their zero value, through structs, non-nil
+// pointers and the first element of slices (a time.Time is one value).
 func zeroFields(v reflect.Value, path string) []string {
 	switch v.Kind() {
 	case reflect.Struct:
@@ -328,15 +313,12 @@ func zeroFields(v reflect.Value, path string) []string {
 	return nil
 }
 
-// --- configuration, transport and secret ---
-
 // roundTripFunc makes a function an http.RoundTripper.
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
-// maxShownError bounds the text of an error that quotes what a server sent: one short
-// line.
+// maxShownError bounds the text of an error that quotes what a server sent.
 const maxShownError = 400
 
 // assertErrorHidesSecret checks err and every error it wraps (errors.Unwrap and
@@ -367,29 +349,29 @@ func assertErrorHidesSecret(t testing.TB, err error, secret string) {
 	}
 }
 
-// assertShortLine checks that s, the text of an error or a log line, is one line of at
-// most max bytes.
+// assertShortLine checks that s (an error's text, a log line) is one line of ≤ max bytes.
 func assertShortLine(t testing.TB, s string, max int, where string) {
 	t.Helper()
-	assert.NotContains(t, s, "\n", "%s is not one line", where)
-	assert.NotContains(t, s, "\r", "%s is not one line", where)
+	assert.False(t, strings.ContainsAny(s, "\r\n"), "%s is not one line", where)
 	assert.LessOrEqual(t, len(s), max, "%s runs past %d bytes", where, max)
 }
 
-// --- retries, context, logging, faults, leaks, concurrency ---
-
-// hangUp is a handler that closes the connection without answering: a transport
-// failure for the client.
+// hangUp is a handler that closes the connection without answering: a transport failure.
 func hangUp(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }
 
-// cutShort is a handler that starts an ok answer of len(okBody) bytes, sends half of
-// it, then closes the connection: a 2xx answer the network cut short.
-func cutShort(w http.ResponseWriter, _ *http.Request) {
+// okHead sends the head of an ok answer of len(okBody) bytes, then start.
+func okHead(w http.ResponseWriter, start string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(okBody)))
 	w.WriteHeader(http.StatusOK)
-	_, _ = io.WriteString(w, okBody[:len(okBody)/2])
+	_, _ = io.WriteString(w, start)
 	w.(http.Flusher).Flush()
+}
+
+// cutShort is a handler that sends half an ok answer, then closes the connection: a 2xx
+// answer the network cut short.
+func cutShort(w http.ResponseWriter, _ *http.Request) {
+	okHead(w, okBody[:len(okBody)/2])
 	panic(http.ErrAbortHandler)
 }
 
@@ -401,20 +383,15 @@ func holdUntilGone(_ http.ResponseWriter, r *http.Request) {
 	<-r.Context().Done()
 }
 
-// stallBody is a handler that sends the head of an ok answer and the start of its
-// body, then nothing more until the client gives up.
+// stallBody is a handler that sends an ok answer's head and the start of its body, then
+// nothing until the client gives up.
 func stallBody(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(okBody)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = io.WriteString(w, `{"status":`)
-	w.(http.Flusher).Flush()
+	okHead(w, `{"status":`)
 	holdUntilGone(w, r)
 }
 
-// stopInWait returns an Option that runs the client on clock and calls stop when the
-// client starts its nth back-off wait: a context that ends during that wait, at a point
-// no scheduler can move. The interrupted wait is recorded on clock.
+// stopInWait is an Option that runs the client on clock and calls stop as it starts its
+// nth back-off wait (recorded on clock): a context ends at a point no scheduler moves.
 func stopInWait(clock *fakeClock, n int, stop func()) Option {
 	var waits atomic.Int32
 	return withClock(clock.now, func(ctx context.Context, d time.Duration) error {
@@ -425,13 +402,12 @@ func stopInWait(clock *fakeClock, n int, stop func()) Option {
 	})
 }
 
-// hangLimit is how long a test waits for a call that must end (at once, or when its
-// context or per-attempt limit does) before it fails: far past any delay of a loaded
-// machine, far short of go test's 10 minutes.
+// hangLimit is how long a test waits for a call that must end before it fails: far past
+// any delay of a loaded machine, far short of go test's 10 minutes.
 const hangLimit = 20 * time.Second
 
-// mustReturn runs call and returns its error. A call still running after hangLimit
-// fails the test at once: a hang shows as a failure, not as go test's timeout.
+// mustReturn runs call and returns its error; a call still running after hangLimit
+// fails the test, so that a hang shows as a failure, not as go test's timeout.
 func mustReturn(t *testing.T, call func() error) error {
 	t.Helper()
 	done := make(chan error, 1)
@@ -457,10 +433,9 @@ func assertTransportError(t *testing.T, err error) {
 	}
 }
 
-// assertAttemptLimit checks the error of a call whose attempts the per-attempt limit
-// (WithTimeout) ended: it keeps the deadline as its cause, and when an answer's head
-// had come before the limit, it is that answer cut short. Which of the two happened is
-// the machine's load to decide, so either is accepted.
+// assertAttemptLimit checks the error of a call the per-attempt limit (WithTimeout)
+// ended: the deadline is its cause, and if an answer's head had come (the machine's load
+// decides), it is that answer cut short.
 func assertAttemptLimit(t *testing.T, err error) {
 	t.Helper()
 	require.Error(t, err)
@@ -471,10 +446,9 @@ func assertAttemptLimit(t *testing.T, err error) {
 	}
 }
 
-// gzipZeros returns a valid gzip stream that inflates to mib MiB of zeros, built
-// without holding them: one MiB of zeros deflated once and flushed to a byte boundary,
-// repeated mib times (deflate blocks concatenate), then a final empty block and the
-// trailer. Compressing the zeros outright takes seconds under -race.
+// gzipZeros is a gzip stream of mib MiB of zeros: one deflated MiB repeated (deflate
+// blocks concatenate), a final empty block and the trailer; compressing them outright
+// takes seconds under -race.
 func gzipZeros(mib int) []byte {
 	zeros := make([]byte, 1<<20)
 	var chunk bytes.Buffer
@@ -494,26 +468,20 @@ func gzipZeros(mib int) []byte {
 	return binary.LittleEndian.AppendUint32(out, uint32(mib<<20))
 }
 
-// --- hostile servers and secrets of unusual shapes ---
-
-// rawServer is a TCP server on loopback that reads each request and answers reply
-// byte for byte, then closes the connection. It returns its base URL.
+// rawServer is a loopback TCP server that reads each request, answers reply byte for
+// byte and closes the connection. It returns its base URL.
 func rawServer(t *testing.T, reply string) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	wg.Go(func() {
 		for {
 			conn, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
+			wg.Go(func() {
 				defer conn.Close()
 				req, err := http.ReadRequest(bufio.NewReader(conn))
 				if err != nil {
@@ -521,9 +489,9 @@ func rawServer(t *testing.T, reply string) string {
 				}
 				_, _ = io.Copy(io.Discard, req.Body)
 				_, _ = io.WriteString(conn, reply)
-			}()
+			})
 		}
-	}()
+	})
 	t.Cleanup(func() {
 		_ = ln.Close()
 		wg.Wait()
@@ -587,20 +555,8 @@ var unusualSecrets = []string{
 	strings.Repeat("LongSecretBlock-", 32),
 }
 
-// newSecretClient is newTestClient with secret in place of testSecret.
-func newSecretClient(t testing.TB, secret, baseURL string, opts ...Option) (*Client, *fakeClock) {
-	t.Helper()
-	clock := newFakeClock()
-	c, err := NewClient(testClientID, secret, append([]Option{WithBaseURL(baseURL), clock.option()}, opts...)...)
-	require.NoError(t, err, "%q", secret)
-	t.Cleanup(c.CloseIdleConnections)
-	return c, clock
-}
-
-// secretForms are the texts that show secret: the secret, upper-cased and
-// lower-cased; as Go's %q and as JSON escape it; percent-encoded (url.QueryEscape and
-// url.PathEscape, upper-case and lower-case hex); HTML-escaped (&#39; and &#34;, or
-// &#x27; and &quot;).
+// secretForms are the texts that show secret: as it is, upper- and lower-cased, %q- and
+// JSON-escaped, percent-encoded (query and path, either hex case), HTML-escaped (both ways).
 func secretForms(secret string) []string {
 	quoted := strconv.Quote(secret)
 	jsoned, _ := json.Marshal(secret) // a string always encodes
@@ -609,25 +565,18 @@ func secretForms(secret string) []string {
 		html.EscapeString(secret), htmlEscapeQuot(secret)}
 }
 
-// lowerHex writes the hex digits of every percent escape in s in lower case.
-func lowerHex(s string) string {
-	b := []byte(s)
-	for i := 0; i+2 < len(b); i++ {
-		if b[i] == '%' {
-			b[i+1], b[i+2] = byte(unicode.ToLower(rune(b[i+1]))), byte(unicode.ToLower(rune(b[i+2])))
-		}
-	}
-	return string(b)
-}
+var percentEscape = regexp.MustCompile(`%[0-9A-F]{2}`)
 
-// htmlEscapeQuot escapes s for HTML as many template engines do: as html.EscapeString,
-// but with &#x27; for ' and &quot; for ".
+// lowerHex writes the hex digits of every percent escape in s in lower case.
+func lowerHex(s string) string { return percentEscape.ReplaceAllStringFunc(s, strings.ToLower) }
+
+// htmlEscapeQuot is html.EscapeString with &#x27; for ' and &quot; for ", as many
+// template engines escape.
 var htmlEscapeQuot = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "'", "&#x27;", `"`, "&quot;").Replace
 
-// assertNothingShowsSecret checks what a caller sees of a call: err (its whole tree,
-// every verb and field) and log (a debug log) show secret in none of its forms, nor,
-// in any case, the whole of a short secret or 12 bytes of a longer one in a row; err's
-// text is one short line.
+// assertNothingShowsSecret checks that err (its whole tree, every verb and field) and
+// log (a debug log) show secret in none of its forms nor, in any case, a short secret or
+// 12 bytes of a longer one; err's text is one short line.
 func assertNothingShowsSecret(t *testing.T, err error, log, secret string) {
 	t.Helper()
 	for _, f := range secretForms(secret) {

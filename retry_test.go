@@ -1,8 +1,7 @@
 package mesh
 
-// Retries: what is retried and what is not, how many attempts a call makes, the waits
-// between them, Retry-After, and the limit of one attempt. Every client runs on the
-// fake clock of newTestClient: a wait costs no real time, and is read back exactly.
+// Retries: what is retried, how many attempts, the waits between them, Retry-After and
+// the limit of one attempt, on newTestClient's fake clock (waits are read back exactly).
 
 import (
 	"context"
@@ -56,9 +55,7 @@ func TestRetryWhatIsRetried(t *testing.T) {
 		{name: "409 conflict", failure: envelopeAt(409, StatusConflict), want: ErrConflict, code: 409},
 		{name: "423 locked", failure: envelopeAt(423, StatusLocked), want: ErrLocked, code: 423},
 		{name: "451 unavailableForLegalReasons", failure: envelopeAt(451, StatusUnavailableForLegalReasons), want: ErrUnavailableForLegalReasons, code: 451},
-		{name: "307 redirect", failure: answer(307, "", "Location", "/elsewhere"), want: ErrUnexpectedResponse, code: 307},
-		{name: "301 redirect", failure: answer(301, "", "Location", "https://example.com/"), want: ErrUnexpectedResponse, code: 301},
-		// A 3xx is never retried, whatever its envelope says.
+		// A 3xx is never retried, whatever its envelope says (redirects: TestRedirectsNotFollowed).
 		{name: "300 with a serverFailure envelope", failure: envelopeAt(300, StatusServerFailure), want: ErrUnexpectedResponse, code: 300},
 		{name: "399 with a serverFailure envelope", failure: envelopeAt(399, StatusServerFailure), want: ErrUnexpectedResponse, code: 399},
 		{name: "200 not JSON", failure: answer(200, "<html>hello</html>", "Content-Type", "text/html"), want: ErrUnexpectedResponse, code: 200},
@@ -68,41 +65,29 @@ func TestRetryWhatIsRetried(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Run("always", func(t *testing.T) {
-				s := newServer(t, tc.failure)
-				c, clock := newTestClient(t, s.URL)
-
-				lt, err := c.CreateLinkToken(context.Background(), validRequest())
-				assert.Nil(t, lt)
-				attempts := 1
-				if tc.retried {
-					attempts = DefaultMaxRetries + 1
-				}
-				assert.EqualValues(t, attempts, s.hits.Load(), "attempts")
-				assert.Len(t, clock.Waits(), attempts-1, "waits")
-				if tc.want == nil {
-					assertTransportError(t, err)
-					return
-				}
+			s := newServer(t, tc.failure)
+			c, clock := newTestClient(t, s.URL)
+			lt, err := c.CreateLinkToken(context.Background(), validRequest())
+			assert.Nil(t, lt)
+			attempts := map[bool]int{false: 1, true: DefaultMaxRetries + 1}[tc.retried]
+			assert.EqualValues(t, attempts, s.hits.Load(), "attempts")
+			assert.Len(t, clock.Waits(), attempts-1, "waits")
+			if tc.want == nil {
+				assertTransportError(t, err)
+			} else {
 				assertOnlySentinel(t, err, tc.want)
 				var apiErr *APIError
 				require.ErrorAs(t, err, &apiErr)
 				assert.Equal(t, tc.code, apiErr.HTTPStatusCode)
-			})
-			t.Run("then ok", func(t *testing.T) {
+			}
+			if tc.retried { // an answer after the failure is the call's
 				s := newServer(t, sequence(tc.failure, answer(200, okBody)))
 				c, _ := newTestClient(t, s.URL)
-
 				lt, err := c.CreateLinkToken(context.Background(), validRequest())
-				if !tc.retried {
-					require.Error(t, err)
-					assert.EqualValues(t, 1, s.hits.Load(), "a refusal is not sent again")
-					return
-				}
 				require.NoError(t, err)
 				assert.Equal(t, testToken, lt.Token)
 				assert.EqualValues(t, 2, s.hits.Load())
-			})
+			}
 		})
 	}
 }
@@ -206,104 +191,74 @@ func TestRetryBackoff(t *testing.T) {
 	}
 }
 
-func TestRetryAfterWithinMaxWait(t *testing.T) {
-	// The client's clock is an hour behind the machine's, so that a Retry-After date
-	// read against the machine's clock instead would be an hour in the past.
-	past := &fakeClock{t: time.Now().Add(-time.Hour)}
-	date := func(after time.Duration) func() string {
-		return func() string { return past.now().Add(after).Format(http.TimeFormat) }
+// Retry-After within MaxWait is the wait (never below the back-off); beyond it, the call
+// ends at once with RetryAfter set, for the caller to decide whether to wait that long.
+// Each client's clock is an hour behind the machine's, on a whole second: a date read
+// against the machine's clock would be an hour in the past.
+func TestRetryAfter(t *testing.T) {
+	type P = RetryPolicy
+	def := DefaultRetryPolicy()
+	secs := func(v string) func(time.Time) string { return func(time.Time) string { return v } }
+	date := func(d time.Duration) func(time.Time) string {
+		return func(now time.Time) string { return now.Add(d).Format(http.TimeFormat) }
 	}
-	seconds := func(v string) func() string { return func() string { return v } }
+	const backoffMax = 2*DefaultMinWait - 1
 	tests := []struct {
 		name       string
 		policy     RetryPolicy
 		code       int
-		retryAfter func() string
-		min, max   time.Duration // of the wait, inclusive
+		retryAfter func(now time.Time) string
+		min, max   time.Duration // of the wait; min is RetryAfter when beyond is set
+		beyond     error         // the call's error when Retry-After is beyond MaxWait
 	}{
-		{name: "seconds above the back-off", policy: DefaultRetryPolicy(), code: 429, retryAfter: seconds("2"), min: 2 * time.Second, max: 2 * time.Second},
-		{name: "seconds equal to MaxWait", policy: DefaultRetryPolicy(), code: 503, retryAfter: seconds("5"), min: 5 * time.Second, max: 5 * time.Second},
-		{name: "seconds below the back-off", policy: RetryPolicy{MaxRetries: 1, MinWait: 3 * time.Second, MaxWait: 5 * time.Second}, code: 429, retryAfter: seconds("1"), min: 3 * time.Second, max: 5 * time.Second},
-		{name: "zero: the back-off", policy: DefaultRetryPolicy(), code: 429, retryAfter: seconds("0"), min: DefaultMinWait, max: 2*DefaultMinWait - 1},
-		{name: "unreadable: the back-off", policy: DefaultRetryPolicy(), code: 503, retryAfter: seconds("soon"), min: DefaultMinWait, max: 2*DefaultMinWait - 1},
-		// A date has whole seconds: 4 s ahead is between 3 and 4 s away.
-		{name: "HTTP date", policy: DefaultRetryPolicy(), code: 503, retryAfter: date(4 * time.Second), min: 3 * time.Second, max: 4 * time.Second},
-		{name: "HTTP date in the past: the back-off", policy: DefaultRetryPolicy(), code: 429, retryAfter: date(-time.Minute), min: DefaultMinWait, max: 2*DefaultMinWait - 1},
+		{"seconds above the back-off", def, 429, secs("2"), 2 * time.Second, 2 * time.Second, nil},
+		{"seconds equal to MaxWait", def, 503, secs("5"), 5 * time.Second, 5 * time.Second, nil},
+		{"seconds below the back-off", P{MaxRetries: 1, MinWait: 3 * time.Second, MaxWait: 5 * time.Second}, 429, secs("1"),
+			3 * time.Second, 5 * time.Second, nil},
+		{"zero: the back-off", def, 429, secs("0"), DefaultMinWait, backoffMax, nil},
+		{"unreadable: the back-off", def, 503, secs("soon"), DefaultMinWait, backoffMax, nil},
+		{"HTTP date", def, 503, date(4 * time.Second), 4 * time.Second, 4 * time.Second, nil},
+		{"HTTP date in the past: the back-off", def, 429, date(-time.Minute), DefaultMinWait, backoffMax, nil},
+		{"beyond: 6 s at 429, MaxWait 5 s", def, 429, secs("6"), 6 * time.Second, 0, ErrTooManyRequests},
+		{"beyond: 120 s at 503, MaxWait 5 s", def, 503, secs("120"), 2 * time.Minute, 0, ErrServerFailure},
+		{"beyond: 61 s at 429, MaxWait 1 min", P{MaxRetries: 10, MaxWait: time.Minute}, 429, secs("61"), 61 * time.Second, 0,
+			ErrTooManyRequests},
+		{"beyond: 6 s at 429 with MaxWait 5 s from a zero", P{MaxRetries: 5}, 429, secs("6"), 6 * time.Second, 0, ErrTooManyRequests},
+		{"beyond: HTTP date", def, 503, date(10 * time.Minute), 10 * time.Minute, 0, ErrServerFailure},
+		{"beyond: a date centuries ahead, read as 24 h", def, 503, secs("Fri, 31 Dec 2999 23:59:59 GMT"), 24 * time.Hour, 0,
+			ErrServerFailure},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			// past stands still until the client waits: the value is what the
-			// client reads it against.
-			sent := tc.retryAfter()
+			clock := &fakeClock{t: time.Now().Add(-time.Hour).Truncate(time.Second)}
+			sent := tc.retryAfter(clock.now())
 			s := newServer(t, sequence(answer(tc.code, "", "Retry-After", sent), answer(200, okBody)))
-			c, _ := newTestClient(t, s.URL, WithRetry(tc.policy), past.option())
-			before := len(past.Waits())
+			c, _ := newTestClient(t, s.URL, WithRetry(tc.policy), clock.option())
 
 			lt, err := c.CreateLinkToken(context.Background(), validRequest())
+			if tc.beyond != nil {
+				assert.Nil(t, lt)
+				assertOnlySentinel(t, err, tc.beyond)
+				var apiErr *APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, tc.min, apiErr.RetryAfter, "Retry-After %q", sent)
+				assert.Contains(t, err.Error(), "retry after "+tc.min.String())
+				assert.EqualValues(t, 1, s.hits.Load(), "attempts")
+				assert.Empty(t, clock.Waits())
+				return
+			}
 			require.NoError(t, err, "Retry-After %q", sent)
 			assert.Equal(t, testToken, lt.Token)
 			assert.EqualValues(t, 2, s.hits.Load())
-			waits := past.Waits()[before:]
-			require.Len(t, waits, 1)
-			assert.GreaterOrEqual(t, waits[0], tc.min, "Retry-After %q", sent)
-			assert.LessOrEqual(t, waits[0], tc.max, "Retry-After %q", sent)
+			require.Len(t, clock.Waits(), 1)
+			assert.GreaterOrEqual(t, clock.Waits()[0], tc.min, "Retry-After %q", sent)
+			assert.LessOrEqual(t, clock.Waits()[0], tc.max, "Retry-After %q", sent)
 		})
 	}
-}
-
-// A Retry-After longer than MaxWait ends the call at once: the caller, who knows
-// whether waiting that long makes sense, gets the error with RetryAfter set.
-func TestRetryAfterBeyondMaxWait(t *testing.T) {
-	tests := []struct {
-		name       string
-		policy     RetryPolicy
-		code       int
-		retryAfter string
-		want       error
-		wantAfter  time.Duration
-	}{
-		{name: "6 s at 429, MaxWait 5 s", policy: DefaultRetryPolicy(), code: 429, retryAfter: "6", want: ErrTooManyRequests, wantAfter: 6 * time.Second},
-		{name: "120 s at 503, MaxWait 5 s", policy: DefaultRetryPolicy(), code: 503, retryAfter: "120", want: ErrServerFailure, wantAfter: 2 * time.Minute},
-		{name: "61 s at 429, MaxWait 1 min", policy: RetryPolicy{MaxRetries: 10, MaxWait: time.Minute}, code: 429, retryAfter: "61", want: ErrTooManyRequests, wantAfter: 61 * time.Second},
-		{name: "6 s at 429 with MaxWait 5 s from a zero", policy: RetryPolicy{MaxRetries: 5}, code: 429, retryAfter: "6", want: ErrTooManyRequests, wantAfter: 6 * time.Second},
-		{name: "a date centuries ahead at 503, read as 24 h", policy: DefaultRetryPolicy(), code: 503, retryAfter: "Fri, 31 Dec 2999 23:59:59 GMT", want: ErrServerFailure, wantAfter: 24 * time.Hour},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s := newServer(t, sequence(answer(tc.code, "", "Retry-After", tc.retryAfter), answer(200, okBody)))
-			c, clock := newTestClient(t, s.URL, WithRetry(tc.policy))
-
-			lt, err := c.CreateLinkToken(context.Background(), validRequest())
-			assert.Nil(t, lt)
-			assertOnlySentinel(t, err, tc.want)
-			var apiErr *APIError
-			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tc.wantAfter, apiErr.RetryAfter)
-			assert.Contains(t, err.Error(), "retry after "+tc.wantAfter.String())
-			assert.EqualValues(t, 1, s.hits.Load(), "attempts")
-			assert.Empty(t, clock.Waits())
-		})
-	}
-
-	t.Run("HTTP date", func(t *testing.T) {
-		clock := newFakeClock()
-		at := clock.now().Add(10 * time.Minute).Truncate(time.Second)
-		s := newServer(t, answer(503, "", "Retry-After", at.Format(http.TimeFormat)))
-		c, _ := newTestClient(t, s.URL, clock.option())
-
-		_, err := c.CreateLinkToken(context.Background(), validRequest())
-		assertOnlySentinel(t, err, ErrServerFailure)
-		var apiErr *APIError
-		require.ErrorAs(t, err, &apiErr)
-		assert.Equal(t, at.Sub(clock.now()), apiErr.RetryAfter, "read against the client's clock")
-		assert.EqualValues(t, 1, s.hits.Load(), "attempts")
-		assert.Empty(t, clock.Waits())
-	})
 }
 
 // testDeadline is a context with a deadline far above any limit a test sets and far
-// below go test's 10 minutes: a client that lost its per-attempt limit fails the test
-// quickly instead of hanging it.
+// below go test's 10 minutes: a client that lost its per-attempt limit fails quickly.
 func testDeadline(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
@@ -311,33 +266,30 @@ func testDeadline(t *testing.T) context.Context {
 }
 
 // WithTimeout limits one attempt: an attempt the server never answers ends at that
-// limit and is retried, and the call's error keeps the deadline as its cause. The
-// attempts are counted by the client's waits: under load an attempt may reach its
-// limit before the server has read it.
+// limit and is retried, and the call's error keeps the deadline as its cause. Attempts
+// are counted by the client's waits: under load one may end before the server read it.
 func TestRetryAttemptTimeout(t *testing.T) {
-	t.Run("every attempt times out", func(t *testing.T) {
-		s := newServer(t, holdUntilGone)
-		c, clock := newTestClient(t, s.URL, WithTimeout(50*time.Millisecond))
-		ctx := testDeadline(t)
+	for _, tc := range []struct {
+		name    string
+		handler http.HandlerFunc
+		head    bool // an answer's head may come before the limit
+	}{{"every attempt times out", holdUntilGone, false}, {"the body stalls in every attempt", stallBody, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newServer(t, tc.handler)
+			c, clock := newTestClient(t, s.URL, WithTimeout(50*time.Millisecond))
+			ctx := testDeadline(t)
 
-		lt, err := c.CreateLinkToken(ctx, validRequest())
-		assert.Nil(t, lt)
-		assertTransportError(t, err)
-		assert.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.NoError(t, ctx.Err(), "the test's deadline ended the call, not WithTimeout")
-		assert.Len(t, clock.Waits(), DefaultMaxRetries, "attempts: a timed-out attempt is retried")
-		assert.LessOrEqual(t, s.hits.Load(), int32(DefaultMaxRetries+1))
-	})
-	t.Run("the body stalls in every attempt", func(t *testing.T) {
-		s := newServer(t, stallBody)
-		c, clock := newTestClient(t, s.URL, WithTimeout(50*time.Millisecond))
-		ctx := testDeadline(t)
-
-		_, err := c.CreateLinkToken(ctx, validRequest())
-		assertAttemptLimit(t, err)
-		assert.NoError(t, ctx.Err(), "the test's deadline ended the call, not WithTimeout")
-		assert.Len(t, clock.Waits(), DefaultMaxRetries, "attempts: a timed-out attempt is retried")
-	})
+			lt, err := c.CreateLinkToken(ctx, validRequest())
+			assert.Nil(t, lt)
+			assertAttemptLimit(t, err)
+			if !tc.head {
+				assertTransportError(t, err)
+			}
+			assert.NoError(t, ctx.Err(), "the test's deadline ended the call, not WithTimeout")
+			assert.Len(t, clock.Waits(), DefaultMaxRetries, "attempts: a timed-out attempt is retried")
+			assert.LessOrEqual(t, s.hits.Load(), int32(DefaultMaxRetries+1))
+		})
+	}
 	t.Run("a timed-out attempt, then an answer", func(t *testing.T) {
 		s := newServer(t, sequence(holdUntilGone, answer(200, okBody)))
 		// Long enough for an answer on a loaded machine: a later attempt that timed
