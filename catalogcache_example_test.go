@@ -7,11 +7,17 @@ import (
 	"time"
 
 	"github.com/mesh-go/mesh"
+	"github.com/mesh-go/mesh/meshtest"
 )
 
 func ExampleNewCatalogCache() {
-	srv, client, stop := fakeMesh() // a fake of Mesh's API; in production, mesh.NewClient
-	defer stop()
+	srv := meshtest.NewServer() // a fake of Mesh's API; in production, mesh.NewClient
+	defer srv.Close()
+	client, err := srv.NewClient()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
 
 	// One cache per process, shared by every request: Mesh is asked at most once an
 	// hour, and while Mesh fails the last list is served for up to a day.

@@ -14,17 +14,6 @@ import (
 	"github.com/mesh-go/mesh/meshtest"
 )
 
-// fakeMesh starts meshtest's fake Mesh and a client of it; stop closes both. Against
-// the real API: mesh.NewClient(os.Getenv("MESH_CLIENT_ID"), os.Getenv("MESH_CLIENT_SECRET")).
-func fakeMesh(opts ...mesh.Option) (srv *meshtest.Server, client *mesh.Client, stop func()) {
-	srv = meshtest.NewServer()
-	client, err := srv.NewClient(opts...)
-	if err != nil {
-		log.Fatal(err)
-	}
-	return srv, client, func() { client.CloseIdleConnections(); srv.Close() }
-}
-
 func ExampleNewClient() {
 	// Production is the default environment. NewClient makes no network call.
 	prod, err := mesh.NewClient("client-id", "client-secret")
@@ -60,8 +49,13 @@ func ExampleNewClient() {
 }
 
 func ExampleClient_CreateLinkToken() {
-	srv, client, stop := fakeMesh() // meshtest's fake stands in for Mesh: see fakeMesh
-	defer stop()
+	srv := meshtest.NewServer() // a fake of Mesh; in production, mesh.NewClient(clientID, secret)
+	defer srv.Close()
+	client, err := srv.NewClient()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -104,8 +98,13 @@ func ExampleClient_CreateLinkToken() {
 // sentinels decides what to do, errors.As to *mesh.APIError reads Mesh's own words, and
 // *mesh.InvalidRequestError lists every invalid field of a refused request.
 func Example_errorRouting() {
-	srv, client, stop := fakeMesh(mesh.WithRetry(mesh.RetryPolicy{})) // no retries: see each answer
-	defer stop()
+	srv := meshtest.NewServer()
+	defer srv.Close()
+	client, err := srv.NewClient(mesh.WithRetry(mesh.RetryPolicy{})) // no retries: see each answer
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
 
 	route := func(err error) {
 		var invalid *mesh.InvalidRequestError
@@ -135,7 +134,7 @@ func Example_errorRouting() {
 	ctx := context.Background()
 
 	// A request that breaks the rules never leaves the process.
-	_, err := client.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{
+	_, err = client.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{
 		UserID: "",
 		TransferOptions: &mesh.TransferOptions{
 			ToAddresses: []mesh.TransferAddress{{NetworkID: "ethereum", Symbol: "USDC"}},
@@ -238,8 +237,13 @@ func ExampleCreateLinkTokenRequest_Validate() {
 }
 
 func ExampleClient_Networks() {
-	_, client, stop := fakeMesh() // a small catalog built on Mesh's own example ids
-	defer stop()
+	srv := meshtest.NewServer() // a small catalog built on Mesh's own example ids
+	defer srv.Close()
+	client, err := srv.NewClient()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
 
 	// The list changes rarely: a back end caches it.
 	networks, err := client.Networks(context.Background())
@@ -268,8 +272,13 @@ func ExampleClient_Networks() {
 // ExampleIntegrationByType moves a request off the deprecated BrokerType: the
 // integrations list gives the IntegrationID of a broker type.
 func ExampleIntegrationByType() {
-	_, client, stop := fakeMesh()
-	defer stop()
+	srv := meshtest.NewServer()
+	defer srv.Close()
+	client, err := srv.NewClient()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
 
 	integrations, err := client.Integrations(context.Background())
 	if err != nil {

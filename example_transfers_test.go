@@ -13,8 +13,13 @@ import (
 // that names the order (the TransactionID of its link token request), page after page,
 // until one succeeded. A user who failed once and paid on a second try leaves two.
 func ExampleClient_AllTransfers() {
-	srv, client, stop := fakeMesh() // the fake plays Mesh and, here, the user in Link
-	defer stop()
+	srv := meshtest.NewServer() // the fake plays Mesh and, here, the user in Link
+	defer srv.Close()
+	client, err := srv.NewClient()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
 	ctx := context.Background()
 
 	req := &mesh.CreateLinkTokenRequest{UserID: "user-42", TransferOptions: &mesh.TransferOptions{
@@ -55,8 +60,13 @@ func ExampleClient_AllTransfers() {
 // ExampleClient_TransferByID reads a transfer back by the id a webhook named: the
 // event is a hint, this is the record.
 func ExampleClient_TransferByID() {
-	srv, client, stop := fakeMesh()
-	defer stop()
+	srv := meshtest.NewServer()
+	defer srv.Close()
+	client, err := srv.NewClient()
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer client.CloseIdleConnections()
 	ctx := context.Background()
 
 	lt, err := client.CreateLinkToken(ctx, &mesh.CreateLinkTokenRequest{UserID: "user-42", TransferOptions: &mesh.TransferOptions{
