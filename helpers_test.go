@@ -132,6 +132,14 @@ func newMockClient(t testing.TB, opts ...Option) (*Client, *httpmock.MockTranspo
 	return c, mt, clock
 }
 
+// requireLinkToken makes a Link token call on c that must get testToken.
+func requireLinkToken(t *testing.T, c *Client) {
+	t.Helper()
+	lt, err := c.CreateLinkToken(context.Background(), validRequest())
+	require.NoError(t, err)
+	assert.Equal(t, testToken, lt.Token)
+}
+
 // server is an httptest server that counts the requests it answered and the connections
 // it accepted.
 type server struct {

@@ -78,9 +78,7 @@ func TestRetryWhatIsRetried(t *testing.T) {
 			if tc.retried { // an answer after the failure is the call's
 				s := newServer(t, sequence(tc.failure, answer(200, okBody)))
 				c, _ := newTestClient(t, s.URL)
-				lt, err := c.CreateLinkToken(context.Background(), validRequest())
-				require.NoError(t, err)
-				assert.Equal(t, testToken, lt.Token)
+				requireLinkToken(t, c)
 				assert.EqualValues(t, 2, s.hits.Load())
 			}
 		})

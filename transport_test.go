@@ -29,14 +29,6 @@ func newClientNoPanic(t *testing.T, baseURL string, opts ...Option) (c *Client) 
 	return c
 }
 
-// requireLinkToken makes a Link token call on c that must get testToken.
-func requireLinkToken(t *testing.T, c *Client) {
-	t.Helper()
-	lt, err := c.CreateLinkToken(context.Background(), validRequest())
-	require.NoError(t, err)
-	assert.Equal(t, testToken, lt.Token)
-}
-
 // replaceDefaultTransport sets http.DefaultTransport to rt until the test ends.
 func replaceDefaultTransport(t *testing.T, rt http.RoundTripper) {
 	orig := http.DefaultTransport
