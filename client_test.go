@@ -5,6 +5,7 @@ package mesh
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -437,19 +438,19 @@ func TestBadCallOptionsRefuseTheCall(t *testing.T) {
 		WithResponse(nil),
 		nil, // a nil option is skipped
 		WithResponse(&resp))
-	assertOnlySentinel(t, err, ErrValidation)
+	refusal(t, err)
 	var invalid *InvalidRequestError
 	require.ErrorAs(t, err, &invalid)
 	var reasons []string
 	for _, p := range invalid.Problems {
-		reasons = append(reasons, p.Field+": "+p.Reason)
+		reasons = append(reasons, fmt.Sprintf("%s: %s [%s %d]", p.Field, p.Reason, p.Code, p.Limit))
 	}
 	assert.Equal(t, []string{
-		": WithCallTimeout: negative timeout -1s",
-		": WithCallRetry: MaxRetries 11 is above 10",
-		": WithCallRetry: MinWait 1s is above MaxWait 1ms",
-		": WithResponse: nil *Response (pass &resp)",
-		"userId: is required: a stable id of the user in your system",
+		": WithCallTimeout: negative timeout -1s [out_of_range 0]",
+		": WithCallRetry: MaxRetries 11 is above 10 [invalid 0]",
+		": WithCallRetry: MinWait 1s is above MaxWait 1ms [invalid 0]",
+		": WithResponse: nil *Response (pass &resp) [required 0]",
+		"userId: is required: a stable id of the user in your system [required 0]",
 	}, reasons, "the options' problems, then the request's")
 	assert.EqualValues(t, 0, srv.hits.Load(), "nothing is sent")
 	assert.Equal(t, Response{}, resp, "a refused call made no attempt and had no answer")
