@@ -5,11 +5,10 @@ package mesh
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"reflect"
 	"strconv"
 	"strings"
@@ -370,18 +369,17 @@ func TestAttemptDeadline(t *testing.T) {
 }
 
 // The caller's *http.Client lends its Transport and nothing else: NewClient and calls
-// leave it as it was, its redirect policy is never asked and its jar never fed.
+// leave it as it was. (Its jar is never fed: TestNoCookieReplayed; its redirect policy
+// never asked: TestRedirectsNotFollowed, which follows every redirect if asked.)
 func TestWithHTTPClientNotModified(t *testing.T) {
 	srv := newServer(t, sequence(
 		answer(http.StatusOK, okBody, "Set-Cookie", "session=abc; Path=/"),
 		answer(http.StatusFound, "", "Location", "/elsewhere"),
 	))
-	jar, err := cookiejar.New(nil)
-	require.NoError(t, err)
+	jar := &countingJar{}
 	transport := &http.Transport{}
 	t.Cleanup(transport.CloseIdleConnections)
-	redirectAsked := false
-	checkRedirect := func(*http.Request, []*http.Request) error { redirectAsked = true; return nil }
+	checkRedirect := func(*http.Request, []*http.Request) error { return nil }
 	hc := &http.Client{Transport: transport, CheckRedirect: checkRedirect, Jar: jar, Timeout: 7 * time.Second}
 	unchanged := func(when string) {
 		t.Helper()
@@ -393,16 +391,12 @@ func TestWithHTTPClientNotModified(t *testing.T) {
 
 	c, _ := newTestClient(t, srv.URL, WithHTTPClient(hc), WithRetry(RetryPolicy{}))
 	unchanged("after NewClient")
-	_, err = c.CreateLinkToken(context.Background(), validRequest())
-	require.NoError(t, err)
-	_, err = c.CreateLinkToken(context.Background(), validRequest())
+	requireLinkToken(t, c)
+	_, err := c.CreateLinkToken(context.Background(), validRequest())
 	assertOnlySentinel(t, err, ErrUnexpectedResponse)
 	unchanged("after calls")
-	assert.False(t, redirectAsked, "hc.CheckRedirect was asked")
-	u, err := url.Parse(srv.URL)
-	require.NoError(t, err)
-	assert.Empty(t, jar.Cookies(u), "hc.Jar was fed")
-	assert.EqualValues(t, 2, srv.hits.Load())
+	assert.Zero(t, jar.calls.Load(), "hc.Jar was used")
+	assert.EqualValues(t, 2, srv.hits.Load(), "the redirect was followed")
 }
 
 // --- the call loop ---
@@ -444,19 +438,19 @@ func TestBadCallOptionsRefuseTheCall(t *testing.T) {
 		WithResponse(nil),
 		nil, // a nil option is skipped
 		WithResponse(&resp))
-	assertOnlySentinel(t, err, ErrValidation)
+	refusal(t, err)
 	var invalid *InvalidRequestError
 	require.ErrorAs(t, err, &invalid)
 	var reasons []string
 	for _, p := range invalid.Problems {
-		reasons = append(reasons, p.Field+": "+p.Reason)
+		reasons = append(reasons, fmt.Sprintf("%s: %s [%s %d]", p.Field, p.Reason, p.Code, p.Limit))
 	}
 	assert.Equal(t, []string{
-		": WithCallTimeout: negative timeout -1s",
-		": WithCallRetry: MaxRetries 11 is above 10",
-		": WithCallRetry: MinWait 1s is above MaxWait 1ms",
-		": WithResponse: nil *Response (pass &resp)",
-		"userId: is required: a stable id of the user in your system",
+		": WithCallTimeout: negative timeout -1s [out_of_range 0]",
+		": WithCallRetry: MaxRetries 11 is above 10 [invalid 0]",
+		": WithCallRetry: MinWait 1s is above MaxWait 1ms [invalid 0]",
+		": WithResponse: nil *Response (pass &resp) [required 0]",
+		"userId: is required: a stable id of the user in your system [required 0]",
 	}, reasons, "the options' problems, then the request's")
 	assert.EqualValues(t, 0, srv.hits.Load(), "nothing is sent")
 	assert.Equal(t, Response{}, resp, "a refused call made no attempt and had no answer")

@@ -8,9 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -123,25 +121,17 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 func TestConcurrentConnectionReuse(t *testing.T) {
 	const n, rounds = 8, 6
 	var (
-		newConns atomic.Int32
-		warming  atomic.Bool
-		arrived  = make(chan struct{})
-		release  = make(chan struct{})
+		warming atomic.Bool
+		arrived = make(chan struct{})
+		release = make(chan struct{})
 	)
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		if warming.Load() {
 			arrived <- struct{}{}
 			<-release
 		}
 		tokenEcho(w, r)
-	}))
-	srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
-		if state == http.StateNew {
-			newConns.Add(1)
-		}
-	}
-	srv.Start()
-	t.Cleanup(srv.Close)
+	})
 	wrapped := roundTripFunc(func(r *http.Request) (*http.Response, error) { return Transport().RoundTrip(r) })
 	clients := [][]Option{
 		nil,                              // the default transport
@@ -156,7 +146,7 @@ func TestConcurrentConnectionReuse(t *testing.T) {
 	for range n {
 		<-arrived // n requests held at the server at once: n connections
 	}
-	require.EqualValues(t, n, newConns.Load(), "connections for n requests at once")
+	require.EqualValues(t, n, srv.conns.Load(), "connections for n requests at once")
 	warming.Store(false)
 	close(release)
 	for _, err := range <-warm {
@@ -168,6 +158,6 @@ func TestConcurrentConnectionReuse(t *testing.T) {
 		for _, err := range callConcurrently(c, n, func(i int) string { return fmt.Sprintf("round-%d-%d", r, i) }) {
 			require.NoError(t, err)
 		}
-		assert.EqualValues(t, n, newConns.Load(), "round %d opened connections: the pool dropped some, or the Client has its own", r+1)
+		assert.EqualValues(t, n, srv.conns.Load(), "round %d opened connections: the pool dropped some, or the Client has its own", r+1)
 	}
 }

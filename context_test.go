@@ -267,33 +267,6 @@ func TestContextDoneOrNilBeforeTheCall(t *testing.T) {
 	}
 }
 
-// clientCalls are the calls of a Client that reach the network, each made with a
-// valid request.
-var clientCalls = []struct {
-	name string
-	do   func(c *Client, ctx context.Context) error
-}{
-	{"CreateLinkToken", func(c *Client, ctx context.Context) error { return errOf(c.CreateLinkToken(ctx, validRequest())) }},
-	{"Networks", func(c *Client, ctx context.Context) error { return errOf(c.Networks(ctx)) }},
-	{"Integrations", func(c *Client, ctx context.Context) error { return errOf(c.Integrations(ctx)) }},
-	{"TransferIntegrations", func(c *Client, ctx context.Context) error { return errOf(c.TransferIntegrations(ctx)) }},
-	{"Transfers", func(c *Client, ctx context.Context) error {
-		return errOf(c.Transfers(ctx, &TransferQuery{ClientTransactionID: "order-42"}))
-	}},
-	{"AllTransfers", func(c *Client, ctx context.Context) error {
-		for _, err := range c.AllTransfers(ctx, nil) {
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	}},
-	{"TransferByID", func(c *Client, ctx context.Context) error { return errOf(c.TransferByID(ctx, officialTransferID)) }},
-	{"WalletVerifications", func(c *Client, ctx context.Context) error {
-		return errOf(c.WalletVerifications(ctx, "user-1", "address-1"))
-	}},
-}
-
 // errOf is the error of a call's two results.
 func errOf[T any](_ T, err error) error { return err }
 

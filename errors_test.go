@@ -90,16 +90,6 @@ func TestAPIErrorText(t *testing.T) {
 			assert.NotContains(t, text, "\uFFFD", "cut inside a character")
 		})
 	}
-
-	t.Run("server's long multi-line message through a call", func(t *testing.T) {
-		msg := `first line\nsecond line ` + strings.Repeat("y", 4000) + ` TAIL`
-		_, _, err := serverLinkToken(t, answer(400, errorBody(StatusBadRequest, "invalidField", msg)))
-		assertOnlySentinel(t, err, ErrBadRequest)
-		assert.Contains(t, err.Error(), "first line")
-		assert.Contains(t, err.Error(), "[errorHash e08e7897]")
-		assert.NotContains(t, err.Error(), "TAIL")
-		assertShortLine(t, err.Error(), 599, "the error")
-	})
 }
 
 // A ValidationError reads "mesh: invalid request: field: reason", the reason alone when

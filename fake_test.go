@@ -148,30 +148,15 @@ func everyField(clientFee float64) *mesh.CreateLinkTokenRequest {
 	}
 }
 
-// TestFakeAcceptsEveryFieldAtItsLimit: every documented field at its limit at once is
-// accepted by both readings, and sent, an explicit false or 0 included.
-func TestFakeAcceptsEveryFieldAtItsLimit(t *testing.T) {
-	require.Equal(t, mesh.MaxUserIDLength, utf16Units(userIDAtLimit))
-	require.Equal(t, mesh.MaxTransactionIDLength, utf16Units(transactionIDAtLimit))
-	require.Equal(t, mesh.MaxDescriptionLength, utf16Units(descriptionAtLimit))
-	srv := meshtest.Start(t)
-	client := newFakeClient(t, srv, mesh.WithRetry(mesh.RetryPolicy{}))
-	for _, clientFee := range []float64{0, 1} {
-		req := everyField(clientFee)
-		require.NoError(t, req.Validate())
-		checkAgainstFake(t, srv, client, req)
-		sent := srv.Requests()[1].Body
-		var body map[string]any
-		require.NoError(t, json.Unmarshal(sent, &body))
-		assert.Equal(t, requestPaths, withPrefixes(leafPaths(body)), "the documented fields, all sent: %s", sent)
-	}
-}
-
 // TestFakeAndValidateAgreeAtEveryLimit: at each documented limit Validate accepts, one
 // step over it refuses that one field, and the fake agrees (checkAgainstFake). Lengths
 // count UTF-16 code units, as Mesh's ASP.NET server does: an emoji 2, a BMP character 1
-// whatever its UTF-8 size, an invalid UTF-8 byte 1 (sent as U+FFFD).
+// whatever its UTF-8 size, an invalid UTF-8 byte 1 (sent as U+FFFD). Every request
+// at a limit has every documented field at once, sent (an explicit false or 0 included).
 func TestFakeAndValidateAgreeAtEveryLimit(t *testing.T) {
+	require.Equal(t, mesh.MaxUserIDLength, utf16Units(userIDAtLimit))
+	require.Equal(t, mesh.MaxTransactionIDLength, utf16Units(transactionIDAtLimit))
+	require.Equal(t, mesh.MaxDescriptionLength, utf16Units(descriptionAtLimit))
 	type request = mesh.CreateLinkTokenRequest
 	type boundary struct {
 		name, field string
@@ -229,6 +214,9 @@ func TestFakeAndValidateAgreeAtEveryLimit(t *testing.T) {
 			tc.over(over)
 			require.NoError(t, at.Validate(), "Validate accepts the last valid value")
 			checkAgainstFake(t, srv, client, at)
+			var body map[string]any
+			require.NoError(t, json.Unmarshal(srv.Requests()[1].Body, &body))
+			assert.Equal(t, requestPaths, withPrefixes(leafPaths(body)), "the documented fields, all sent: %s", srv.Requests()[1].Body)
 
 			require.Equal(t, []string{tc.field}, mesh.RefusalFields(t, over.Validate()), "Validate refuses one step over")
 			got := checkAgainstFake(t, srv, client, over)

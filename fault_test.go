@@ -315,9 +315,7 @@ func TestFaultInjection(t *testing.T) {
 			}
 
 			s.misbehave(nil)
-			lt, err = c.CreateLinkToken(context.Background(), validRequest())
-			require.NoError(t, err, "the same client, once the server behaves")
-			assert.Equal(t, testToken, lt.Token)
+			requireLinkToken(t, c) // the same client, once the server behaves
 		})
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"hash/crc32"
 	"html"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -131,20 +132,48 @@ func newMockClient(t testing.TB, opts ...Option) (*Client, *httpmock.MockTranspo
 	return c, mt, clock
 }
 
-// server is an httptest server that counts the requests it answered.
+// requireLinkToken makes a Link token call on c that must get testToken.
+func requireLinkToken(t *testing.T, c *Client) {
+	t.Helper()
+	lt, err := c.CreateLinkToken(context.Background(), validRequest())
+	require.NoError(t, err)
+	assert.Equal(t, testToken, lt.Token)
+}
+
+// server is an httptest server that counts the requests it answered and the connections
+// it accepted.
 type server struct {
 	*httptest.Server
-	hits atomic.Int32
+	hits, conns atomic.Int32
 }
 
 // newServer starts an httptest server running h, closed when the test ends.
-func newServer(t testing.TB, h http.HandlerFunc) *server {
+func newServer(t testing.TB, h http.HandlerFunc) *server { return startServer(t, h, nil, false) }
+
+// startServer is newServer on ln (nil: any loopback port), on TLS if tlsOn (handshake
+// errors unlogged: a test expects them).
+func startServer(t testing.TB, h http.HandlerFunc, ln net.Listener, tlsOn bool) *server {
 	t.Helper()
 	s := &server{}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.hits.Add(1)
 		h(w, r)
 	}))
+	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	if ln != nil {
+		_ = s.Listener.Close()
+		s.Listener = ln
+	}
+	if tlsOn {
+		s.Config.ErrorLog = log.New(io.Discard, "", 0)
+		s.StartTLS()
+	} else {
+		s.Start()
+	}
 	t.Cleanup(s.Close)
 	return s
 }

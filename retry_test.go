@@ -6,12 +6,7 @@ package mesh
 import (
 	"context"
 	"crypto/tls"
-	"io"
-	"log"
-	"net"
 	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -83,9 +78,7 @@ func TestRetryWhatIsRetried(t *testing.T) {
 			if tc.retried { // an answer after the failure is the call's
 				s := newServer(t, sequence(tc.failure, answer(200, okBody)))
 				c, _ := newTestClient(t, s.URL)
-				lt, err := c.CreateLinkToken(context.Background(), validRequest())
-				require.NoError(t, err)
-				assert.Equal(t, testToken, lt.Token)
+				requireLinkToken(t, c)
 				assert.EqualValues(t, 2, s.hits.Load())
 			}
 		})
@@ -94,16 +87,7 @@ func TestRetryWhatIsRetried(t *testing.T) {
 
 // A certificate the client refused will be refused again: no retry.
 func TestRetryNotOnARefusedCertificate(t *testing.T) {
-	var conns atomic.Int32
-	srv := httptest.NewUnstartedServer(answer(200, okBody))
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the handshake errors are expected
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
+	srv := startServer(t, answer(200, okBody), nil, true)
 	c, clock := newTestClient(t, srv.URL) // the default transport does not trust srv
 
 	lt, err := c.CreateLinkToken(context.Background(), validRequest())
@@ -111,7 +95,7 @@ func TestRetryNotOnARefusedCertificate(t *testing.T) {
 	assertTransportError(t, err)
 	var certErr *tls.CertificateVerificationError
 	assert.ErrorAs(t, err, &certErr)
-	assert.EqualValues(t, 1, conns.Load(), "handshakes")
+	assert.EqualValues(t, 1, srv.conns.Load(), "handshakes")
 	assert.Empty(t, clock.Waits())
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"os/exec"
@@ -13,7 +12,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -29,14 +27,6 @@ func newClientNoPanic(t *testing.T, baseURL string, opts ...Option) (c *Client) 
 	t.Helper()
 	require.NotPanics(t, func() { c, _ = newTestClient(t, baseURL, append(opts, WithRetry(RetryPolicy{}))...) })
 	return c
-}
-
-// requireLinkToken makes a Link token call on c that must get testToken.
-func requireLinkToken(t *testing.T, c *Client) {
-	t.Helper()
-	lt, err := c.CreateLinkToken(context.Background(), validRequest())
-	require.NoError(t, err)
-	assert.Equal(t, testToken, lt.Token)
 }
 
 // replaceDefaultTransport sets http.DefaultTransport to rt until the test ends.
@@ -145,20 +135,12 @@ func useProxyEnv(t *testing.T, proxy string) bool {
 // newServerOn is newServer listening on addr, or nil when the machine has no such
 // address (no IPv6, say).
 func newServerOn(t *testing.T, addr string, h http.HandlerFunc) *server {
-	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Logf("no server on %s: %v", addr, err)
 		return nil
 	}
-	s := &server{}
-	s.Server = &httptest.Server{Listener: ln, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.hits.Add(1)
-		h(w, r)
-	}), ReadHeaderTimeout: time.Minute}}
-	s.Start()
-	t.Cleanup(s.Close)
-	return s
+	return startServer(t, h, ln, false)
 }
 
 // Under a proxy environment, https asks the proxy for a tunnel, showing it no header

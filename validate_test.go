@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -270,9 +269,9 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 
 // Every problem carries a Code, a Limit where it breaks one, and a Reason that says what
 // to do, so that an application writes its own message. A refused call returns Validate's
-// error, no APIError, and sends nothing. One row per kind of problem Validate and the
-// per-call options report; checkField's tables check the codes of the other fields. The
-// options' problems and the request's at once: TestBadCallOptionsRefuseTheCall.
+// error, no APIError, and sends nothing. One row per kind of problem Validate reports;
+// checkField's tables check the codes of the other fields. The per-call options' codes,
+// with the request's problems at once: TestBadCallOptionsRefuseTheCall.
 func TestRefusalCodes(t *testing.T) {
 	type request = CreateLinkTokenRequest
 	const to = "transferOptions."
@@ -284,47 +283,40 @@ func TestRefusalCodes(t *testing.T) {
 	}
 	tests := []struct {
 		name  string
-		set   func(*request)
-		opt   CallOption
-		want  []want   // the problems, in order
-		hints []string // what the first one's reason says to do
+		set   func(*request) // nil: a nil request
+		want  []want         // the problems, in order
+		hints []string       // what the first one's reason says to do
 	}{
-		{"userId too long: a shorter stable id, and the limit", func(r *request) { r.UserID = strings.Repeat("u", 51) }, nil, []want{{"userId", CodeTooLong, 50}}, []string{"hash", "50"}},
-		{"unknown brokerType: prefer IntegrationID", func(r *request) { r.BrokerType = "nasdaq" }, nil, []want{{"brokerType", CodeUnknownValue, 0}}, []string{"IntegrationID"}},
-		{"networkId not a UUID: where to find one", func(r *request) { first(r).NetworkID = "eth" }, nil, []want{{addr + "networkId", CodeNotUUID, 0}}, []string{"Networks"}},
-		{"transactionId too long", func(r *request) { r.TransferOptions.TransactionID = strings.Repeat("t", 129) }, nil, []want{{to + "transactionId", CodeTooLong, 128}}, nil},
-		{"clientFee above 1: a ratio", func(r *request) { r.TransferOptions.ClientFee = Float64(2.5) }, nil, []want{{to + "clientFee", CodeOutOfRange, 0}}, []string{"0.025"}},
-		{"transferType blank: leave it empty", func(r *request) { r.TransferOptions.TransferType = " " }, nil, []want{{to + "transferType", CodeBlank, 0}}, []string{"empty"}},
-		{"description too long", func(r *request) { r.TransferOptions.Description = strings.Repeat("d", 257) }, nil, []want{{to + "description", CodeTooLong, 256}}, nil},
+		{"userId too long: a shorter stable id, and the limit", func(r *request) { r.UserID = strings.Repeat("u", 51) }, []want{{"userId", CodeTooLong, 50}}, []string{"hash", "50"}},
+		{"unknown brokerType: prefer IntegrationID", func(r *request) { r.BrokerType = "nasdaq" }, []want{{"brokerType", CodeUnknownValue, 0}}, []string{"IntegrationID"}},
+		{"networkId not a UUID: where to find one", func(r *request) { first(r).NetworkID = "eth" }, []want{{addr + "networkId", CodeNotUUID, 0}}, []string{"Networks"}},
+		{"transactionId too long", func(r *request) { r.TransferOptions.TransactionID = strings.Repeat("t", 129) }, []want{{to + "transactionId", CodeTooLong, 128}}, nil},
+		{"clientFee above 1: a ratio", func(r *request) { r.TransferOptions.ClientFee = Float64(2.5) }, []want{{to + "clientFee", CodeOutOfRange, 0}}, []string{"0.025"}},
+		{"transferType blank: leave it empty", func(r *request) { r.TransferOptions.TransferType = " " }, []want{{to + "transferType", CodeBlank, 0}}, []string{"empty"}},
+		{"description too long", func(r *request) { r.TransferOptions.Description = strings.Repeat("d", 257) }, []want{{to + "description", CodeTooLong, 256}}, nil},
 		{"several problems of the request", func(r *request) {
 			first(r).NetworkID = "x"
 			r.TransferOptions.AmountInFiat = Float64(math.NaN())
-		}, nil, []want{{addr + "networkId", CodeNotUUID, 0}, {to + "amountInFiat", CodeOutOfRange, 0}}, nil},
-		{"WithCallRetry out of bounds", nil, WithCallRetry(RetryPolicy{MaxRetries: 11}), []want{{"", CodeInvalid, 0}}, nil},
-		{"WithCallTimeout negative", nil, WithCallTimeout(-time.Second), []want{{"", CodeOutOfRange, 0}}, nil},
-		{"WithResponse nil", nil, WithResponse(nil), []want{{"", CodeRequired, 0}}, nil},
-		{"nil request", nil, nil, []want{{"", CodeRequired, 0}}, nil},
+		}, []want{{addr + "networkId", CodeNotUUID, 0}, {to + "amountInFiat", CodeOutOfRange, 0}}, nil},
+		{"nil request", nil, []want{{"", CodeRequired, 0}}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			req := validRequest()
-			switch {
-			case tc.set != nil:
+			if tc.set != nil {
 				tc.set(req)
-			case tc.opt == nil:
+			} else {
 				req = nil
 			}
 			srv := newServer(t, answer(http.StatusOK, okBody))
 			c, _ := newTestClient(t, srv.URL)
-			lt, err := c.CreateLinkToken(context.Background(), req, tc.opt) // a nil option is skipped
+			lt, err := c.CreateLinkToken(context.Background(), req)
 			assert.Nil(t, lt)
 			refusal(t, err)
 			var apiErr *APIError
 			assert.False(t, errors.As(err, &apiErr), "a refused request is not an APIError")
 			assert.Zero(t, srv.hits.Load(), "an invalid request was sent")
-			if tc.opt == nil {
-				assert.Equal(t, req.Validate(), err, "CreateLinkToken's error differs from Validate's")
-			}
+			assert.Equal(t, req.Validate(), err, "CreateLinkToken's error differs from Validate's")
 			var ire *InvalidRequestError
 			require.ErrorAs(t, err, &ire)
 			var got []want

@@ -6,6 +6,7 @@ package mesh
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -87,6 +88,46 @@ func linkTokenCall(t *testing.T, req *CreateLinkTokenRequest) func(*Client) erro
 		}
 		return err
 	}
+}
+
+// clientCalls are the calls of a Client that reach the network, each made with a valid
+// request: its method and path below the base URL, and an ok answer of the endpoint.
+var clientCalls = []struct {
+	name, method, path, ok string
+	do                     func(c *Client, ctx context.Context) error
+}{
+	{"CreateLinkToken", http.MethodPost, "/api/v1/linktoken", okBody, func(c *Client, ctx context.Context) error {
+		lt, err := c.CreateLinkToken(ctx, validRequest())
+		if err == nil && lt.Token != testToken {
+			return fmt.Errorf("token %q", lt.Token)
+		}
+		return err
+	}},
+	{"Networks", http.MethodGet, "/api/v1/transfers/managed/networks", `{"status":"ok","content":{"networks":[]}}`,
+		func(c *Client, ctx context.Context) error { return errOf(c.Networks(ctx)) }},
+	{"Integrations", http.MethodGet, "/api/v1/integrations", `{"status":"ok","content":{"items":[]}}`,
+		func(c *Client, ctx context.Context) error { return errOf(c.Integrations(ctx)) }},
+	{"TransferIntegrations", http.MethodGet, "/api/v1/transfers/managed/integrations", `{"status":"ok","content":{"integrations":[]}}`,
+		func(c *Client, ctx context.Context) error { return errOf(c.TransferIntegrations(ctx)) }},
+	{"Transfers", http.MethodGet, "/api/v1/transfers/managed/mesh", `{"status":"ok","content":{"items":[],"total":0}}`,
+		func(c *Client, ctx context.Context) error {
+			return errOf(c.Transfers(ctx, &TransferQuery{ClientTransactionID: "order-42"}))
+		}},
+	{"AllTransfers", http.MethodGet, "/api/v1/transfers/managed/mesh", `{"status":"ok","content":{"items":[],"total":0}}`,
+		func(c *Client, ctx context.Context) error {
+			for _, err := range c.AllTransfers(ctx, nil) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+	{"TransferByID", http.MethodGet, "/api/v1/transfers/managed/mesh", transferListAnswer,
+		func(c *Client, ctx context.Context) error { return errOf(c.TransferByID(ctx, officialTransferID)) }},
+	{"WalletVerifications", http.MethodGet, "/api/v1/wallets/verify", `{"status":"ok","content":{"verifications":[]}}`,
+		func(c *Client, ctx context.Context) error {
+			return errOf(c.WalletVerifications(ctx, "user-1", "address-1"))
+		}},
 }
 
 func TestWireLinkTokenBody(t *testing.T) {
@@ -222,23 +263,6 @@ func TestWireRetrySendsTheSameRequest(t *testing.T) {
 func TestWireRequests(t *testing.T) {
 	sdkAgent := `^mesh-go/` + regexp.QuoteMeta(Version) + ` \(` + regexp.QuoteMeta(runtime.Version()) + `; ` +
 		regexp.QuoteMeta(runtime.GOOS+"/"+runtime.GOARCH) + `\)`
-	calls := []struct {
-		name, method, path string
-		call               func(*Client) error
-		ok                 string // an ok answer of the endpoint
-	}{
-		{name: "CreateLinkToken", method: http.MethodPost, path: "/api/v1/linktoken", call: linkTokenCall(t, validRequest()), ok: okBody},
-		{name: "Networks", method: http.MethodGet, path: "/api/v1/transfers/managed/networks", ok: `{"status":"ok","content":{"networks":[]}}`,
-			call: func(c *Client) error { _, err := c.Networks(context.Background()); return err }},
-		{name: "Integrations", method: http.MethodGet, path: "/api/v1/integrations", ok: `{"status":"ok","content":{"items":[]}}`,
-			call: func(c *Client) error { _, err := c.Integrations(context.Background()); return err }},
-		{name: "TransferIntegrations", method: http.MethodGet, path: "/api/v1/transfers/managed/integrations", ok: `{"status":"ok","content":{"integrations":[]}}`,
-			call: func(c *Client) error { _, err := c.TransferIntegrations(context.Background()); return err }},
-		{name: "Transfers", method: http.MethodGet, path: "/api/v1/transfers/managed/mesh", ok: `{"status":"ok","content":{"items":[],"total":0}}`,
-			call: func(c *Client) error { _, err := c.Transfers(context.Background(), nil); return err }},
-		{name: "WalletVerifications", method: http.MethodGet, path: "/api/v1/wallets/verify", ok: `{"status":"ok","content":{"verifications":[]}}`,
-			call: func(c *Client) error { _, err := c.WalletVerifications(context.Background(), "u", "a"); return err }},
-	}
 	agents := []struct {
 		name string
 		opts []Option
@@ -248,11 +272,11 @@ func TestWireRequests(t *testing.T) {
 		{name: "WithUserAgent", opts: []Option{WithUserAgent("acme-payments/1.4")}, want: sdkAgent + ` acme-payments/1\.4$`},
 	}
 	prefixes := map[string]string{"": "", "/mesh": "/mesh", "/proxy/mesh/": "/proxy/mesh"} // base URL's path: sent
-	for _, call := range calls {
+	for _, call := range clientCalls {
 		for prefix, sentPrefix := range prefixes {
 			for _, agent := range agents {
 				t.Run(call.name+" prefix="+prefix+" "+agent.name, func(t *testing.T) {
-					r := recordCall(t, prefix, call.ok, call.call, agent.opts...)
+					r := recordCall(t, prefix, call.ok, func(c *Client) error { return call.do(c, context.Background()) }, agent.opts...)
 					assert.Equal(t, call.method, r.method)
 					assert.Equal(t, sentPrefix+call.path, r.path)
 					if call.method == http.MethodGet {
