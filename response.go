@@ -254,7 +254,11 @@ func countItems(data []byte) (longest, total int) {
 		}
 		switch c {
 		case '"':
-			i = closingQuote(data, i+1)
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++ // the escaped byte
+				}
+			}
 		case '[', '{':
 			stack = append(stack, open{array: c == '[', next: c == '['})
 		case ']', '}':
@@ -268,27 +272,6 @@ func countItems(data []byte) (longest, total int) {
 		}
 	}
 	return longest, total
-}
-
-// closingQuote returns the index of the quote that ends the JSON string whose first
-// byte is at i, or len(data). It jumps from quote to quote (a string may be a base64
-// logo of tens of KiB): a quote after an odd number of backslashes is escaped.
-func closingQuote(data []byte, i int) int {
-	for {
-		j := bytes.IndexByte(data[i:], '"')
-		if j < 0 {
-			return len(data)
-		}
-		i += j
-		escapes := 0
-		for k := i - 1; data[k] == '\\'; k-- {
-			escapes++
-		}
-		if escapes%2 == 0 {
-			return i
-		}
-		i++
-	}
 }
 
 // corruptEncoding reports whether err is a gzip body that is not gzip, or whose deflate
