@@ -72,14 +72,14 @@ type floor struct {
 	base string
 }
 
-func newFloor(b *testing.B, base string, rt http.RoundTripper) *floor {
-	if rt == nil {
+func newFloor(b *testing.B, base string, hc *http.Client) *floor {
+	if hc == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
 		t.MaxIdleConns, t.MaxIdleConnsPerHost = maxIdleConnsPerHost, maxIdleConnsPerHost
 		b.Cleanup(t.CloseIdleConnections)
-		rt = t
+		hc = &http.Client{Transport: t}
 	}
-	return &floor{hc: &http.Client{Transport: rt}, base: base}
+	return &floor{hc: hc, base: base}
 }
 
 func (f *floor) do(ctx context.Context, method, path string, body any, limit int64, decode func([]byte) error) error {
@@ -162,16 +162,14 @@ func plainResty(base string, rt http.RoundTripper) func(context.Context, *Create
 	}
 }
 
-func sdkCall(c *Client) func(context.Context, *CreateLinkTokenRequest) error {
-	return func(ctx context.Context, req *CreateLinkTokenRequest) error {
-		_, err := c.CreateLinkToken(ctx, req)
-		return err
+// benchClient is an SDK client for a benchmark, with the default retry policy, sending
+// through hc (nil: the SDK's default).
+func benchClient(b *testing.B, base string, hc *http.Client) *Client {
+	opts := []Option{WithBaseURL(base)}
+	if hc != nil {
+		opts = append(opts, WithHTTPClient(hc))
 	}
-}
-
-// benchClient is an SDK client for a benchmark, with the default retry policy.
-func benchClient(b *testing.B, base string, opts ...Option) *Client {
-	c, err := NewClient(testClientID, testSecret, append([]Option{WithBaseURL(base)}, opts...)...)
+	c, err := NewClient(testClientID, testSecret, opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -179,13 +177,36 @@ func benchClient(b *testing.B, base string, opts ...Option) *Client {
 	return c
 }
 
+// A benchCall is one call on one side, its request built ahead of the measure.
+type benchCall = func(context.Context) error
+
+// benchLinkToken is the link-token call with the typical request on side (floor, resty
+// or sdk), to base through hc (nil: the side's own default).
+func benchLinkToken(b *testing.B, side, base string, hc *http.Client) benchCall {
+	var call func(context.Context, *CreateLinkTokenRequest) error
+	switch side {
+	case "floor":
+		call = newFloor(b, base, hc).createLinkToken
+	case "resty":
+		call = plainResty(base, transport(hc))
+	default:
+		c := benchClient(b, base, hc)
+		call = func(ctx context.Context, req *CreateLinkTokenRequest) error {
+			_, err := c.CreateLinkToken(ctx, req)
+			return err
+		}
+	}
+	req := validRequest()
+	return func(ctx context.Context) error { return call(ctx, req) }
+}
+
 // serial measures call in a loop.
-func serial(b *testing.B, call func(context.Context, *CreateLinkTokenRequest) error) {
-	req, ctx := validRequest(), context.Background()
+func serial(b *testing.B, call benchCall) {
+	ctx := context.Background()
 	b.ReportAllocs()
 	defer benchCPU(b)()
 	for b.Loop() {
-		if err := call(ctx, req); err != nil {
+		if err := call(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -193,15 +214,14 @@ func serial(b *testing.B, call func(context.Context, *CreateLinkTokenRequest) er
 
 // parallel measures call from 16 goroutines per core (32 on 2 cores) sharing one
 // client.
-func parallel(b *testing.B, call func(context.Context, *CreateLinkTokenRequest) error) {
-	req := validRequest()
+func parallel(b *testing.B, call benchCall) {
 	b.ReportAllocs()
 	b.SetParallelism(16)
 	defer benchCPU(b)()
 	b.RunParallel(func(pb *testing.PB) {
 		ctx := context.Background()
 		for pb.Next() {
-			if err := call(ctx, req); err != nil {
+			if err := call(ctx); err != nil {
 				b.Error(err)
 				return
 			}
@@ -209,40 +229,19 @@ func parallel(b *testing.B, call func(context.Context, *CreateLinkTokenRequest) 
 	})
 }
 
-func BenchmarkCreateLinkToken(b *testing.B) {
-	srv, _ := benchServer(b, okBody, 0)
-	serial(b, sdkCall(benchClient(b, srv.URL)))
+// A benchNet is what lies between the sides and an answer of body: it gives the base
+// URL and the *http.Client to send through (nil: each side's own default).
+type benchNet = func(b *testing.B, body string) (string, *http.Client)
+
+// loopbackNet is an httptest server on loopback, plain HTTP/1.1.
+func loopbackNet(b *testing.B, body string) (string, *http.Client) {
+	srv, _ := benchServer(b, body, 0)
+	return srv.URL, nil
 }
 
-func BenchmarkBaseline(b *testing.B) {
-	srv, _ := benchServer(b, okBody, 0)
-	serial(b, newFloor(b, srv.URL, nil).createLinkToken)
-}
-
-func BenchmarkResty(b *testing.B) {
-	srv, _ := benchServer(b, okBody, 0)
-	serial(b, plainResty(srv.URL, transport(nil)))
-}
-
-func BenchmarkCreateLinkTokenParallel(b *testing.B) {
-	srv, _ := benchServer(b, okBody, 0)
-	parallel(b, sdkCall(benchClient(b, srv.URL)))
-}
-
-func BenchmarkBaselineParallel(b *testing.B) {
-	srv, _ := benchServer(b, okBody, 0)
-	parallel(b, newFloor(b, srv.URL, nil).createLinkToken)
-}
-
-func BenchmarkRestyParallel(b *testing.B) {
-	srv, _ := benchServer(b, okBody, 0)
-	parallel(b, plainResty(srv.URL, transport(nil)))
-}
-
-// tlsServer answers every request with body over TLS with HTTP/2, as Mesh does; its
-// Client trusts the server's certificate and speaks HTTP/2 to it.
-func tlsServer(b *testing.B, body string) *httptest.Server {
-	b.Helper()
+// tlsNet is the real path: a server over TLS with HTTP/2, as Mesh does, on one
+// multiplexed connection, every side through the server's own *http.Client.
+func tlsNet(b *testing.B, body string) (string, *http.Client) {
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
@@ -256,45 +255,16 @@ func tlsServer(b *testing.B, body string) *httptest.Server {
 		b.Fatal(err)
 	}
 	_ = resp.Body.Close()
-	return srv
+	return srv.URL, srv.Client()
 }
 
-// The TLS benchmarks measure the real path: TLS with HTTP/2 on one multiplexed
-// connection, each side through the server's own *http.Client.
-
-func BenchmarkCreateLinkTokenTLS(b *testing.B) {
-	srv := tlsServer(b, okBody)
-	serial(b, sdkCall(benchClient(b, srv.URL, WithHTTPClient(srv.Client()))))
+// memoryNet answers from memory: the client side alone, without loopback latency and
+// the server's own work.
+func memoryNet(_ *testing.B, body string) (string, *http.Client) {
+	return mockBaseURL, &http.Client{Transport: canned{body}}
 }
 
-func BenchmarkBaselineTLS(b *testing.B) {
-	srv := tlsServer(b, okBody)
-	serial(b, newFloor(b, srv.URL, srv.Client().Transport).createLinkToken)
-}
-
-func BenchmarkRestyTLS(b *testing.B) {
-	srv := tlsServer(b, okBody)
-	serial(b, plainResty(srv.URL, transport(srv.Client())))
-}
-
-func BenchmarkCreateLinkTokenTLSParallel(b *testing.B) {
-	srv := tlsServer(b, okBody)
-	parallel(b, sdkCall(benchClient(b, srv.URL, WithHTTPClient(srv.Client()))))
-}
-
-func BenchmarkBaselineTLSParallel(b *testing.B) {
-	srv := tlsServer(b, okBody)
-	parallel(b, newFloor(b, srv.URL, srv.Client().Transport).createLinkToken)
-}
-
-func BenchmarkRestyTLSParallel(b *testing.B) {
-	srv := tlsServer(b, okBody)
-	parallel(b, plainResty(srv.URL, transport(srv.Client())))
-}
-
-// canned is a Transport that answers every request with the ok envelope from memory:
-// the NoNetwork benchmarks measure the client side alone, without loopback latency
-// and the server's own work.
+// canned is a Transport that answers every request with body from memory.
 type canned struct{ body string }
 
 func (c canned) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -310,16 +280,29 @@ func (c canned) RoundTrip(r *http.Request) (*http.Response, error) {
 	}, nil
 }
 
-func BenchmarkCreateLinkTokenNoNetwork(b *testing.B) {
-	serial(b, sdkCall(benchClient(b, mockBaseURL, WithHTTPClient(&http.Client{Transport: canned{okBody}}))))
-}
-
-func BenchmarkRestyNoNetwork(b *testing.B) {
-	serial(b, plainResty(mockBaseURL, canned{okBody}))
-}
-
-func BenchmarkBaselineNoNetwork(b *testing.B) {
-	serial(b, newFloor(b, mockBaseURL, canned{okBody}).createLinkToken)
+// BenchmarkLinkToken measures one link-token call on every side, over each network,
+// serially and from 32 goroutines.
+func BenchmarkLinkToken(b *testing.B) {
+	for _, cfg := range []struct {
+		name    string
+		network benchNet
+		measure func(*testing.B, benchCall)
+	}{
+		{"Loopback", loopbackNet, serial},
+		{"LoopbackParallel", loopbackNet, parallel},
+		{"TLS", tlsNet, serial},
+		{"TLSParallel", tlsNet, parallel},
+		{"NoNetwork", memoryNet, serial},
+	} {
+		b.Run(cfg.name, func(b *testing.B) {
+			for _, side := range []string{"floor", "resty", "sdk"} {
+				b.Run(side, func(b *testing.B) {
+					base, hc := cfg.network(b, okBody)
+					cfg.measure(b, benchLinkToken(b, side, base, hc))
+				})
+			}
+		})
+	}
 }
 
 func BenchmarkValidate(b *testing.B) {
@@ -373,127 +356,100 @@ var integrationsBody = func() string {
 	}, 200)
 }()
 
-// catalog measures call, a catalog call through the SDK or the floor.
-func catalog(b *testing.B, call func(context.Context) error) {
-	ctx := context.Background()
-	b.ReportAllocs()
-	defer benchCPU(b)()
-	for b.Loop() {
-		if err := call(ctx); err != nil {
-			b.Fatal(err)
-		}
+// floorNetworks and floorIntegrations are what the floor decodes a catalog's content
+// into: the SDK's own types.
+type (
+	floorNetworks struct {
+		Networks []Network `json:"networks"`
 	}
-}
-
-func sdkNetworks(c *Client) func(context.Context) error {
-	return func(ctx context.Context) error { _, err := c.Networks(ctx); return err }
-}
-
-func sdkIntegrations(c *Client) func(context.Context) error {
-	return func(ctx context.Context) error { _, err := c.Integrations(ctx); return err }
-}
-
-// floorNetworks and floorIntegrations decode the same types as the SDK, with
-// floorDecode.
-func floorNetworks(f *floor) func(context.Context) error {
-	return func(ctx context.Context) error {
-		return f.do(ctx, http.MethodGet, networksPath, nil, maxNetworksBytes, func(data []byte) error {
-			var out struct {
-				Networks []Network `json:"networks"`
-			}
-			return floorDecode(data, &out)
-		})
+	floorIntegrations struct {
+		Items []Integration `json:"items"`
 	}
-}
+)
 
-func floorIntegrations(f *floor) func(context.Context) error {
-	return func(ctx context.Context) error {
-		return f.do(ctx, http.MethodGet, integrationsPath, nil, maxIntegrationsBytes, func(data []byte) error {
-			var out struct {
-				Items []Integration `json:"items"`
-			}
-			return floorDecode(data, &out)
-		})
-	}
-}
-
-func BenchmarkNetworks(b *testing.B) {
-	srv, _ := benchServer(b, networksBody, 0)
-	catalog(b, sdkNetworks(benchClient(b, srv.URL)))
-}
-
-func BenchmarkBaselineNetworks(b *testing.B) {
-	srv, _ := benchServer(b, networksBody, 0)
-	catalog(b, floorNetworks(newFloor(b, srv.URL, nil)))
-}
-
-func BenchmarkIntegrations(b *testing.B) {
-	srv, _ := benchServer(b, integrationsBody, 0)
-	catalog(b, sdkIntegrations(benchClient(b, srv.URL)))
-}
-
-func BenchmarkBaselineIntegrations(b *testing.B) {
-	srv, _ := benchServer(b, integrationsBody, 0)
-	catalog(b, floorIntegrations(newFloor(b, srv.URL, nil)))
-}
-
-func BenchmarkNetworksNoNetwork(b *testing.B) {
-	catalog(b, sdkNetworks(benchClient(b, mockBaseURL, WithHTTPClient(&http.Client{Transport: canned{networksBody}}))))
-}
-
-func BenchmarkBaselineNetworksNoNetwork(b *testing.B) {
-	catalog(b, floorNetworks(newFloor(b, mockBaseURL, canned{networksBody})))
-}
-
-func BenchmarkIntegrationsNoNetwork(b *testing.B) {
-	catalog(b, sdkIntegrations(benchClient(b, mockBaseURL, WithHTTPClient(&http.Client{Transport: canned{integrationsBody}}))))
-}
-
-func BenchmarkBaselineIntegrationsNoNetwork(b *testing.B) {
-	catalog(b, floorIntegrations(newFloor(b, mockBaseURL, canned{integrationsBody})))
-}
-
-// scale runs 1,000 goroutines that make 20 calls each through one client, against a
-// server that takes 5 ms per answer, and reports calls/s and the connections the
-// server accepted per run.
-func scale(b *testing.B, call func(*CreateLinkTokenRequest) error, conns *atomic.Int64) {
-	const goroutines, calls = 1000, 20
-	req := validRequest()
-	conns.Store(0)
-	var elapsed time.Duration
-	for b.Loop() {
-		start := time.Now()
-		var wg sync.WaitGroup
-		for range goroutines {
-			wg.Go(func() {
-				for range calls {
-					if err := call(req); err != nil {
-						b.Error(err)
-						return
-					}
-				}
+// floorCatalog is a catalog call by the floor, with floorDecode into a fresh T.
+func floorCatalog[T any](path string, limit int64) func(*floor) benchCall {
+	return func(f *floor) benchCall {
+		return func(ctx context.Context) error {
+			return f.do(ctx, http.MethodGet, path, nil, limit, func(data []byte) error {
+				var out T
+				return floorDecode(data, &out)
 			})
 		}
-		wg.Wait()
-		elapsed += time.Since(start)
 	}
-	b.ReportMetric(float64(b.N*goroutines*calls)/elapsed.Seconds(), "calls/s")
-	b.ReportMetric(float64(conns.Load())/float64(b.N), "conns/op")
 }
 
+// sdkCatalog is a catalog call through the SDK: get is (*Client).Networks or
+// (*Client).Integrations.
+func sdkCatalog[T any](get func(*Client, context.Context, ...CallOption) ([]T, error)) func(*Client) benchCall {
+	return func(c *Client) benchCall {
+		return func(ctx context.Context) error {
+			_, err := get(c, ctx)
+			return err
+		}
+	}
+}
+
+// BenchmarkCatalog measures the catalog calls through the SDK beside the floor, on
+// loopback and from memory.
+func BenchmarkCatalog(b *testing.B) {
+	for _, cat := range []struct {
+		name, body string
+		sdk        func(*Client) benchCall
+		floor      func(*floor) benchCall
+	}{
+		{"Networks", networksBody, sdkCatalog((*Client).Networks),
+			floorCatalog[floorNetworks](networksPath, maxNetworksBytes)},
+		{"Integrations", integrationsBody, sdkCatalog((*Client).Integrations),
+			floorCatalog[floorIntegrations](integrationsPath, maxIntegrationsBytes)},
+	} {
+		for _, net := range []struct {
+			suffix  string
+			network benchNet
+		}{{"", loopbackNet}, {"NoNetwork", memoryNet}} {
+			b.Run(cat.name+net.suffix, func(b *testing.B) {
+				b.Run("floor", func(b *testing.B) {
+					base, hc := net.network(b, cat.body)
+					serial(b, cat.floor(newFloor(b, base, hc)))
+				})
+				b.Run("sdk", func(b *testing.B) {
+					base, hc := net.network(b, cat.body)
+					serial(b, cat.sdk(benchClient(b, base, hc)))
+				})
+			})
+		}
+	}
+}
+
+// BenchmarkScale runs 1,000 goroutines that make 20 calls each through one client,
+// against a server that takes 5 ms per answer, and reports calls/s and the connections
+// the server accepted per run; the floor and the SDK only.
 func BenchmarkScale(b *testing.B) {
-	srv, conns := benchServer(b, okBody, 5*time.Millisecond)
-	c := benchClient(b, srv.URL)
-	scale(b, func(req *CreateLinkTokenRequest) error {
-		_, err := c.CreateLinkToken(context.Background(), req)
-		return err
-	}, conns)
-}
-
-func BenchmarkBaselineScale(b *testing.B) {
-	srv, conns := benchServer(b, okBody, 5*time.Millisecond)
-	f := newFloor(b, srv.URL, nil)
-	scale(b, func(req *CreateLinkTokenRequest) error {
-		return f.createLinkToken(context.Background(), req)
-	}, conns)
+	const goroutines, calls = 1000, 20
+	for _, side := range []string{"floor", "sdk"} {
+		b.Run(side, func(b *testing.B) {
+			srv, conns := benchServer(b, okBody, 5*time.Millisecond)
+			call := benchLinkToken(b, side, srv.URL, nil)
+			conns.Store(0)
+			var elapsed time.Duration
+			for b.Loop() {
+				start := time.Now()
+				var wg sync.WaitGroup
+				for range goroutines {
+					wg.Go(func() {
+						for range calls {
+							if err := call(context.Background()); err != nil {
+								b.Error(err)
+								return
+							}
+						}
+					})
+				}
+				wg.Wait()
+				elapsed += time.Since(start)
+			}
+			b.ReportMetric(float64(b.N*goroutines*calls)/elapsed.Seconds(), "calls/s")
+			b.ReportMetric(float64(conns.Load())/float64(b.N), "conns/op")
+		})
+	}
 }

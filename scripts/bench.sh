@@ -20,33 +20,33 @@ benchstat="$(go env GOPATH)/bin/benchstat"
 [ -x "$benchstat" ] || go install "golang.org/x/perf/cmd/benchstat@$benchstat_version"
 go test -c -o "$out/mesh.test" .
 
-run() { "$out/mesh.test" -test.run '^$' -test.bench "^Benchmark$1\$" -test.benchtime "$2" -test.benchmem | grep '^Benchmark' >>"$out/$1.txt"; }
+# run NAME SIDE BENCHTIME runs the sub-benchmark NAME/SIDE (NAME is Benchmark/config, e.g.
+# LinkToken/TLS) and appends it to SIDE.txt without the side, so that benchstat puts the
+# floor, resty and the SDK side by side: LinkToken/TLS/floor and LinkToken/TLS/sdk both
+# become LinkToken/TLS.
+run() {
+	"$out/mesh.test" -test.run '^$' -test.bench "^Benchmark${1//\//\$/^}\$/^$2\$" -test.benchtime "$3" -test.benchmem |
+		grep '^Benchmark' | sed -E "s#^(Benchmark[^[:space:]]*)/$2#\1#" >>"$out/$2.txt"
+}
 for i in $(seq "$runs"); do
 	echo "run $i/$runs" >&2
-	for b in Baseline Resty CreateLinkToken BaselineParallel RestyParallel CreateLinkTokenParallel \
-		BaselineTLS RestyTLS CreateLinkTokenTLS BaselineTLSParallel RestyTLSParallel CreateLinkTokenTLSParallel \
-		BaselineNoNetwork RestyNoNetwork CreateLinkTokenNoNetwork \
-		BaselineNetworks Networks BaselineIntegrations Integrations; do
-		run "$b" "$benchtime"
+	for c in Loopback LoopbackParallel TLS TLSParallel NoNetwork; do
+		for s in floor resty sdk; do run "LinkToken/$c" "$s" "$benchtime"; done
+	done
+	for c in Networks Integrations; do
+		for s in floor sdk; do run "Catalog/$c" "$s" "$benchtime"; done
 	done
 	# One scale run is 20,000 calls; more would exhaust loopback ports (TIME_WAIT).
-	run BaselineScale 1x
-	run Scale 1x
+	for s in floor sdk; do run Scale "$s" 1x; done
 done
 "$out/mesh.test" -test.run '^$' -test.bench '^BenchmarkValidate$' -test.count "$runs" -test.benchmem | grep '^Benchmark' >"$out/Validate.txt"
 
-# The same name on every side lets benchstat put the floor, resty and the SDK side by
-# side: BaselineTLS, RestyTLS and CreateLinkTokenTLS all become TLS.
-name='s/^Benchmark(Baseline|CreateLinkToken|Resty)/Benchmark/; s/^Benchmark-/BenchmarkLinkToken-/'
-sed -E "$name" "$out"/Baseline*.txt >"$out/floor.txt"
-sed -E "$name" "$out"/CreateLinkToken*.txt "$out/Networks.txt" "$out/Integrations.txt" "$out/Scale.txt" >"$out/sdk.txt"
-sed -E "$name" "$out"/Resty*.txt >"$out/resty.txt"
 {
 	echo "# $(date -u '+%Y-%m-%d %H:%M UTC'), $(go version), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 	"$benchstat" floor="$out/floor.txt" sdk="$out/sdk.txt"
 	echo
 	echo "# what resty costs: floor, plain resty, SDK"
-	"$benchstat" -filter '.name:(LinkToken OR Parallel OR TLS OR TLSParallel OR NoNetwork)' floor="$out/floor.txt" resty="$out/resty.txt" sdk="$out/sdk.txt"
+	"$benchstat" -filter '.name:LinkToken' floor="$out/floor.txt" resty="$out/resty.txt" sdk="$out/sdk.txt"
 	echo
 	"$benchstat" "$out/Validate.txt"
 } | tee "$out/summary.txt"
