@@ -10,8 +10,10 @@ import (
 
 // BrokerTypes is the spec's 51 in its order, then Mesh's 12 in theirs, each once, and
 // each call returns a copy: mutating one result changes neither the next nor what is
-// known.
-func TestBrokerTypesIsTheSpecListThenMeshAdditions(t *testing.T) {
+// known. Every listed value is known; all but deFiWallet, cryptocurrencyAddress and
+// cryptocurrencyWallet (unsupportedBrokerTypes) are supported. Values are matched
+// exactly: the API spells them in camelCase.
+func TestBrokerTypesListsEveryKnownValueOnce(t *testing.T) {
 	require.Len(t, specBrokerTypes, 51, "the product spec lists 51 broker types")
 	require.Len(t, meshBrokerTypeAdditions, 12, "Mesh added 12 broker types")
 	got := BrokerTypes()
@@ -23,8 +25,14 @@ func TestBrokerTypesIsTheSpecListThenMeshAdditions(t *testing.T) {
 	}
 	_ = append(got[:0], "appended")
 	assert.Equal(t, allBrokerTypes(), BrokerTypes(), "mutating one result changed the next")
-	assert.True(t, BrokerTypeCoinbase.IsKnown() && BrokerTypeCoinbase.IsSupported())
-	assert.False(t, BrokerType("mutated").IsKnown(), "a value written into a result became known")
+	for _, b := range allBrokerTypes() {
+		assert.True(t, b.IsKnown(), b)
+		assert.Equal(t, !unsupportedBrokerTypes[b], b.IsSupported(), b)
+	}
+	for _, b := range []BrokerType{"", "nasdaq", "Coinbase", "COINBASE", " coinbase", "coinbase ", "binanceus", "bybiteudirect", "mutated"} {
+		assert.False(t, b.IsKnown(), b)
+		assert.False(t, b.IsSupported(), b)
+	}
 }
 
 // The constants are the contract's names for the values; each must spell its value as
@@ -44,18 +52,4 @@ func TestBrokerTypeConstantsSpellTheSpecValues(t *testing.T) {
 		BrokerTypeBybitEUDirect, BrokerTypeUphold, BrokerTypeBinancePayOnchain, BrokerTypeSandboxCoinbase, BrokerTypeBybitPay,
 	}
 	assert.Equal(t, allBrokerTypes(), constants)
-}
-
-// Every listed value is known; all but deFiWallet, cryptocurrencyAddress and
-// cryptocurrencyWallet (unsupportedBrokerTypes) are supported. Values are matched
-// exactly: the API spells them in camelCase.
-func TestBrokerTypeIsKnownAndIsSupported(t *testing.T) {
-	for _, b := range allBrokerTypes() {
-		assert.True(t, b.IsKnown(), b)
-		assert.Equal(t, !unsupportedBrokerTypes[b], b.IsSupported(), b)
-	}
-	for _, b := range []BrokerType{"", "nasdaq", "Coinbase", "COINBASE", " coinbase", "coinbase ", "binanceus", "bybiteudirect", "mutated"} {
-		assert.False(t, b.IsKnown(), b)
-		assert.False(t, b.IsSupported(), b)
-	}
 }

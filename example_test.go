@@ -251,22 +251,11 @@ func ExampleClient_Networks() {
 		log.Fatal(err)
 	}
 	ethereum, ok := mesh.NetworkByChainID(networks, "1")
+	// Its ID is what a destination's NetworkID names (see ExampleClient_CreateLinkToken).
 	fmt.Println(ok, ethereum.Name, ethereum.ID, ethereum.NetworkType, ethereum.SupportsToken("usdc"))
-
-	// Its id is what a transfer's destination refers to.
-	_, err = client.CreateLinkToken(context.Background(), &mesh.CreateLinkTokenRequest{
-		UserID: "user-42",
-		TransferOptions: &mesh.TransferOptions{ToAddresses: []mesh.TransferAddress{{
-			NetworkID: ethereum.ID,
-			Symbol:    "USDC",
-			Address:   "0x9f8e7d6c5b4a39281706f5e4d3c2b1a098765432",
-		}}},
-	})
-	fmt.Println(err)
 
 	// Output:
 	// true Ethereum e3c7fdd8-b1fc-4e51-85ae-bb276e075611 evm true
-	// <nil>
 }
 
 // ExampleIntegrationByType moves a request off the deprecated BrokerType: the
