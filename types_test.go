@@ -48,10 +48,7 @@ func TestLinkTokenURL(t *testing.T) {
 		{"leading and trailing space", "  " + one + " ", linkURLOnePad},
 		{"line breaks every 76 (MIME)", insertEvery(one, 76, "\r\n"), linkURLOnePad},
 		{"LF every 4", insertEvery(two, 4, "\n"), linkURLTwoPad},
-		{"tab inside", one[:10] + "\t" + one[10:], linkURLOnePad},
-		{"form feed inside", one[:10] + "\f" + one[10:], linkURLOnePad},
-		{"CR inside", one[:10] + "\r" + one[10:], linkURLOnePad},
-		{"space inside", one[:10] + " " + one[10:], linkURLOnePad},
+		{"tab, form feed, CR and space inside", one[:10] + "\t\f\r " + one[10:], linkURLOnePad},
 		{"every white space between the pads", strings.TrimSuffix(two, "==") + "= \t\n\f\r=", linkURLTwoPad},
 		{"white space unpadded, length 4k+3 after removal", " " + strings.TrimRight(one, "=") + "\n", linkURLOnePad},
 
@@ -69,7 +66,6 @@ func TestLinkTokenURL(t *testing.T) {
 		{"not base64", "not base64!", ""},
 		{"the URL itself, not encoded", testLinkURL, ""},
 		{"http URL", stdToken("http://web.meshconnect.com/link/abc"), ""},
-		{"ftp URL", stdToken("ftp://web.meshconnect.com/link/abc"), ""},
 		{"relative URL", stdToken("/b2b-iframe/x/broker-connect"), ""},
 		{"no scheme", stdToken("web.meshconnect.com/link/abc"), ""},
 		{"https: without host", stdToken("https:"), ""},
@@ -80,7 +76,6 @@ func TestLinkTokenURL(t *testing.T) {
 		{"scheme-relative URL", stdToken("//web.meshconnect.com/link/abc"), ""},
 		{"control character in the URL", stdToken("https://web.meshconnect.com/\x00"), ""},
 		{"space in the host", stdToken("https://web.mesh connect.com/"), ""},
-		{"not a URL", stdToken("hello world"), ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
