@@ -23,10 +23,12 @@ import (
 	"github.com/go-resty/resty/v2"
 )
 
-// benchCPU reports the process's CPU time per operation (client and server together)
-// as cpu-ns/op: unlike ns/op it barely grows when other processes load the machine.
+// benchCPU reports allocations, and the process's CPU time per operation (client and
+// server together) as cpu-ns/op: unlike ns/op it barely grows when other processes
+// load the machine.
 func benchCPU(b *testing.B) func() {
 	b.Helper()
+	b.ReportAllocs()
 	start := rusage()
 	return func() {
 		if b.N > 0 {
@@ -203,7 +205,6 @@ func benchLinkToken(b *testing.B, side, base string, hc *http.Client) benchCall 
 // serial measures call in a loop.
 func serial(b *testing.B, call benchCall) {
 	ctx := context.Background()
-	b.ReportAllocs()
 	defer benchCPU(b)()
 	for b.Loop() {
 		if err := call(ctx); err != nil {
@@ -215,7 +216,6 @@ func serial(b *testing.B, call benchCall) {
 // parallel measures call from 16 goroutines per core (32 on 2 cores) sharing one
 // client.
 func parallel(b *testing.B, call benchCall) {
-	b.ReportAllocs()
 	b.SetParallelism(16)
 	defer benchCPU(b)()
 	b.RunParallel(func(pb *testing.PB) {
@@ -430,7 +430,6 @@ func BenchmarkScale(b *testing.B) {
 		b.Run(side, func(b *testing.B) {
 			srv, conns := benchServer(b, okBody, 5*time.Millisecond)
 			call := benchLinkToken(b, side, srv.URL, nil)
-			conns.Store(0)
 			var elapsed time.Duration
 			for b.Loop() {
 				start := time.Now()
