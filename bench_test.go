@@ -2,7 +2,7 @@ package mesh
 
 // Benchmarks of a call through the SDK beside the floor it is compared with in the same
 // run: the same exchange written by hand with net/http and encoding/json. BENCHMARKS.md
-// says how to run and read them (scripts/bench.sh runs the two sides alternately).
+// says how to run and read them (scripts/bench.sh runs the sides alternately).
 
 import (
 	"bytes"
@@ -23,9 +23,8 @@ import (
 	"github.com/go-resty/resty/v2"
 )
 
-// benchCPU reports allocations, and the process's CPU time per operation (client and
-// server together) as cpu-ns/op: unlike ns/op it barely grows when other processes
-// load the machine.
+// benchCPU reports allocations, and CPU time per operation (client and server together)
+// as cpu-ns/op: unlike ns/op it barely grows when other processes load the machine.
 func benchCPU(b *testing.B) func() {
 	b.Helper()
 	b.ReportAllocs()
