@@ -156,15 +156,20 @@ func (rec *requestRecorder) offsets() []string {
 
 // TestTransferDecode: Mesh's official example and a transfer of every field decode field
 // by field; nulls, statuses in any case, and what Mesh adds later decode as data, never
-// as an error.
+// as an error. A page is refused beyond MaxTransferCount items or its byte bound, or of
+// the wrong shape, and not retried; a page of MaxTransferCount complete items fits.
 func TestTransferDecode(t *testing.T) {
 	require.Empty(t, zeroFields(reflect.ValueOf(wantFullTransfer), "Transfer"), "a Go field the fixture does not fill")
+	pageOf := func(n int, item string) string { return pageAnswer(n, slices.Repeat([]string{item}, n)...) }
+	require.Less(t, len(pageOf(1000, fullTransferItem)), maxTransferPageBytes/3,
+		"the bound keeps three times the room of a page of complete items")
 	tests := []struct {
-		name  string
-		items []string
-		want  []Transfer
-		body  string // the whole answer, instead of a page of items with total 7
-		total int    // 7 when 0
+		name    string
+		items   []string
+		want    []Transfer
+		body    string // the whole answer, instead of a page of items with total 7
+		total   int    // 7 when 0
+		wantErr string // in the error's text; "" for a page
 	}{
 		{name: "Mesh's official example", body: transferListAnswer, total: 10, want: []Transfer{wantOfficialTransfer}},
 		{name: "a transfer completed to every field", items: []string{fullTransferItem}, want: []Transfer{wantFullTransfer}},
@@ -187,11 +192,34 @@ func TestTransferDecode(t *testing.T) {
 		{name: "page additions of the newer reference ignored", want: []Transfer{}, body: `{"status":"ok","teamCode":"XY",
 			"content":{"items":[],"total":7,"hasMorePages":false,"range":{"from":0,"to":0}}}`},
 		{name: "items null", want: nil, body: `{"status":"ok","content":{"items":null,"total":7}}`},
+		{name: "1000 items", body: pageOf(1000, idItem(officialTransferID)), total: 1000,
+			want: slices.Repeat([]Transfer{{ID: officialTransferID}}, 1000)},
+		{name: "1000 complete items", body: pageOf(1000, fullTransferItem), total: 1000,
+			want: slices.Repeat([]Transfer{wantFullTransfer}, 1000)},
+		{name: "at the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes), total: 10,
+			want: []Transfer{wantOfficialTransfer}},
+		{name: "1001 items", body: pageOf(1001, idItem(officialTransferID)), wantErr: "more than 1000 items"},
+		{name: "100,000 empty items: every answer's bound, before decoding", body: pageAnswer(1, slices.Repeat([]string{"{}"}, 100_000)...), wantErr: "content has a list of more than 10000 items"},
+		{name: "one byte over the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes+1), wantErr: "larger than " + strconv.Itoa(maxTransferPageBytes) + " bytes"},
+		{name: "items not a list", body: `{"status":"ok","content":{"items":{"id":"x"},"total":1}}`, wantErr: "not an array"},
+		{name: "an item of the wrong shape", body: `{"status":"ok","content":{"items":[{"amount":"ten"}],"total":1}}`, wantErr: "does not decode"},
+		{name: "a status a number", body: pageAnswer(1, `{"id":"x","status":5}`), wantErr: "does not decode"},
+		{name: "a webhook log a number", body: pageAnswer(1, `{"id":"x","webhookLogs":[5]}`), wantErr: "does not decode"},
+		{name: "total missing", body: `{"status":"ok","content":{"items":[]}}`, wantErr: "without content.total"},
+		{name: "total null", body: `{"status":"ok","content":{"items":[],"total":null}}`, wantErr: "without content.total"},
+		{name: "items missing", body: `{"status":"ok","content":{"total":0,"list":[]}}`, wantErr: "without content.items"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, _, _ := recordingClient(t, answer(http.StatusOK, cmp.Or(tc.body, pageAnswer(7, tc.items...))))
+			c, srv, _ := recordingClient(t, answer(http.StatusOK, cmp.Or(tc.body, pageAnswer(7, tc.items...))))
 			page, err := c.Transfers(context.Background(), nil)
+			assert.EqualValues(t, 1, srv.hits.Load(), "requests")
+			if tc.wantErr != "" {
+				assert.Nil(t, page)
+				assertOnlySentinel(t, err, ErrUnexpectedResponse)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				return
+			}
 			require.NoError(t, err)
 			assert.Equal(t, &TransferPage{Items: tc.want, Total: cmp.Or(tc.total, 7)}, page)
 		})
@@ -572,50 +600,6 @@ func TestWalletVerifications(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 		})
 	}
-}
-
-// TestTransferPageBounds: a page is refused beyond MaxTransferCount items or its byte
-// bound, or of the wrong shape, and not retried; a page of MaxTransferCount complete
-// items fits.
-func TestTransferPageBounds(t *testing.T) {
-	pageOf := func(n int, item string) string { return pageAnswer(n, slices.Repeat([]string{item}, n)...) }
-	tests := []struct {
-		name    string
-		body    string
-		wantN   int
-		wantErr string // in the error's text; "" for a page
-	}{
-		{name: "1000 items", body: pageOf(1000, idItem(officialTransferID)), wantN: 1000},
-		{name: "1001 items", body: pageOf(1001, idItem(officialTransferID)), wantErr: "more than 1000 items"},
-		{name: "100,000 empty items: every answer's bound, before decoding", body: pageAnswer(1, slices.Repeat([]string{"{}"}, 100_000)...), wantErr: "content has a list of more than 10000 items"},
-		{name: "1000 complete items", body: pageOf(1000, fullTransferItem), wantN: 1000},
-		{name: "one byte over the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes+1), wantErr: "larger than " + strconv.Itoa(maxTransferPageBytes) + " bytes"},
-		{name: "at the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes), wantN: 1},
-		{name: "items not a list", body: `{"status":"ok","content":{"items":{"id":"x"},"total":1}}`, wantErr: "not an array"},
-		{name: "an item of the wrong shape", body: `{"status":"ok","content":{"items":[{"amount":"ten"}],"total":1}}`, wantErr: "does not decode"},
-		{name: "a status a number", body: pageAnswer(1, `{"id":"x","status":5}`), wantErr: "does not decode"},
-		{name: "a webhook log a number", body: pageAnswer(1, `{"id":"x","webhookLogs":[5]}`), wantErr: "does not decode"},
-		{name: "total missing", body: `{"status":"ok","content":{"items":[]}}`, wantErr: "without content.total"},
-		{name: "total null", body: `{"status":"ok","content":{"items":[],"total":null}}`, wantErr: "without content.total"},
-		{name: "items missing", body: `{"status":"ok","content":{"total":0,"list":[]}}`, wantErr: "without content.items"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c, srv, _ := recordingClient(t, answer(http.StatusOK, tc.body))
-			page, err := c.Transfers(context.Background(), &TransferQuery{Count: 1000})
-			assert.EqualValues(t, 1, srv.hits.Load(), "requests")
-			if tc.wantErr != "" {
-				assert.Nil(t, page)
-				assertOnlySentinel(t, err, ErrUnexpectedResponse)
-				assert.Contains(t, err.Error(), tc.wantErr)
-				return
-			}
-			require.NoError(t, err)
-			assert.Len(t, page.Items, tc.wantN)
-		})
-	}
-	require.Less(t, len(pageOf(1000, fullTransferItem)), maxTransferPageBytes/3,
-		"the bound keeps three times the room of a page of complete items")
 }
 
 // FuzzTransferQuery: any query validates and encodes without panicking; a refused one
