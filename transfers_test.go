@@ -390,6 +390,7 @@ func idRange(from, to int) []string {
 func TestAllTransfers(t *testing.T) {
 	three := func() *TransferQuery { return &TransferQuery{Count: 3} }
 	refused := answer(http.StatusBadRequest, errorBody(StatusBadRequest, "invalidField", "no"))
+	down := answer(http.StatusServiceUnavailable, errorBody(StatusServerFailure, "", "down"))
 	tests := []struct {
 		name        string
 		handler     http.HandlerFunc
@@ -408,6 +409,9 @@ func TestAllTransfers(t *testing.T) {
 		{name: "stops on an empty page", handler: listHandler(0, 100), q: three(), wantIDs: nil, wantOffsets: []string{""}},
 		{name: "empty list", handler: listHandler(0, 0), wantOffsets: []string{""}},
 		{name: "the first error yielded once, then nothing", handler: sequence(listHandler(9, 9), refused), q: three(), wantIDs: idRange(0, 3), wantOffsets: []string{"", "3"}, wantErr: ErrBadRequest},
+		{name: "the call's retry policy on each page: the failed page not retried", handler: sequence(listHandler(9, 9), down),
+			q: three(), opts: []CallOption{WithCallRetry(RetryPolicy{})}, wantIDs: idRange(0, 3), wantOffsets: []string{"", "3"},
+			wantErr: ErrServerFailure},
 		{name: "an error on the first page", handler: answer(http.StatusForbidden, errorBody(StatusPermissionDenied, "", "no")), wantOffsets: []string{""}, wantErr: ErrPermissionDenied},
 		{name: "an invalid query: one error, nothing sent", handler: listHandler(9, 9), q: &TransferQuery{Count: -1}, wantErr: ErrValidation},
 		{name: "a bad option: one error, nothing sent", handler: listHandler(9, 9), opts: []CallOption{WithResponse(nil)}, wantErr: ErrValidation},
@@ -469,17 +473,6 @@ func TestAllTransfers(t *testing.T) {
 		assert.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.Equal(t, 1, resp.Attempts)
 		assert.Equal(t, "6", resp.Header.Get("X-Offset"), "WithResponse reports the last page's call")
-	})
-
-	t.Run("the call's retry policy on each page", func(t *testing.T) {
-		c, srv, _ := recordingClient(t, sequence(listHandler(9, 9), answer(http.StatusServiceUnavailable, errorBody(StatusServerFailure, "", "down"))))
-		var resp Response
-		ids, errs := collect(c.AllTransfers(context.Background(), &TransferQuery{Count: 3}, WithCallRetry(RetryPolicy{}), WithResponse(&resp)), 0)
-		assert.Equal(t, idRange(0, 3), ids)
-		require.Len(t, errs, 1)
-		assertOnlySentinel(t, errs[0], ErrServerFailure)
-		assert.EqualValues(t, 2, srv.hits.Load(), "the second page was not retried")
-		assert.Equal(t, Response{StatusCode: http.StatusServiceUnavailable, Header: resp.Header, Attempts: 1, Elapsed: resp.Elapsed}, resp)
 	})
 }
 
