@@ -114,21 +114,30 @@ var (
 	}}
 )
 
-// catalogs are the three catalogs: the key of the list in an answer's content, the
-// bytes read of an answer, Mesh's official example answer and its Go value; get reads
-// the list (a nil list as nil).
-var catalogs = []struct {
+// A listCall is a call that answers a list: the key of the list in an answer's content,
+// the bytes read of an answer, Mesh's official example answer and its Go value; get
+// reads the list (a nil list as nil).
+type listCall struct {
 	name, key string
 	bound     int
 	answer    string
 	want      any
 	get       func(context.Context, CatalogReader) (any, error)
-}{
+}
+
+// catalogs are the three catalogs.
+var catalogs = []listCall{
 	{"Networks", "networks", 4 << 20, networksAnswer, wantNetworks, func(ctx context.Context, r CatalogReader) (any, error) { return orNil(r.Networks(ctx)) }},
 	{"Integrations", "items", 8 << 20, integrationsAnswer, wantIntegrations, func(ctx context.Context, r CatalogReader) (any, error) { return orNil(r.Integrations(ctx)) }},
 	{"TransferIntegrations", "integrations", 4 << 20, transferIntegrationsAnswer, wantTransferIntegrations,
 		func(ctx context.Context, r CatalogReader) (any, error) { return orNil(r.TransferIntegrations(ctx)) }},
 }
+
+// lists are the catalogs and the wallet verifications, read as the catalogs are.
+var lists = append(slices.Clone(catalogs), listCall{"WalletVerifications", "verifications", 1 << 20, verificationsAnswer,
+	[]WalletVerification{wantOfficialVerification}, func(ctx context.Context, r CatalogReader) (any, error) {
+		return orNil(r.(*Client).WalletVerifications(ctx, "user-1", "address-1"))
+	}})
 
 func orNil[T any](l []T, err error) (any, error) {
 	if l == nil {
@@ -137,14 +146,18 @@ func orNil[T any](l []T, err error) (any, error) {
 	return l, err
 }
 
-// ids are the ids of the items of list, a catalog; nil for no list.
+// ids are the ids of the items of list (of a verification, its user id); nil for no list.
 func ids(list any) []string {
 	if list == nil {
 		return nil
 	}
 	v, out := reflect.ValueOf(list), []string{}
 	for i := range v.Len() {
-		out = append(out, v.Index(i).FieldByName("ID").String())
+		id := v.Index(i).FieldByName("ID")
+		if !id.IsValid() {
+			id = v.Index(i).FieldByName("UserID")
+		}
+		out = append(out, id.String())
 	}
 	return out
 }
@@ -152,7 +165,10 @@ func ids(list any) []string {
 // Nulls decode as zeros (the first item), and values and fields Mesh adds later decode
 // as they are (the second).
 func TestCatalogDecode(t *testing.T) {
-	tests := []struct { // in the order of catalogs
+	for _, cat := range catalogs {
+		require.Empty(t, zeroFields(reflect.ValueOf(cat.want), cat.name), "a Go field the example does not fill")
+	}
+	tests := []struct { // in the order of lists
 		answer string
 		want   any
 	}{
@@ -176,11 +192,17 @@ func TestCatalogDecode(t *testing.T) {
 			want: []TransferIntegration{{Networks: []TransferNetwork{{}}},
 				{ID: robinhoodID, Type: "newBroker2027", Networks: []TransferNetwork{{ID: ethereumID, SupportedDevices: []Device{DeviceWeb, "vrHeadset"}}}}},
 		},
+		{
+			answer: `{"status":"ok","content":{"verifications":[{"userId":"u","address":"bc1q","xPubKey":"xpub6CUGRU",
+				"networkType":"quantumChain","verificationMethod":"passkey","timestamp":null,"newField":[1]}],"more":1}}`,
+			want: []WalletVerification{{UserID: "u", Address: "bc1q", XPubKey: "xpub6CUGRU", NetworkType: "quantumChain",
+				VerificationMethod: "passkey"}},
+		},
 	}
 	for i, tc := range tests {
-		t.Run(catalogs[i].name, func(t *testing.T) {
+		t.Run(lists[i].name, func(t *testing.T) {
 			c, _, _ := recordingClient(t, answer(http.StatusOK, tc.answer))
-			got, err := catalogs[i].get(context.Background(), c)
+			got, err := lists[i].get(context.Background(), c)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got)
 		})
@@ -195,11 +217,14 @@ func TestCatalogDecode(t *testing.T) {
 // official example decodes field by field within the list's own bound; one byte more is
 // an error that names the bound.
 func TestCatalogAnswers(t *testing.T) {
-	ok := func(content string) http.HandlerFunc {
-		return answer(http.StatusOK, `{"status":"ok","content":`+content+`}`)
-	}
-	for _, cat := range catalogs {
+	for _, cat := range lists {
 		k := `"` + cat.key + `"`
+		ok := func(content string) http.HandlerFunc {
+			if cat.key == "verifications" { // a verification's id is its userId
+				content = strings.ReplaceAll(content, `"id"`, `"userId"`)
+			}
+			return answer(http.StatusOK, `{"status":"ok","content":`+content+`}`)
+		}
 		for _, tc := range []struct {
 			name    string
 			handler http.HandlerFunc
@@ -245,7 +270,6 @@ func TestCatalogAnswers(t *testing.T) {
 					assert.Equal(t, tc.ids, ids(list))
 					if tc.full {
 						assert.Equal(t, cat.want, list)
-						assert.Empty(t, zeroFields(reflect.ValueOf(list), cat.name), "a Go field the example does not fill")
 					}
 					return
 				}
