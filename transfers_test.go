@@ -188,12 +188,9 @@ func TestTransferDecode(t *testing.T) {
 			`{"status":"sUcCeEdEd"}`, `{"status":"Pending"}`, `{"status":"FAILED"}`, `{"id":"x","status":"refunded"}`, `{"status":"ſucceeded"}`, `{"status":" succeeded"}`},
 			want: []Transfer{{Status: TransferStatusSucceeded}, {Status: TransferStatusSucceeded}, {Status: TransferStatusSucceeded},
 				{Status: TransferStatusPending}, {Status: TransferStatusFailed}, {ID: "x", Status: "refunded"}, {Status: "ſucceeded"}, {Status: " succeeded"}}},
-		{name: "empty page", items: nil, want: []Transfer{}},
 		{name: "page additions of the newer reference ignored", want: []Transfer{}, body: `{"status":"ok","teamCode":"XY",
 			"content":{"items":[],"total":7,"hasMorePages":false,"range":{"from":0,"to":0}}}`},
 		{name: "items null", want: nil, body: `{"status":"ok","content":{"items":null,"total":7}}`},
-		{name: "1000 items", body: pageOf(1000, idItem(officialTransferID)), total: 1000,
-			want: slices.Repeat([]Transfer{{ID: officialTransferID}}, 1000)},
 		{name: "1000 complete items", body: pageOf(1000, fullTransferItem), total: 1000,
 			want: slices.Repeat([]Transfer{wantFullTransfer}, 1000)},
 		{name: "at the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes), total: 10,
@@ -247,8 +244,6 @@ func TestTransferQuery(t *testing.T) {
 		limit  int        // and its Limit
 	}{
 		{name: "Id not a UUID", code: CodeNotUUID, q: &tq{ID: "8e25acb5"}, fields: []string{"Id"}, reason: "UUID"},
-		{name: "Id in braces", code: CodeNotUUID, q: &tq{ID: "{" + officialTransferID + "}"}, fields: []string{"Id"}},
-		{name: "Id with white space", code: CodeNotUUID, q: &tq{ID: " " + officialTransferID}, fields: []string{"Id"}},
 		{name: "IntegrationIds entries", code: CodeNotUUID, q: &tq{IntegrationIDs: []string{coinbaseID, "coinbase", "", coinbaseID, "x"}},
 			fields: []string{"IntegrationIds[1]", "IntegrationIds[2]", "IntegrationIds[4]"}},
 		{name: "101 IntegrationIds", code: CodeTooMany, limit: 100, q: &tq{IntegrationIDs: idRange(0, 101)}, fields: []string{"IntegrationIds"}, reason: "at most 100"},
