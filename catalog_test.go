@@ -134,7 +134,8 @@ var catalogs = []listCall{
 }
 
 // lists are the catalogs and the wallet verifications, read as the catalogs are.
-var lists = append(slices.Clone(catalogs), listCall{"WalletVerifications", "verifications", 1 << 20, verificationsAnswer,
+var lists = append(slices.Clone(catalogs), listCall{
+	"WalletVerifications", "verifications", 1 << 20, verificationsAnswer,
 	[]WalletVerification{wantOfficialVerification}, func(ctx context.Context, r CatalogReader) (any, error) {
 		return orNil(r.(*Client).WalletVerifications(ctx, "user-1", "address-1"))
 	}})
@@ -193,10 +194,11 @@ func TestCatalogDecode(t *testing.T) {
 				{ID: robinhoodID, Type: "newBroker2027", Networks: []TransferNetwork{{ID: ethereumID, SupportedDevices: []Device{DeviceWeb, "vrHeadset"}}}}},
 		},
 		{
-			answer: `{"status":"ok","content":{"verifications":[{"userId":"u","address":"bc1q","xPubKey":"xpub6CUGRU",
-				"networkType":"quantumChain","verificationMethod":"passkey","timestamp":null,"newField":[1]}],"more":1}}`,
-			want: []WalletVerification{{UserID: "u", Address: "bc1q", XPubKey: "xpub6CUGRU", NetworkType: "quantumChain",
-				VerificationMethod: "passkey"}},
+			answer: `{"status":"ok","content":{"verifications":[{"userId":"u","address":"bc1q",
+				"xPubKey":"xpub6CUGRU","networkType":"quantumChain","verificationMethod":"passkey",
+				"timestamp":null,"newField":[1]}],"more":1}}`,
+			want: []WalletVerification{{UserID: "u", Address: "bc1q", XPubKey: "xpub6CUGRU",
+				NetworkType: "quantumChain", VerificationMethod: "passkey"}},
 		},
 	}
 	for i, tc := range tests {
@@ -256,8 +258,8 @@ func TestCatalogAnswers(t *testing.T) {
 			{name: "429 retried then ok", handler: sequence(answer(429, errorBody(StatusTooManyRequest, "", "slow down")), answer(200, cat.answer)), ids: ids(cat.want), hits: 2},
 			{name: "503 retried", handler: answer(503, errorBody(StatusServerFailure, "", "down")), want: ErrServerFailure, hits: 3},
 			{name: "HTML 502 retried", handler: answer(502, "<html>bad gateway</html>", "Content-Type", "text/html"), want: ErrServerFailure, hits: 3},
-			{name: "Mesh's official example padded to the list's bound", handler: answer(200, paddedAnswer(cat.answer, cat.bound)),
-				ids: ids(cat.want), full: true},
+			{name: "Mesh's official example padded to the list's bound",
+				handler: answer(200, paddedAnswer(cat.answer, cat.bound)), ids: ids(cat.want), full: true},
 			{name: "one byte past the list's bound", handler: answer(200, paddedAnswer(cat.answer, cat.bound+1)),
 				want: ErrUnexpectedResponse, text: "larger than " + strconv.Itoa(cat.bound) + " bytes"},
 		} {

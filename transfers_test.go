@@ -202,7 +202,7 @@ func TestTransferDecode(t *testing.T) {
 		{name: "an item of the wrong shape", body: `{"status":"ok","content":{"items":[{"amount":"ten"}],"total":1}}`, wantErr: "does not decode"},
 		{name: "a status a number", body: pageAnswer(1, `{"id":"x","status":5}`), wantErr: "does not decode"},
 		{name: "a webhook log a number", body: pageAnswer(1, `{"id":"x","webhookLogs":[5]}`), wantErr: "does not decode"},
-		{name: "a timestamp a string", body: pageAnswer(1, `{"id":"x","createdTimestamp":"x"}`), wantErr: "does not decode"},
+		{name: "a timestamp a string", body: pageAnswer(1, `{"createdTimestamp":"x"}`), wantErr: "does not decode"},
 		{name: "total missing", body: `{"status":"ok","content":{"items":[]}}`, wantErr: "without content.total"},
 		{name: "total null", body: `{"status":"ok","content":{"items":[],"total":null}}`, wantErr: "without content.total"},
 		{name: "items missing", body: `{"status":"ok","content":{"total":0,"list":[]}}`, wantErr: "without content.items"},
@@ -264,6 +264,14 @@ func TestTransferQuery(t *testing.T) {
 		{name: "infinite maximum", code: CodeOutOfRange, q: &tq{MinAmountInFiat: Float64(1), MaxAmountInFiat: Float64(math.Inf(1))}, fields: []string{"MaxAmountInFiat"}},
 		{name: "negative infinite minimum", code: CodeOutOfRange, q: &tq{MinAmountInFiat: Float64(math.Inf(-1))}, fields: []string{"MinAmountInFiat"}},
 		{name: "blank OrderBy", code: CodeBlank, q: &tq{OrderBy: "  "}, fields: []string{"OrderBy"}},
+		// How the text of so many problems is bounded: TestInvalidRequestErrorTextIsBounded.
+		{name: "every problem at once, in the order of the fields", code: CodeNotUUID, q: &tq{ID: "x",
+			ClientTransactionID: rep("a", 129), UserID: rep("u", 51), IntegrationIDs: []string{"y"},
+			Statuses: []TransferStatus{"pending", "", "a", "b", "c", "d"}, CreatedFrom: time.Unix(2, 0),
+			CreatedTo: time.Unix(1, 0), MinAmountInFiat: Float64(math.NaN()), MaxAmountInFiat: Float64(math.Inf(1)),
+			SubClientID: "z", OrderBy: " ", Count: 1001, Offset: -1},
+			fields: []string{"Id", "ClientTransactionId", "UserId", "IntegrationIds[0]", "Statuses", "Statuses[1]",
+				"FromTimestamp", "MinAmountInFiat", "MaxAmountInFiat", "SubClientId", "OrderBy", "Count", "Offset"}},
 
 		{name: "Offset at int32's maximum", q: &tq{Offset: math.MaxInt32}},
 		{name: "unknown statuses", q: &tq{Statuses: []TransferStatus{"refunded", "Succeeded", "x", "y", "z"}}},
@@ -318,23 +326,6 @@ func TestTransferQuery(t *testing.T) {
 			assert.Zero(t, srv.hits.Load(), "sent a refused query")
 		})
 	}
-}
-
-// How the text of so many problems is bounded: TestInvalidRequestErrorTextIsBounded.
-func TestTransferQueryEveryProblemAtOnce(t *testing.T) {
-	q := &TransferQuery{ID: "x", ClientTransactionID: strings.Repeat("a", 129), UserID: strings.Repeat("u", 51), IntegrationIDs: []string{"y"},
-		Statuses: []TransferStatus{"pending", "", "a", "b", "c", "d"}, CreatedFrom: time.Unix(2, 0), CreatedTo: time.Unix(1, 0),
-		MinAmountInFiat: Float64(math.NaN()), MaxAmountInFiat: Float64(math.Inf(1)), SubClientID: "z", OrderBy: " ", Count: 1001, Offset: -1}
-	want := []string{"Id", "ClientTransactionId", "UserId", "IntegrationIds[0]", "Statuses", "Statuses[1]", "FromTimestamp",
-		"MinAmountInFiat", "MaxAmountInFiat", "SubClientId", "OrderBy", "Count", "Offset"}
-	assert.Equal(t, want, refusal(t, q.Validate()))
-
-	c, srv, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(0)))
-	var resp Response
-	_, err := c.Transfers(context.Background(), q, WithCallTimeout(-time.Second), WithResponse(&resp))
-	assert.Equal(t, append([]string{""}, want...), refusal(t, err), "the option's problem merged in")
-	assert.Zero(t, srv.hits.Load())
-	assert.Zero(t, resp.Attempts)
 }
 
 // listHandler serves a list of n transfers (numberedID(0) ... numberedID(n-1)) a page at
@@ -405,9 +396,9 @@ func TestAllTransfers(t *testing.T) {
 		{name: "stops on an empty page", handler: listHandler(0, 100), q: three(), wantIDs: nil, wantOffsets: []string{""}},
 		{name: "empty list", handler: listHandler(0, 0), wantOffsets: []string{""}},
 		{name: "the first error yielded once, then nothing", handler: sequence(listHandler(9, 9), refused), q: three(), wantIDs: idRange(0, 3), wantOffsets: []string{"", "3"}, wantErr: ErrBadRequest},
-		{name: "the call's retry policy on each page: the failed page not retried", handler: sequence(listHandler(9, 9), down),
-			q: three(), opts: []CallOption{WithCallRetry(RetryPolicy{})}, wantIDs: idRange(0, 3), wantOffsets: []string{"", "3"},
-			wantErr: ErrServerFailure},
+		{name: "the call's retry policy on each page: the failed page not retried",
+			handler: sequence(listHandler(9, 9), down), q: three(), opts: []CallOption{WithCallRetry(RetryPolicy{})},
+			wantIDs: idRange(0, 3), wantOffsets: []string{"", "3"}, wantErr: ErrServerFailure},
 		{name: "an error on the first page", handler: answer(http.StatusForbidden, errorBody(StatusPermissionDenied, "", "no")), wantOffsets: []string{""}, wantErr: ErrPermissionDenied},
 		{name: "an invalid query: one error, nothing sent", handler: listHandler(9, 9), q: &TransferQuery{Count: -1}, wantErr: ErrValidation},
 		{name: "a bad option: one error, nothing sent", handler: listHandler(9, 9), opts: []CallOption{WithResponse(nil)}, wantErr: ErrValidation},
