@@ -431,10 +431,11 @@ func TestAllTransfers(t *testing.T) {
 		})
 	}
 
-	t.Run("the caller's query, read once and never changed", func(t *testing.T) {
+	t.Run("the caller's query, read once and never changed; options apply to each page", func(t *testing.T) {
 		c, _, rec := recordingClient(t, listHandler(7, 7))
 		q := &TransferQuery{Count: 3, Statuses: []TransferStatus{"pending"}, MinAmountInFiat: Float64(1)}
-		seq := c.AllTransfers(context.Background(), q)
+		var resp Response
+		seq := c.AllTransfers(context.Background(), q, WithResponse(&resp))
 		q.Offset, q.Statuses[0], *q.MinAmountInFiat = 5, "failed", 2 // after the call: not seen
 		ids, errs := collect(seq, 0)
 		assert.Empty(t, errs)
@@ -444,22 +445,14 @@ func TestAllTransfers(t *testing.T) {
 			assert.Equal(t, "1", sent.Get("MinAmountInFiat"))
 		}
 		assert.Equal(t, &TransferQuery{Count: 3, Offset: 5, Statuses: []TransferStatus{"failed"}, MinAmountInFiat: Float64(2)}, q)
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Equal(t, 1, resp.Attempts)
+		assert.Equal(t, "6", resp.Header.Get("X-Offset"), "WithResponse reports the last page's call")
 
 		// A second range starts again from the query's Offset.
 		again, _ := collect(seq, 0)
 		assert.Equal(t, idRange(0, 7), again)
 		assert.Equal(t, []string{"", "3", "6", "", "3", "6"}, rec.offsets())
-	})
-
-	t.Run("options apply to each page", func(t *testing.T) {
-		c, _, _ := recordingClient(t, listHandler(7, 7))
-		var resp Response
-		ids, errs := collect(c.AllTransfers(context.Background(), &TransferQuery{Count: 3}, WithResponse(&resp)), 0)
-		assert.Empty(t, errs)
-		assert.Len(t, ids, 7)
-		assert.Equal(t, http.StatusOK, resp.StatusCode)
-		assert.Equal(t, 1, resp.Attempts)
-		assert.Equal(t, "6", resp.Header.Get("X-Offset"), "WithResponse reports the last page's call")
 	})
 }
 
