@@ -164,7 +164,7 @@ func ids(list any) []string {
 }
 
 // Nulls decode as zeros (the first item), and values and fields Mesh adds later decode
-// as they are (the second).
+// as they are (the second; a verification's one item holds both).
 func TestCatalogDecode(t *testing.T) {
 	for _, cat := range catalogs {
 		require.Empty(t, zeroFields(reflect.ValueOf(cat.want), cat.name), "a Go field the example does not fill")

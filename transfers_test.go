@@ -478,7 +478,6 @@ func TestTransferByID(t *testing.T) {
 		{name: "an item without an id", id: officialTransferID, handler: page(`{"status":"succeeded"}`), wantErr: ErrNotFound, hits: 1},
 		{name: "empty list", id: officialTransferID, handler: page(), wantErr: ErrNotFound, hits: 1},
 		{name: "notFound from Mesh", id: officialTransferID, handler: answer(http.StatusNotFound, errorBody(StatusNotFound, "", "no such transfer")), wantErr: ErrNotFound, hits: 1},
-		{name: "401", id: officialTransferID, handler: answer(http.StatusUnauthorized, "Unauthorized", "Content-Type", "text/plain"), wantErr: ErrUnauthorized, hits: 1},
 		{name: "503 retried as every call", id: officialTransferID, handler: down, wantErr: ErrServerFailure, hits: 3},
 		{name: "503 then found", id: officialTransferID, handler: sequence(down, answer(http.StatusOK, transferListAnswer)), want: &wantOfficialTransfer, hits: 2},
 		{name: "ok without items", id: officialTransferID, handler: answer(http.StatusOK, `{"status":"ok","content":{"total":0}}`), wantErr: ErrUnexpectedResponse, hits: 1},
