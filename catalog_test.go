@@ -114,21 +114,31 @@ var (
 	}}
 )
 
-// catalogs are the three catalogs: the key of the list in an answer's content, the
-// bytes read of an answer, Mesh's official example answer and its Go value; get reads
-// the list (a nil list as nil).
-var catalogs = []struct {
+// A listCall is a call that answers a list: the key of the list in an answer's content,
+// the bytes read of an answer, Mesh's official example answer and its Go value; get
+// reads the list (a nil list as nil).
+type listCall struct {
 	name, key string
 	bound     int
 	answer    string
 	want      any
 	get       func(context.Context, CatalogReader) (any, error)
-}{
+}
+
+// catalogs are the three catalogs.
+var catalogs = []listCall{
 	{"Networks", "networks", 4 << 20, networksAnswer, wantNetworks, func(ctx context.Context, r CatalogReader) (any, error) { return orNil(r.Networks(ctx)) }},
 	{"Integrations", "items", 8 << 20, integrationsAnswer, wantIntegrations, func(ctx context.Context, r CatalogReader) (any, error) { return orNil(r.Integrations(ctx)) }},
 	{"TransferIntegrations", "integrations", 4 << 20, transferIntegrationsAnswer, wantTransferIntegrations,
 		func(ctx context.Context, r CatalogReader) (any, error) { return orNil(r.TransferIntegrations(ctx)) }},
 }
+
+// lists are the catalogs and the wallet verifications, read as the catalogs are.
+var lists = append(slices.Clone(catalogs), listCall{
+	"WalletVerifications", "verifications", 1 << 20, verificationsAnswer,
+	[]WalletVerification{wantOfficialVerification}, func(ctx context.Context, r CatalogReader) (any, error) {
+		return orNil(r.(*Client).WalletVerifications(ctx, "user-1", "address-1"))
+	}})
 
 func orNil[T any](l []T, err error) (any, error) {
 	if l == nil {
@@ -137,22 +147,29 @@ func orNil[T any](l []T, err error) (any, error) {
 	return l, err
 }
 
-// ids are the ids of the items of list, a catalog; nil for no list.
+// ids are the ids of the items of list (of a verification, its user id); nil for no list.
 func ids(list any) []string {
 	if list == nil {
 		return nil
 	}
 	v, out := reflect.ValueOf(list), []string{}
 	for i := range v.Len() {
-		out = append(out, v.Index(i).FieldByName("ID").String())
+		id := v.Index(i).FieldByName("ID")
+		if !id.IsValid() {
+			id = v.Index(i).FieldByName("UserID")
+		}
+		out = append(out, id.String())
 	}
 	return out
 }
 
 // Nulls decode as zeros (the first item), and values and fields Mesh adds later decode
-// as they are (the second).
+// as they are (the second; a verification's one item holds both).
 func TestCatalogDecode(t *testing.T) {
-	tests := []struct { // in the order of catalogs
+	for _, cat := range catalogs {
+		require.Empty(t, zeroFields(reflect.ValueOf(cat.want), cat.name), "a Go field the example does not fill")
+	}
+	tests := []struct { // in the order of lists
 		answer string
 		want   any
 	}{
@@ -176,11 +193,18 @@ func TestCatalogDecode(t *testing.T) {
 			want: []TransferIntegration{{Networks: []TransferNetwork{{}}},
 				{ID: robinhoodID, Type: "newBroker2027", Networks: []TransferNetwork{{ID: ethereumID, SupportedDevices: []Device{DeviceWeb, "vrHeadset"}}}}},
 		},
+		{
+			answer: `{"status":"ok","content":{"verifications":[{"userId":"u","address":"bc1q",
+				"xPubKey":"xpub6CUGRU","networkType":"quantumChain","verificationMethod":"passkey",
+				"timestamp":null,"newField":[1]}],"more":1}}`,
+			want: []WalletVerification{{UserID: "u", Address: "bc1q", XPubKey: "xpub6CUGRU",
+				NetworkType: "quantumChain", VerificationMethod: "passkey"}},
+		},
 	}
 	for i, tc := range tests {
-		t.Run(catalogs[i].name, func(t *testing.T) {
+		t.Run(lists[i].name, func(t *testing.T) {
 			c, _, _ := recordingClient(t, answer(http.StatusOK, tc.answer))
-			got, err := catalogs[i].get(context.Background(), c)
+			got, err := lists[i].get(context.Background(), c)
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got)
 		})
@@ -191,18 +215,24 @@ func TestCatalogDecode(t *testing.T) {
 // object whose member, spelt as Mesh spells it, holds the list: members around it are
 // skipped, even one holding the list's key; the key given twice counts as last given,
 // as encoding/json reads a member; anything but a list or null there, an item of the
-// wrong shape, or a content that is not an object, is ErrUnexpectedResponse.
+// wrong shape, or a content that is not an object, is ErrUnexpectedResponse. Mesh's
+// official example decodes field by field within the list's own bound; one byte more is
+// an error that names the bound.
 func TestCatalogAnswers(t *testing.T) {
-	ok := func(content string) http.HandlerFunc {
-		return answer(http.StatusOK, `{"status":"ok","content":`+content+`}`)
-	}
-	for _, cat := range catalogs {
+	for _, cat := range lists {
 		k := `"` + cat.key + `"`
+		ok := func(content string) http.HandlerFunc {
+			if cat.key == "verifications" { // a verification's id is its userId
+				content = strings.ReplaceAll(content, `"id"`, `"userId"`)
+			}
+			return answer(http.StatusOK, `{"status":"ok","content":`+content+`}`)
+		}
 		for _, tc := range []struct {
 			name    string
 			handler http.HandlerFunc
 			want    error    // nil: the list
 			ids     []string // of the list's items
+			full    bool     // the list is Mesh's official example, compared whole
 			text    string   // in the error
 			hits    int32    // 0: one
 		}{
@@ -228,6 +258,10 @@ func TestCatalogAnswers(t *testing.T) {
 			{name: "429 retried then ok", handler: sequence(answer(429, errorBody(StatusTooManyRequest, "", "slow down")), answer(200, cat.answer)), ids: ids(cat.want), hits: 2},
 			{name: "503 retried", handler: answer(503, errorBody(StatusServerFailure, "", "down")), want: ErrServerFailure, hits: 3},
 			{name: "HTML 502 retried", handler: answer(502, "<html>bad gateway</html>", "Content-Type", "text/html"), want: ErrServerFailure, hits: 3},
+			{name: "Mesh's official example padded to the list's bound",
+				handler: answer(200, paddedAnswer(cat.answer, cat.bound)), ids: ids(cat.want), full: true},
+			{name: "one byte past the list's bound", handler: answer(200, paddedAnswer(cat.answer, cat.bound+1)),
+				want: ErrUnexpectedResponse, text: "larger than " + strconv.Itoa(cat.bound) + " bytes"},
 		} {
 			t.Run(cat.name+": "+tc.name, func(t *testing.T) {
 				c, srv, _ := recordingClient(t, tc.handler)
@@ -236,34 +270,15 @@ func TestCatalogAnswers(t *testing.T) {
 				if tc.want == nil {
 					require.NoError(t, err)
 					assert.Equal(t, tc.ids, ids(list))
+					if tc.full {
+						assert.Equal(t, cat.want, list)
+					}
 					return
 				}
 				assertOnlySentinel(t, err, tc.want)
 				assert.ErrorContains(t, err, tc.text)
 				assert.Nil(t, list, "no list with an error")
 				assertNoSecret(t, err.Error(), "the error")
-			})
-		}
-	}
-}
-
-// Mesh's official example answers decode field by field, read up to each list's own
-// bound (padded to it); one byte more is an error that names the bound.
-func TestCatalogOfficialExamples(t *testing.T) {
-	for _, cat := range catalogs {
-		for over, size := range []string{"padded to its bound", "one byte past its bound"} {
-			t.Run(cat.name+" "+size, func(t *testing.T) {
-				c, srv, _ := recordingClient(t, answer(http.StatusOK, paddedAnswer(cat.answer, cat.bound+over)))
-				got, err := cat.get(context.Background(), c)
-				assert.EqualValues(t, 1, srv.hits.Load(), "requests")
-				if over == 0 {
-					require.NoError(t, err)
-					assert.Equal(t, cat.want, got)
-					assert.Empty(t, zeroFields(reflect.ValueOf(got), cat.name), "a Go field the example does not fill")
-					return
-				}
-				assertOnlySentinel(t, err, ErrUnexpectedResponse)
-				assert.Contains(t, err.Error(), "larger than "+strconv.Itoa(cat.bound)+" bytes")
 			})
 		}
 	}

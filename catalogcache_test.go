@@ -93,6 +93,7 @@ func TestCatalogCacheLifetime(t *testing.T) {
 		{"nil options are ignored", []CacheOption{nil, CacheTTL(time.Minute), nil}, time.Minute, 24 * time.Hour},
 		{"CacheMaxStale", []CacheOption{CacheMaxStale(2 * time.Hour)}, time.Hour, 2 * time.Hour},
 		{"CacheMaxStale(0): nothing past the TTL", []CacheOption{CacheMaxStale(0)}, time.Hour, 0},
+		{"CacheTTL(0): Mesh asked on every call", []CacheOption{CacheTTL(0), CacheMaxStale(0)}, 0, 0},
 	}
 	for _, l := range catalogs {
 		for _, tc := range tests {
@@ -117,12 +118,16 @@ func TestCatalogCacheLifetime(t *testing.T) {
 						assert.Len(t, r.calls(l.name), calls, "calls to Mesh")
 						return got
 					}
+					fresh := 0 // calls to Mesh within the TTL
+					if tc.ttl == 0 {
+						fresh = 1
+					}
 					got := get(1, nil)
 					scribble(reflect.ValueOf(got))
 					require.NotEqual(t, l.want, got, "scribble changed nothing")
-					get(0, nil)
+					get(fresh, nil)
 					time.Sleep(tc.ttl - time.Nanosecond)
-					get(0, nil)
+					get(fresh, nil)
 					r.set(serverDown)
 					time.Sleep(time.Nanosecond)
 					if tc.stale > 0 {
@@ -143,18 +148,6 @@ func TestCatalogCacheLifetime(t *testing.T) {
 			})
 		}
 	}
-	t.Run("CacheTTL(0) asks Mesh on every call", func(t *testing.T) {
-		synctest.Test(t, func(t *testing.T) {
-			r := &fakeCatalogReader{}
-			c := NewCatalogCache(r, CacheTTL(0), CacheMaxStale(0))
-			for range 3 {
-				got, err := c.Networks(context.Background())
-				require.NoError(t, err)
-				assert.Equal(t, wantNetworks, got)
-			}
-			assert.Len(t, r.calls("Networks"), 3)
-		})
-	})
 	t.Run("no copy yet: the error, sentinel kept, however long the staleness", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			unauthorized := &CallError{Err: &APIError{HTTPStatusCode: http.StatusUnauthorized}, Attempts: 1}

@@ -156,15 +156,20 @@ func (rec *requestRecorder) offsets() []string {
 
 // TestTransferDecode: Mesh's official example and a transfer of every field decode field
 // by field; nulls, statuses in any case, and what Mesh adds later decode as data, never
-// as an error.
+// as an error. A page is refused beyond MaxTransferCount items or its byte bound, or of
+// the wrong shape, and not retried; a page of MaxTransferCount complete items fits.
 func TestTransferDecode(t *testing.T) {
 	require.Empty(t, zeroFields(reflect.ValueOf(wantFullTransfer), "Transfer"), "a Go field the fixture does not fill")
+	pageOf := func(n int, item string) string { return pageAnswer(n, slices.Repeat([]string{item}, n)...) }
+	require.Less(t, len(pageOf(1000, fullTransferItem)), maxTransferPageBytes/3,
+		"the bound keeps three times the room of a page of complete items")
 	tests := []struct {
-		name  string
-		items []string
-		want  []Transfer
-		body  string // the whole answer, instead of a page of items with total 7
-		total int    // 7 when 0
+		name    string
+		items   []string
+		want    []Transfer
+		body    string // the whole answer, instead of a page of items with total 7
+		total   int    // 7 when 0
+		wantErr string // in the error's text; "" for a page
 	}{
 		{name: "Mesh's official example", body: transferListAnswer, total: 10, want: []Transfer{wantOfficialTransfer}},
 		{name: "a transfer completed to every field", items: []string{fullTransferItem}, want: []Transfer{wantFullTransfer}},
@@ -183,15 +188,36 @@ func TestTransferDecode(t *testing.T) {
 			`{"status":"sUcCeEdEd"}`, `{"status":"Pending"}`, `{"status":"FAILED"}`, `{"id":"x","status":"refunded"}`, `{"status":"ſucceeded"}`, `{"status":" succeeded"}`},
 			want: []Transfer{{Status: TransferStatusSucceeded}, {Status: TransferStatusSucceeded}, {Status: TransferStatusSucceeded},
 				{Status: TransferStatusPending}, {Status: TransferStatusFailed}, {ID: "x", Status: "refunded"}, {Status: "ſucceeded"}, {Status: " succeeded"}}},
-		{name: "empty page", items: nil, want: []Transfer{}},
 		{name: "page additions of the newer reference ignored", want: []Transfer{}, body: `{"status":"ok","teamCode":"XY",
 			"content":{"items":[],"total":7,"hasMorePages":false,"range":{"from":0,"to":0}}}`},
 		{name: "items null", want: nil, body: `{"status":"ok","content":{"items":null,"total":7}}`},
+		{name: "1000 complete items", body: pageOf(1000, fullTransferItem), total: 1000,
+			want: slices.Repeat([]Transfer{wantFullTransfer}, 1000)},
+		{name: "at the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes), total: 10,
+			want: []Transfer{wantOfficialTransfer}},
+		{name: "1001 items", body: pageOf(1001, idItem(officialTransferID)), wantErr: "more than 1000 items"},
+		{name: "100,000 empty items: every answer's bound, before decoding", body: pageAnswer(1, slices.Repeat([]string{"{}"}, 100_000)...), wantErr: "content has a list of more than 10000 items"},
+		{name: "one byte over the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes+1), wantErr: "larger than " + strconv.Itoa(maxTransferPageBytes) + " bytes"},
+		{name: "items not a list", body: `{"status":"ok","content":{"items":{"id":"x"},"total":1}}`, wantErr: "not an array"},
+		{name: "an item of the wrong shape", body: `{"status":"ok","content":{"items":[{"amount":"ten"}],"total":1}}`, wantErr: "does not decode"},
+		{name: "a status a number", body: pageAnswer(1, `{"id":"x","status":5}`), wantErr: "does not decode"},
+		{name: "a webhook log a number", body: pageAnswer(1, `{"id":"x","webhookLogs":[5]}`), wantErr: "does not decode"},
+		{name: "a timestamp a string", body: pageAnswer(1, `{"createdTimestamp":"x"}`), wantErr: "does not decode"},
+		{name: "total missing", body: `{"status":"ok","content":{"items":[]}}`, wantErr: "without content.total"},
+		{name: "total null", body: `{"status":"ok","content":{"items":[],"total":null}}`, wantErr: "without content.total"},
+		{name: "items missing", body: `{"status":"ok","content":{"total":0,"list":[]}}`, wantErr: "without content.items"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, _, _ := recordingClient(t, answer(http.StatusOK, cmp.Or(tc.body, pageAnswer(7, tc.items...))))
+			c, srv, _ := recordingClient(t, answer(http.StatusOK, cmp.Or(tc.body, pageAnswer(7, tc.items...))))
 			page, err := c.Transfers(context.Background(), nil)
+			assert.EqualValues(t, 1, srv.hits.Load(), "requests")
+			if tc.wantErr != "" {
+				assert.Nil(t, page)
+				assertOnlySentinel(t, err, ErrUnexpectedResponse)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				return
+			}
 			require.NoError(t, err)
 			assert.Equal(t, &TransferPage{Items: tc.want, Total: cmp.Or(tc.total, 7)}, page)
 		})
@@ -218,8 +244,6 @@ func TestTransferQuery(t *testing.T) {
 		limit  int        // and its Limit
 	}{
 		{name: "Id not a UUID", code: CodeNotUUID, q: &tq{ID: "8e25acb5"}, fields: []string{"Id"}, reason: "UUID"},
-		{name: "Id in braces", code: CodeNotUUID, q: &tq{ID: "{" + officialTransferID + "}"}, fields: []string{"Id"}},
-		{name: "Id with white space", code: CodeNotUUID, q: &tq{ID: " " + officialTransferID}, fields: []string{"Id"}},
 		{name: "IntegrationIds entries", code: CodeNotUUID, q: &tq{IntegrationIDs: []string{coinbaseID, "coinbase", "", coinbaseID, "x"}},
 			fields: []string{"IntegrationIds[1]", "IntegrationIds[2]", "IntegrationIds[4]"}},
 		{name: "101 IntegrationIds", code: CodeTooMany, limit: 100, q: &tq{IntegrationIDs: idRange(0, 101)}, fields: []string{"IntegrationIds"}, reason: "at most 100"},
@@ -240,6 +264,14 @@ func TestTransferQuery(t *testing.T) {
 		{name: "infinite maximum", code: CodeOutOfRange, q: &tq{MinAmountInFiat: Float64(1), MaxAmountInFiat: Float64(math.Inf(1))}, fields: []string{"MaxAmountInFiat"}},
 		{name: "negative infinite minimum", code: CodeOutOfRange, q: &tq{MinAmountInFiat: Float64(math.Inf(-1))}, fields: []string{"MinAmountInFiat"}},
 		{name: "blank OrderBy", code: CodeBlank, q: &tq{OrderBy: "  "}, fields: []string{"OrderBy"}},
+		// How the text of so many problems is bounded: TestInvalidRequestErrorTextIsBounded.
+		{name: "every problem at once, in the order of the fields", code: CodeNotUUID, q: &tq{ID: "x",
+			ClientTransactionID: rep("a", 129), UserID: rep("u", 51), IntegrationIDs: []string{"y"},
+			Statuses: []TransferStatus{"pending", "", "a", "b", "c", "d"}, CreatedFrom: time.Unix(2, 0),
+			CreatedTo: time.Unix(1, 0), MinAmountInFiat: Float64(math.NaN()), MaxAmountInFiat: Float64(math.Inf(1)),
+			SubClientID: "z", OrderBy: " ", Count: 1001, Offset: -1},
+			fields: []string{"Id", "ClientTransactionId", "UserId", "IntegrationIds[0]", "Statuses", "Statuses[1]",
+				"FromTimestamp", "MinAmountInFiat", "MaxAmountInFiat", "SubClientId", "OrderBy", "Count", "Offset"}},
 
 		{name: "Offset at int32's maximum", q: &tq{Offset: math.MaxInt32}},
 		{name: "unknown statuses", q: &tq{Statuses: []TransferStatus{"refunded", "Succeeded", "x", "y", "z"}}},
@@ -296,23 +328,6 @@ func TestTransferQuery(t *testing.T) {
 	}
 }
 
-// How the text of so many problems is bounded: TestInvalidRequestErrorTextIsBounded.
-func TestTransferQueryEveryProblemAtOnce(t *testing.T) {
-	q := &TransferQuery{ID: "x", ClientTransactionID: strings.Repeat("a", 129), UserID: strings.Repeat("u", 51), IntegrationIDs: []string{"y"},
-		Statuses: []TransferStatus{"pending", "", "a", "b", "c", "d"}, CreatedFrom: time.Unix(2, 0), CreatedTo: time.Unix(1, 0),
-		MinAmountInFiat: Float64(math.NaN()), MaxAmountInFiat: Float64(math.Inf(1)), SubClientID: "z", OrderBy: " ", Count: 1001, Offset: -1}
-	want := []string{"Id", "ClientTransactionId", "UserId", "IntegrationIds[0]", "Statuses", "Statuses[1]", "FromTimestamp",
-		"MinAmountInFiat", "MaxAmountInFiat", "SubClientId", "OrderBy", "Count", "Offset"}
-	assert.Equal(t, want, refusal(t, q.Validate()))
-
-	c, srv, _ := recordingClient(t, answer(http.StatusOK, pageAnswer(0)))
-	var resp Response
-	_, err := c.Transfers(context.Background(), q, WithCallTimeout(-time.Second), WithResponse(&resp))
-	assert.Equal(t, append([]string{""}, want...), refusal(t, err), "the option's problem merged in")
-	assert.Zero(t, srv.hits.Load())
-	assert.Zero(t, resp.Attempts)
-}
-
 // listHandler serves a list of n transfers (numberedID(0) ... numberedID(n-1)) a page at
 // a time as Mesh does (Offset, Count, 10 by default), claiming total; each answer says
 // its Offset in X-Offset.
@@ -362,6 +377,7 @@ func idRange(from, to int) []string {
 func TestAllTransfers(t *testing.T) {
 	three := func() *TransferQuery { return &TransferQuery{Count: 3} }
 	refused := answer(http.StatusBadRequest, errorBody(StatusBadRequest, "invalidField", "no"))
+	down := answer(http.StatusServiceUnavailable, errorBody(StatusServerFailure, "", "down"))
 	tests := []struct {
 		name        string
 		handler     http.HandlerFunc
@@ -380,6 +396,9 @@ func TestAllTransfers(t *testing.T) {
 		{name: "stops on an empty page", handler: listHandler(0, 100), q: three(), wantIDs: nil, wantOffsets: []string{""}},
 		{name: "empty list", handler: listHandler(0, 0), wantOffsets: []string{""}},
 		{name: "the first error yielded once, then nothing", handler: sequence(listHandler(9, 9), refused), q: three(), wantIDs: idRange(0, 3), wantOffsets: []string{"", "3"}, wantErr: ErrBadRequest},
+		{name: "the call's retry policy on each page: the failed page not retried",
+			handler: sequence(listHandler(9, 9), down), q: three(), opts: []CallOption{WithCallRetry(RetryPolicy{})},
+			wantIDs: idRange(0, 3), wantOffsets: []string{"", "3"}, wantErr: ErrServerFailure},
 		{name: "an error on the first page", handler: answer(http.StatusForbidden, errorBody(StatusPermissionDenied, "", "no")), wantOffsets: []string{""}, wantErr: ErrPermissionDenied},
 		{name: "an invalid query: one error, nothing sent", handler: listHandler(9, 9), q: &TransferQuery{Count: -1}, wantErr: ErrValidation},
 		{name: "a bad option: one error, nothing sent", handler: listHandler(9, 9), opts: []CallOption{WithResponse(nil)}, wantErr: ErrValidation},
@@ -412,10 +431,11 @@ func TestAllTransfers(t *testing.T) {
 		})
 	}
 
-	t.Run("the caller's query, read once and never changed", func(t *testing.T) {
+	t.Run("the caller's query, read once and never changed; options apply to each page", func(t *testing.T) {
 		c, _, rec := recordingClient(t, listHandler(7, 7))
 		q := &TransferQuery{Count: 3, Statuses: []TransferStatus{"pending"}, MinAmountInFiat: Float64(1)}
-		seq := c.AllTransfers(context.Background(), q)
+		var resp Response
+		seq := c.AllTransfers(context.Background(), q, WithResponse(&resp))
 		q.Offset, q.Statuses[0], *q.MinAmountInFiat = 5, "failed", 2 // after the call: not seen
 		ids, errs := collect(seq, 0)
 		assert.Empty(t, errs)
@@ -425,33 +445,14 @@ func TestAllTransfers(t *testing.T) {
 			assert.Equal(t, "1", sent.Get("MinAmountInFiat"))
 		}
 		assert.Equal(t, &TransferQuery{Count: 3, Offset: 5, Statuses: []TransferStatus{"failed"}, MinAmountInFiat: Float64(2)}, q)
+		assert.Equal(t, http.StatusOK, resp.StatusCode)
+		assert.Equal(t, 1, resp.Attempts)
+		assert.Equal(t, "6", resp.Header.Get("X-Offset"), "WithResponse reports the last page's call")
 
 		// A second range starts again from the query's Offset.
 		again, _ := collect(seq, 0)
 		assert.Equal(t, idRange(0, 7), again)
 		assert.Equal(t, []string{"", "3", "6", "", "3", "6"}, rec.offsets())
-	})
-
-	t.Run("options apply to each page", func(t *testing.T) {
-		c, _, _ := recordingClient(t, listHandler(7, 7))
-		var resp Response
-		ids, errs := collect(c.AllTransfers(context.Background(), &TransferQuery{Count: 3}, WithResponse(&resp)), 0)
-		assert.Empty(t, errs)
-		assert.Len(t, ids, 7)
-		assert.Equal(t, http.StatusOK, resp.StatusCode)
-		assert.Equal(t, 1, resp.Attempts)
-		assert.Equal(t, "6", resp.Header.Get("X-Offset"), "WithResponse reports the last page's call")
-	})
-
-	t.Run("the call's retry policy on each page", func(t *testing.T) {
-		c, srv, _ := recordingClient(t, sequence(listHandler(9, 9), answer(http.StatusServiceUnavailable, errorBody(StatusServerFailure, "", "down"))))
-		var resp Response
-		ids, errs := collect(c.AllTransfers(context.Background(), &TransferQuery{Count: 3}, WithCallRetry(RetryPolicy{}), WithResponse(&resp)), 0)
-		assert.Equal(t, idRange(0, 3), ids)
-		require.Len(t, errs, 1)
-		assertOnlySentinel(t, errs[0], ErrServerFailure)
-		assert.EqualValues(t, 2, srv.hits.Load(), "the second page was not retried")
-		assert.Equal(t, Response{StatusCode: http.StatusServiceUnavailable, Header: resp.Header, Attempts: 1, Elapsed: resp.Elapsed}, resp)
 	})
 }
 
@@ -477,7 +478,6 @@ func TestTransferByID(t *testing.T) {
 		{name: "an item without an id", id: officialTransferID, handler: page(`{"status":"succeeded"}`), wantErr: ErrNotFound, hits: 1},
 		{name: "empty list", id: officialTransferID, handler: page(), wantErr: ErrNotFound, hits: 1},
 		{name: "notFound from Mesh", id: officialTransferID, handler: answer(http.StatusNotFound, errorBody(StatusNotFound, "", "no such transfer")), wantErr: ErrNotFound, hits: 1},
-		{name: "401", id: officialTransferID, handler: answer(http.StatusUnauthorized, "Unauthorized", "Content-Type", "text/plain"), wantErr: ErrUnauthorized, hits: 1},
 		{name: "503 retried as every call", id: officialTransferID, handler: down, wantErr: ErrServerFailure, hits: 3},
 		{name: "503 then found", id: officialTransferID, handler: sequence(down, answer(http.StatusOK, transferListAnswer)), want: &wantOfficialTransfer, hits: 2},
 		{name: "ok without items", id: officialTransferID, handler: answer(http.StatusOK, `{"status":"ok","content":{"total":0}}`), wantErr: ErrUnexpectedResponse, hits: 1},
@@ -517,105 +517,36 @@ func TestTransferByID(t *testing.T) {
 	}
 }
 
+// WalletVerifications sends the user id and the address as its query, and refuses a
+// blank one, naming its parameter, with nothing sent. How its answer is read:
+// TestCatalogAnswers and TestCatalogDecode.
 func TestWalletVerifications(t *testing.T) {
 	tests := []struct {
-		name    string
-		args    []string         // the user id and the address; "user-1" and "address-1" when nil
-		handler http.HandlerFunc // Mesh's official example when nil
-		want    []WalletVerification
-		wantErr error
-		fields  []string // the problems of a refusal
-		hits    int32
+		name   string
+		args   []string // the user id and the address
+		fields []string // the problems of a refusal; nil: Mesh's official example is read
 	}{
-		{name: "Mesh's official example", want: []WalletVerification{wantOfficialVerification}, hits: 1},
-		{name: "refused: no user id", args: []string{"", "address-1"}, wantErr: ErrValidation, fields: []string{"UserId"}},
-		{name: "refused: blank address", args: []string{"user-1", " \t"}, wantErr: ErrValidation, fields: []string{"Address"}},
-		{name: "refused: both blank", args: []string{" ", ""}, wantErr: ErrValidation, fields: []string{"UserId", "Address"}},
-		{name: "none", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":[]}}`), want: []WalletVerification{}, hits: 1},
-		{name: "null list", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":null}}`), hits: 1},
-		{name: "unknown values and fields", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":[
-			{"userId":"u","address":"bc1q","xPubKey":"xpub6CUGRU","networkType":"quantumChain","verificationMethod":"passkey",
-			"timestamp":null,"newField":[1]}],"more":1}}`), want: []WalletVerification{{UserID: "u", Address: "bc1q",
-			XPubKey: "xpub6CUGRU", NetworkType: "quantumChain", VerificationMethod: "passkey"}}, hits: 1},
-		{name: "the list's key missing", handler: answer(http.StatusOK, `{"status":"ok","content":{"items":[]}}`), wantErr: ErrUnexpectedResponse, hits: 1},
-		{name: "content missing", handler: answer(http.StatusOK, `{"status":"ok"}`), wantErr: ErrUnexpectedResponse, hits: 1},
-		{name: "an item of the wrong shape", handler: answer(http.StatusOK, `{"status":"ok","content":{"verifications":[{"timestamp":"x"}]}}`), wantErr: ErrUnexpectedResponse, hits: 1},
-		{name: "badRequest", handler: answer(http.StatusBadRequest, errorBody(StatusBadRequest, "invalidField", "Address")), wantErr: ErrBadRequest, hits: 1},
-		{name: "503 retried", handler: answer(http.StatusServiceUnavailable, errorBody(StatusServerFailure, "", "down")), wantErr: ErrServerFailure, hits: 3},
-		{name: "over its bound", handler: answer(http.StatusOK, paddedAnswer(verificationsAnswer, maxWalletVerificationsBytes+1)), wantErr: ErrUnexpectedResponse, hits: 1},
-		{name: "at its bound", handler: answer(http.StatusOK, paddedAnswer(verificationsAnswer, maxWalletVerificationsBytes)), want: []WalletVerification{wantOfficialVerification}, hits: 1},
+		{name: "Mesh's official example", args: []string{"user-1", "address-1"}},
+		{name: "refused: no user id", args: []string{"", "address-1"}, fields: []string{"UserId"}},
+		{name: "refused: blank address", args: []string{"user-1", " \t"}, fields: []string{"Address"}},
+		{name: "refused: both blank", args: []string{" ", ""}, fields: []string{"UserId", "Address"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			args, h := tc.args, tc.handler
-			if args == nil {
-				args = []string{"user-1", "address-1"}
-			}
-			if h == nil {
-				h = answer(http.StatusOK, verificationsAnswer)
-			}
-			c, srv, rec := recordingClient(t, h)
-			got, err := c.WalletVerifications(context.Background(), args[0], args[1])
-			assert.Equal(t, tc.hits, srv.hits.Load(), "requests")
-			for _, q := range rec.queries() {
-				assert.Equal(t, url.Values{"UserId": {args[0]}, "Address": {args[1]}}, q)
-			}
-			if tc.wantErr != nil {
+			c, srv, rec := recordingClient(t, answer(http.StatusOK, verificationsAnswer))
+			got, err := c.WalletVerifications(context.Background(), tc.args[0], tc.args[1])
+			if tc.fields != nil {
 				assert.Nil(t, got)
-				assertOnlySentinel(t, err, tc.wantErr)
-				if tc.fields != nil {
-					assert.Equal(t, tc.fields, refusal(t, err))
-				}
+				assertOnlySentinel(t, err, ErrValidation)
+				assert.Equal(t, tc.fields, refusal(t, err))
+				assert.Zero(t, srv.hits.Load(), "sent a refused call")
 				return
 			}
 			require.NoError(t, err)
-			assert.Equal(t, tc.want, got)
+			assert.Equal(t, []WalletVerification{wantOfficialVerification}, got)
+			assert.Equal(t, []url.Values{{"UserId": {"user-1"}, "Address": {"address-1"}}}, rec.queries())
 		})
 	}
-}
-
-// TestTransferPageBounds: a page is refused beyond MaxTransferCount items or its byte
-// bound, or of the wrong shape, and not retried; a page of MaxTransferCount complete
-// items fits.
-func TestTransferPageBounds(t *testing.T) {
-	pageOf := func(n int, item string) string { return pageAnswer(n, slices.Repeat([]string{item}, n)...) }
-	tests := []struct {
-		name    string
-		body    string
-		wantN   int
-		wantErr string // in the error's text; "" for a page
-	}{
-		{name: "1000 items", body: pageOf(1000, idItem(officialTransferID)), wantN: 1000},
-		{name: "1001 items", body: pageOf(1001, idItem(officialTransferID)), wantErr: "more than 1000 items"},
-		{name: "100,000 empty items: every answer's bound, before decoding", body: pageAnswer(1, slices.Repeat([]string{"{}"}, 100_000)...), wantErr: "content has a list of more than 10000 items"},
-		{name: "1000 complete items", body: pageOf(1000, fullTransferItem), wantN: 1000},
-		{name: "one byte over the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes+1), wantErr: "larger than " + strconv.Itoa(maxTransferPageBytes) + " bytes"},
-		{name: "at the bound", body: paddedAnswer(transferListAnswer, maxTransferPageBytes), wantN: 1},
-		{name: "items not a list", body: `{"status":"ok","content":{"items":{"id":"x"},"total":1}}`, wantErr: "not an array"},
-		{name: "an item of the wrong shape", body: `{"status":"ok","content":{"items":[{"amount":"ten"}],"total":1}}`, wantErr: "does not decode"},
-		{name: "a status a number", body: pageAnswer(1, `{"id":"x","status":5}`), wantErr: "does not decode"},
-		{name: "a webhook log a number", body: pageAnswer(1, `{"id":"x","webhookLogs":[5]}`), wantErr: "does not decode"},
-		{name: "total missing", body: `{"status":"ok","content":{"items":[]}}`, wantErr: "without content.total"},
-		{name: "total null", body: `{"status":"ok","content":{"items":[],"total":null}}`, wantErr: "without content.total"},
-		{name: "items missing", body: `{"status":"ok","content":{"total":0,"list":[]}}`, wantErr: "without content.items"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c, srv, _ := recordingClient(t, answer(http.StatusOK, tc.body))
-			page, err := c.Transfers(context.Background(), &TransferQuery{Count: 1000})
-			assert.EqualValues(t, 1, srv.hits.Load(), "requests")
-			if tc.wantErr != "" {
-				assert.Nil(t, page)
-				assertOnlySentinel(t, err, ErrUnexpectedResponse)
-				assert.Contains(t, err.Error(), tc.wantErr)
-				return
-			}
-			require.NoError(t, err)
-			assert.Len(t, page.Items, tc.wantN)
-		})
-	}
-	require.Less(t, len(pageOf(1000, fullTransferItem)), maxTransferPageBytes/3,
-		"the bound keeps three times the room of a page of complete items")
 }
 
 // FuzzTransferQuery: any query validates and encodes without panicking; a refused one
