@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 )
 
 // tokenEcho answers with a token made of the request's userId, so that each caller can
@@ -60,8 +61,10 @@ func callConcurrently(c *Client, n int, user func(i int) string) []error {
 
 // One Client and one request, shared read-only, serve every kind of call at once,
 // while other goroutines close idle connections and print the client: each call gets
-// its own answer, sent once, with one log record per attempt (run under -race).
+// its own answer, sent once, with one log record per attempt (run under -race), and
+// nothing is left running once the idle connections and the server are closed.
 func TestConcurrentCallsShareOneClient(t *testing.T) {
+	ignore := goleak.IgnoreCurrent() // what other tests left
 	const goroutines, calls = 64, 8
 	answers := map[string]string{networksPath: networksAnswer,
 		integrationsPath: integrationsAnswer, transferIntegrationsPath: transferIntegrationsAnswer}
@@ -111,6 +114,9 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 	assert.Empty(t, clock.Waits())
 	assert.Len(t, rec.all(), int(sent.Load()), "one record per attempt")
 	assert.Equal(t, validRequest(), shared, "the shared request was changed")
+	c.CloseIdleConnections()
+	s.Close()
+	verifyNoLeak(t, ignore)
 }
 
 // A pool filled with exactly n connections (held open at once by the server) serves rounds
