@@ -123,7 +123,6 @@ func TestRetryBackoff(t *testing.T) {
 		policy RetryPolicy // given to WithRetry
 		bounds RetryPolicy // what it means
 	}{
-		{"zero policy", P{}, P{}},
 		{"MaxRetries 0 with waits", P{MinWait: time.Second, MaxWait: 2 * time.Second}, P{}},
 		{"default", DefaultRetryPolicy(), DefaultRetryPolicy()},
 		{"doubling up to the cap, MaxRetries 10, the most accepted",
@@ -200,7 +199,6 @@ func TestRetryAfter(t *testing.T) {
 		{"beyond: 120 s at 503, MaxWait 5 s", def, 503, secs("120"), 2 * time.Minute, 0, ErrServerFailure},
 		{"beyond: 61 s at 429, MaxWait 1 min", P{MaxRetries: 10, MaxWait: time.Minute}, 429, secs("61"), 61 * time.Second, 0,
 			ErrTooManyRequests},
-		{"beyond: 6 s at 429 with MaxWait 5 s from a zero", P{MaxRetries: 5}, 429, secs("6"), 6 * time.Second, 0, ErrTooManyRequests},
 		{"beyond: HTTP date", def, 503, date(10 * time.Minute), 10 * time.Minute, 0, ErrServerFailure},
 		{"beyond: a date centuries ahead, read as 24 h", def, 503, secs("Fri, 31 Dec 2999 23:59:59 GMT"), 24 * time.Hour, 0,
 			ErrServerFailure},
