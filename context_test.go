@@ -173,32 +173,30 @@ func TestContextEndsDuringAnAttempt(t *testing.T) {
 	}
 	servers := []struct {
 		name  string
-		start func(t *testing.T, stop func()) (url string, requests func() int32, opts []Option)
+		start func(t *testing.T, stop func()) (*server, []Option)
 		code  int // of the answer whose body was read; 0: none came
 	}{
-		{"before any answer", func(t *testing.T, stop func()) (string, func() int32, []Option) {
-			s := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		{"before any answer", func(t *testing.T, stop func()) (*server, []Option) {
+			return newServer(t, func(w http.ResponseWriter, r *http.Request) {
 				stop()
 				holdUntilGone(w, r)
-			})
-			return s.URL, s.hits.Load, nil
+			}), nil
 		}, 0},
-		{"body stalled", func(t *testing.T, stop func()) (string, func() int32, []Option) {
-			s := newServer(t, stallBody)
-			return s.URL, s.hits.Load, atHead(t, stop)
+		{"body stalled", func(t *testing.T, stop func()) (*server, []Option) {
+			return newServer(t, stallBody), atHead(t, stop)
 		}, http.StatusOK},
-		{"101 passed on as a 200, then a trickle", func(t *testing.T, stop func()) (string, func() int32, []Option) {
+		{"101 passed on as a 200, then a trickle", func(t *testing.T, stop func()) (*server, []Option) {
 			s := newFaultServer(t)
 			s.misbehave(switchingProtocols)
-			return s.URL, s.requests.Load, atHead(t, stop)
+			return s.server, atHead(t, stop)
 		}, http.StatusOK},
 	}
 	for _, srv := range servers {
 		for _, end := range contextEnds {
 			t.Run(srv.name+", "+end.name, func(t *testing.T) {
 				ctx, stop := end.ctx(t, time.Now().Add(24*time.Hour))
-				url, requests, opts := srv.start(t, stop)
-				c, clock := newTestClient(t, url, opts...)
+				s, opts := srv.start(t, stop)
+				c, clock := newTestClient(t, s.URL, opts...)
 
 				var lt *LinkToken
 				err := mustReturn(t, func() (err error) {
@@ -213,7 +211,7 @@ func TestContextEndsDuringAnAttempt(t *testing.T) {
 					assertOnlySentinel(t, err, ErrUnexpectedResponse)
 					assert.Equal(t, srv.code, asAPIError(t, err).HTTPStatusCode)
 				}
-				assert.EqualValues(t, 1, requests(), "attempts")
+				assert.EqualValues(t, 1, s.hits.Load(), "attempts")
 				assert.Empty(t, clock.Waits())
 			})
 		}
