@@ -97,7 +97,6 @@ func TestContextEndsAfterAnAnswer(t *testing.T) {
 		// The last attempt: no wait follows it to notice the context.
 		{"cancelled during the last attempt, after an answer and a transport failure", cancelled, 0, RetryPolicy{},
 			answers{down, hangUp, hold}, 0, 2, 503, ErrServerFailure},
-		{"deadline passes during the last attempt", deadline, 0, RetryPolicy{}, answers{down, tooMany, hold}, 0, 2, 429, ErrTooManyRequests},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
