@@ -51,7 +51,8 @@ func TestLeak(t *testing.T) {
 		{name: "bodies: retried answers, then success", handler: sequence(downHTML, downHTML, good), bodies: 3},
 		{name: "bodies: retried answers, exhausted", handler: downHTML, bodies: 3, want: ErrServerFailure},
 		{name: "bodies: answers cut short, retried", handler: cutShort, bodies: 3, want: ErrUnexpectedResponse},
-		{name: "bodies: cancelled while the body is read", handler: stallBody, atAnswer: true, bodies: 1, want: context.Canceled},
+		{name: "bodies: cancelled while the body is read", handler: stallBody, atAnswer: true, bodies: 1,
+			want: context.Canceled},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
