@@ -59,10 +59,9 @@ func callConcurrently(c *Client, n int, user func(i int) string) []error {
 	return errs
 }
 
-// One Client and one request, shared read-only, serve every kind of call at once,
-// while other goroutines close idle connections and print the client: each call gets
-// its own answer, sent once, with one log record per attempt (run under -race), and
-// nothing is left running once the idle connections and the server are closed.
+// One Client and one request, shared read-only, serve every kind of call at once, while
+// other goroutines close idle connections and print the client: each call gets its own
+// answer, sent once, with one log record per attempt (run under -race); no goroutine is left.
 func TestConcurrentCallsShareOneClient(t *testing.T) {
 	ignore := goleak.IgnoreCurrent() // what other tests left
 	const goroutines, calls = 64, 8
