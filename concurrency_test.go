@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 )
 
 // tokenEcho answers with a token made of the request's userId, so that each caller can
@@ -58,10 +59,11 @@ func callConcurrently(c *Client, n int, user func(i int) string) []error {
 	return errs
 }
 
-// One Client and one request, shared read-only, serve every kind of call at once,
-// while other goroutines close idle connections and print the client: each call gets
-// its own answer, sent once, with one log record per attempt (run under -race).
+// One Client and one request, shared read-only, serve every kind of call at once, while
+// other goroutines close idle connections and print the client: each call gets its own
+// answer, sent once, with one log record per attempt (run under -race); no goroutine is left.
 func TestConcurrentCallsShareOneClient(t *testing.T) {
+	ignore := goleak.IgnoreCurrent() // what other tests left
 	const goroutines, calls = 64, 8
 	answers := map[string]string{networksPath: networksAnswer,
 		integrationsPath: integrationsAnswer, transferIntegrationsPath: transferIntegrationsAnswer}
@@ -111,6 +113,9 @@ func TestConcurrentCallsShareOneClient(t *testing.T) {
 	assert.Empty(t, clock.Waits())
 	assert.Len(t, rec.all(), int(sent.Load()), "one record per attempt")
 	assert.Equal(t, validRequest(), shared, "the shared request was changed")
+	c.CloseIdleConnections()
+	s.Close()
+	verifyNoLeak(t, ignore)
 }
 
 // A pool filled with exactly n connections (held open at once by the server) serves rounds

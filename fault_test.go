@@ -30,13 +30,12 @@ import (
 // okBody, or with its fault: on the bare connection, to misbehave as no net/http handler
 // can, and then closes it.
 type faultServer struct {
-	*httptest.Server
-	requests atomic.Int32  // requests read
-	closing  chan struct{} // closed when the test ends: answers that wait give up
-	wg       sync.WaitGroup
-	mu       sync.Mutex
-	fault    faultAnswer
-	conns    []net.Conn
+	*server
+	closing chan struct{} // closed when the test ends: answers that wait give up
+	wg      sync.WaitGroup
+	mu      sync.Mutex
+	fault   faultAnswer
+	conns   []net.Conn
 }
 
 // faultAnswer answers one request on c.
@@ -46,9 +45,8 @@ type faultAnswer func(s *faultServer, c *net.TCPConn)
 func newFaultServer(t testing.TB) *faultServer {
 	t.Helper()
 	s := &faultServer{closing: make(chan struct{})}
-	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.server = newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
-		s.requests.Add(1)
 		s.mu.Lock()
 		fault := s.fault
 		s.mu.Unlock()
@@ -72,8 +70,8 @@ func newFaultServer(t testing.TB) *faultServer {
 				fault(s, c.(*net.TCPConn))
 			})
 		}
-	}))
-	t.Cleanup(func() {
+	})
+	t.Cleanup(func() { // before the server closes
 		s.mu.Lock()
 		close(s.closing)
 		for _, c := range s.conns {
@@ -81,7 +79,6 @@ func newFaultServer(t testing.TB) *faultServer {
 		}
 		s.mu.Unlock()
 		s.wg.Wait()
-		s.Close()
 	})
 	return s
 }
@@ -309,9 +306,9 @@ func TestFaultInjection(t *testing.T) {
 			}
 			assert.Len(t, clock.Waits(), tc.attempts-1, "attempts")
 			if tc.limit { // an attempt may reach its limit before the server reads it
-				assert.LessOrEqual(t, s.requests.Load(), int32(tc.attempts), "requests read")
+				assert.LessOrEqual(t, s.hits.Load(), int32(tc.attempts), "requests read")
 			} else {
-				assert.EqualValues(t, tc.attempts, s.requests.Load(), "requests read")
+				assert.EqualValues(t, tc.attempts, s.hits.Load(), "requests read")
 			}
 
 			s.misbehave(nil)

@@ -30,9 +30,7 @@ func TestRetryWhatIsRetried(t *testing.T) {
 		{name: "429 without a body", failure: answer(429, ""), retried: true, want: ErrTooManyRequests, code: 429},
 		{name: "429 tooManyRequest", failure: envelopeAt(429, StatusTooManyRequest), retried: true, want: ErrTooManyRequests, code: 429},
 		{name: "500 serverFailure", failure: envelopeAt(500, StatusServerFailure), retried: true, want: ErrServerFailure, code: 500},
-		{name: "502 HTML from a proxy", failure: answer(502, "<html>bad gateway</html>", "Content-Type", "text/html"), retried: true, want: ErrServerFailure, code: 502},
 		{name: "503 without a body", failure: answer(503, ""), retried: true, want: ErrServerFailure, code: 503},
-		{name: "504", failure: answer(504, "gateway timeout", "Content-Type", "text/plain"), retried: true, want: ErrServerFailure, code: 504},
 		{name: "599", failure: answer(599, ""), retried: true, want: ErrServerFailure, code: 599},
 		{name: "500 HTML", failure: answer(500, "<html>oops</html>", "Content-Type", "text/html"), retried: true, want: ErrServerFailure, code: 500},
 		// A 5xx is retried for its code; its envelope's status still names the error.
@@ -45,10 +43,6 @@ func TestRetryWhatIsRetried(t *testing.T) {
 		{name: "401 without a body", failure: answer(401, ""), want: ErrUnauthorized, code: 401},
 		{name: "401 with a serverFailure envelope", failure: envelopeAt(401, StatusServerFailure), want: ErrUnauthorized, code: 401},
 		{name: "400 badRequest", failure: envelopeAt(400, StatusBadRequest), want: ErrBadRequest, code: 400},
-		{name: "403 permissionDenied", failure: envelopeAt(403, StatusPermissionDenied), want: ErrPermissionDenied, code: 403},
-		{name: "404 notFound", failure: envelopeAt(404, StatusNotFound), want: ErrNotFound, code: 404},
-		{name: "409 conflict", failure: envelopeAt(409, StatusConflict), want: ErrConflict, code: 409},
-		{name: "423 locked", failure: envelopeAt(423, StatusLocked), want: ErrLocked, code: 423},
 		{name: "451 unavailableForLegalReasons", failure: envelopeAt(451, StatusUnavailableForLegalReasons), want: ErrUnavailableForLegalReasons, code: 451},
 		// A 3xx is never retried, whatever its envelope says (redirects: TestRedirectsNotFollowed).
 		{name: "300 with a serverFailure envelope", failure: envelopeAt(300, StatusServerFailure), want: ErrUnexpectedResponse, code: 300},
@@ -129,9 +123,7 @@ func TestRetryBackoff(t *testing.T) {
 		policy RetryPolicy // given to WithRetry
 		bounds RetryPolicy // what it means
 	}{
-		{"zero policy", P{}, P{}},
 		{"MaxRetries 0 with waits", P{MinWait: time.Second, MaxWait: 2 * time.Second}, P{}},
-		{"MaxRetries 1", P{MaxRetries: 1}, P{MaxRetries: 1, MinWait: DefaultMinWait, MaxWait: DefaultMaxWait}},
 		{"default", DefaultRetryPolicy(), DefaultRetryPolicy()},
 		{"doubling up to the cap, MaxRetries 10, the most accepted",
 			P{MaxRetries: MaxRetriesLimit, MinWait: 100 * time.Millisecond, MaxWait: 3 * time.Second},
@@ -207,7 +199,6 @@ func TestRetryAfter(t *testing.T) {
 		{"beyond: 120 s at 503, MaxWait 5 s", def, 503, secs("120"), 2 * time.Minute, 0, ErrServerFailure},
 		{"beyond: 61 s at 429, MaxWait 1 min", P{MaxRetries: 10, MaxWait: time.Minute}, 429, secs("61"), 61 * time.Second, 0,
 			ErrTooManyRequests},
-		{"beyond: 6 s at 429 with MaxWait 5 s from a zero", P{MaxRetries: 5}, 429, secs("6"), 6 * time.Second, 0, ErrTooManyRequests},
 		{"beyond: HTTP date", def, 503, date(10 * time.Minute), 10 * time.Minute, 0, ErrServerFailure},
 		{"beyond: a date centuries ahead, read as 24 h", def, 503, secs("Fri, 31 Dec 2999 23:59:59 GMT"), 24 * time.Hour, 0,
 			ErrServerFailure},
@@ -249,40 +240,17 @@ func testDeadline(t *testing.T) context.Context {
 	return ctx
 }
 
-// WithTimeout limits one attempt: an attempt the server never answers ends at that
-// limit and is retried, and the call's error keeps the deadline as its cause. Attempts
-// are counted by the client's waits: under load one may end before the server read it.
+// WithTimeout limits one attempt: a timed-out attempt is retried, and the retry's answer
+// is the call's. (Attempts that all time out: TestFaultInjection, "no answer within the
+// attempt's limit" and "body stalls after the headers".)
 func TestRetryAttemptTimeout(t *testing.T) {
-	for _, tc := range []struct {
-		name    string
-		handler http.HandlerFunc
-		head    bool // an answer's head may come before the limit
-	}{{"every attempt times out", holdUntilGone, false}, {"the body stalls in every attempt", stallBody, true}} {
-		t.Run(tc.name, func(t *testing.T) {
-			s := newServer(t, tc.handler)
-			c, clock := newTestClient(t, s.URL, WithTimeout(50*time.Millisecond))
-			ctx := testDeadline(t)
+	s := newServer(t, sequence(holdUntilGone, answer(200, okBody)))
+	// Long enough for an answer on a loaded machine: a later attempt that timed out too
+	// would only be retried.
+	c, clock := newTestClient(t, s.URL, WithTimeout(250*time.Millisecond))
 
-			lt, err := c.CreateLinkToken(ctx, validRequest())
-			assert.Nil(t, lt)
-			assertAttemptLimit(t, err)
-			if !tc.head {
-				assertTransportError(t, err)
-			}
-			assert.NoError(t, ctx.Err(), "the test's deadline ended the call, not WithTimeout")
-			assert.Len(t, clock.Waits(), DefaultMaxRetries, "attempts: a timed-out attempt is retried")
-			assert.LessOrEqual(t, s.hits.Load(), int32(DefaultMaxRetries+1))
-		})
-	}
-	t.Run("a timed-out attempt, then an answer", func(t *testing.T) {
-		s := newServer(t, sequence(holdUntilGone, answer(200, okBody)))
-		// Long enough for an answer on a loaded machine: a later attempt that timed
-		// out too would only be retried.
-		c, clock := newTestClient(t, s.URL, WithTimeout(250*time.Millisecond))
-
-		lt, err := c.CreateLinkToken(testDeadline(t), validRequest())
-		require.NoError(t, err)
-		assert.Equal(t, testToken, lt.Token)
-		assert.NotEmpty(t, clock.Waits(), "the timed-out attempt was retried")
-	})
+	lt, err := c.CreateLinkToken(testDeadline(t), validRequest())
+	require.NoError(t, err)
+	assert.Equal(t, testToken, lt.Token)
+	assert.NotEmpty(t, clock.Waits(), "the timed-out attempt was retried")
 }

@@ -36,10 +36,10 @@ func replaceDefaultTransport(t *testing.T, rt http.RoundTripper) {
 	t.Cleanup(func() { http.DefaultTransport = orig })
 }
 
-// A program may replace http.DefaultTransport (a tracing wrapper, httpmock.Activate),
-// or mock a caller's *http.Client with httpmock.ActivateNonDefault: NewClient must
-// neither panic nor go around the replacement. (A caller's client on
-// httpmock.NewMockTransport: response_test.go's mockLinkToken.)
+// A program may replace http.DefaultTransport (a tracing wrapper, or httpmock.Activate,
+// which is one), or mock a caller's *http.Client with httpmock.ActivateNonDefault after
+// NewClient: NewClient must neither panic nor go around the replacement. (A caller's
+// client mocked before NewClient is newMockClient's, everywhere.)
 func TestDefaultTransportReplaced(t *testing.T) {
 	t.Run("by a wrapper", func(t *testing.T) {
 		srv := newServer(t, answer(http.StatusOK, okBody))
@@ -71,30 +71,16 @@ func TestDefaultTransportReplaced(t *testing.T) {
 		requireLinkToken(t, newClientNoPanic(t, srv.URL))
 		assert.EqualValues(t, 1, dials.Load(), "the call went around the program's transport")
 	})
-	okMock := httpmock.NewStringResponder(http.StatusOK, okBody)
-	t.Run("by httpmock.Activate before NewClient", func(t *testing.T) {
-		httpmock.Activate()
+	t.Run("caller's client, httpmock.ActivateNonDefault after NewClient", func(t *testing.T) {
+		hc := &http.Client{} // without the mock, mesh.test does not resolve
 		t.Cleanup(httpmock.DeactivateAndReset)
+		c := newClientNoPanic(t, mockBaseURL, WithHTTPClient(hc))
+		httpmock.ActivateNonDefault(hc)
+		okMock := httpmock.NewStringResponder(http.StatusOK, okBody)
 		httpmock.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, okMock)
-		requireLinkToken(t, newClientNoPanic(t, mockBaseURL))
+		requireLinkToken(t, c)
 		assert.Equal(t, 1, httpmock.GetTotalCallCount())
 	})
-	for _, before := range []bool{true, false} {
-		t.Run("caller's client, ActivateNonDefault before NewClient "+strconv.FormatBool(before), func(t *testing.T) {
-			hc := &http.Client{} // without the mock, mesh.test does not resolve
-			t.Cleanup(httpmock.DeactivateAndReset)
-			if before {
-				httpmock.ActivateNonDefault(hc)
-			}
-			c := newClientNoPanic(t, mockBaseURL, WithHTTPClient(hc))
-			if !before {
-				httpmock.ActivateNonDefault(hc)
-			}
-			httpmock.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, okMock)
-			requireLinkToken(t, c)
-			assert.Equal(t, 1, httpmock.GetTotalCallCount())
-		})
-	}
 }
 
 // newRefusingProxy starts a server standing for a proxy: it records every request it
