@@ -175,46 +175,28 @@ func TestResponseNotASuccess(t *testing.T) {
 }
 
 // TestResponseKeepsServerFields: an error keeps the server's words, its headers (but
-// Set-Cookie) and its Retry-After, in seconds or as an HTTP date.
+// Set-Cookie) and its Retry-After (an HTTP date: TestRetryAfter).
 func TestResponseKeepsServerFields(t *testing.T) {
 	const errorData = `{"field":"userId","codes":[1,2.5],"nested":{"a":null,"b":"ü"}}`
 	body := `{"status":"locked","message":"account locked","displayMessage":"Your account is locked",` +
 		`"errorType":"accountLocked","errorHash":"8d443794","errorData":` + errorData + `,"content":null}`
-	tests := []struct {
-		name       string
-		retryAfter func(now time.Time) string
-		min, max   time.Duration
-	}{
-		{name: "no Retry-After", retryAfter: func(time.Time) string { return "" }},
-		{name: "Retry-After in seconds", retryAfter: func(time.Time) string { return "120" }, min: 120 * time.Second, max: 120 * time.Second},
-		// The date has whole seconds.
-		{name: "Retry-After as an HTTP date", retryAfter: func(now time.Time) string { return now.Add(90 * time.Second).UTC().Format(http.TimeFormat) }, min: 89 * time.Second, max: 90 * time.Second},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c, mt, clock := newMockClient(t, WithRetry(RetryPolicy{}))
-			mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, respond(http.StatusLocked, []byte(body), "Content-Type", "application/json",
-				"X-Request-Id", "req-5d2a", "Set-Cookie", "session=s3ss10n; Path=/", "Retry-After", tc.retryAfter(clock.now())))
-
-			_, err := c.CreateLinkToken(context.Background(), validRequest())
-			assertOnlySentinel(t, err, ErrLocked)
-			apiErr := asAPIError(t, err)
-			assert.Equal(t, http.StatusLocked, apiErr.HTTPStatusCode)
-			assert.Equal(t, StatusLocked, apiErr.Status)
-			assert.Equal(t, "accountLocked", apiErr.ErrorType)
-			assert.Equal(t, "account locked", apiErr.Message)
-			assert.Equal(t, "Your account is locked", apiErr.DisplayMessage)
-			assert.Equal(t, "8d443794", apiErr.ErrorHash)
-			assert.Equal(t, errorData, string(apiErr.ErrorData), "errorData is kept as the server wrote it")
-			assert.GreaterOrEqual(t, apiErr.RetryAfter, tc.min)
-			assert.LessOrEqual(t, apiErr.RetryAfter, tc.max)
-			assert.Equal(t, "req-5d2a", apiErr.Header.Get("X-Request-Id"))
-			assert.Equal(t, "application/json", apiErr.Header.Get("Content-Type"))
-			assert.Empty(t, apiErr.Header.Values("Set-Cookie"), "a session cookie is a credential")
-			for _, want := range []string{"423", "locked", "accountLocked", "account locked", "8d443794"} {
-				assert.Contains(t, err.Error(), want)
-			}
-		})
+	_, _, err := mockLinkToken(t, respond(http.StatusLocked, []byte(body), "Content-Type", "application/json",
+		"X-Request-Id", "req-5d2a", "Set-Cookie", "session=s3ss10n; Path=/", "Retry-After", "120"), WithRetry(RetryPolicy{}))
+	assertOnlySentinel(t, err, ErrLocked)
+	apiErr := asAPIError(t, err)
+	assert.Equal(t, http.StatusLocked, apiErr.HTTPStatusCode)
+	assert.Equal(t, StatusLocked, apiErr.Status)
+	assert.Equal(t, "accountLocked", apiErr.ErrorType)
+	assert.Equal(t, "account locked", apiErr.Message)
+	assert.Equal(t, "Your account is locked", apiErr.DisplayMessage)
+	assert.Equal(t, "8d443794", apiErr.ErrorHash)
+	assert.Equal(t, errorData, string(apiErr.ErrorData), "errorData is kept as the server wrote it")
+	assert.Equal(t, 120*time.Second, apiErr.RetryAfter)
+	assert.Equal(t, "req-5d2a", apiErr.Header.Get("X-Request-Id"))
+	assert.Equal(t, "application/json", apiErr.Header.Get("Content-Type"))
+	assert.Empty(t, apiErr.Header.Values("Set-Cookie"), "a session cookie is a credential")
+	for _, want := range []string{"423", "locked", "accountLocked", "account locked", "8d443794"} {
+		assert.Contains(t, err.Error(), want)
 	}
 }
 
