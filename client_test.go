@@ -50,13 +50,18 @@ func refuse(t *testing.T, id, secret string, opts []Option, want ...string) {
 	}
 	assert.True(t, strings.HasPrefix(err.Error(), "mesh: "), "%q", err)
 	assertShortLine(t, err.Error(), 2000, "NewClient's error")
-	if strings.TrimSpace(secret) != "" {
-		assertErrorHidesSecret(t, err, strings.TrimSpace(secret))
+	// No form of the secret shows, nor of any line of it: a quote could split it there.
+	if secret = strings.TrimSpace(secret); secret != "" {
+		for _, line := range strings.Split(secret, "\n") {
+			for _, form := range secretForms(line) {
+				assertErrorHidesSecret(t, err, form)
+			}
+		}
 	}
 }
 
 // NewClient refuses a bad configuration, naming every problem in one error (so that a
-// deployment is fixed in one go), never the secret.
+// deployment is fixed in one go), never the secret, wherever it sits.
 func TestNewClientRefuses(t *testing.T) {
 	id, sec := testClientID, testSecret
 	o := func(opts ...Option) []Option { return opts }
@@ -79,6 +84,7 @@ func TestNewClientRefuses(t *testing.T) {
 		{"newline inside the id", "client\nX-Evil: 1", sec, nil, w("client id", "header")},
 		{"NUL inside the id", "client\x00id", sec, nil, w("client id", "header")},
 		{"CR inside the secret", id, "sk_live\rX-Evil: 1", nil, w("client secret", "header")},
+		{"newline inside the secret", id, sec[:17] + "\n" + sec[17:], nil, w("client secret", "header")},
 		{"DEL inside the secret", id, "sk_live\x7fabc", nil, w("client secret", "header")},
 		{"secret as the id", sec, sec, nil, w("client id is the client secret")},
 		{"secret as the id, with a newline", sec + "\n", sec, nil, w("client id is the client secret", "trim")},
@@ -146,6 +152,12 @@ func TestNewClientRefuses(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			refuse(t, tc.id, tc.secret, tc.opts, tc.want...)
+		})
+	}
+	for i, s := range unusualSecrets {
+		t.Run("secret "+strconv.Itoa(i)+" inside the environment name and the user agent", func(t *testing.T) {
+			refuse(t, id, s, o(WithEnvironment(Environment("env-"+s)), WithUserAgent("x\r\nX-Client-Secret: "+s)),
+				"unknown environment", "WithUserAgent")
 		})
 	}
 	t.Run("both empty: the id is not called the secret", func(t *testing.T) {
