@@ -17,9 +17,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// mockLinkTokenURL is where newMockClient's Link token requests go.
-const mockLinkTokenURL = mockBaseURL + linkTokenPath
-
 // respond is an httpmock responder answering code with body and the header pairs
 // (name, value, ...), its Request set as a real transport sets it.
 func respond(code int, body []byte, header ...string) httpmock.Responder {
@@ -38,7 +35,7 @@ func respond(code int, body []byte, header ...string) httpmock.Responder {
 func mockLinkToken(t *testing.T, r httpmock.Responder, opts ...Option) (*LinkToken, int, error) {
 	t.Helper()
 	c, mt, _ := newMockClient(t, opts...)
-	mt.RegisterResponder(http.MethodPost, mockLinkTokenURL, r)
+	mt.RegisterResponder(http.MethodPost, mockBaseURL+linkTokenPath, r)
 	lt, err := c.CreateLinkToken(context.Background(), validRequest())
 	return lt, mt.GetTotalCallCount(), err
 }
