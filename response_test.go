@@ -173,7 +173,8 @@ func TestResponseKeepsServerFields(t *testing.T) {
 	body := `{"status":"locked","message":"account locked","displayMessage":"Your account is locked",` +
 		`"errorType":"accountLocked","errorHash":"8d443794","errorData":` + errorData + `,"content":null}`
 	_, _, err := mockLinkToken(t, respond(http.StatusLocked, []byte(body), "Content-Type", "application/json",
-		"X-Request-Id", "req-5d2a", "Set-Cookie", "session=s3ss10n; Path=/", "Retry-After", "120"), WithRetry(RetryPolicy{}))
+		"X-Request-Id", "req-5d2a", "Set-Cookie", "session=s3ss10n; Path=/", "Retry-After", "120"),
+		WithRetry(RetryPolicy{}))
 	assertOnlySentinel(t, err, ErrLocked)
 	apiErr := asAPIError(t, err)
 	assert.Equal(t, http.StatusLocked, apiErr.HTTPStatusCode)
