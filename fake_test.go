@@ -368,8 +368,7 @@ func uuidish(raw string, mode uint8) string {
 func FuzzValidate(f *testing.F) {
 	srv := meshtest.NewServer() // one fake per run of the target, shared by its inputs
 	f.Cleanup(srv.Close)
-	client, err := srv.NewClient(mesh.WithRetry(mesh.RetryPolicy{}))
-	require.NoError(f, err)
+	client := newFakeClient(f, srv, mesh.WithRetry(mesh.RetryPolicy{}))
 
 	f.Fuzz(func(t *testing.T,
 		userID string, brokerSel uint8, brokerRaw string, integrationID, subClientID string, idModes uint8,

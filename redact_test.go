@@ -277,41 +277,6 @@ func TestClientPrintingHidesSecret(t *testing.T) {
 	assert.Equal(t, "mesh.Client{baseURL: "+mockBaseURL+", clientID: "+testClientID+", clientSecret: [REDACTED]}", fmt.Sprint(c))
 }
 
-// NewClient's refusal never quotes the secret, wherever it sits.
-func TestNewClientErrorHidesSecret(t *testing.T) {
-	half := len(testSecret) / 2
-	type tcase struct {
-		name, secret string
-		opts         []Option
-		hidden       []string // what must not show
-	}
-	tests := []tcase{
-		{"another problem beside a good secret", testSecret, []Option{WithBaseURL(mockBaseURL), WithTimeout(-1)}, []string{testSecret}},
-		{"many problems", testSecret, []Option{WithEnvironment("staging"), WithRetry(RetryPolicy{MaxRetries: -1}), WithHTTPClient(nil), WithUserAgent("\n")}, []string{testSecret}},
-		{"secret read from a file", testSecret + "\n", nil, []string{testSecret}},
-		{"secret with a newline inside", testSecret[:half] + "\n" + testSecret[half:], nil, []string{testSecret[:half], testSecret[half:]}},
-		{"base URL with the secret as password", testSecret, []Option{WithBaseURL("https://user:" + testSecret + "@mesh.test:port")}, []string{testSecret}},
-		{"base URL with the secret in the path", testSecret, []Option{WithBaseURL("http://example.com/" + testSecret)}, []string{testSecret}},
-		{"secret that %q would escape", `sk_"quoted\secret`, []Option{WithBaseURL(`ftp://mesh.test/sk_"quoted\secret`)}, []string{"quoted"}},
-	}
-	for i, s := range unusualSecrets {
-		tests = append(tests, tcase{"secret " + strconv.Itoa(i) + " inside the environment name and the user agent", s,
-			[]Option{WithEnvironment(Environment("env-" + s)), WithUserAgent("x\r\nX-Client-Secret: " + s)}, []string{s}})
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c, err := NewClient(testClientID, tc.secret, tc.opts...)
-			require.Error(t, err)
-			assert.Nil(t, c)
-			for _, h := range tc.hidden {
-				for _, form := range secretForms(h) {
-					assertErrorHidesSecret(t, err, form)
-				}
-			}
-		})
-	}
-}
-
 // Server text cannot forge log lines: Error() is one line of printable text, whatever
 // characters the server put in its fields (controls, line and paragraph separators,
 // bidi controls, invisible format characters); the identifiers (Status, ErrorType,

@@ -294,10 +294,6 @@ func TestRefusalCodes(t *testing.T) {
 		{"clientFee above 1: a ratio", func(r *request) { r.TransferOptions.ClientFee = Float64(2.5) }, []want{{to + "clientFee", CodeOutOfRange, 0}}, []string{"0.025"}},
 		{"transferType blank: leave it empty", func(r *request) { r.TransferOptions.TransferType = " " }, []want{{to + "transferType", CodeBlank, 0}}, []string{"empty"}},
 		{"description too long", func(r *request) { r.TransferOptions.Description = strings.Repeat("d", 257) }, []want{{to + "description", CodeTooLong, 256}}, nil},
-		{"several problems of the request", func(r *request) {
-			first(r).NetworkID = "x"
-			r.TransferOptions.AmountInFiat = Float64(math.NaN())
-		}, []want{{addr + "networkId", CodeNotUUID, 0}, {to + "amountInFiat", CodeOutOfRange, 0}}, nil},
 		{"nil request", nil, []want{{"", CodeRequired, 0}}, nil},
 	}
 	for _, tc := range tests {
