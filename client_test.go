@@ -314,7 +314,8 @@ func TestWithHTTPClientTimeout(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, testToken, lt.Token)
 			}
-			assert.EqualValues(t, 1, srv.hits.Load())
+			// A 20 ms limit may end the attempt before a loaded server reads the request.
+			assert.LessOrEqual(t, srv.hits.Load(), int32(1))
 			assert.Equal(t, tc.hcTimeout, hc.Timeout, "hc was modified")
 		})
 	}
